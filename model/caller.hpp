@@ -1,0 +1,54 @@
+// The facts about the calling task that copy_process() consults. The harness
+// reads them back from the live caller; `check` and `explain` take them from a
+// preset, optionally overridden fact by fact.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "model/result.hpp"
+
+namespace clonediff::model {
+
+struct Caller {
+  std::string preset = "root";
+  // Credentials.
+  long long uid = 0;                 // real uid, as the initial user namespace sees it
+  bool in_initial_userns = true;
+  bool cap_sys_admin = true;         // effective CAP_SYS_ADMIN in its own user namespace
+  bool cap_sys_admin_init = true;    // ... in the initial user namespace (capable())
+  bool cap_sys_resource = true;      // ... in the initial user namespace
+  // Task state.
+  bool pidns_init = false;           // pid 1 of its pid namespace (SIGNAL_UNKILLABLE)
+  bool pid_for_children_differs = false;   // pid_ns_for_children != active pid ns
+  bool time_for_children_differs = false;  // time_ns_for_children != time ns
+  bool chrooted = false;             // root is not the root of its mount namespace
+  long long userns_level = 0;        // nesting depth of its user namespace (init = 0)
+  long long pidns_level = 0;         // nesting depth of its pid namespace (init = 0)
+  bool nproc_at_limit = false;       // its user's process count is at RLIMIT_NPROC
+  long long leader_exit_signal = 17; // its thread-group leader's exit signal
+  // Priming: without an io context and a SysV undo list, sharing them cannot be
+  // told apart from not sharing (both NULL), so every preset creates both.
+  bool io_context = true;
+  bool sysvsem_undo = true;
+
+  bool operator==(const Caller&) const = default;
+};
+
+std::span<const std::string_view> caller_preset_names();
+Result<Caller> caller_preset(std::string_view name);
+
+// One named fact, for overrides ({"preset": "root", "leader_exit_signal": 0})
+// and for printing. Booleans are 0/1.
+struct CallerFact {
+  std::string_view name;
+  bool boolean;
+  std::string_view meaning;
+  long long (*get)(const Caller&);
+  void (*set)(Caller&, long long);
+};
+std::span<const CallerFact> caller_facts();
+Status set_caller_fact(Caller& c, std::string_view name, long long value);
+
+}  // namespace clonediff::model

@@ -1,0 +1,87 @@
+#include "model/explain.hpp"
+
+#include "model/flags.hpp"
+#include "model/names.hpp"
+
+namespace clonediff::model {
+namespace {
+
+std::string result_text(int err) { return err == 0 ? "ok" : errno_name(err); }
+
+std::string caller_text(const Caller& c) {
+  std::string s = c.preset + ": uid " + std::to_string(c.uid);
+  s += c.cap_sys_admin ? ", CAP_SYS_ADMIN" : ", no CAP_SYS_ADMIN";
+  s += c.in_initial_userns ? " (initial user namespace)" : " (in its own user namespace)";
+  if (c.pidns_init) s += ", pid 1 of its pid namespace";
+  if (c.pid_for_children_differs) s += ", pid_for_children differs";
+  if (c.time_for_children_differs) s += ", time_for_children differs";
+  if (c.chrooted) s += ", chrooted";
+  if (c.nproc_at_limit) s += ", at RLIMIT_NPROC";
+  s += ", leader exit signal " + signal_name(c.leader_exit_signal);
+  return s;
+}
+
+}  // namespace
+
+std::string summary_line(const Prediction& p) { return result_text(p.outcome.error) + " (" + p.rule + ")"; }
+
+std::string explain(const Request& request, const Caller& caller, const Kernel& kernel, const Prediction& p) {
+  std::string out;
+  out += "request  " + std::string(entry_name(request.entry));
+  if (request.entry == Entry::clone)
+    out += " flags " + format_flags(request.flags) + ", exit signal " + signal_name(static_cast<long long>(request.exit_signal)) +
+           " (" + std::to_string(request.exit_signal) + ")";
+  out += "\n";
+  out += "route    " + p.call.route + "\n";
+  out += "kernel   sees " + std::string(syscall_name(p.call.syscall)) + " flags " + format_flags(p.call.flags) +
+         ", exit_signal " + std::to_string(p.call.exit_signal) + "\n";
+  out += "caller   " + caller_text(caller) + "\n";
+  out += "model    Linux " + kernel.version.str();
+  if (kernel.unprivileged_userns_clone) out += std::string(", unprivileged_userns_clone=") + (*kernel.unprivileged_userns_clone ? "1" : "0");
+  out += "\n\n";
+
+  out += "rules, in the kernel's order:\n";
+  for (const RuleStep& step : p.chain) {
+    const Rule& r = *step.rule;
+    const char* mark = step.verdict == RuleStep::Verdict::fired    ? "FIRES "
+                       : step.verdict == RuleStep::Verdict::passed ? "pass  "
+                                                                   : "n/a   ";
+    out += std::string("  ") + mark + std::string(r.id);
+    if (step.verdict == RuleStep::Verdict::not_in_kernel) {
+      out += "  (not in " + kernel.version.str() + ": " + std::string(r.versions.change) + ")";
+    } else if (step.verdict == RuleStep::Verdict::fired) {
+      out += " -> " + errno_name(r.error);
+    }
+    out += "\n";
+  }
+  out += "\n";
+
+  if (!p.outcome.ok()) {
+    const Rule* r = find_rule(p.rule);
+    out += "result   " + errno_name(p.outcome.error) + " (" + std::string(errno_description(p.outcome.error)) + ")\n";
+    if (r) {
+      out += "decided  " + std::string(r->id) + " in " + std::string(r->where) + "\n";
+      out += "because  " + std::string(r->why) + "\n";
+    }
+  } else {
+    out += "result   ok: a child is created (no refusal rule fires)\n";
+    out += "share   ";
+    for (Resource res : kResources)
+      out += " " + std::string(resource_name(res)) + "=" + std::string(fact_name(p.outcome[res]));
+    out += "\nns_new  ";
+    bool any = false;
+    for (Ns n : kNamespaces)
+      if (p.outcome[n] == Fact::yes) {
+        out += " " + std::string(ns_name(n));
+        any = true;
+      }
+    if (!any) out += " (none: the child stays in the caller's namespaces)";
+    out += "\ntree     same_tgid=" + std::string(fact_name(p.outcome.same_tgid)) +
+           " ppid_is_caller=" + std::string(fact_name(p.outcome.ppid_is_caller)) +
+           " exit_signal=" + std::to_string(p.outcome.exit_signal.value_or(0)) + "\n";
+  }
+  for (const std::string& note : p.notes) out += "note     " + note + "\n";
+  return out;
+}
+
+}  // namespace clonediff::model

@@ -1,0 +1,33 @@
+// The kernel a prediction is for: its version, and vendor knobs that change
+// what copy_process() does.
+#pragma once
+
+#include <compare>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/result.hpp"
+
+namespace clonediff::model {
+
+struct KernelVersion {
+  int major = 0;
+  int minor = 0;
+  int patch = 0;
+  auto operator<=>(const KernelVersion&) const = default;
+  std::string str() const;
+};
+
+// "6.18.44-fc-v782" -> 6.18.44; "6.1.0-50-cloud-amd64" -> 6.1.0; "6.12" -> 6.12.0.
+Result<KernelVersion> parse_kernel_version(std::string_view release);
+
+struct Kernel {
+  KernelVersion version;
+  std::string release;  // as uname -r gives it
+  // Debian's kernel.unprivileged_userns_clone sysctl; absent on kernels without
+  // the Debian patch.
+  std::optional<bool> unprivileged_userns_clone;
+};
+
+}  // namespace clonediff::model

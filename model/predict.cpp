@@ -1,0 +1,96 @@
+#include "model/predict.hpp"
+
+#include "model/flags.hpp"
+#include "model/names.hpp"
+
+namespace clonediff::model {
+namespace {
+
+using namespace flag;
+
+// What a created child shares, where it stands in the task tree and which
+// namespaces it holds (copy_process() from copy_semundo() onward).
+Outcome success_outcome(const KernelCall& call, const Caller& caller, std::vector<std::string>& notes) {
+  const auto has = [&](std::uint64_t f) { return (call.flags & f) != 0; };
+  Outcome o;
+  o.error = 0;
+  o[Resource::vm] = fact_of(has(VM));             // copy_mm()
+  o[Resource::files] = fact_of(has(FILES));       // copy_files()
+  o[Resource::fs] = fact_of(has(FS));             // copy_fs()
+  o[Resource::sighand] = fact_of(has(SIGHAND));   // copy_sighand()
+  // copy_io(): a caller without an io context leaves the child without one
+  // too; kcmp then sees NULL == NULL and nothing can be told.
+  o[Resource::io] = caller.io_context ? fact_of(has(IO)) : Fact::unknown;
+  // copy_semundo(): CLONE_SYSVSEM shares (allocating if needed); otherwise the
+  // child starts with no undo list.
+  o[Resource::sysvsem] = has(SYSVSEM) ? Fact::yes : caller.sysvsem_undo ? Fact::no : Fact::unknown;
+  if (!caller.io_context) notes.emplace_back("io: the caller holds no io context, so sharing cannot be told");
+  if (!caller.sysvsem_undo && !has(SYSVSEM))
+    notes.emplace_back("sysvsem: the caller holds no undo list, so sharing cannot be told");
+
+  // copy_process(): CLONE_THREAD joins the caller's group; CLONE_PARENT and
+  // CLONE_THREAD take the caller's real_parent.
+  o.same_tgid = fact_of(has(THREAD));
+  o.ppid_is_caller = fact_of(!has(PARENT | THREAD));
+  if (has(THREAD)) {
+    o.exit_signal = -1;
+  } else if (has(PARENT)) {
+    o.exit_signal = caller.leader_exit_signal;
+    notes.emplace_back("exit signal: CLONE_PARENT takes the caller's group leader's (" +
+                       signal_name(caller.leader_exit_signal) + "), not the requested one");
+  } else {
+    o.exit_signal = static_cast<long long>(call.exit_signal);
+  }
+
+  // copy_namespaces() / copy_creds(). pid and pid_for_children of the child
+  // both name the namespace the child was born in: the caller's
+  // pid_for_children, or a new one below it.
+  const bool new_pid = has(NEWPID);
+  o[Ns::mnt] = fact_of(has(NEWNS));
+  o[Ns::uts] = fact_of(has(NEWUTS));
+  o[Ns::ipc] = fact_of(has(NEWIPC));
+  o[Ns::net] = fact_of(has(NEWNET));
+  o[Ns::pid] = fact_of(new_pid || caller.pid_for_children_differs);
+  o[Ns::pid_for_children] = fact_of(new_pid);
+  o[Ns::user] = fact_of(has(NEWUSER));
+  o[Ns::cgroup] = fact_of(has(NEWCGROUP));
+  // The child's time_for_children is new with CLONE_NEWTIME. A child that does
+  // not share the mm then enters it (timens_on_fork()); a CLONE_VM child stays
+  // in the caller's time namespace.
+  const bool new_time = has(NEWTIME);
+  o[Ns::time] = fact_of(!has(VM) && (new_time || caller.time_for_children_differs));
+  o[Ns::time_for_children] = fact_of(new_time);
+  return o;
+}
+
+}  // namespace
+
+Result<Prediction> predict(const Request& request, const Caller& caller, const Kernel& kernel) {
+  auto call = kernel_call(request);
+  if (!call) return call.error();
+  Prediction p;
+  p.call = std::move(call).value();
+  if (p.call.dropped)
+    p.notes.push_back("sys_clone keeps the low 32 bits of its flags word: " + format_flags(p.call.dropped) +
+                      " never reach copy_process()");
+
+  const RuleInput in{p.call, caller, kernel};
+  for (const Rule& rule : refusal_rules()) {
+    if (!rule.versions.contains(kernel.version)) {
+      p.chain.push_back({&rule, RuleStep::Verdict::not_in_kernel});
+      continue;
+    }
+    if (rule.fires(in)) {
+      p.chain.push_back({&rule, RuleStep::Verdict::fired});
+      p.rule = std::string(rule.id);
+      p.outcome.error = rule.error;
+      return p;
+    }
+    p.chain.push_back({&rule, RuleStep::Verdict::passed});
+  }
+  p.rule = std::string(kSuccessRuleId);
+  p.outcome = success_outcome(p.call, caller, p.notes);
+  return p;
+}
+
+}  // namespace clonediff::model

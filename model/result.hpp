@@ -1,0 +1,46 @@
+// Errors as values at every boundary: a Result<T> holds either a T or an Error
+// whose message is one line a user can act on. [[nodiscard]] so that a failure
+// cannot be dropped silently.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace clonediff {
+
+struct Error {
+  std::string message;
+};
+
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}        // NOLINT: implicit by design
+
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  explicit operator bool() const { return ok(); }
+
+  T& value() & { return std::get<T>(v_); }
+  const T& value() const& { return std::get<T>(v_); }
+  T&& value() && { return std::get<T>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+  const Error& error() const { return std::get<Error>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+// For operations that produce nothing but can fail.
+struct Unit {};
+using Status = Result<Unit>;
+inline Status ok_status() { return Unit{}; }
+
+inline Error make_error(std::string message) { return Error{std::move(message)}; }
+
+}  // namespace clonediff

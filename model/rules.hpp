@@ -1,0 +1,49 @@
+// The refusal rules of kernel_clone()/copy_process(), as an ordered table in
+// the kernel's own order. The first rule that fires decides the result; if none
+// fires the call succeeds. Each rule is derived from the kernel source named in
+// `where` and confirmed on a live kernel by the catalogue.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "model/caller.hpp"
+#include "model/kernel.hpp"
+#include "model/request.hpp"
+
+namespace clonediff::model {
+
+// Kernel versions a rule holds for: [since, until).
+struct VersionRange {
+  KernelVersion since{0, 0, 0};
+  std::optional<KernelVersion> until;
+  // The kernel change that bounds the range, when there is one.
+  std::string_view change;
+  bool contains(const KernelVersion& v) const { return v >= since && (!until || v < *until); }
+};
+
+struct RuleInput {
+  const KernelCall& call;
+  const Caller& caller;
+  const Kernel& kernel;
+  bool has(std::uint64_t f) const { return (call.flags & f) == f; }
+  bool any(std::uint64_t f) const { return (call.flags & f) != 0; }
+};
+
+struct Rule {
+  std::string_view id;     // stable: records and explanations refer to it
+  int error;               // errno returned when it fires
+  std::string_view where;  // "kernel/fork.c: copy_process()"
+  VersionRange versions;
+  bool (*fires)(const RuleInput&);
+  std::string_view why;    // one line
+};
+
+std::span<const Rule> refusal_rules();
+const Rule* find_rule(std::string_view id);
+
+// The pseudo-rule that decides when no refusal fires.
+inline constexpr std::string_view kSuccessRuleId = "copy_process.ok";
+
+}  // namespace clonediff::model

@@ -1,0 +1,156 @@
+#include "model/predict.hpp"
+
+#include <gtest/gtest.h>
+
+#include "model/flags.hpp"
+
+namespace clonediff::model {
+namespace {
+
+using namespace flag;
+
+Kernel kernel(int major, int minor) { return Kernel{{major, minor, 0}, "", std::nullopt}; }
+
+Prediction predict_ok(std::uint64_t flags, std::string_view preset = "root", Kernel k = kernel(6, 18),
+                      std::uint64_t exit_signal = kSigchld) {
+  auto c = caller_preset(preset);
+  EXPECT_TRUE(c.ok());
+  auto p = predict(Request{Entry::clone, flags, exit_signal}, *c, k);
+  EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
+  return std::move(p).value();
+}
+
+struct OrderCase {
+  std::uint64_t flags;
+  std::string_view preset;
+  int error;
+  std::string_view rule;
+};
+
+class RuleOrder : public ::testing::TestWithParam<OrderCase> {};
+
+TEST_P(RuleOrder, FirstFiringRuleDecides) {
+  const OrderCase& c = GetParam();
+  Prediction p = predict_ok(c.flags, c.preset);
+  EXPECT_EQ(p.outcome.error, c.error) << format_flags(c.flags) << " as " << c.preset;
+  EXPECT_EQ(p.rule, c.rule) << format_flags(c.flags) << " as " << c.preset;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Examples, RuleOrder,
+    ::testing::Values(
+        OrderCase{NEWIPC | SYSVSEM, "root", EINVAL, "copy_namespaces.newipc_sysvsem"},
+        // Unprivileged: the capability check in copy_namespaces() comes first ...
+        OrderCase{NEWIPC | SYSVSEM, "unpriv", EPERM, "copy_namespaces.cap_sys_admin"},
+        // ... unless a new user namespace gives the child CAP_SYS_ADMIN over the new ones.
+        OrderCase{NEWUSER | NEWIPC | SYSVSEM, "unpriv", EINVAL, "copy_namespaces.newipc_sysvsem"},
+        OrderCase{NEWUSER, "unpriv", 0, "copy_process.ok"},
+        OrderCase{THREAD, "root", EINVAL, "copy_process.thread_needs_sighand"},
+        OrderCase{THREAD | SIGHAND, "root", EINVAL, "copy_process.sighand_needs_vm"},
+        OrderCase{NEWNS | FS | THREAD, "root", EINVAL, "copy_process.newns_fs"},
+        OrderCase{NEWUSER | FS | NEWNS, "root", EINVAL, "copy_process.newns_fs"},
+        OrderCase{NEWUSER | FS, "root", EINVAL, "copy_process.newuser_fs"},
+        OrderCase{PARENT, "pidns_init", EINVAL, "copy_process.parent_from_init"},
+        OrderCase{PARENT, "root", 0, "copy_process.ok"},
+        OrderCase{THREAD | SIGHAND | VM | NEWPID, "root", EINVAL, "copy_process.thread_other_pidns"},
+        OrderCase{THREAD | SIGHAND | VM | NEWUSER, "root", EINVAL, "copy_process.thread_other_pidns"},
+        OrderCase{THREAD | SIGHAND | VM | NEWNS, "root", 0, "copy_process.ok"},
+        // Legacy clone aliases pidfd and parent_tid: refused before copy_process().
+        OrderCase{PIDFD | PARENT_SETTID | NEWNS | FS, "root", EINVAL, "kernel_clone.pidfd_parent_settid"},
+        OrderCase{PIDFD | DETACHED, "root", EINVAL, "copy_process.pidfd_detached"},
+        OrderCase{DETACHED, "root", 0, "copy_process.ok"},
+        OrderCase{NEWNET, "unpriv", EPERM, "copy_namespaces.cap_sys_admin"}));
+
+TEST(Predict, VersionRangesChangeTheVerdict) {
+  Prediction old = predict_ok(PIDFD | THREAD | SIGHAND | VM, "root", kernel(6, 1));
+  EXPECT_EQ(old.outcome.error, EINVAL);
+  EXPECT_EQ(old.rule, "copy_process.pidfd_thread");
+  Prediction now = predict_ok(PIDFD | THREAD | SIGHAND | VM, "root", kernel(6, 18));
+  EXPECT_EQ(now.outcome.error, 0);
+  bool skipped = false;
+  for (const RuleStep& s : now.chain)
+    if (s.rule->id == "copy_process.pidfd_thread") skipped = s.verdict == RuleStep::Verdict::not_in_kernel;
+  EXPECT_TRUE(skipped);
+}
+
+TEST(Predict, DebianKnobOnlyBindsWithoutCapSysAdmin) {
+  Kernel debian = kernel(6, 1);
+  debian.unprivileged_userns_clone = false;
+  EXPECT_EQ(predict_ok(NEWUSER, "unpriv", debian).rule, "copy_process.debian_unprivileged_userns_clone");
+  EXPECT_EQ(predict_ok(NEWUSER, "root", debian).outcome.error, 0);
+  debian.unprivileged_userns_clone = true;
+  EXPECT_EQ(predict_ok(NEWUSER, "unpriv", debian).outcome.error, 0);
+}
+
+TEST(Predict, HighBitsOfLegacyCloneChangeNothing) {
+  const std::uint64_t base = VM | SIGHAND | THREAD;
+  for (std::uint64_t extra : {1ULL << 32, 1ULL << 40, 1ULL << 63}) {
+    Prediction with = predict_ok(base | extra);
+    Prediction without = predict_ok(base);
+    EXPECT_EQ(with.outcome, without.outcome);
+    EXPECT_EQ(with.call.dropped, extra);
+    EXPECT_FALSE(with.notes.empty());
+  }
+}
+
+TEST(Predict, SharingFollowsTheFlags) {
+  Prediction p = predict_ok(VM | FS | SYSVSEM);
+  EXPECT_EQ(p.outcome[Resource::vm], Fact::yes);
+  EXPECT_EQ(p.outcome[Resource::fs], Fact::yes);
+  EXPECT_EQ(p.outcome[Resource::sysvsem], Fact::yes);
+  EXPECT_EQ(p.outcome[Resource::files], Fact::no);
+  EXPECT_EQ(p.outcome[Resource::sighand], Fact::no);
+  EXPECT_EQ(p.outcome[Resource::io], Fact::no);
+  EXPECT_EQ(p.outcome.same_tgid, Fact::no);
+  EXPECT_EQ(p.outcome.ppid_is_caller, Fact::yes);
+  EXPECT_EQ(p.outcome.exit_signal, 17);
+  for (Ns n : kNamespaces) EXPECT_EQ(p.outcome[n], Fact::no) << ns_name(n);
+}
+
+TEST(Predict, ExitSignalOfThreadsAndSiblings) {
+  EXPECT_EQ(predict_ok(VM | SIGHAND | THREAD).outcome.exit_signal, -1);
+  EXPECT_EQ(predict_ok(VM | SIGHAND | THREAD).outcome.ppid_is_caller, Fact::no);
+  Caller c = *caller_preset("root");
+  c.leader_exit_signal = 0;
+  auto p = predict(Request{Entry::clone, PARENT, 10}, c, kernel(6, 18));
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->outcome.exit_signal, 0);  // the leader's, not SIGUSR1
+  EXPECT_EQ(p->outcome.ppid_is_caller, Fact::no);
+  EXPECT_EQ(predict_ok(0, "root", kernel(6, 18), 255).outcome.exit_signal, 255);
+}
+
+TEST(Predict, NamespacesFollowTheFlags) {
+  Prediction p = predict_ok(NEWPID | NEWUSER | NEWNS);
+  EXPECT_EQ(p.outcome[Ns::pid], Fact::yes);
+  EXPECT_EQ(p.outcome[Ns::pid_for_children], Fact::yes);
+  EXPECT_EQ(p.outcome[Ns::user], Fact::yes);
+  EXPECT_EQ(p.outcome[Ns::mnt], Fact::yes);
+  EXPECT_EQ(p.outcome[Ns::net], Fact::no);
+  EXPECT_EQ(p.outcome[Ns::time], Fact::no);
+}
+
+TEST(Predict, UnprimedCallerMakesIoAndSysvsemUnknown) {
+  Caller c = *caller_preset("root");
+  c.io_context = false;
+  c.sysvsem_undo = false;
+  auto p = predict(Request{Entry::clone, 0, kSigchld}, c, kernel(6, 18));
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->outcome[Resource::io], Fact::unknown);
+  EXPECT_EQ(p->outcome[Resource::sysvsem], Fact::unknown);
+  auto shared = predict(Request{Entry::clone, SYSVSEM, kSigchld}, c, kernel(6, 18));
+  EXPECT_EQ(shared->outcome[Resource::sysvsem], Fact::yes);  // allocated and shared
+}
+
+TEST(Predict, ForkAndVfork) {
+  Caller c = *caller_preset("root");
+  auto fork = predict(Request{Entry::fork, 0, kSigchld}, c, kernel(6, 18));
+  ASSERT_TRUE(fork.ok());
+  EXPECT_EQ(fork->outcome[Resource::vm], Fact::no);
+  auto vfork = predict(Request{Entry::vfork, 0, kSigchld}, c, kernel(6, 18));
+  ASSERT_TRUE(vfork.ok());
+  EXPECT_EQ(vfork->outcome[Resource::vm], Fact::yes);
+  EXPECT_EQ(vfork->outcome.exit_signal, 17);
+}
+
+}  // namespace
+}  // namespace clonediff::model
