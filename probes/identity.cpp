@@ -1,0 +1,100 @@
+#include "probes/identity.hpp"
+
+#include <fcntl.h>
+#include <linux/kcmp.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "probes/sys/proc_files.hpp"
+
+namespace clonediff::probes {
+namespace {
+
+constexpr std::array<const char*, model::kNsCount> kNsPaths = {
+    "ns/mnt", "ns/uts", "ns/ipc", "ns/net", "ns/pid", "ns/pid_for_children",
+    "ns/user", "ns/cgroup", "ns/time", "ns/time_for_children"};
+
+int kcmp_type(model::Resource r) {
+  switch (r) {
+    case model::Resource::vm: return KCMP_VM;
+    case model::Resource::files: return KCMP_FILES;
+    case model::Resource::fs: return KCMP_FS;
+    case model::Resource::sighand: return KCMP_SIGHAND;
+    case model::Resource::io: return KCMP_IO;
+    case model::Resource::sysvsem: return KCMP_SYSVSEM;
+  }
+  return -1;
+}
+
+NsInodes ns_inodes_at(int dirfd) {
+  NsInodes out;
+  for (std::size_t i = 0; i < model::kNsCount; ++i) {
+    struct stat st {};
+    if (::fstatat(dirfd, kNsPaths[i], &st, 0) == 0) out.ino[i] = st.st_ino;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<NsInodes> read_ns_inodes(pid_t pid) {
+  auto dir = sys::open_proc_dir(pid);
+  if (!dir) return dir.error();
+  return ns_inodes_at(dir->get());
+}
+
+Fact kcmp_same(pid_t a, pid_t b, model::Resource r, std::string* why) {
+  long ret = ::syscall(SYS_kcmp, a, b, kcmp_type(r), 0, 0);
+  if (ret < 0) {
+    if (why) *why = std::string("kcmp: ") + std::strerror(errno);
+    return Fact::unknown;
+  }
+  return model::fact_of(ret == 0);
+}
+
+Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t child_tid) {
+  auto dir = sys::open_proc_dir(child_tid);
+  if (!dir) return dir.error();
+  IdentityObservation o;
+
+  for (model::Resource r : model::kResources) {
+    std::string why;
+    Fact f = kcmp_same(caller.pid, child_tid, r, &why);
+    // NULL == NULL: equal pointers prove sharing only if the caller's is set.
+    if (f == Fact::yes && r == model::Resource::io && !caller.io_context) f = Fact::unknown;
+    if (f == Fact::yes && r == model::Resource::sysvsem && !caller.sysvsem_undo) f = Fact::unknown;
+    o.kcmp[static_cast<std::size_t>(r)] = f;
+    if (!why.empty() && o.kcmp_note.empty()) o.kcmp_note = why;
+  }
+
+  const NsInodes child_ns = ns_inodes_at(dir->get());
+  for (std::size_t i = 0; i < model::kNsCount; ++i) {
+    if (child_ns.ino[i] && caller.ns.ino[i])
+      o.ns_new[i] = model::fact_of(*child_ns.ino[i] != *caller.ns.ino[i]);
+    else
+      o.ns_new[i] = Fact::unknown;
+  }
+
+  char buf[4096];
+  if (auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf)) {
+    auto tgid = sys::status_field(*status, "Tgid");
+    auto ppid = sys::status_field(*status, "PPid");
+    if (tgid) {
+      o.tgid = static_cast<pid_t>(*tgid);
+      o.same_tgid = model::fact_of(o.tgid == caller.pid);
+    }
+    if (ppid) {
+      o.ppid = static_cast<pid_t>(*ppid);
+      o.ppid_is_caller = model::fact_of(o.ppid == caller.pid);
+    }
+  }
+  if (auto stat = sys::read_small_file(dir->get(), "stat", buf, sizeof buf))
+    o.exit_signal = sys::stat_field(*stat, 38);
+  return o;
+}
+
+}  // namespace clonediff::probes

@@ -1,0 +1,55 @@
+// Identity witnesses: whether the child holds the very same kernel objects as
+// the caller, asked of the kernel from outside both (kcmp(2), /proc). The
+// prober must be able to ptrace-read both tasks (root in the initial user
+// namespace can).
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <optional>
+#include <string>
+
+#include "model/outcome.hpp"
+#include "model/result.hpp"
+
+namespace clonediff::probes {
+
+using model::Fact;
+
+// /proc/<pid>/ns/* inode numbers; nullopt where the entry is missing (a kernel
+// without time namespaces, say).
+struct NsInodes {
+  std::array<std::optional<ino_t>, model::kNsCount> ino{};
+};
+Result<NsInodes> read_ns_inodes(pid_t pid);
+
+// The caller as the prober sees it, read once per caller process.
+struct CallerIdentity {
+  pid_t pid = 0;  // in the prober's pid namespace
+  NsInodes ns;
+  // Whether the caller holds an io context and a SysV undo list. kcmp compares
+  // NULL with NULL as equal, so without them "same" means nothing.
+  bool io_context = false;
+  bool sysvsem_undo = false;
+};
+
+struct IdentityObservation {
+  std::array<Fact, model::kResourceCount> kcmp{};
+  std::string kcmp_note;  // why kcmp could not speak, when it could not
+  std::array<Fact, model::kNsCount> ns_new{};
+  Fact same_tgid = Fact::unknown;
+  Fact ppid_is_caller = Fact::unknown;
+  std::optional<long long> exit_signal;
+  pid_t tgid = 0;  // in the prober's pid namespace
+  pid_t ppid = 0;
+};
+
+// Everything the identity witnesses can say about child_tid (prober's view).
+// Fails only when the child's /proc entry cannot be read at all.
+Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t child_tid);
+
+// kcmp(2) alone, for one resource: yes/no, or unknown with a reason.
+Fact kcmp_same(pid_t a, pid_t b, model::Resource r, std::string* why = nullptr);
+
+}  // namespace clonediff::probes

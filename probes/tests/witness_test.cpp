@@ -1,0 +1,136 @@
+// The witnesses on their own, against pairs whose answer is known without the
+// model: a task compared with itself shares everything; a fork() child shares
+// nothing kcmp can compare.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "probes/behaviour.hpp"
+#include "probes/identity.hpp"
+#include "probes/observe.hpp"
+
+namespace clonediff::probes {
+namespace {
+
+using model::Fact;
+using model::Resource;
+
+CallerIdentity self_identity(bool primed) {
+  CallerIdentity c;
+  c.pid = ::getpid();
+  c.ns = *read_ns_inodes(c.pid);
+  c.io_context = primed;
+  c.sysvsem_undo = primed;
+  return c;
+}
+
+TEST(Identity, ATaskSharesEverythingWithItself) {
+  auto o = observe_identity(self_identity(true), ::getpid());
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  for (Resource r : model::kResources) EXPECT_EQ(o->kcmp[static_cast<std::size_t>(r)], Fact::yes) << resource_name(r);
+  for (model::Ns n : model::kNamespaces) EXPECT_EQ(o->ns_new[static_cast<std::size_t>(n)], Fact::no) << ns_name(n);
+  EXPECT_EQ(o->same_tgid, Fact::yes);
+  EXPECT_EQ(o->ppid_is_caller, Fact::no);  // our parent is not ourselves
+}
+
+TEST(Identity, EqualNullPointersAreNotSharing) {
+  // kcmp says "equal" for io and sysvsem; without priming that may be NULL == NULL.
+  auto o = observe_identity(self_identity(false), ::getpid());
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->kcmp[static_cast<std::size_t>(Resource::io)], Fact::unknown);
+  EXPECT_EQ(o->kcmp[static_cast<std::size_t>(Resource::sysvsem)], Fact::unknown);
+  EXPECT_EQ(o->kcmp[static_cast<std::size_t>(Resource::vm)], Fact::yes);
+}
+
+TEST(Identity, AForkChildSharesNoneOfTheKcmpResources) {
+  int pipefd[2];
+  ASSERT_EQ(::pipe(pipefd), 0);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    char c;
+    ::close(pipefd[1]);
+    (void)::read(pipefd[0], &c, 1);  // held until the parent has looked
+    ::_exit(0);
+  }
+  ::close(pipefd[0]);
+  auto o = observe_identity(self_identity(true), child);
+  ::close(pipefd[1]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  EXPECT_EQ(o->kcmp[static_cast<std::size_t>(Resource::vm)], Fact::no);
+  EXPECT_EQ(o->kcmp[static_cast<std::size_t>(Resource::files)], Fact::no);
+  EXPECT_EQ(o->kcmp[static_cast<std::size_t>(Resource::fs)], Fact::no);
+  EXPECT_EQ(o->kcmp[static_cast<std::size_t>(Resource::sighand)], Fact::no);
+  EXPECT_EQ(o->same_tgid, Fact::no);
+  EXPECT_EQ(o->ppid_is_caller, Fact::yes);
+  EXPECT_EQ(o->exit_signal, SIGCHLD);
+}
+
+TEST(Behaviour, SeesItsOwnChangesAsSharedAndRestoresTheBaseline) {
+  // Run in a forked process: the baseline changes umask, ioprio, a signal.
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto base = BehaviourBaseline::establish();
+    if (!base || !base->intact()) ::_exit(10);
+    BehaviourPlan plan = base->plan(0x5eed);
+    unsigned acted = behaviour_act(plan);  // "the child" is ourselves: full sharing
+    if (acted != (acted_bit(Resource::vm) | acted_bit(Resource::files) | acted_bit(Resource::fs) |
+                  acted_bit(Resource::sighand) | acted_bit(Resource::io)))
+      ::_exit(11);
+    if (base->intact()) ::_exit(12);  // the baseline check must notice the change
+    auto seen = base->observe_and_restore(plan, acted);
+    for (Resource r : {Resource::vm, Resource::files, Resource::fs, Resource::sighand, Resource::io})
+      if (seen[static_cast<std::size_t>(r)] != Fact::yes) ::_exit(20 + static_cast<int>(r));
+    if (seen[static_cast<std::size_t>(Resource::sysvsem)] != Fact::unknown) ::_exit(30);
+    if (!base->intact()) ::_exit(31);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(Behaviour, AForkChildsChangesStayInTheChild) {
+  pid_t outer = ::fork();
+  ASSERT_GE(outer, 0);
+  if (outer == 0) {
+    auto base = BehaviourBaseline::establish();
+    if (!base) ::_exit(10);
+    BehaviourPlan plan = base->plan(0x77);
+    int pipefd[2];
+    if (::pipe(pipefd) != 0) ::_exit(11);
+    pid_t inner = ::fork();
+    if (inner == 0) {
+      unsigned acted = behaviour_act(plan);
+      (void)::write(pipefd[1], &acted, sizeof acted);
+      ::_exit(0);
+    }
+    unsigned acted = 0;
+    if (::read(pipefd[0], &acted, sizeof acted) != sizeof acted) ::_exit(12);
+    ::waitpid(inner, nullptr, 0);
+    auto seen = base->observe_and_restore(plan, acted);
+    for (Resource r : {Resource::vm, Resource::files, Resource::fs, Resource::sighand, Resource::io})
+      if (seen[static_cast<std::size_t>(r)] != Fact::no) ::_exit(20 + static_cast<int>(r));
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(outer, &status, 0), outer);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(Combine, WitnessesAgreeFillInOrConflict) {
+  EXPECT_EQ(combine(Fact::yes, Fact::yes), Fact::yes);
+  EXPECT_EQ(combine(Fact::no, Fact::unknown), Fact::no);
+  EXPECT_EQ(combine(Fact::unknown, Fact::yes), Fact::yes);
+  EXPECT_EQ(combine(Fact::unknown, Fact::unknown), Fact::unknown);
+  EXPECT_EQ(combine(Fact::yes, Fact::no), Fact::conflict);
+  EXPECT_EQ(combine(Fact::conflict, Fact::unknown), Fact::conflict);
+}
+
+}  // namespace
+}  // namespace clonediff::probes
