@@ -1,0 +1,170 @@
+// The harness's own contract: a case that crashes, hangs or forks without end
+// costs that case its verdict, never the run, and leaves nothing behind: no
+// process of its group, no child of ours unreaped.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <dirent.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <string>
+
+#include "harness/case_host.hpp"
+#include "model/flags.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Processes whose process group is pgid, read from /proc (zombies included).
+int members_of_group(pid_t pgid) {
+  int n = 0;
+  DIR* proc = ::opendir("/proc");
+  while (dirent* e = ::readdir(proc)) {
+    const pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
+    if (pid <= 0) continue;
+    const pid_t g = ::getpgid(pid);
+    if (g == pgid) ++n;
+  }
+  ::closedir(proc);
+  return n;
+}
+
+// Lines of /proc/sysvipc/sem: the SysV semaphore sets on the machine, plus a header.
+int semaphore_sets() {
+  int n = 0;
+  if (std::FILE* f = std::fopen("/proc/sysvipc/sem", "r")) {
+    for (int c; (c = std::fgetc(f)) != EOF;) n += c == '\n';
+    std::fclose(f);
+  }
+  return n;
+}
+
+bool has_unreaped_children() {
+  siginfo_t info{};
+  return ::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0 && info.si_pid != 0;
+}
+
+class Isolation : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto h = CaseHost::start(CaseHostOptions{"root", 400ms});
+    ASSERT_TRUE(h.ok()) << h.error().message;
+    host_ = std::move(h).value();
+  }
+  // A plain fork-like case runs and is observed after whatever came before.
+  void expect_next_case_is_fine() {
+    CaseRun r = host_->run(model::Request{model::Entry::clone, model::flag::VM, model::kSigchld});
+    ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+    EXPECT_EQ(r.observed.error, 0);
+    EXPECT_EQ(r.observed[model::Resource::vm], model::Fact::yes);
+  }
+  void expect_nothing_left_of(pid_t old_caller) {
+    EXPECT_EQ(members_of_group(old_caller), 0) << "processes of the killed case's group remain";
+    EXPECT_EQ(::kill(-old_caller, 0), -1);
+    EXPECT_EQ(errno, ESRCH);
+    EXPECT_FALSE(has_unreaped_children());
+  }
+  std::unique_ptr<CaseHost> host_;
+};
+
+TEST_F(Isolation, ACrashingChildCostsOneVerdict) {
+  const pid_t caller = host_->caller_pid();
+  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::child_crash);
+  EXPECT_EQ(r.status, CaseRun::Status::crash);
+  EXPECT_NE(r.note.find("SIGSEGV"), std::string::npos) << r.note;
+  expect_nothing_left_of(caller);
+  expect_next_case_is_fine();
+}
+
+TEST_F(Isolation, ACrashingThreadTakesTheCallerAndCostsOneVerdict) {
+  const pid_t caller = host_->caller_pid();
+  const auto thread = model::flag::VM | model::flag::SIGHAND | model::flag::THREAD;
+  CaseRun r = host_->run(model::Request{model::Entry::clone, thread, model::kSigchld}, Fault::child_crash);
+  EXPECT_EQ(r.status, CaseRun::Status::crash);
+  EXPECT_NE(r.note.find("SIGSEGV"), std::string::npos) << r.note;
+  expect_nothing_left_of(caller);
+  expect_next_case_is_fine();
+}
+
+TEST_F(Isolation, AVforkChildThatCrashesCostsOneVerdict) {
+  const pid_t caller = host_->caller_pid();
+  CaseRun r = host_->run(model::Request{model::Entry::vfork, 0, model::kSigchld}, Fault::child_crash);
+  EXPECT_EQ(r.status, CaseRun::Status::crash);
+  expect_nothing_left_of(caller);
+  expect_next_case_is_fine();
+}
+
+TEST_F(Isolation, AHangingChildTimesOut) {
+  const pid_t caller = host_->caller_pid();
+  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::child_hang);
+  EXPECT_EQ(r.status, CaseRun::Status::timeout);
+  EXPECT_GE(r.elapsed, 400ms);
+  EXPECT_LT(r.elapsed, 3s);
+  expect_nothing_left_of(caller);
+  expect_next_case_is_fine();
+}
+
+TEST_F(Isolation, AHangingSiblingIsKilledToo) {
+  // A CLONE_PARENT child is this process's own child, yet in the case's group.
+  const pid_t caller = host_->caller_pid();
+  CaseRun r = host_->run(model::Request{model::Entry::clone, model::flag::PARENT, model::kSigchld}, Fault::child_hang);
+  EXPECT_EQ(r.status, CaseRun::Status::timeout);
+  expect_nothing_left_of(caller);
+  expect_next_case_is_fine();
+}
+
+TEST_F(Isolation, ACrashingCallerCostsOneVerdict) {
+  const pid_t caller = host_->caller_pid();
+  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::caller_crash);
+  EXPECT_EQ(r.status, CaseRun::Status::crash);
+  EXPECT_NE(r.note.find("caller"), std::string::npos) << r.note;
+  expect_nothing_left_of(caller);
+  expect_next_case_is_fine();
+  EXPECT_NE(host_->caller_pid(), caller);  // a fresh caller
+}
+
+TEST_F(Isolation, AHangingCallerTimesOut) {
+  const pid_t caller = host_->caller_pid();
+  CaseRun r = host_->run(model::Request{model::Entry::clone, model::flag::VFORK, model::kSigchld}, Fault::caller_hang);
+  EXPECT_EQ(r.status, CaseRun::Status::timeout);
+  expect_nothing_left_of(caller);
+  expect_next_case_is_fine();
+}
+
+TEST_F(Isolation, AChildThatForksWithoutEndIsStoppedWholly) {
+  const pid_t caller = host_->caller_pid();
+  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::child_forks);
+  EXPECT_EQ(r.status, CaseRun::Status::timeout);
+  expect_nothing_left_of(caller);
+  expect_next_case_is_fine();
+}
+
+TEST(IsolationTeardown, NothingOutlivesTheHost) {
+  pid_t caller = 0;
+  const int sets_before = semaphore_sets();
+  {
+    auto h = CaseHost::start(CaseHostOptions{"root", 1s});
+    ASSERT_TRUE(h.ok()) << h.error().message;
+    caller = (*h)->caller_pid();
+    CaseRun r = (*h)->run(model::Request{model::Entry::clone, model::flag::PARENT, model::kSigchld});
+    ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+    EXPECT_EQ(::kill(caller, 0), 0);
+  }
+  EXPECT_EQ(members_of_group(caller), 0);
+  EXPECT_FALSE(has_unreaped_children());
+  EXPECT_EQ(semaphore_sets(), sets_before) << "a SysV semaphore set was left behind";
+}
+
+TEST(IsolationStart, AnUnbuildableContextIsAnErrorNotACrash) {
+  auto h = CaseHost::start(CaseHostOptions{"no_such_context", 1s});
+  ASSERT_FALSE(h.ok());
+  EXPECT_NE(h.error().message.find("no_such_context"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace clonediff::harness

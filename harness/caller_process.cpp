@@ -1,0 +1,276 @@
+#include "harness/caller_process.hpp"
+
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/sem.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "harness/caller_context.hpp"
+#include "harness/child_plan.hpp"
+#include "harness/raw_clone.hpp"
+#include "harness/wire.hpp"
+#include "model/flags.hpp"
+#include "model/request.hpp"
+#include "probes/behaviour.hpp"
+#include "probes/sys/raw_syscall.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+constexpr std::size_t kStackSize = 256 * 1024;
+constexpr std::size_t kGuard = 4096;
+#ifndef P_PIDFD
+constexpr idtype_t P_PIDFD = static_cast<idtype_t>(3);
+#endif
+
+[[noreturn]] void die_with(int ctl, const char* what) {
+  FactsMsg f;
+  f.ok = 0;
+  copy_text(f.error, what);
+  send_msg(ctl, f);
+  ::_exit(2);
+}
+
+// Every signal back to SIG_DFL (raw, so glibc's reserved ones are reset too),
+// then all of them blocked: an exit signal such as SIGTERM must not kill the
+// caller, and a pending unblocked signal would make clone restart.
+void quiet_signals() {
+  struct KernelSigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)();
+    unsigned long mask;
+  } dfl{SIG_DFL, 0, nullptr, 0};
+  for (int sig = 1; sig <= 64; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP) sys::raw_syscall(SYS_rt_sigaction, sig, reinterpret_cast<long>(&dfl), 0, 8);
+  sigset_t all;
+  sigfillset(&all);
+  sigprocmask(SIG_SETMASK, &all, nullptr);
+}
+
+// Keeps only stdin/out/err and the two sockets.
+void close_other_fds(int keep_a, int keep_b) {
+  const unsigned lo = static_cast<unsigned>(std::min(keep_a, keep_b));
+  const unsigned hi = static_cast<unsigned>(std::max(keep_a, keep_b));
+  if (lo > 3) ::close_range(3, lo - 1, 0);
+  if (hi > lo + 1) ::close_range(lo + 1, hi - 1, 0);
+  ::close_range(hi + 1, ~0U, 0);
+}
+
+// Creates the caller's SysV undo list and leaves no semaphore set behind: the
+// list outlives the set (freeary() drops the entries, not the list).
+bool prime_sysvsem() {
+  int id = ::semget(IPC_PRIVATE, 1, 0600);
+  if (id < 0) return false;
+  struct sembuf up {0, 1, SEM_UNDO};
+  const bool ok = ::semop(id, &up, 1) == 0;
+  ::semctl(id, 0, IPC_RMID);
+  return ok;
+}
+
+// vfork() in a function of its own: the child borrows this frame until it
+// exits, and nothing here may be live across the call but `plan`.
+__attribute__((noinline)) long vfork_entry(ChildPlan* plan) {
+  pid_t pid = ::vfork();
+  if (pid == 0) sys::raw_exit_thread(clonediff_child_main(plan));
+  return pid < 0 ? -errno : pid;
+}
+
+long fork_entry(ChildPlan* plan) {
+  pid_t pid = ::fork();
+  if (pid == 0) sys::raw_exit_thread(clonediff_child_main(plan));
+  return pid < 0 ? -errno : pid;
+}
+
+struct CallerState {
+  int ctl = -1;
+  int witness = -1;
+  void* stack_top = nullptr;
+  int parent_tid = -1;  // CLONE_PARENT_SETTID / legacy CLONE_PIDFD target
+  int child_tid = -1;   // CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID target
+};
+
+long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
+  st.parent_tid = -1;
+  st.child_tid = -1;
+  switch (static_cast<model::Entry>(o.entry)) {
+    case model::Entry::clone:
+      return clonediff_raw_clone(o.flags | o.exit_signal, st.stack_top, &st.parent_tid, &st.child_tid, 0,
+                                 clonediff_child_main, &plan);
+    case model::Entry::fork:
+      return fork_entry(&plan);
+    case model::Entry::vfork:
+      return vfork_entry(&plan);
+    default:
+      return -ENOSYS;
+  }
+}
+
+// Signals that arrived during the case, drained so they cannot pile up.
+std::uint64_t drain_signals() {
+  sigset_t all;
+  sigfillset(&all);
+  const timespec zero{0, 0};
+  std::uint64_t seen = 0;
+  for (int i = 0; i < 128; ++i) {
+    int sig = ::sigtimedwait(&all, nullptr, &zero);
+    if (sig <= 0) break;
+    seen |= std::uint64_t{1} << (sig - 1);
+  }
+  return seen;
+}
+
+// Waits for the host's Released, or notices that an own child died before it
+// was released (a crash, not a case). Returns false on early death with done
+// filled in.
+bool await_release(CallerState& st, long child, ReleasedMsg& released, DoneMsg& done) {
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));  // fails for threads: fine
+  bool watch_child = pidfd >= 0;
+  for (;;) {
+    pollfd fds[2] = {{st.ctl, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    int n = ::poll(fds, watch_child ? 2 : 1, -1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) ::_exit(3);
+    if (fds[0].revents) {
+      AnyMsg m;
+      if (recv_msg(st.ctl, m) <= 0) ::_exit(0);  // host gone
+      if (m.kind == MsgKind::released && m.released.seq == done.seq) {
+        released = m.released;
+        if (pidfd >= 0) ::close(pidfd);
+        return true;
+      }
+      continue;
+    }
+    if (watch_child && fds[1].revents) {
+      siginfo_t info{};
+      if (::waitid(P_PIDFD, static_cast<id_t>(pidfd), &info, WEXITED | WNOHANG | WNOWAIT | __WALL) != 0) {
+        watch_child = false;  // not our child (CLONE_PARENT): the host reaps it
+        continue;
+      }
+      if (info.si_code == CLD_EXITED && info.si_status == 0) {
+        watch_child = false;  // left after its release; Released is on its way
+        continue;
+      }
+      ::waitid(P_PIDFD, static_cast<id_t>(pidfd), &info, WEXITED | __WALL);
+      ::close(pidfd);
+      done.early_death = 1;
+      done.child_code = info.si_code;
+      done.child_status = info.si_status;
+      return false;
+    }
+  }
+}
+
+void finish_child(long child, const ReleasedMsg& released, DoneMsg& done) {
+  if (released.host_reaped) return;
+  if (released.is_thread) {
+    const long tgid = sys::raw_syscall(SYS_getpid);
+    while (sys::raw_syscall(SYS_tgkill, tgid, child, 0) == 0) ::sched_yield();
+    return;
+  }
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | __WALL) != 0 && errno == EINTR) {
+  }
+  done.child_code = info.si_code;
+  done.child_status = info.si_status;
+}
+
+[[noreturn]] void serve(CallerState& st, probes::BehaviourBaseline& baseline) {
+  for (;;) {
+    AnyMsg m;
+    pollfd wait_order{st.ctl, POLLIN, 0};
+    while (poll_briefly_spinning(&wait_order, 1, -1) < 0 && errno == EINTR) {
+    }
+    ssize_t n = recv_msg(st.ctl, m);
+    if (n <= 0 || m.kind == MsgKind::quit) ::_exit(0);
+    if (m.kind != MsgKind::order) continue;
+    const OrderMsg order = m.order;
+
+    DoneMsg done;
+    done.seq = order.seq;
+
+    ChildPlan plan;
+    plan.behaviour = baseline.plan((std::uint64_t{0x5eed} << 32) | order.seq);
+    plan.witness_fd = st.witness;
+    plan.seq = order.seq;
+    plan.fault = order.fault;
+
+    const long ret = make_call(order, plan, st);
+    ReturnedMsg returned;
+    returned.seq = order.seq;
+    returned.ret = ret;
+    send_msg(st.ctl, returned);
+    // Refused: nothing was created, so nothing can have changed the witness
+    // baseline or sent a signal. (ret == 0 cannot happen here.)
+    if (ret <= 0) continue;
+    if (order.fault == Fault::caller_crash) crash_now();
+    if (order.fault == Fault::caller_hang)
+      for (;;) ::pause();
+
+    ReleasedMsg released;
+    if (!await_release(st, ret, released, done)) {
+      send_msg(st.ctl, done);
+      drain_signals();
+      continue;
+    }
+    finish_child(ret, released, done);
+    const bool legacy_pidfd = static_cast<model::Entry>(order.entry) == model::Entry::clone &&
+                              (order.flags & model::flag::PIDFD) && st.parent_tid >= 0;
+    if (legacy_pidfd) ::close(st.parent_tid);  // the pidfd CLONE_PIDFD installed in the caller
+
+    const auto seen = baseline.observe_and_restore(plan.behaviour, released.acted);
+    std::copy(seen.begin(), seen.end(), done.behaviour);
+    done.signals = drain_signals();
+    // Every witness must start the next case from its baseline; checked here,
+    // after the only path that can change it.
+    if (auto intact = baseline.intact(); !intact) {
+      done.baseline_broken = 1;
+      copy_text(done.error, intact.error().message.c_str());
+      send_msg(st.ctl, done);
+      ::_exit(4);  // a fresh caller replaces this one
+    }
+    send_msg(st.ctl, done);
+  }
+}
+
+}  // namespace
+
+void run_caller(const CallerSetup& setup) {
+  CallerState st;
+  st.ctl = setup.ctl_fd;
+  st.witness = setup.witness_fd;
+
+  ::setpgid(0, 0);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != setup.host_pid) ::_exit(1);  // the host died before we armed the signal
+  close_other_fds(st.ctl, st.witness);
+  quiet_signals();
+
+  if (auto built = build_context(setup.context); !built) die_with(st.ctl, built.error().message.c_str());
+
+  void* stack = ::mmap(nullptr, kStackSize + kGuard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+                       -1, 0);
+  if (stack == MAP_FAILED) die_with(st.ctl, "mmap child stack failed");
+  ::mprotect(stack, kGuard, PROT_NONE);
+  st.stack_top = static_cast<char*>(stack) + kStackSize + kGuard;
+
+  auto baseline = probes::BehaviourBaseline::establish();
+  if (!baseline) die_with(st.ctl, baseline.error().message.c_str());
+
+  FactsMsg facts = read_live_facts();
+  facts.io_context = 1;  // BehaviourBaseline::establish() set an I/O priority
+  facts.sysvsem_undo = prime_sysvsem();
+  if (!send_msg(st.ctl, facts)) ::_exit(1);
+  serve(st, *baseline);
+}
+
+}  // namespace clonediff::harness

@@ -1,0 +1,347 @@
+#include "harness/case_host.hpp"
+
+#include <dirent.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "harness/caller_context.hpp"
+#include "harness/caller_process.hpp"
+#include "harness/wire.hpp"
+#include "model/names.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+#ifndef P_PIDFD
+constexpr idtype_t P_PIDFD = static_cast<idtype_t>(3);
+#endif
+
+int ms_left(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left > 0 ? static_cast<int>(left) : 0;
+}
+
+std::string errtext(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+std::string describe_exit(int code, int status) {
+  if (code == CLD_EXITED) return "exited with status " + std::to_string(status);
+  if (code == CLD_KILLED || code == CLD_DUMPED) return "killed by " + model::signal_name(status);
+  return "stopped or traced (si_code " + std::to_string(code) + ")";
+}
+
+int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
+// Receives the child's Ready with the credentials the kernel attached: the
+// sender's thread-group id as this process's pid namespace numbers it.
+bool recv_ready(int fd, ChildReadyMsg& msg, pid_t& sender_tgid) {
+  iovec iov{&msg, sizeof msg};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
+  msghdr mh{};
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control;
+  mh.msg_controllen = sizeof control;
+  ssize_t n;
+  do n = ::recvmsg(fd, &mh, 0);
+  while (n < 0 && errno == EINTR);
+  if (n != static_cast<ssize_t>(sizeof msg)) return false;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+      ucred cred;
+      std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
+      sender_tgid = cred.pid;
+      return true;
+    }
+  }
+  return false;
+}
+
+// A thread the caller created, as this process numbers it: the one task of
+// the caller's group that is not the caller itself.
+pid_t find_new_thread(pid_t caller) {
+  std::string path = "/proc/" + std::to_string(caller) + "/task";
+  DIR* dir = ::opendir(path.c_str());
+  if (!dir) return 0;
+  pid_t found = 0;
+  while (dirent* e = ::readdir(dir)) {
+    pid_t tid = static_cast<pid_t>(std::atoi(e->d_name));
+    if (tid > 0 && tid != caller) found = tid;
+  }
+  ::closedir(dir);
+  return found;
+}
+
+// Kills what is left of a process group and reaps every member that is this
+// process's child (orphans come here: we are a child subreaper). The group id
+// cannot be reused while any member or zombie still holds it.
+void kill_and_reap_group(pid_t pgid) {
+  for (int round = 0; round < 500; ++round) {
+    siginfo_t info{};
+    while (::waitid(P_PGID, static_cast<id_t>(pgid), &info, WEXITED | WNOHANG | __WALL) == 0 && info.si_pid != 0)
+      info = siginfo_t{};
+    if (::kill(-pgid, 0) != 0 && errno == ESRCH) return;
+    ::kill(-pgid, SIGKILL);
+    ::usleep(round < 10 ? 1000 : 10000);
+  }
+  std::fprintf(stderr, "clonediff: process group %d still has members after 5 s of SIGKILL\n", pgid);
+}
+
+}  // namespace
+
+std::string_view status_name(CaseRun::Status s) {
+  switch (s) {
+    case CaseRun::Status::completed: return "completed";
+    case CaseRun::Status::timeout: return "timeout";
+    case CaseRun::Status::crash: return "crash";
+    case CaseRun::Status::error: return "error";
+  }
+  return "?";
+}
+
+CaseHost::CaseHost(CaseHostOptions options) : options_(std::move(options)), host_pid_(::getpid()) {}
+
+CaseHost::~CaseHost() { quit_caller(); }
+
+Result<std::unique_ptr<CaseHost>> CaseHost::start(CaseHostOptions options) {
+  if (!context_is_buildable(options.context))
+    return make_error("context '" + options.context + "' cannot be built by this harness yet (buildable: root, unpriv)");
+  if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) return make_error(errtext("PR_SET_CHILD_SUBREAPER"));
+  std::unique_ptr<CaseHost> host(new CaseHost(std::move(options)));
+  if (auto st = host->spawn(); !st) return st.error();
+  return host;
+}
+
+Status CaseHost::spawn() {
+  int ctl[2], wit[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) != 0) return make_error(errtext("socketpair"));
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, wit) != 0) {
+    ::close(ctl[0]);
+    ::close(ctl[1]);
+    return make_error(errtext("socketpair"));
+  }
+  const int one = 1;
+  ::setsockopt(wit[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(ctl[0]);
+    ::close(wit[0]);
+    run_caller(CallerSetup{host_pid_, ctl[1], wit[1], options_.context});
+  }
+  ::close(ctl[1]);
+  ::close(wit[1]);
+  ctl_.reset(ctl[0]);
+  witness_.reset(wit[0]);
+  if (pid < 0) return make_error(errtext("fork caller"));
+  ::setpgid(pid, pid);  // also done by the caller: whichever runs first wins the race
+  caller_ = pid;
+  caller_pidfd_.reset(pidfd_open(pid));
+  if (!caller_pidfd_) {
+    discard_caller();
+    return make_error(errtext("pidfd_open caller"));
+  }
+
+  const auto deadline = Clock::now() + options_.timeout;
+  pollfd pfd{ctl_.get(), POLLIN, 0};
+  AnyMsg m;
+  if (::poll(&pfd, 1, ms_left(deadline)) != 1 || recv_msg(ctl_.get(), m) <= 0 || m.kind != MsgKind::facts) {
+    discard_caller();
+    return make_error("the caller process for context '" + options_.context + "' did not start");
+  }
+  const FactsMsg& f = m.facts;
+  if (!f.ok) {
+    std::string why = f.error;
+    discard_caller();
+    return make_error("cannot build context '" + options_.context + "': " + why);
+  }
+  facts_ = model::Caller{};
+  facts_.preset = options_.context;
+  facts_.uid = f.uid;
+  facts_.in_initial_userns = f.in_initial_userns;
+  facts_.cap_sys_admin = f.cap_sys_admin;
+  facts_.cap_sys_admin_init = f.cap_sys_admin_init;
+  facts_.cap_sys_resource = f.cap_sys_resource;
+  facts_.pidns_init = f.pidns_init;
+  facts_.pid_for_children_differs = f.pid_for_children_differs;
+  facts_.time_for_children_differs = f.time_for_children_differs;
+  facts_.chrooted = f.chrooted;
+  facts_.userns_level = f.userns_level;
+  facts_.pidns_level = f.pidns_level;
+  facts_.nproc_at_limit = f.nproc_at_limit;
+  facts_.leader_exit_signal = f.leader_exit_signal;
+  facts_.io_context = f.io_context;
+  facts_.sysvsem_undo = f.sysvsem_undo;
+
+  auto ns = probes::read_ns_inodes(pid);
+  if (!ns) {
+    discard_caller();
+    return ns.error();
+  }
+  identity_ = probes::CallerIdentity{pid, *ns, facts_.io_context, facts_.sysvsem_undo};
+  auto own = probes::read_ns_inodes(host_pid_);
+  const auto pid_index = static_cast<std::size_t>(model::Ns::pid);
+  caller_shares_pidns_ = own && own->ino[pid_index] == ns->ino[pid_index];
+  return ok_status();
+}
+
+void CaseHost::discard_caller() {
+  if (caller_ > 0) kill_and_reap_group(caller_);
+  caller_ = 0;
+  caller_pidfd_.reset();
+  ctl_.reset();
+  witness_.reset();
+}
+
+void CaseHost::quit_caller() {
+  if (caller_ <= 0) return;
+  QuitMsg q;
+  if (send_msg(ctl_.get(), q)) {
+    pollfd pfd{caller_pidfd_.get(), POLLIN, 0};
+    ::poll(&pfd, 1, 1000);
+  }
+  discard_caller();
+}
+
+CaseRun CaseHost::run(const model::Request& request, Fault fault) {
+  const auto started = Clock::now();
+  CaseRun r;
+  const auto finish = [&](CaseRun::Status status, std::string note) {
+    r.status = status;
+    r.note = std::move(note);
+    if (status != CaseRun::Status::completed) discard_caller();
+    r.elapsed = Clock::now() - started;
+    return r;
+  };
+
+  if (caller_ <= 0) {
+    if (auto st = spawn(); !st) return finish(CaseRun::Status::error, st.error().message);
+  }
+  OrderMsg order;
+  order.seq = ++seq_;
+  order.entry = static_cast<std::uint32_t>(request.entry);
+  order.fault = fault;
+  order.flags = request.flags;
+  order.exit_signal = request.exit_signal;
+  if (!send_msg(ctl_.get(), order)) return finish(CaseRun::Status::crash, "the caller process is gone");
+
+  const auto deadline = started + options_.timeout;
+  const auto caller_death = [&]() {
+    siginfo_t info{};
+    ::waitid(P_PIDFD, static_cast<id_t>(caller_pidfd_.get()), &info, WEXITED | WNOHANG | WNOWAIT | __WALL);
+    return "the caller process " + describe_exit(info.si_code, info.si_status);
+  };
+  bool have_returned = false;
+
+  // Handles one message from the caller; returns false when the case is over.
+  DoneMsg done;
+  bool have_done = false;
+  std::string over;
+  CaseRun::Status over_status = CaseRun::Status::completed;
+  const auto take_ctl = [&]() {
+    AnyMsg m;
+    if (recv_msg(ctl_.get(), m) <= 0) {
+      over_status = CaseRun::Status::crash;
+      over = caller_death();
+      return false;
+    }
+    if (m.kind == MsgKind::returned && m.returned.seq == order.seq) {
+      have_returned = true;
+      r.returned = m.returned.ret;
+    } else if (m.kind == MsgKind::done && m.done.seq == order.seq) {
+      done = m.done;
+      have_done = true;
+      if (done.baseline_broken) {
+        over_status = CaseRun::Status::error;
+        over = std::string("the caller could not restore its witness baseline after the case: ") + done.error;
+        return false;
+      }
+      if (done.early_death) {
+        over_status = CaseRun::Status::crash;
+        over = "the child " + describe_exit(done.child_code, done.child_status) + " before it reported";
+        return false;
+      }
+    }
+    return true;
+  };
+
+  // Phase 1: the call returns refused, or the child reports ready.
+  ChildReadyMsg ready;
+  pid_t sender = 0;
+  for (;;) {
+    if (have_returned && r.returned <= 0) {
+      r.observed = model::Outcome{};
+      r.observed.error = r.returned == 0 ? EINVAL : static_cast<int>(-r.returned);
+      return finish(CaseRun::Status::completed, r.returned == 0 ? "the call returned 0 in the caller" : "");
+    }
+    pollfd fds[3] = {{ctl_.get(), POLLIN, 0}, {witness_.get(), POLLIN, 0}, {caller_pidfd_.get(), POLLIN, 0}};
+    const int n = poll_briefly_spinning(fds, 3, ms_left(deadline));
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0)
+      return finish(CaseRun::Status::timeout,
+                    have_returned ? "the child never reported ready" : "the call did not return");
+    if (fds[0].revents && !take_ctl()) return finish(over_status, over);
+    if (fds[1].revents) {
+      if (recv_ready(witness_.get(), ready, sender) && ready.seq == order.seq) break;
+      continue;
+    }
+    if (fds[2].revents && !fds[0].revents) return finish(CaseRun::Status::crash, caller_death());
+  }
+
+  // Phase 2: find the child as this process numbers it, probe, release.
+  const bool is_thread = sender == caller_;
+  pid_t child = sender;
+  if (is_thread) child = caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller_);
+  auto identity = probes::observe_identity(identity_, child);
+  const bool host_reaps = identity && !is_thread && identity->ppid == host_pid_;
+  sys::UniqueFd child_pidfd(host_reaps ? pidfd_open(child) : -1);
+  ChildReleaseMsg release;
+  release.seq = order.seq;
+  send_msg(witness_.get(), release);
+  if (!identity) return finish(CaseRun::Status::error, "cannot probe the child: " + identity.error().message);
+  if (host_reaps) {
+    // A CLONE_PARENT child is this process's own: reap it before the next case.
+    pollfd pfd{child_pidfd.get(), POLLIN, 0};
+    if (::poll(&pfd, 1, ms_left(deadline)) != 1)
+      return finish(CaseRun::Status::timeout, "the released child did not exit");
+    siginfo_t info{};
+    ::waitid(P_PIDFD, static_cast<id_t>(child_pidfd.get()), &info, WEXITED | __WALL);
+  }
+  ReleasedMsg released;
+  released.seq = order.seq;
+  released.acted = ready.acted;
+  released.host_reaped = host_reaps;
+  released.is_thread = is_thread;
+  send_msg(ctl_.get(), released);
+
+  // Phase 3: the caller reports what it saw once the child is gone.
+  while (!have_done) {
+    pollfd fds[2] = {{ctl_.get(), POLLIN, 0}, {caller_pidfd_.get(), POLLIN, 0}};
+    const int n = poll_briefly_spinning(fds, 2, ms_left(deadline));
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) return finish(CaseRun::Status::timeout, "the caller did not finish the case");
+    if (fds[0].revents && !take_ctl()) return finish(over_status, over);
+    if (fds[1].revents && !fds[0].revents) return finish(CaseRun::Status::crash, caller_death());
+  }
+
+  r.witnesses.kcmp = identity->kcmp;
+  r.witnesses.kcmp_note = identity->kcmp_note;
+  std::copy(std::begin(done.behaviour), std::end(done.behaviour), r.witnesses.behaviour.begin());
+  r.observed = probes::observed_outcome(*identity, r.witnesses);
+  r.signals = done.signals;
+  if (done.child_code == CLD_KILLED || done.child_code == CLD_DUMPED)
+    return finish(CaseRun::Status::crash, "the child " + describe_exit(done.child_code, done.child_status));
+  return finish(CaseRun::Status::completed, "");
+}
+
+}  // namespace clonediff::harness

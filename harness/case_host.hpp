@@ -1,0 +1,81 @@
+// The host: lives in the clonediff process (CLI, test suite, benchmark), owns
+// one caller process for a context, and runs cases in it one at a time. It is
+// also the prober: root, outside the caller's context, able to see every task
+// the caller creates.
+//
+// Isolation contract: the caller and everything it creates share a process
+// group of their own. A case that hangs (past the timeout) or crashes costs
+// that case its verdict: the whole group is killed, every task in it reaped
+// (this process becomes a child subreaper so that orphans come back to it),
+// and the next case gets a fresh caller. Nothing outlives the CaseHost.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "harness/protocol.hpp"
+#include "model/caller.hpp"
+#include "model/outcome.hpp"
+#include "model/request.hpp"
+#include "model/result.hpp"
+#include "probes/identity.hpp"
+#include "probes/observe.hpp"
+#include "probes/sys/unique_fd.hpp"
+
+namespace clonediff::harness {
+
+struct CaseRun {
+  enum class Status { completed, timeout, crash, error };
+  Status status = Status::error;
+  model::Outcome observed;   // meaningful when completed
+  probes::Witnesses witnesses;
+  std::string note;          // for timeout/crash/error: what happened
+  long long returned = 0;    // the call's return value in the caller's pid namespace
+  std::uint64_t signals = 0; // bit n-1: signal n reached the caller during the case
+  std::chrono::nanoseconds elapsed{0};
+};
+std::string_view status_name(CaseRun::Status s);
+
+struct CaseHostOptions {
+  std::string context = "root";
+  std::chrono::milliseconds timeout{5000};
+};
+
+class CaseHost {
+ public:
+  static Result<std::unique_ptr<CaseHost>> start(CaseHostOptions options);
+  ~CaseHost();
+  CaseHost(const CaseHost&) = delete;
+  CaseHost& operator=(const CaseHost&) = delete;
+
+  // Makes the call in the caller and observes the result. `fault` is for the
+  // harness's own tests.
+  CaseRun run(const model::Request& request, Fault fault = Fault::none);
+
+  // The facts read back from the live caller, for the model.
+  const model::Caller& caller() const { return facts_; }
+  pid_t caller_pid() const { return caller_; }
+  const CaseHostOptions& options() const { return options_; }
+
+ private:
+  explicit CaseHost(CaseHostOptions options);
+  Status spawn();
+  void discard_caller();  // kill the group, reap all of it, close the sockets
+  void quit_caller();
+
+  CaseHostOptions options_;
+  pid_t host_pid_ = 0;
+  pid_t caller_ = 0;
+  sys::UniqueFd caller_pidfd_;
+  sys::UniqueFd ctl_;      // host's end
+  sys::UniqueFd witness_;  // host's end (SO_PASSCRED)
+  probes::CallerIdentity identity_;
+  model::Caller facts_;
+  bool caller_shares_pidns_ = true;
+  std::uint32_t seq_ = 0;
+};
+
+}  // namespace clonediff::harness

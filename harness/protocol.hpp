@@ -1,0 +1,119 @@
+// Messages between the host (the prober, in the clonediff process) and the
+// caller process and its child. Fixed-size PODs over SOCK_SEQPACKET socket
+// pairs: one message per send, no framing needed. Every message carries the
+// case's sequence number so a late message from an earlier case is ignored.
+//
+//   host -> caller   Order         make this call
+//   caller -> host   Facts         once, after the context is built
+//   caller -> host   Returned      the call returned (for vfork: after the child left)
+//   child -> host    ChildReady    actions done; the kernel attaches the child's
+//                                  credentials (SO_PASSCRED): its pid as the host sees it
+//   host -> child    ChildRelease  leave now
+//   host -> caller   Released      the child was released (and whether the host reaped it)
+//   caller -> host   Done          what the caller saw; the child is gone
+#pragma once
+
+#include <cstdint>
+
+#include "model/outcome.hpp"
+
+namespace clonediff::harness {
+
+enum class MsgKind : std::uint32_t {
+  order = 1,
+  facts,
+  returned,
+  child_ready,
+  child_release,
+  released,
+  done,
+  quit,
+};
+
+// Test-only faults, to prove that a misbehaving case costs one verdict.
+enum class Fault : std::uint32_t {
+  none = 0,
+  child_crash,   // the child kills itself with SIGSEGV before reporting
+  child_hang,    // the child never reports
+  caller_crash,  // the caller dies with SIGSEGV after the call returns
+  caller_hang,   // the caller stops answering after the call returns
+  child_forks,   // the child forks without end: each new process forks once more
+};
+
+struct OrderMsg {
+  MsgKind kind = MsgKind::order;
+  std::uint32_t seq = 0;
+  std::uint32_t entry = 0;  // model::Entry
+  Fault fault = Fault::none;
+  std::uint64_t flags = 0;
+  std::uint64_t exit_signal = 0;
+};
+
+// The facts about the live caller the model needs (model::Caller, minus names).
+struct FactsMsg {
+  MsgKind kind = MsgKind::facts;
+  std::uint32_t ok = 0;  // 0: the context could not be built; see error
+  std::int64_t uid = 0;
+  std::int64_t userns_level = 0;
+  std::int64_t pidns_level = 0;
+  std::int64_t leader_exit_signal = 0;
+  std::int32_t pid_local = 0;  // getpid() in the caller's own pid namespace
+  std::uint8_t in_initial_userns = 0;
+  std::uint8_t cap_sys_admin = 0;
+  std::uint8_t cap_sys_admin_init = 0;
+  std::uint8_t cap_sys_resource = 0;
+  std::uint8_t pidns_init = 0;
+  std::uint8_t pid_for_children_differs = 0;
+  std::uint8_t time_for_children_differs = 0;
+  std::uint8_t chrooted = 0;
+  std::uint8_t nproc_at_limit = 0;
+  std::uint8_t io_context = 0;
+  std::uint8_t sysvsem_undo = 0;
+  char error[200] = {};
+};
+
+struct ReturnedMsg {
+  MsgKind kind = MsgKind::returned;
+  std::uint32_t seq = 0;
+  std::int64_t ret = 0;  // tid in the caller's pid namespace, or -errno
+};
+
+struct ChildReadyMsg {
+  MsgKind kind = MsgKind::child_ready;
+  std::uint32_t seq = 0;
+  std::uint32_t acted = 0;  // probes::acted_bit() per behaviour action that took effect
+  std::int32_t tid_local = 0;
+  std::int32_t pid_local = 0;
+};
+
+struct ChildReleaseMsg {
+  MsgKind kind = MsgKind::child_release;
+  std::uint32_t seq = 0;
+};
+
+struct ReleasedMsg {
+  MsgKind kind = MsgKind::released;
+  std::uint32_t seq = 0;
+  std::uint32_t acted = 0;
+  std::uint8_t host_reaped = 0;  // a CLONE_PARENT child: the host's own, already reaped
+  std::uint8_t is_thread = 0;    // in the caller's thread group: gone when tgkill says ESRCH
+};
+
+struct DoneMsg {
+  MsgKind kind = MsgKind::done;
+  std::uint32_t seq = 0;
+  model::Fact behaviour[model::kResourceCount] = {};
+  std::int32_t child_status = 0;   // waitid si_status of an own child
+  std::int32_t child_code = 0;     // waitid si_code (CLD_EXITED, CLD_KILLED, ...), 0 if not reaped here
+  std::uint8_t early_death = 0;    // the child died before the host released it
+  std::uint8_t baseline_broken = 0;
+  std::uint64_t signals = 0;       // bit n-1: signal n arrived at the caller during the case
+  char error[200] = {};
+};
+
+struct QuitMsg {
+  MsgKind kind = MsgKind::quit;
+  std::uint32_t seq = 0;
+};
+
+}  // namespace clonediff::harness

@@ -1,0 +1,23 @@
+#include "harness/running_kernel.hpp"
+
+#include <sys/utsname.h>
+
+#include <fstream>
+
+namespace clonediff::harness {
+
+Result<model::Kernel> running_kernel() {
+  utsname u{};
+  if (::uname(&u) != 0) return make_error("uname failed");
+  auto version = model::parse_kernel_version(u.release);
+  if (!version) return version.error();
+  model::Kernel k;
+  k.version = *version;
+  k.release = u.release;
+  std::ifstream knob("/proc/sys/kernel/unprivileged_userns_clone");
+  int value = 0;
+  if (knob >> value) k.unprivileged_userns_clone = value != 0;
+  return k;
+}
+
+}  // namespace clonediff::harness
