@@ -1,0 +1,155 @@
+#include "harness/catalogue.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <unordered_set>
+
+#include "model/flags.hpp"
+#include "model/names.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+std::vector<std::string_view> split_columns(std::string_view line) {
+  std::vector<std::string_view> cols;
+  std::size_t pos = 0;
+  while (pos < line.size()) {
+    while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+    if (pos >= line.size()) break;
+    std::size_t end = pos;
+    while (end < line.size() && line[end] != ' ' && line[end] != '\t') ++end;
+    cols.push_back(line.substr(pos, end - pos));
+    pos = end;
+  }
+  return cols;
+}
+
+std::string suite_of(std::string_view id) { return std::string(id.substr(0, id.find('/'))); }
+
+Result<std::vector<std::uint64_t>> sweep_flags(std::string_view list) {
+  std::vector<std::uint64_t> bits;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    auto one = model::parse_flags(list.substr(0, comma));
+    if (!one) return one.error();
+    if (*one == 0 || (*one & (*one - 1)) != 0) return make_error("a sweep combines single flags; '" + std::string(list.substr(0, comma)) + "' is not one");
+    bits.push_back(*one);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  if (bits.empty()) return make_error("a sweep needs at least one flag");
+  if (bits.size() > 16) return make_error("a sweep of more than 16 flags (65536 cases) is too large");
+  return bits;
+}
+
+}  // namespace
+
+Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name) {
+  std::vector<CatalogueCase> out;
+  std::unordered_set<std::string> ids;
+  int lineno = 0;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++lineno;
+    const auto fail = [&](const std::string& what) {
+      return Error{std::string(name) + ":" + std::to_string(lineno) + ": " + what};
+    };
+    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    const auto cols = split_columns(line);
+    if (cols.empty()) {
+      if (end == text.size()) break;
+      continue;
+    }
+    if (cols[0] != "case" && cols[0] != "sweep") return fail("expected 'case' or 'sweep', found '" + std::string(cols[0]) + "'");
+    if (cols.size() < 4) return fail("expected: " + std::string(cols[0]) + " <id> <entry> <flags> [exit_signal=N] [context=NAME]");
+
+    CatalogueCase base;
+    base.id = std::string(cols[1]);
+    base.suite = suite_of(base.id);
+    base.context = "root";
+    base.origin = std::string(name) + ":" + std::to_string(lineno);
+    auto entry = model::parse_entry(cols[2]);
+    if (!entry) return fail(entry.error().message);
+    base.request.entry = *entry;
+    base.request.exit_signal = model::kSigchld;
+    for (std::size_t i = 4; i < cols.size(); ++i) {
+      const auto eq = cols[i].find('=');
+      if (eq == std::string_view::npos) return fail("option '" + std::string(cols[i]) + "' is not key=value");
+      const auto key = cols[i].substr(0, eq);
+      const auto value = cols[i].substr(eq + 1);
+      if (key == "exit_signal") {
+        auto sig = model::parse_signal(value);
+        if (!sig || *sig < 0) return fail("bad exit_signal '" + std::string(value) + "'");
+        base.request.exit_signal = static_cast<std::uint64_t>(*sig);
+      } else if (key == "context") {
+        if (value.empty()) return fail("empty context");
+        base.context = std::string(value);
+      } else {
+        return fail("unknown option '" + std::string(key) + "' (options: exit_signal, context)");
+      }
+    }
+
+    std::vector<CatalogueCase> made;
+    if (cols[0] == "case") {
+      if (cols[3] != "-") {
+        auto flags = model::parse_flags(cols[3]);
+        if (!flags) return fail(flags.error().message);
+        base.request.flags = *flags;
+      }
+      made.push_back(base);
+    } else {
+      auto bits = sweep_flags(cols[3]);
+      if (!bits) return fail(bits.error().message);
+      const std::size_t n = bits->size();
+      for (std::uint64_t combo = 0; combo < (std::uint64_t{1} << n); ++combo) {
+        CatalogueCase c = base;
+        c.request.flags = 0;
+        for (std::size_t b = 0; b < n; ++b)
+          if (combo & (std::uint64_t{1} << b)) c.request.flags |= (*bits)[b];
+        c.id = base.id + "/" + model::format_flags(c.request.flags);
+        made.push_back(std::move(c));
+      }
+    }
+    for (CatalogueCase& c : made) {
+      if (auto valid = model::validate(c.request); !valid) return fail(c.id + ": " + valid.error().message);
+      if (!ids.insert(c.id).second) return fail("duplicate id '" + c.id + "'");
+      out.push_back(std::move(c));
+    }
+    if (end == text.size()) break;
+  }
+  return out;
+}
+
+Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("cannot read catalogue file '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_catalogue(text.str(), path);
+}
+
+Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCase> more) {
+  std::unordered_set<std::string> ids;
+  for (const auto& c : into) ids.insert(c.id);
+  for (auto& c : more) {
+    if (!ids.insert(c.id).second) return make_error(c.origin + ": id '" + c.id + "' is already in the catalogue");
+    into.push_back(std::move(c));
+  }
+  return ok_status();
+}
+
+Result<std::vector<CatalogueCase>> builtin_catalogue() {
+  std::vector<CatalogueCase> all;
+  for (const EmbeddedCatalogueFile& f : embedded_catalogue_files()) {
+    auto cases = parse_catalogue(f.text, f.name);
+    if (!cases) return cases.error();
+    if (auto st = merge_catalogue(all, std::move(cases).value()); !st) return st.error();
+  }
+  return all;
+}
+
+}  // namespace clonediff::harness

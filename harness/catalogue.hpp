@@ -1,0 +1,41 @@
+// The case catalogue: plain-text tables (cases/*.cases, format in
+// cases/README.cases.md) read into cases, sweeps expanded. The built-in
+// catalogue is the repository's cases/*.cases, embedded at build time.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/request.hpp"
+#include "model/result.hpp"
+
+namespace clonediff::harness {
+
+struct CatalogueCase {
+  std::string id;       // unique in a catalogue
+  std::string suite;    // the first path component of the id: "sweep", "legacy", ...
+  model::Request request;
+  std::string context;  // a preset name
+  std::string origin;   // "legacy.cases:12"
+};
+
+// Parses one file's text. Errors are "<name>:<line>: <what>", the first one
+// found; a catalogue with an error is not used at all.
+Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name);
+Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path);
+
+// Appends `more` to `into`; an id already present is an error.
+Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCase> more);
+
+// cases/*.cases as built in: every file, in name order.
+Result<std::vector<CatalogueCase>> builtin_catalogue();
+
+struct EmbeddedCatalogueFile {
+  std::string_view name;
+  std::string_view text;
+};
+std::span<const EmbeddedCatalogueFile> embedded_catalogue_files();  // generated
+
+}  // namespace clonediff::harness

@@ -1,0 +1,62 @@
+#include "harness/runner.hpp"
+
+namespace clonediff::harness {
+
+Runner::Runner(model::Kernel kernel, std::chrono::milliseconds timeout) : kernel_(std::move(kernel)), timeout_(timeout) {}
+
+Runner::~Runner() = default;
+
+Result<CaseHost*> Runner::host_for(const std::string& context) {
+  if (auto it = hosts_.find(context); it != hosts_.end()) return it->second.get();
+  if (auto it = unbuildable_.find(context); it != unbuildable_.end()) return make_error(it->second);
+  auto host = CaseHost::start(CaseHostOptions{context, timeout_});
+  if (!host) {
+    unbuildable_[context] = host.error().message;
+    return host.error();
+  }
+  CaseHost* raw = host->get();
+  hosts_[context] = std::move(host).value();
+  return raw;
+}
+
+void judge(CaseResult& r) {
+  if (!r.predicted) {
+    r.verdict = Verdict::skip;
+    return;
+  }
+  if (!r.run) {
+    r.verdict = Verdict::skip;
+    return;
+  }
+  switch (r.run->status) {
+    case CaseRun::Status::timeout: r.verdict = Verdict::timeout; r.reason = r.run->note; return;
+    case CaseRun::Status::crash: r.verdict = Verdict::crash; r.reason = r.run->note; return;
+    case CaseRun::Status::error: r.verdict = Verdict::error; r.reason = r.run->note; return;
+    case CaseRun::Status::completed: break;
+  }
+  r.diff = diff_outcomes(r.predicted->outcome, r.run->observed);
+  r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
+}
+
+CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
+  CaseResult r;
+  r.spec = c;
+  auto host = host_for(c.context);
+  if (!host) {
+    r.verdict = Verdict::skip;
+    r.reason = "context '" + c.context + "' cannot be built here: " + host.error().message;
+    return r;
+  }
+  auto predicted = model::predict(c.request, (*host)->caller(), kernel_);
+  if (!predicted) {
+    r.verdict = Verdict::skip;
+    r.reason = "the model cannot predict this case: " + predicted.error().message;
+    return r;
+  }
+  r.predicted = std::move(predicted).value();
+  r.run = (*host)->run(c.request, fault);
+  judge(r);
+  return r;
+}
+
+}  // namespace clonediff::harness

@@ -1,0 +1,52 @@
+// Runs catalogue cases live: the model's prediction, the real call in a case
+// host for the case's context, the comparison. One Runner per process; it
+// keeps one CaseHost (caller process) per context and reuses it.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/case_host.hpp"
+#include "harness/catalogue.hpp"
+#include "harness/compare.hpp"
+#include "model/kernel.hpp"
+#include "model/predict.hpp"
+
+namespace clonediff::harness {
+
+// Everything known about one case after it ran (or could not run).
+struct CaseResult {
+  CatalogueCase spec;
+  std::optional<model::Prediction> predicted;
+  std::optional<CaseRun> run;
+  Verdict verdict = Verdict::error;
+  std::vector<DiffEntry> diff;
+  std::string reason;  // for skip/timeout/crash/error: why
+};
+
+// The verdict for a prediction and a live run (shared with `check`).
+void judge(CaseResult& r);
+
+class Runner {
+ public:
+  explicit Runner(model::Kernel kernel, std::chrono::milliseconds timeout = std::chrono::milliseconds{5000});
+  ~Runner();
+
+  CaseResult run(const CatalogueCase& c, Fault fault = Fault::none);
+  const model::Kernel& kernel() const { return kernel_; }
+
+ private:
+  // The host for a context, started on first use; the error if it cannot be.
+  Result<CaseHost*> host_for(const std::string& context);
+
+  model::Kernel kernel_;
+  std::chrono::milliseconds timeout_;
+  std::map<std::string, std::unique_ptr<CaseHost>> hosts_;
+  std::map<std::string, std::string> unbuildable_;  // context -> why
+};
+
+}  // namespace clonediff::harness

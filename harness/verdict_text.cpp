@@ -1,0 +1,67 @@
+#include "harness/verdict_text.hpp"
+
+#include <cctype>
+
+#include "model/flags.hpp"
+#include "model/names.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+std::string quote(const std::string& s) {
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '/' || c == '-' || c == '.' || c == '=' ||
+          c == ','))
+      return "'" + s + "'";
+  return s;
+}
+
+}  // namespace
+
+std::string case_summary(const CatalogueCase& c) {
+  std::string s(model::entry_name(c.request.entry));
+  if (c.request.entry == model::Entry::clone) s += " " + model::format_flags(c.request.flags);
+  s += " exit_signal=" + model::signal_name(static_cast<long long>(c.request.exit_signal));
+  if (c.request.exit_signal > 0 && model::signal_name(static_cast<long long>(c.request.exit_signal)) !=
+                                       std::to_string(c.request.exit_signal))
+    s += "(" + std::to_string(c.request.exit_signal) + ")";
+  s += " context=" + c.context;
+  return s;
+}
+
+std::string explain_arguments(const CatalogueCase& c) {
+  std::string s = quote(model::format_flags(c.request.flags)) + " --entry " + std::string(model::entry_name(c.request.entry));
+  if (c.request.entry == model::Entry::clone) s += " --exit-signal " + std::to_string(c.request.exit_signal);
+  s += " --context " + quote(c.context);
+  return s;
+}
+
+std::string verdict_text(const CaseResult& r, const model::Kernel& kernel) {
+  std::string out = r.spec.id + ": " + std::string(verdict_name(r.verdict)) + "  [" + case_summary(r.spec) + ", " +
+                    r.spec.origin + ", Linux " + kernel.release + "]\n";
+  if (!r.reason.empty()) out += "  " + r.reason + "\n";
+  for (const DiffEntry& d : r.diff) {
+    out += "  " + describe(d);
+    if (d.field.rfind("share.", 0) == 0 && r.run) {
+      auto res = model::parse_resource(d.field.substr(6));
+      if (res) {
+        const auto i = static_cast<std::size_t>(*res);
+        out += "  (kcmp " + std::string(model::fact_name(r.run->witnesses.kcmp[i])) + ", behaviour " +
+               std::string(model::fact_name(r.run->witnesses.behaviour[i])) + ")";
+      }
+    }
+    out += "\n";
+  }
+  if (r.predicted) {
+    out += "  predicted by rule " + r.predicted->rule;
+    if (const model::Rule* rule = model::find_rule(r.predicted->rule))
+      out += " (" + std::string(rule->where) + ": " + std::string(rule->why) + ")";
+    out += "\n";
+  }
+  if (r.run && !r.run->witnesses.kcmp_note.empty()) out += "  note: " + r.run->witnesses.kcmp_note + "\n";
+  out += "  reproduce: clonediff run --filter " + quote(r.spec.id) + "\n";
+  out += "  explain:   clonediff explain " + explain_arguments(r.spec) + "\n";
+  return out;
+}
+
+}  // namespace clonediff::harness

@@ -1,0 +1,23 @@
+// Case results in words, for people: the one-line description of a case, and
+// what went wrong with one, with the commands that reproduce it.
+#pragma once
+
+#include <string>
+
+#include "harness/catalogue.hpp"
+#include "harness/runner.hpp"
+#include "model/kernel.hpp"
+
+namespace clonediff::harness {
+
+// "clone CLONE_VM|CLONE_FS exit_signal=SIGCHLD(17) context=root"
+std::string case_summary(const CatalogueCase& c);
+
+// The arguments of `clonediff explain` for this case's request (shell-quoted).
+std::string explain_arguments(const CatalogueCase& c);
+
+// Several lines: verdict, the diff with both witnesses' words, the deciding
+// rule, and how to reproduce.
+std::string verdict_text(const CaseResult& r, const model::Kernel& kernel);
+
+}  // namespace clonediff::harness
