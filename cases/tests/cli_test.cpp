@@ -1,0 +1,232 @@
+// The clonediff command line, driven as a user drives it: the real binary as
+// an outer process (Boost.Process, with a timeout), files in a temporary
+// directory, exit statuses and messages checked.
+#include <gtest/gtest.h>
+
+#include <boost/filesystem.hpp>
+#include <boost/process.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace bp = boost::process;
+namespace fs = boost::filesystem;
+
+struct Ran {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p.string());
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void spit(const fs::path& p, const std::string& text) {
+  std::ofstream out(p.string(), std::ios::trunc);
+  out << text;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / fs::unique_path("clonediff-cli-%%%%%%%%");
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs clonediff with args (and stdin from a file, if given); 60 s at most.
+  Ran clonediff(const std::vector<std::string>& args, const std::string& stdin_text = "") {
+    const fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
+    spit(in, stdin_text);
+    fs::remove(out);  // Boost.Process opens redirect targets without truncating them
+    fs::remove(err);
+    bp::child c(std::string(CLONEDIFF_BINARY), bp::args(args), bp::std_in < in.string(), bp::std_out > out.string(),
+                bp::std_err > err.string());
+    if (!c.wait_for(std::chrono::seconds(60))) {
+      c.terminate();
+      ADD_FAILURE() << "clonediff did not finish within 60 s";
+    }
+    return Ran{c.exit_code(), slurp(out), slurp(err)};
+  }
+  fs::path path(const char* name) const { return dir_ / name; }
+
+  fs::path dir_;
+};
+
+// One run of the whole built-in catalogue, shared by the tests that read it.
+class CliWithRun : public Cli {
+ protected:
+  void SetUp() override {
+    Cli::SetUp();
+    ran_ = clonediff({"run", "--json", path("run.jsonl").string()});
+    records_ = lines(slurp(path("run.jsonl")));
+  }
+  Ran ran_;
+  std::vector<std::string> records_;
+};
+
+TEST_F(CliWithRun, RunMatchesEveryCaseAndWritesARecordForEach) {
+  EXPECT_EQ(ran_.status, 0) << ran_.out << ran_.err;
+  EXPECT_NE(ran_.out.find("PASS: 4141 of 4141 cases match"), std::string::npos) << ran_.out;
+  EXPECT_NE(ran_.out.find("sweep"), std::string::npos);
+  EXPECT_EQ(records_.size(), 4141u);
+}
+
+TEST_F(CliWithRun, CheckAgreesWithTheRun) {
+  Ran check = clonediff({"check", path("run.jsonl").string()});
+  EXPECT_EQ(check.status, 0) << check.err;
+  EXPECT_NE(check.err.find("4141 records"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("4141 match, 0 mismatch"), std::string::npos) << check.err;
+  EXPECT_EQ(lines(check.out).size(), 4141u);
+}
+
+TEST_F(CliWithRun, CheckReportsAnObservationEditedByHand) {
+  // In the record of sweep/CLONE_VM|CLONE_FS, claim the child did not share the mm.
+  const std::string id = "\"id\":\"sweep/CLONE_VM|CLONE_FS\"";
+  const std::string was = "\"observed\":{\"result\":\"ok\",\"share\":{\"vm\":true,";
+  const std::string now = "\"observed\":{\"result\":\"ok\",\"share\":{\"vm\":false,";
+  std::string edited;
+  int hits = 0;
+  for (std::string line : records_) {
+    if (line.find(id) != std::string::npos) {
+      auto at = line.find(was);
+      ASSERT_NE(at, std::string::npos) << line;
+      line.replace(at, was.size(), now);
+      ++hits;
+    }
+    edited += line + "\n";
+  }
+  ASSERT_EQ(hits, 1);
+  spit(path("edited.jsonl"), edited);
+
+  Ran check = clonediff({"check", path("edited.jsonl").string()});
+  EXPECT_EQ(check.status, 1) << check.err;
+  EXPECT_NE(check.err.find("4140 match, 1 mismatch"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("(sweep/CLONE_VM|CLONE_FS): mismatch"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("share.vm: predicted true, observed false"), std::string::npos) << check.err;
+  bool found = false;
+  for (const std::string& line : lines(check.out))
+    if (line.find(id) != std::string::npos) {
+      found = true;
+      EXPECT_NE(line.find("\"verdict\":\"mismatch\""), std::string::npos) << line;
+      EXPECT_NE(line.find("\"diff\":[{\"field\":\"share.vm\",\"predicted\":true,\"observed\":false}]"), std::string::npos)
+          << line;
+    }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(Cli, CheckReportsBadLinesByNumberAndJudgesTheRest) {
+  const std::string good =
+      R"({"id":"x","entry":"clone","flags":"CLONE_THREAD","exit_signal":17,"context":"root","observed":{"result":"EINVAL"}})";
+  const std::string input = good + "\n{not json\n" +
+                            R"({"entry":"clone","flags":"CLONE_BOGUS","observed":{"result":"ok"}})" + "\n\n" + good +
+                            "\n" + R"({"entry":"clone","flags":"0"})" + "\n";
+  Ran check = clonediff({"check", "-"}, input);
+  EXPECT_EQ(check.status, 2);
+  EXPECT_NE(check.err.find("line 2: at column 2"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("line 3: unknown flag 'CLONE_BOGUS'"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("line 6: no \"observed\" to judge"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("2 records"), std::string::npos) << check.err;
+  EXPECT_EQ(lines(check.out).size(), 2u);
+}
+
+TEST_F(Cli, CheckTakesContextObjectsAndPresets) {
+  // A CLONE_PARENT child takes the leader's exit signal: 0 in this context.
+  const std::string parent =
+      R"({"entry":"clone","flags":"CLONE_PARENT","exit_signal":17,"context":{"preset":"root","leader_exit_signal":0},)"
+      R"("observed":{"result":"ok","share":{"vm":false},"ns_new":[],"same_tgid":false,"ppid_is_caller":false,"exit_signal":0}})";
+  const std::string eperm =
+      R"({"entry":"clone","flags":"CLONE_NEWIPC|CLONE_SYSVSEM","context":"unpriv","observed":{"result":"EPERM"}})";
+  const std::string wrong =
+      R"({"entry":"clone","flags":"CLONE_NEWUSER|CLONE_NEWIPC|CLONE_SYSVSEM","context":"unpriv","observed":{"result":"EPERM"}})";
+  Ran check = clonediff({"check"}, parent + "\n" + eperm + "\n" + wrong + "\n");
+  EXPECT_EQ(check.status, 1) << check.err;
+  EXPECT_NE(check.err.find("2 match, 1 mismatch"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("line 3: mismatch"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("result: predicted EINVAL, observed EPERM"), std::string::npos) << check.err;
+  const auto out = lines(check.out);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_NE(out[1].find("\"rule\":\"copy_namespaces.cap_sys_admin\""), std::string::npos) << out[1];
+}
+
+TEST_F(Cli, CheckRejectsUnknownContextFacts) {
+  Ran check = clonediff({"check"}, R"({"entry":"fork","context":{"preset":"root","wings":1},"observed":{"result":"ok"}})"
+                                   "\n");
+  EXPECT_EQ(check.status, 2);
+  EXPECT_NE(check.err.find("line 1: context: unknown context fact 'wings'"), std::string::npos) << check.err;
+}
+
+TEST_F(Cli, ExplainNamesTheDecidingRuleAndWhereItLives) {
+  Ran eperm = clonediff({"explain", "CLONE_NEWIPC|CLONE_SYSVSEM", "--context", "unpriv"});
+  EXPECT_EQ(eperm.status, 0) << eperm.err;
+  EXPECT_NE(eperm.out.find("result   EPERM"), std::string::npos) << eperm.out;
+  EXPECT_NE(eperm.out.find("decided  copy_namespaces.cap_sys_admin in kernel/nsproxy.c: copy_namespaces()"),
+            std::string::npos)
+      << eperm.out;
+  Ran einval = clonediff({"explain", "CLONE_NEWUSER|CLONE_NEWIPC|CLONE_SYSVSEM", "--context", "unpriv"});
+  EXPECT_NE(einval.out.find("result   EINVAL"), std::string::npos) << einval.out;
+  EXPECT_NE(einval.out.find("copy_namespaces.newipc_sysvsem"), std::string::npos) << einval.out;
+  Ran high = clonediff({"explain", "CLONE_VM|0x8000000000000000", "--exit-signal", "0"});
+  EXPECT_NE(high.out.find("never reach copy_process()"), std::string::npos) << high.out;
+  Ran parent = clonediff({"explain", "CLONE_PARENT", "--context", R"({"preset":"root","leader_exit_signal":0})"});
+  EXPECT_NE(parent.out.find("exit_signal=0"), std::string::npos) << parent.out;
+}
+
+TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
+  struct Bad {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Bad> bad = {
+      {{"explain", "CLONE_BOGUS"}, "clonediff explain: unknown flag 'CLONE_BOGUS'\n"},
+      {{"explain", "0", "--context", "nobody"}, "clonediff explain: unknown context 'nobody' (presets: root, unpriv, pidns_init)\n"},
+      {{"explain", "0", "--exit-signal"}, "clonediff explain: option '--exit-signal' needs a value\n"},
+      {{"run", "--bogus"}, "clonediff run: unknown option '--bogus'\n"},
+      {{"run", "--filter", "nothing/like/this"}, "clonediff run: no case id matches 'nothing/like/this'\n"},
+      {{"run", "--timeout", "soon"}, "clonediff run: --timeout takes milliseconds, not 'soon'\n"},
+      {{"check", path("missing.jsonl").string()}, "clonediff check: cannot read '" + path("missing.jsonl").string() + "'\n"},
+      {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, help)\n"},
+  };
+  for (const Bad& b : bad) {
+    Ran r = clonediff(b.args);
+    EXPECT_EQ(r.status, 2) << b.args[0];
+    EXPECT_EQ(r.err, b.message);
+  }
+}
+
+TEST_F(Cli, RunTakesUserCatalogueFilesAndFilters) {
+  spit(path("mine.cases"),
+       "case mine/vm-files clone CLONE_VM|CLONE_FILES\n"
+       "case mine/refused  clone CLONE_SIGHAND\n");
+  Ran r = clonediff({"run", "--no-builtin", "--cases", path("mine.cases").string()});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("PASS: 2 of 2 cases match"), std::string::npos) << r.out;
+  Ran one = clonediff({"run", "--cases", path("mine.cases").string(), "--filter", "mine/ref*", "--json", "-"});
+  EXPECT_EQ(one.status, 0) << one.err;
+  ASSERT_EQ(lines(one.out).size(), 1u);
+  EXPECT_NE(one.out.find("\"result\":\"EINVAL\""), std::string::npos) << one.out;
+  EXPECT_NE(one.err.find("PASS: 1 of 1"), std::string::npos) << one.err;
+
+  spit(path("broken.cases"), "case ok clone 0\ncase bad clone CLONE_VM|NOPE\n");
+  Ran broken = clonediff({"run", "--cases", path("broken.cases").string()});
+  EXPECT_EQ(broken.status, 2);
+  EXPECT_EQ(broken.err, "clonediff run: " + path("broken.cases").string() + ":2: unknown flag 'NOPE'\n");
+}
+
+}  // namespace

@@ -1,0 +1,237 @@
+#include "harness/record.hpp"
+
+#include "model/flags.hpp"
+#include "model/names.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+using model::Fact;
+
+std::string text(std::string_view s) { return std::string(s); }
+
+json::Value names_where(const std::array<Fact, model::kNsCount>& ns, Fact wanted) {
+  json::Value list = json::Value::array();
+  for (model::Ns n : model::kNamespaces)
+    if (ns[static_cast<std::size_t>(n)] == wanted) list.push_back(text(model::ns_name(n)));
+  return list;
+}
+
+json::Value resources_to_json(const std::array<Fact, model::kResourceCount>& facts) {
+  json::Value o = json::Value::object();
+  for (model::Resource r : model::kResources) o.set(text(model::resource_name(r)), fact_to_json(facts[static_cast<std::size_t>(r)]));
+  return o;
+}
+
+json::Value signal_list(std::uint64_t bits) {
+  json::Value list = json::Value::array();
+  for (int sig = 1; sig <= 64; ++sig)
+    if (bits & (std::uint64_t{1} << (sig - 1))) list.push_back(model::signal_name(sig));
+  return list;
+}
+
+Result<Fact> optional_fact(const json::Value& obj, std::string_view key) {
+  const json::Value* v = obj.find(key);
+  if (!v) return Fact::unknown;
+  return fact_from_json(*v, key);
+}
+
+}  // namespace
+
+json::Value fact_to_json(Fact f) {
+  switch (f) {
+    case Fact::no: return false;
+    case Fact::yes: return true;
+    case Fact::unknown: return "unknown";
+    case Fact::conflict: return "conflict";
+  }
+  return nullptr;
+}
+
+Result<Fact> fact_from_json(const json::Value& v, std::string_view field) {
+  if (v.is_bool()) return model::fact_of(v.as_bool());
+  if (v.is_string() && v.as_string() == "unknown") return Fact::unknown;
+  if (v.is_string() && v.as_string() == "conflict") return Fact::conflict;
+  return make_error("'" + text(field) + "' must be true, false, \"unknown\" or \"conflict\"");
+}
+
+json::Value outcome_to_json(const model::Outcome& o) {
+  json::Value j = json::Value::object();
+  j.set("result", o.ok() ? std::string("ok") : model::errno_name(o.error));
+  if (!o.ok()) return j;
+  j.set("share", resources_to_json(o.share));
+  j.set("ns_new", names_where(o.ns_new, Fact::yes));
+  if (json::Value unknown = names_where(o.ns_new, Fact::unknown); unknown.size() > 0) j.set("ns_unknown", unknown);
+  j.set("same_tgid", fact_to_json(o.same_tgid));
+  j.set("ppid_is_caller", fact_to_json(o.ppid_is_caller));
+  if (o.exit_signal)
+    j.set("exit_signal", *o.exit_signal);
+  else
+    j.set("exit_signal", "unknown");
+  return j;
+}
+
+Result<model::Outcome> outcome_from_json(const json::Value& v) {
+  if (!v.is_object()) return make_error("'observed' must be an object");
+  const json::Value* result = v.find("result");
+  if (!result || !result->is_string()) return make_error("'observed' needs \"result\": \"ok\" or an errno name");
+  auto err = model::parse_result_name(result->as_string());
+  if (!err) return err.error();
+  model::Outcome o;
+  o.error = *err;
+  if (!o.ok()) return o;
+
+  if (const json::Value* share = v.find("share")) {
+    if (!share->is_object()) return make_error("'share' must be an object");
+    for (const auto& [name, value] : share->members()) {
+      auto r = model::parse_resource(name);
+      if (!r) return r.error();
+      auto f = fact_from_json(value, "share." + name);
+      if (!f) return f.error();
+      o[*r] = *f;
+    }
+  }
+  const json::Value* ns_new = v.find("ns_new");
+  const json::Value* ns_unknown = v.find("ns_unknown");
+  if (ns_new) o.ns_new.fill(Fact::no);  // a list was given: what it omits is not new
+  const auto mark = [&](const json::Value* list, std::string_view field, Fact f) -> Status {
+    if (!list) return ok_status();
+    if (!list->is_array()) return make_error("'" + text(field) + "' must be a list of namespace names");
+    for (const json::Value& item : list->items()) {
+      if (!item.is_string()) return make_error("'" + text(field) + "' must be a list of namespace names");
+      auto n = model::parse_ns(item.as_string());
+      if (!n) return n.error();
+      o[*n] = f;
+    }
+    return ok_status();
+  };
+  if (auto st = mark(ns_new, "ns_new", Fact::yes); !st) return st.error();
+  if (auto st = mark(ns_unknown, "ns_unknown", Fact::unknown); !st) return st.error();
+
+  auto tgid = optional_fact(v, "same_tgid");
+  if (!tgid) return tgid.error();
+  o.same_tgid = *tgid;
+  auto ppid = optional_fact(v, "ppid_is_caller");
+  if (!ppid) return ppid.error();
+  o.ppid_is_caller = *ppid;
+  if (const json::Value* sig = v.find("exit_signal")) {
+    if (auto n = sig->as_int())
+      o.exit_signal = *n;
+    else if (!(sig->is_string() && sig->as_string() == "unknown"))
+      return make_error("'exit_signal' must be an integer or \"unknown\"");
+  }
+  return o;
+}
+
+json::Value prediction_to_json(const model::Prediction& p) {
+  json::Value j = outcome_to_json(p.outcome);
+  j.set("rule", p.rule);
+  if (const model::Rule* r = model::find_rule(p.rule)) j.set("where", text(r->where));
+  return j;
+}
+
+json::Value diff_to_json(const std::vector<DiffEntry>& diff) {
+  json::Value list = json::Value::array();
+  for (const DiffEntry& d : diff) {
+    json::Value e = json::Value::object();
+    e.set("field", d.field);
+    // Values as the record writes them: booleans and numbers stay typed.
+    const auto typed = [](const std::string& s) -> json::Value {
+      if (s == "true") return true;
+      if (s == "false") return false;
+      if (auto n = json::parse(s); n && n->is_number()) return *n;
+      return s;
+    };
+    e.set("predicted", typed(d.predicted));
+    e.set("observed", typed(d.observed));
+    list.push_back(std::move(e));
+  }
+  return list;
+}
+
+Result<model::Caller> caller_from_json(const json::Value& context) {
+  if (context.is_string()) return model::caller_preset(context.as_string());
+  if (!context.is_object()) return make_error("'context' must be a preset name or an object");
+  std::string preset = "root";
+  if (const json::Value* p = context.find("preset")) {
+    if (!p->is_string()) return make_error("'context.preset' must be a string");
+    preset = p->as_string();
+  }
+  auto caller = model::caller_preset(preset);
+  if (!caller) return caller.error();
+  for (const auto& [name, value] : context.members()) {
+    if (name == "preset") continue;
+    long long n = 0;
+    if (value.is_bool())
+      n = value.as_bool() ? 1 : 0;
+    else if (auto i = value.as_int())
+      n = *i;
+    else
+      return make_error("context fact '" + name + "' must be a boolean or an integer");
+    if (auto st = model::set_caller_fact(*caller, name, n); !st) return st.error();
+  }
+  return caller;
+}
+
+Result<model::Request> request_from_json(const json::Value& record) {
+  const json::Value* entry = record.find("entry");
+  if (!entry || !entry->is_string()) return make_error("the record needs \"entry\" (fork, vfork, clone, ...)");
+  auto e = model::parse_entry(entry->as_string());
+  if (!e) return e.error();
+  model::Request r;
+  r.entry = *e;
+  if (const json::Value* flags = record.find("flags")) {
+    if (!flags->is_string()) return make_error("'flags' must be a string such as \"CLONE_VM|CLONE_FS\"");
+    auto f = model::parse_flags(flags->as_string());
+    if (!f) return f.error();
+    r.flags = *f;
+  }
+  if (const json::Value* sig = record.find("exit_signal")) {
+    if (auto n = sig->as_uint()) {
+      r.exit_signal = *n;
+    } else if (sig->is_string()) {
+      auto s = model::parse_signal(sig->as_string());
+      if (!s || *s < 0) return make_error("bad 'exit_signal' \"" + sig->as_string() + "\"");
+      r.exit_signal = static_cast<std::uint64_t>(*s);
+    } else {
+      return make_error("'exit_signal' must be a non-negative integer or a signal name");
+    }
+  }
+  if (auto st = model::validate(r); !st) return st.error();
+  return r;
+}
+
+void request_to_json(const model::Request& r, json::Value& record) {
+  record.set("entry", text(model::entry_name(r.entry)));
+  record.set("flags", model::format_flags(r.flags));
+  record.set("exit_signal", r.exit_signal);
+}
+
+json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {
+  json::Value j = json::Value::object();
+  j.set("id", r.spec.id);
+  request_to_json(r.spec.request, j);
+  j.set("context", r.spec.context);
+  j.set("kernel", kernel.release);
+  if (r.predicted) j.set("predicted", prediction_to_json(*r.predicted));
+  if (r.run && r.run->status == CaseRun::Status::completed) {
+    json::Value o = outcome_to_json(r.run->observed);
+    if (r.run->observed.ok()) {
+      json::Value w = json::Value::object();
+      w.set("kcmp", resources_to_json(r.run->witnesses.kcmp));
+      w.set("behaviour", resources_to_json(r.run->witnesses.behaviour));
+      if (!r.run->witnesses.kcmp_note.empty()) w.set("kcmp_note", r.run->witnesses.kcmp_note);
+      o.set("witnesses", std::move(w));
+      o.set("returned", r.run->returned);
+      o.set("signals", signal_list(r.run->signals));
+    }
+    j.set("observed", std::move(o));
+  }
+  j.set("verdict", text(verdict_name(r.verdict)));
+  j.set("diff", diff_to_json(r.diff));
+  if (!r.reason.empty()) j.set("reason", r.reason);
+  if (r.run) j.set("elapsed_us", static_cast<long long>(r.run->elapsed.count() / 1000));
+  return j;
+}
+
+}  // namespace clonediff::harness

@@ -1,0 +1,69 @@
+#include "harness/summary.hpp"
+
+#include <cstdio>
+
+#include "harness/verdict_text.hpp"
+
+namespace clonediff::harness {
+namespace {
+constexpr std::array kOrder = {Verdict::match, Verdict::mismatch, Verdict::skip,
+                               Verdict::timeout, Verdict::crash, Verdict::error};
+
+std::string row(const std::string& name, const std::array<std::size_t, 6>& c) {
+  std::size_t total = 0;
+  for (auto n : c) total += n;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "  %-12s %7zu %7zu %9zu %6zu %8zu %6zu %6zu\n", name.c_str(), total, c[0], c[1], c[2],
+                c[3], c[4], c[5]);
+  return buf;
+}
+}  // namespace
+
+void RunSummary::add(const CaseResult& r, const model::Kernel& kernel) {
+  const auto v = static_cast<std::size_t>(r.verdict);
+  ++by_suite_[r.spec.suite][v];
+  ++total_[v];
+  if (r.verdict == Verdict::skip)
+    skips_.push_back(r.spec.id + ": " + r.reason);
+  else if (r.verdict != Verdict::match)
+    failures_.push_back(verdict_text(r, kernel));
+}
+
+int RunSummary::exit_status() const {
+  for (Verdict v : {Verdict::mismatch, Verdict::timeout, Verdict::crash, Verdict::error})
+    if (total_[static_cast<std::size_t>(v)] != 0) return 1;
+  return 0;
+}
+
+std::string RunSummary::text(const model::Kernel& kernel, std::chrono::duration<double> elapsed) const {
+  static_assert(kOrder.size() == kVerdicts);
+  std::string out;
+  char head[200];
+  std::snprintf(head, sizeof head, "clonediff run: %zu cases on Linux %s in %.2f s\n\n", cases(),
+                kernel.release.c_str(), elapsed.count());
+  out += head;
+  out += "  suite          cases   match  mismatch   skip  timeout  crash  error\n";
+  for (const auto& [suite, counts] : by_suite_) out += row(suite, counts);
+  out += row("total", total_);
+
+  if (!failures_.empty()) {
+    out += "\nnot matching (" + std::to_string(failures_.size()) + "):\n";
+    for (const std::string& f : failures_) out += f;
+  }
+  if (!skips_.empty()) {
+    out += "\nskipped (" + std::to_string(skips_.size()) + "):\n";
+    for (const std::string& s : skips_) out += "  " + s + "\n";
+  }
+  char tail[200];
+  if (exit_status() == 0)
+    std::snprintf(tail, sizeof tail, "\nPASS: %zu of %zu cases match the model%s (%.2f s)\n",
+                  total_[static_cast<std::size_t>(Verdict::match)], cases(), skips_.empty() ? "" : "; the rest skipped",
+                  elapsed.count());
+  else
+    std::snprintf(tail, sizeof tail, "\nFAIL: %zu of %zu cases do not match the model (%.2f s)\n", failures_.size(),
+                  cases(), elapsed.count());
+  out += tail;
+  return out;
+}
+
+}  // namespace clonediff::harness

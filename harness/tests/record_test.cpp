@@ -1,0 +1,120 @@
+#include "harness/record.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+
+#include "model/flags.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+using model::Fact;
+
+model::Outcome child() {
+  model::Outcome o;
+  o.error = 0;
+  o.share.fill(Fact::no);
+  o[model::Resource::vm] = Fact::yes;
+  o[model::Resource::io] = Fact::unknown;
+  o[model::Resource::files] = Fact::conflict;
+  o.ns_new.fill(Fact::no);
+  o[model::Ns::pid] = Fact::yes;
+  o[model::Ns::time] = Fact::unknown;
+  o.same_tgid = Fact::no;
+  o.ppid_is_caller = Fact::yes;
+  o.exit_signal = -1;
+  return o;
+}
+
+TEST(Record, OutcomesRoundTripThroughJson) {
+  const model::Outcome o = child();
+  const json::Value j = outcome_to_json(o);
+  EXPECT_EQ(json::dump(j),
+            R"({"result":"ok","share":{"vm":true,"files":"conflict","fs":false,"sighand":false,"io":"unknown",)"
+            R"("sysvsem":false},"ns_new":["pid"],"ns_unknown":["time"],"same_tgid":false,"ppid_is_caller":true,)"
+            R"("exit_signal":-1})");
+  auto back = outcome_from_json(j);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, o);
+
+  model::Outcome refused;
+  refused.error = E2BIG;
+  EXPECT_EQ(json::dump(outcome_to_json(refused)), R"({"result":"E2BIG"})");
+  EXPECT_EQ(outcome_from_json(outcome_to_json(refused))->error, E2BIG);
+}
+
+TEST(Record, ObservationsFromElsewhereMayOmitWhatTheyCouldNotSee) {
+  auto o = outcome_from_json(*json::parse(R"({"result":"ok","share":{"vm":true}})"));
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  EXPECT_EQ((*o)[model::Resource::vm], Fact::yes);
+  EXPECT_EQ((*o)[model::Resource::files], Fact::unknown);
+  EXPECT_EQ((*o)[model::Ns::mnt], Fact::unknown);  // no ns_new list at all
+  EXPECT_EQ(o->same_tgid, Fact::unknown);
+  EXPECT_FALSE(o->exit_signal.has_value());
+  auto listed = outcome_from_json(*json::parse(R"({"result":"ok","ns_new":["net"]})"));
+  EXPECT_EQ((*listed)[model::Ns::net], Fact::yes);
+  EXPECT_EQ((*listed)[model::Ns::mnt], Fact::no);  // a list was given
+}
+
+TEST(Record, BadObservationsNameTheField) {
+  const auto error_of = [](const char* text) {
+    auto o = outcome_from_json(*json::parse(text));
+    return o.ok() ? std::string("(parsed)") : o.error().message;
+  };
+  EXPECT_NE(error_of(R"({"share":{}})").find("\"result\""), std::string::npos);
+  EXPECT_NE(error_of(R"({"result":"EWHAT"})").find("EWHAT"), std::string::npos);
+  EXPECT_NE(error_of(R"({"result":"ok","share":{"mm":true}})").find("'mm'"), std::string::npos);
+  EXPECT_NE(error_of(R"({"result":"ok","share":{"vm":"yes"}})").find("share.vm"), std::string::npos);
+  EXPECT_NE(error_of(R"({"result":"ok","ns_new":["nope"]})").find("'nope'"), std::string::npos);
+  EXPECT_NE(error_of(R"({"result":"ok","exit_signal":"SIGCHLD"})").find("exit_signal"), std::string::npos);
+}
+
+TEST(Record, ContextsArePresetsOrObjectsOfFacts) {
+  auto root = caller_from_json("root");
+  ASSERT_TRUE(root.ok());
+  EXPECT_TRUE(root->cap_sys_admin);
+  auto obj = caller_from_json(*json::parse(R"({"preset":"unpriv","leader_exit_signal":0,"chrooted":true})"));
+  ASSERT_TRUE(obj.ok()) << obj.error().message;
+  EXPECT_FALSE(obj->cap_sys_admin);
+  EXPECT_EQ(obj->leader_exit_signal, 0);
+  EXPECT_TRUE(obj->chrooted);
+  auto defaulted = caller_from_json(*json::parse(R"({"pidns_init":true})"));
+  ASSERT_TRUE(defaulted.ok());
+  EXPECT_EQ(defaulted->preset, "root");
+  EXPECT_TRUE(defaulted->pidns_init);
+  EXPECT_FALSE(caller_from_json(*json::parse(R"({"preset":"martian"})")).ok());
+  EXPECT_FALSE(caller_from_json(*json::parse(R"({"uid":"zero"})")).ok());
+  EXPECT_FALSE(caller_from_json(json::Value(3)).ok());
+}
+
+TEST(Record, RequestsRoundTripAndAreValidated) {
+  json::Value j = json::Value::object();
+  const model::Request r{model::Entry::clone, model::flag::VM | (1ULL << 40), 255};
+  request_to_json(r, j);
+  EXPECT_EQ(json::dump(j), R"({"entry":"clone","flags":"CLONE_VM|0x10000000000","exit_signal":255})");
+  auto back = request_from_json(j);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, r);
+  auto named = request_from_json(*json::parse(R"({"entry":"clone","flags":"0x3d0f00","exit_signal":"SIGCHLD"})"));
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(named->flags, 0x3d0f00u);
+  EXPECT_EQ(named->exit_signal, 17u);
+  EXPECT_FALSE(request_from_json(*json::parse(R"({"flags":"0"})")).ok());
+  EXPECT_FALSE(request_from_json(*json::parse(R"({"entry":"clone","flags":"CLONE_NEWTIME"})")).ok());
+  EXPECT_FALSE(request_from_json(*json::parse(R"({"entry":"clone","exit_signal":-3})")).ok());
+  auto fork = request_from_json(*json::parse(R"({"entry":"fork"})"));
+  ASSERT_TRUE(fork.ok());
+  EXPECT_EQ(fork->exit_signal, model::kSigchld);
+}
+
+TEST(Record, DiffsKeepTheirTypes) {
+  const std::vector<DiffEntry> diff = {{"share.vm", "true", "conflict"}, {"result", "EINVAL", "ok"}, {"exit_signal", "17", "-1"}};
+  EXPECT_EQ(json::dump(diff_to_json(diff)),
+            R"([{"field":"share.vm","predicted":true,"observed":"conflict"},)"
+            R"({"field":"result","predicted":"EINVAL","observed":"ok"},)"
+            R"({"field":"exit_signal","predicted":17,"observed":-1}])");
+}
+
+}  // namespace
+}  // namespace clonediff::harness
