@@ -63,13 +63,15 @@ constexpr std::array kRules = {
          },
          "a thread must stay in the caller's user and pid namespaces"},
     Rule{"copy_process.timens_shared_vm", EINVAL, "kernel/fork.c: copy_process()",
-         {{5, 6, 0}, KernelVersion{6, 3, 0},
-          "removed when a CLONE_VM child began to keep the caller's time namespace "
-          "(copy_namespaces() skips timens_on_fork() for CLONE_VM); absent from 6.12"},
+         {{5, 6, 0}, KernelVersion{6, 2, 0},
+          "removed by 2b5f9dad32ed \"fs/exec: switch timens when a task gets a new mm\" (v6.2): "
+          "a CLONE_VM child now stays in the caller's time namespace"},
          [](const RuleInput& in) { return in.any(THREAD | VM) && in.caller.time_for_children_differs; },
          "a child in another time namespace may not share the address space (the vDSO data page differs)"},
     Rule{"copy_process.pidfd_thread", EINVAL, "kernel/fork.c: copy_process()",
-         {{5, 2, 0}, KernelVersion{6, 9, 0}, "PIDFD_THREAD pidfds (v6.9) made CLONE_PIDFD|CLONE_THREAD valid"},
+         {{5, 2, 0}, KernelVersion{6, 9, 0},
+          "removed by 83b290c9e3b5 \"pidfd: clone: allow CLONE_THREAD | CLONE_PIDFD together\" (v6.9), "
+          "with PIDFD_THREAD pidfds"},
          [](const RuleInput& in) { return in.has(PIDFD | THREAD); },
          "CLONE_PIDFD was blocked for threads until thread pidfds existed"},
     Rule{"copy_process.pidfd_detached", EINVAL, "kernel/fork.c: copy_process()",

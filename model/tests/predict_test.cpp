@@ -73,6 +73,20 @@ TEST(Predict, VersionRangesChangeTheVerdict) {
   EXPECT_TRUE(skipped);
 }
 
+TEST(Predict, TimeNamespaceRuleEndsWithV6_2) {
+  Caller c = *caller_preset("root");
+  c.time_for_children_differs = true;
+  auto before = predict(Request{Entry::clone, VM, kSigchld}, c, kernel(6, 1));
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->rule, "copy_process.timens_shared_vm");
+  auto after = predict(Request{Entry::clone, VM, kSigchld}, c, kernel(6, 2));
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->outcome.error, 0);
+  EXPECT_EQ(after->outcome[Ns::time], Fact::no);  // a CLONE_VM child keeps the caller's
+  auto fork_like = predict(Request{Entry::clone, 0, kSigchld}, c, kernel(6, 2));
+  EXPECT_EQ(fork_like->outcome[Ns::time], Fact::yes);  // enters time_for_children
+}
+
 TEST(Predict, DebianKnobOnlyBindsWithoutCapSysAdmin) {
   Kernel debian = kernel(6, 1);
   debian.unprivileged_userns_clone = false;
