@@ -46,6 +46,8 @@ struct CaseHostOptions {
 
 class CaseHost {
  public:
+  // Forks the caller process. Call while this process is single-threaded:
+  // the caller allocates before it reaches its call loop.
   static Result<std::unique_ptr<CaseHost>> start(CaseHostOptions options);
   ~CaseHost();
   CaseHost(const CaseHost&) = delete;
