@@ -21,6 +21,7 @@
 #include "model/flags.hpp"
 #include "model/request.hpp"
 #include "probes/behaviour.hpp"
+#include "probes/sys/pidfd.hpp"
 #include "probes/sys/raw_syscall.hpp"
 
 namespace clonediff::harness {
@@ -28,9 +29,6 @@ namespace {
 
 constexpr std::size_t kStackSize = 256 * 1024;
 constexpr std::size_t kGuard = 4096;
-#ifndef P_PIDFD
-constexpr idtype_t P_PIDFD = static_cast<idtype_t>(3);
-#endif
 
 [[noreturn]] void die_with(int ctl, const char* what) {
   FactsMsg f;
@@ -44,12 +42,7 @@ constexpr idtype_t P_PIDFD = static_cast<idtype_t>(3);
 // then all of them blocked: an exit signal such as SIGTERM must not kill the
 // caller, and a pending unblocked signal would make clone restart.
 void quiet_signals() {
-  struct KernelSigaction {
-    void (*handler)(int);
-    unsigned long flags;
-    void (*restorer)();
-    unsigned long mask;
-  } dfl{SIG_DFL, 0, nullptr, 0};
+  const sys::KernelSigaction dfl{SIG_DFL, 0, nullptr, 0};
   for (int sig = 1; sig <= 64; ++sig)
     if (sig != SIGKILL && sig != SIGSTOP) sys::raw_syscall(SYS_rt_sigaction, sig, reinterpret_cast<long>(&dfl), 0, 8);
   sigset_t all;
@@ -133,7 +126,7 @@ std::uint64_t drain_signals() {
 // was released (a crash, not a case). Returns false on early death with done
 // filled in.
 bool await_release(CallerState& st, long child, ReleasedMsg& released, DoneMsg& done) {
-  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));  // fails for threads: fine
+  int pidfd = sys::pidfd_open(static_cast<pid_t>(child));  // fails for threads: fine
   bool watch_child = pidfd >= 0;
   for (;;) {
     pollfd fds[2] = {{st.ctl, POLLIN, 0}, {pidfd, POLLIN, 0}};
@@ -152,7 +145,7 @@ bool await_release(CallerState& st, long child, ReleasedMsg& released, DoneMsg& 
     }
     if (watch_child && fds[1].revents) {
       siginfo_t info{};
-      if (::waitid(P_PIDFD, static_cast<id_t>(pidfd), &info, WEXITED | WNOHANG | WNOWAIT | __WALL) != 0) {
+      if (::waitid(sys::kWaitOnPidfd, static_cast<id_t>(pidfd), &info, WEXITED | WNOHANG | WNOWAIT | __WALL) != 0) {
         watch_child = false;  // not our child (CLONE_PARENT): the host reaps it
         continue;
       }
@@ -160,7 +153,7 @@ bool await_release(CallerState& st, long child, ReleasedMsg& released, DoneMsg& 
         watch_child = false;  // left after its release; Released is on its way
         continue;
       }
-      ::waitid(P_PIDFD, static_cast<id_t>(pidfd), &info, WEXITED | __WALL);
+      ::waitid(sys::kWaitOnPidfd, static_cast<id_t>(pidfd), &info, WEXITED | __WALL);
       ::close(pidfd);
       done.early_death = 1;
       done.child_code = info.si_code;

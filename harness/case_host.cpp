@@ -18,14 +18,12 @@
 #include "harness/caller_process.hpp"
 #include "harness/wire.hpp"
 #include "model/names.hpp"
+#include "probes/sys/pidfd.hpp"
 
 namespace clonediff::harness {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-#ifndef P_PIDFD
-constexpr idtype_t P_PIDFD = static_cast<idtype_t>(3);
-#endif
 
 int ms_left(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -39,8 +37,6 @@ std::string describe_exit(int code, int status) {
   if (code == CLD_KILLED || code == CLD_DUMPED) return "killed by " + model::signal_name(status);
   return "stopped or traced (si_code " + std::to_string(code) + ")";
 }
-
-int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 
 // Receives the child's Ready with the credentials the kernel attached: the
 // sender's thread-group id as this process's pid namespace numbers it.
@@ -146,7 +142,7 @@ Status CaseHost::spawn() {
   if (pid < 0) return make_error(errtext("fork caller"));
   ::setpgid(pid, pid);  // also done by the caller: whichever runs first wins the race
   caller_ = pid;
-  caller_pidfd_.reset(pidfd_open(pid));
+  caller_pidfd_.reset(sys::pidfd_open(pid));
   if (!caller_pidfd_) {
     discard_caller();
     return make_error(errtext("pidfd_open caller"));
@@ -238,7 +234,7 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   const auto deadline = started + options_.timeout;
   const auto caller_death = [&]() {
     siginfo_t info{};
-    ::waitid(P_PIDFD, static_cast<id_t>(caller_pidfd_.get()), &info, WEXITED | WNOHANG | WNOWAIT | __WALL);
+    ::waitid(sys::kWaitOnPidfd, static_cast<id_t>(caller_pidfd_.get()), &info, WEXITED | WNOHANG | WNOWAIT | __WALL);
     return "the caller process " + describe_exit(info.si_code, info.si_status);
   };
   bool have_returned = false;
@@ -304,7 +300,7 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   if (is_thread) child = caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller_);
   auto identity = probes::observe_identity(identity_, child);
   const bool host_reaps = identity && !is_thread && identity->ppid == host_pid_;
-  sys::UniqueFd child_pidfd(host_reaps ? pidfd_open(child) : -1);
+  sys::UniqueFd child_pidfd(host_reaps ? sys::pidfd_open(child) : -1);
   ChildReleaseMsg release;
   release.seq = order.seq;
   send_msg(witness_.get(), release);
@@ -315,7 +311,7 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
     if (::poll(&pfd, 1, ms_left(deadline)) != 1)
       return finish(CaseRun::Status::timeout, "the released child did not exit");
     siginfo_t info{};
-    ::waitid(P_PIDFD, static_cast<id_t>(child_pidfd.get()), &info, WEXITED | __WALL);
+    ::waitid(sys::kWaitOnPidfd, static_cast<id_t>(child_pidfd.get()), &info, WEXITED | __WALL);
   }
   ReleasedMsg released;
   released.seq = order.seq;

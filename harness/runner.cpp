@@ -19,15 +19,10 @@ Result<CaseHost*> Runner::host_for(const std::string& context) {
   return raw;
 }
 
+namespace {
+
+// The verdict for a case that was predicted and run.
 void judge(CaseResult& r) {
-  if (!r.predicted) {
-    r.verdict = Verdict::skip;
-    return;
-  }
-  if (!r.run) {
-    r.verdict = Verdict::skip;
-    return;
-  }
   switch (r.run->status) {
     case CaseRun::Status::timeout: r.verdict = Verdict::timeout; r.reason = r.run->note; return;
     case CaseRun::Status::crash: r.verdict = Verdict::crash; r.reason = r.run->note; return;
@@ -37,6 +32,8 @@ void judge(CaseResult& r) {
   r.diff = diff_outcomes(r.predicted->outcome, r.run->observed);
   r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
 }
+
+}  // namespace
 
 CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
   CaseResult r;

@@ -28,9 +28,6 @@ struct CaseResult {
   std::string reason;  // for skip/timeout/crash/error: why
 };
 
-// The verdict for a prediction and a live run (shared with `check`).
-void judge(CaseResult& r);
-
 class Runner {
  public:
   explicit Runner(model::Kernel kernel, std::chrono::milliseconds timeout = std::chrono::milliseconds{5000});

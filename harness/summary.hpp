@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <map>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,7 @@ class RunSummary {
   std::string text(const model::Kernel& kernel, std::chrono::duration<double> elapsed) const;
   // 0: nothing failed (skips allowed); 1: a mismatch, timeout, crash or error.
   int exit_status() const;
-  std::size_t cases() const { return total_[0] + total_[1] + total_[2] + total_[3] + total_[4] + total_[5]; }
+  std::size_t cases() const { return std::accumulate(total_.begin(), total_.end(), std::size_t{0}); }
 
  private:
   static constexpr std::size_t kVerdicts = 6;

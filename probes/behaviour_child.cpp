@@ -9,14 +9,6 @@
 namespace clonediff::probes {
 namespace {
 constexpr long kIoprioWhoProcess = 1;
-
-// The kernel's struct sigaction for rt_sigaction on x86-64.
-struct KernelSigaction {
-  void (*handler)(int);
-  unsigned long flags;
-  void (*restorer)();
-  unsigned long mask;
-};
 }  // namespace
 
 unsigned behaviour_act(const BehaviourPlan& plan) noexcept {
@@ -32,7 +24,7 @@ unsigned behaviour_act(const BehaviourPlan& plan) noexcept {
   raw_syscall(SYS_umask, static_cast<long>(plan.child_umask));
   acted |= acted_bit(model::Resource::fs);
 
-  KernelSigaction ignore;
+  sys::KernelSigaction ignore;
   ignore.handler = SIG_IGN;
   ignore.flags = 0;
   ignore.restorer = nullptr;

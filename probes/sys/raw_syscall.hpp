@@ -21,6 +21,14 @@ inline long raw_syscall(long n, long a = 0, long b = 0, long c = 0, long d = 0, 
   return ret;
 }
 
+// The kernel's struct sigaction for rt_sigaction(2) on x86-64 (not glibc's).
+struct KernelSigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)();
+  unsigned long mask;
+};
+
 // Ends the calling thread only (SYS_exit, not exit_group): a CLONE_THREAD
 // child must not take the caller's thread group with it.
 [[noreturn]] inline void raw_exit_thread(int status) noexcept {
