@@ -6,10 +6,12 @@
 #include <boost/filesystem.hpp>
 #include <boost/process.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -42,6 +44,20 @@ std::vector<std::string> lines(const std::string& text) {
   return out;
 }
 
+// Boost 1.74's child::wait_for() can sleep out its whole timeout when the
+// child exits before the wait begins (it waits for a SIGCHLD already gone).
+// running() reaps without that race; poll it against a deadline.
+bool finishes_within(bp::child& c, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  auto nap = std::chrono::microseconds(200);
+  while (c.running()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(nap);
+    nap = std::min(nap * 2, std::chrono::microseconds(20000));
+  }
+  return true;
+}
+
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -58,7 +74,7 @@ class Cli : public ::testing::Test {
     fs::remove(err);
     bp::child c(std::string(CLONEDIFF_BINARY), bp::args(args), bp::std_in < in.string(), bp::std_out > out.string(),
                 bp::std_err > err.string());
-    if (!c.wait_for(std::chrono::seconds(60))) {
+    if (!finishes_within(c, std::chrono::seconds(60))) {
       c.terminate();
       ADD_FAILURE() << "clonediff did not finish within 60 s";
     }
