@@ -19,6 +19,7 @@ const std::array kFacts = {
     CLONEDIFF_FACT(cap_sys_admin, true, "CAP_SYS_ADMIN in its own user namespace"),
     CLONEDIFF_FACT(cap_sys_admin_init, true, "CAP_SYS_ADMIN in the initial user namespace"),
     CLONEDIFF_FACT(cap_sys_resource, true, "CAP_SYS_RESOURCE in the initial user namespace"),
+    CLONEDIFF_FACT(cap_checkpoint_restore, true, "CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN in its user namespace"),
     CLONEDIFF_FACT(pidns_init, true, "pid 1 of its pid namespace"),
     CLONEDIFF_FACT(pid_for_children_differs, true, "pid_for_children differs from its pid namespace"),
     CLONEDIFF_FACT(time_for_children_differs, true, "time_for_children differs from its time namespace"),
@@ -42,7 +43,7 @@ Result<Caller> caller_preset(std::string_view name) {
   if (name == "root") return c;
   if (name == "unpriv") {
     c.uid = 65534;
-    c.cap_sys_admin = c.cap_sys_admin_init = c.cap_sys_resource = false;
+    c.cap_sys_admin = c.cap_sys_admin_init = c.cap_sys_resource = c.cap_checkpoint_restore = false;
     return c;
   }
   if (name == "pidns_init") {

@@ -19,6 +19,7 @@ struct Caller {
   bool cap_sys_admin = true;         // effective CAP_SYS_ADMIN in its own user namespace
   bool cap_sys_admin_init = true;    // ... in the initial user namespace (capable())
   bool cap_sys_resource = true;      // ... in the initial user namespace
+  bool cap_checkpoint_restore = true;  // CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN in its user namespace
   // Task state.
   bool pidns_init = false;           // pid 1 of its pid namespace (SIGNAL_UNKILLABLE)
   bool pid_for_children_differs = false;   // pid_ns_for_children != active pid ns

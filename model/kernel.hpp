@@ -28,6 +28,8 @@ struct Kernel {
   // Debian's kernel.unprivileged_userns_clone sysctl; absent on kernels without
   // the Debian patch.
   std::optional<bool> unprivileged_userns_clone;
+  // kernel.pid_max: set_tid entries at or above it are refused.
+  long long pid_max = 4194304;  // PID_MAX_LIMIT on 64-bit, the largest it can be
 };
 
 }  // namespace clonediff::model

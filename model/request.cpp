@@ -1,7 +1,10 @@
 #include "model/request.hpp"
 
 #include <array>
+#include <charconv>
 #include <utility>
+
+#include <algorithm>
 
 #include "model/flags.hpp"
 
@@ -31,6 +34,76 @@ Result<Entry> parse_entry(std::string_view name) {
                     "' (expected fork, vfork, clone, clone3, pthread_create, posix_spawn or system)");
 }
 
+namespace {
+
+template <typename E, std::size_t N>
+std::string_view name_in(const std::array<std::pair<E, std::string_view>, N>& table, E e) {
+  for (const auto& [value, name] : table)
+    if (value == e) return name;
+  return "?";
+}
+
+template <typename E, std::size_t N>
+Result<E> parse_in(const std::array<std::pair<E, std::string_view>, N>& table, std::string_view s,
+                   std::string_view what) {
+  std::string known;
+  for (const auto& [value, name] : table) {
+    if (name == s) return value;
+    known += known.empty() ? "" : ", ";
+    known += name;
+  }
+  return make_error("unknown " + std::string(what) + " '" + std::string(s) + "' (" + known + ")");
+}
+
+constexpr std::array<std::pair<StackArg, std::string_view>, 5> kStackArgs = {{
+    {StackArg::harness, "harness"},
+    {StackArg::none, "none"},
+    {StackArg::size_without_address, "size_without_address"},
+    {StackArg::address_without_size, "address_without_size"},
+    {StackArg::kernel_address, "kernel_address"},
+}};
+constexpr std::array<std::pair<TlsArg, std::string_view>, 3> kTlsArgs = {{
+    {TlsArg::none, "none"}, {TlsArg::harness, "harness"}, {TlsArg::non_canonical, "non_canonical"}}};
+constexpr std::array<std::pair<CgroupArg, std::string_view>, 5> kCgroupArgs = {{
+    {CgroupArg::none, "none"},
+    {CgroupArg::harness, "harness"},
+    {CgroupArg::bad_fd, "bad_fd"},
+    {CgroupArg::not_cgroup, "not_cgroup"},
+    {CgroupArg::above_int_max, "above_int_max"},
+}};
+constexpr std::array<std::pair<TailArg, std::string_view>, 2> kTailArgs = {{
+    {TailArg::zero, "zero"}, {TailArg::nonzero, "nonzero"}}};
+
+}  // namespace
+
+std::string_view stack_arg_name(StackArg a) { return name_in(kStackArgs, a); }
+std::string_view tls_arg_name(TlsArg a) { return name_in(kTlsArgs, a); }
+std::string_view cgroup_arg_name(CgroupArg a) { return name_in(kCgroupArgs, a); }
+std::string_view tail_arg_name(TailArg a) { return name_in(kTailArgs, a); }
+Result<StackArg> parse_stack_arg(std::string_view s) { return parse_in(kStackArgs, s, "stack"); }
+Result<TlsArg> parse_tls_arg(std::string_view s) { return parse_in(kTlsArgs, s, "tls"); }
+Result<CgroupArg> parse_cgroup_arg(std::string_view s) { return parse_in(kCgroupArgs, s, "cgroup"); }
+Result<TailArg> parse_tail_arg(std::string_view s) { return parse_in(kTailArgs, s, "tail"); }
+
+std::string tid_spec_text(const TidSpec& t) {
+  switch (t.kind) {
+    case TidSpec::Kind::free: return "free";
+    case TidSpec::Kind::in_use: return "in_use";
+    case TidSpec::Kind::number: break;
+  }
+  return std::to_string(t.number);
+}
+
+Result<TidSpec> parse_tid_spec(std::string_view s) {
+  if (s == "free") return TidSpec{TidSpec::Kind::free, 0};
+  if (s == "in_use") return TidSpec{TidSpec::Kind::in_use, 0};
+  long long n = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size())
+    return make_error("a set_tid entry is a number, free or in_use, not '" + std::string(s) + "'");
+  return TidSpec{TidSpec::Kind::number, n};
+}
+
 std::string_view syscall_name(Syscall s) {
   switch (s) {
     case Syscall::fork: return "fork";
@@ -42,6 +115,12 @@ std::string_view syscall_name(Syscall s) {
 }
 
 Status validate(const Request& r) {
+  if (r.entry != Entry::clone3 && r.clone3 != Clone3Args{})
+    return make_error("size, set_tid, set_tid_size, cgroup, tail and pidfd are clone3 fields");
+  if (r.entry != Entry::clone && r.entry != Entry::clone3 && (r.stack != StackArg::harness || r.tls != TlsArg::none))
+    return make_error("stack and tls are arguments of clone and clone3");
+  if (r.entry == Entry::clone && r.stack != StackArg::harness && r.stack != StackArg::none)
+    return make_error("legacy clone takes a stack or none; '" + std::string(stack_arg_name(r.stack)) + "' is a clone3 case");
   switch (r.entry) {
     case Entry::fork:
     case Entry::vfork:
@@ -56,6 +135,9 @@ Status validate(const Request& r) {
         return make_error("legacy clone carries its exit signal in one byte: " + std::to_string(r.exit_signal) + " does not fit");
       return ok_status();
     case Entry::clone3:
+      if (r.clone3.set_tid && r.clone3.set_tid->size() > kMaxSetTidEntries)
+        return make_error("at most " + std::to_string(kMaxSetTidEntries) + " set_tid entries");
+      return ok_status();
     case Entry::pthread_create:
     case Entry::posix_spawn:
     case Entry::system:
@@ -93,7 +175,34 @@ Result<KernelCall> kernel_call(const Request& r) {
       k.exit_signal = word & kCsignal;
       k.dropped = word & ~0xffffffffULL;
       k.pidfd_aliases_parent_tid = true;
+      k.stack = r.stack;
+      k.tls = r.tls;
       k.route = "clone(2), raw: kernel_clone(lower_32_bits(flags) & ~CSIGNAL, flags & CSIGNAL)";
+      return k;
+    }
+    case Entry::clone3: {
+      // copy_clone_args_from_user(): what lies beyond `size` reads as zero.
+      const Clone3Args& c = r.clone3;
+      k.syscall = Syscall::clone3;
+      k.flags = r.flags;
+      k.exit_signal = r.exit_signal;
+      k.pidfd_aliases_parent_tid = c.pidfd_is_parent_tid;
+      k.stack = r.stack;
+      k.tls = r.tls;
+      k.size = c.size;
+      k.tail_nonzero = c.size > kCloneArgsSizeVer2 && c.tail == TailArg::nonzero;
+      if (c.size >= kCloneArgsSizeVer1) {
+        k.set_tid_pointer = c.set_tid.has_value();
+        k.set_tid_size = c.set_tid_size.value_or(c.set_tid ? c.set_tid->size() : 0);
+        if (c.set_tid) {
+          // The harness's array is zero beyond the entries given.
+          const std::size_t n = std::min<std::uint64_t>(k.set_tid_size, kMaxSetTidEntries);
+          for (std::size_t i = 0; i < n; ++i) k.set_tid.push_back(i < c.set_tid->size() ? (*c.set_tid)[i] : TidSpec{});
+        }
+      }
+      if (c.size >= kCloneArgsSizeVer2) k.cgroup = c.cgroup;
+      k.route = "clone3(2), raw: copy_clone_args_from_user(size " + std::to_string(c.size) +
+                "), clone3_args_valid(), kernel_clone()";
       return k;
     }
     default:

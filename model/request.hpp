@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/result.hpp"
 
@@ -17,14 +19,84 @@ Result<Entry> parse_entry(std::string_view name);
 
 inline constexpr std::uint64_t kSigchld = 17;
 
+// Arguments that are addresses or descriptors are described by what they
+// point at, not by numbers: the harness supplies the real ones, so a record
+// replays exactly on another machine.
+
+// The child's stack (legacy clone: newsp; clone3: stack and stack_size).
+enum class StackArg : std::uint8_t {
+  harness,               // a real stack of the harness's (the default)
+  none,                  // 0 and 0: the child runs on a copy of the caller's stack
+  size_without_address,  // clone3: stack 0, stack_size 4096
+  address_without_size,  // clone3: a real address, stack_size 0
+  kernel_address,        // clone3: 0xffff800000000000, stack_size 4096
+};
+// The tls argument, which matters with CLONE_SETTLS.
+enum class TlsArg : std::uint8_t {
+  none,           // 0
+  harness,        // a real TLS block of the harness's
+  non_canonical,  // 0x8000000000000000
+};
+// clone3's cgroup field, which matters with CLONE_INTO_CGROUP.
+enum class CgroupArg : std::uint8_t {
+  none,           // 0
+  harness,        // a cgroup v2 directory the harness creates and removes
+  bad_fd,         // a descriptor number that is not open
+  not_cgroup,     // an open descriptor of something else (/dev/null)
+  above_int_max,  // 0x80000000
+};
+// The bytes of a clone3 struct beyond the kernel's (size > 88).
+enum class TailArg : std::uint8_t { zero, nonzero };
+
+// One set_tid entry: a number, or what the harness should pick at run time.
+struct TidSpec {
+  enum class Kind : std::uint8_t { number, free, in_use } kind = Kind::number;
+  long long number = 0;  // Kind::number only
+  bool operator==(const TidSpec&) const = default;
+};
+
+std::string_view stack_arg_name(StackArg a);
+std::string_view tls_arg_name(TlsArg a);
+std::string_view cgroup_arg_name(CgroupArg a);
+std::string_view tail_arg_name(TailArg a);
+Result<StackArg> parse_stack_arg(std::string_view s);
+Result<TlsArg> parse_tls_arg(std::string_view s);
+Result<CgroupArg> parse_cgroup_arg(std::string_view s);
+Result<TailArg> parse_tail_arg(std::string_view s);
+std::string tid_spec_text(const TidSpec& t);  // "42", "free", "in_use"
+Result<TidSpec> parse_tid_spec(std::string_view s);
+
+inline constexpr std::uint64_t kCloneArgsSizeVer0 = 64;  // up to tls
+inline constexpr std::uint64_t kCloneArgsSizeVer1 = 80;  // + set_tid, set_tid_size
+inline constexpr std::uint64_t kCloneArgsSizeVer2 = 88;  // + cgroup
+inline constexpr std::uint64_t kPageSize = 4096;
+inline constexpr std::size_t kMaxSetTidEntries = 64;  // the harness's set_tid array
+
+// clone3's struct clone_args as the caller fills it.
+struct Clone3Args {
+  std::uint64_t size = kCloneArgsSizeVer2;  // clone3's second argument
+  std::optional<std::vector<TidSpec>> set_tid;  // nullopt: a NULL pointer
+  std::optional<std::uint64_t> set_tid_size;    // default: set_tid's length
+  CgroupArg cgroup = CgroupArg::none;
+  TailArg tail = TailArg::zero;
+  bool pidfd_is_parent_tid = false;  // pidfd and parent_tid point at one int
+  bool operator==(const Clone3Args&) const = default;
+};
+
 struct Request {
+  Request() = default;
+  Request(Entry e, std::uint64_t f, std::uint64_t sig) : entry(e), flags(f), exit_signal(sig) {}
+
   Entry entry = Entry::clone;
   // CLONE_* bits as the caller passes them. For legacy clone the low byte is
   // not part of this field: it is the exit signal, below. fork/vfork take none.
   std::uint64_t flags = 0;
   // Legacy clone: the low byte of its flags word (0..255, not validated by the
-  // kernel). fork and vfork: SIGCHLD, implied by the call.
+  // kernel). clone3: the whole 64-bit field. fork and vfork: SIGCHLD.
   std::uint64_t exit_signal = kSigchld;
+  StackArg stack = StackArg::harness;  // clone and clone3
+  TlsArg tls = TlsArg::none;           // clone and clone3
+  Clone3Args clone3;                   // clone3 only
 
   bool operator==(const Request&) const = default;
 };
@@ -44,6 +116,16 @@ struct KernelCall {
   std::uint64_t dropped = 0;      // bits the syscall layer discarded (legacy clone: 32..63)
   // Legacy clone passes one pointer as both args->pidfd and args->parent_tid.
   bool pidfd_aliases_parent_tid = false;
+  StackArg stack = StackArg::harness;
+  TlsArg tls = TlsArg::none;
+  // clone3 only: struct clone_args as copy_clone_args_from_user() reads it.
+  // Fields that lie beyond `size` read as zero.
+  std::uint64_t size = 0;
+  bool tail_nonzero = false;      // size > 88 and the bytes beyond 88 are not all zero
+  bool set_tid_pointer = false;   // set_tid is not NULL
+  std::uint64_t set_tid_size = 0;
+  std::vector<TidSpec> set_tid;   // the entries the kernel will read
+  CgroupArg cgroup = CgroupArg::none;
   std::string route;              // how the entry got here, for explanations
 };
 

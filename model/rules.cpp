@@ -21,7 +21,85 @@ bool admin_over_child_userns(const RuleInput& in) {
   return in.has(NEWUSER) || in.caller.cap_sys_admin;
 }
 
+bool is_clone3(const RuleInput& in) { return in.call.syscall == Syscall::clone3; }
+
+// alloc_pid() walks the set_tid entries from the child's own pid namespace
+// outwards and fails at the first bad one; which check fails there decides.
+enum class TidFailure { none, range, no_init, cap, in_use };
+TidFailure first_set_tid_failure(const RuleInput& in) {
+  const bool new_pidns = in.has(NEWPID);
+  for (std::size_t i = 0; i < in.call.set_tid.size(); ++i) {
+    const TidSpec& t = in.call.set_tid[i];
+    // Level i == 0 is the child's own namespace: new with CLONE_NEWPID, else
+    // the caller's pid_for_children (without an init yet if it was unshared).
+    const bool fresh_ns = i == 0 && (new_pidns || in.caller.pid_for_children_differs);
+    const bool is_one = t.kind == TidSpec::Kind::number && t.number == 1;
+    if (t.kind == TidSpec::Kind::number && (t.number < 1 || t.number >= in.kernel.pid_max)) return TidFailure::range;
+    if (fresh_ns && !is_one) return TidFailure::no_init;
+    const bool owns_new_userns = i == 0 && new_pidns && in.has(NEWUSER);
+    if (!owns_new_userns && !in.caller.cap_checkpoint_restore) return TidFailure::cap;
+    if (t.kind == TidSpec::Kind::in_use || (is_one && !fresh_ns)) return TidFailure::in_use;
+  }
+  return TidFailure::none;
+}
+
+// The nesting level of the pid namespace the child is born in.
+long long child_pidns_level(const RuleInput& in) {
+  return in.caller.pidns_level + (in.caller.pid_for_children_differs ? 1 : 0) + (in.has(NEWPID) ? 1 : 0);
+}
+
 constexpr std::array kRules = {
+    // clone3(): copy_clone_args_from_user(), then clone3_args_valid().
+    Rule{"clone3.size_above_page", E2BIG, "kernel/fork.c: copy_clone_args_from_user()", {},
+         [](const RuleInput& in) { return is_clone3(in) && in.call.size > kPageSize; },
+         "struct clone_args may not be larger than a page"},
+    Rule{"clone3.size_below_ver0", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {},
+         [](const RuleInput& in) { return is_clone3(in) && in.call.size < kCloneArgsSizeVer0; },
+         "struct clone_args is at least CLONE_ARGS_SIZE_VER0 (64 bytes, up to tls)"},
+    Rule{"clone3.nonzero_tail", E2BIG, "lib/usercopy.c: copy_struct_from_user()", {},
+         [](const RuleInput& in) { return is_clone3(in) && in.call.tail_nonzero; },
+         "bytes beyond the kernel's struct must be zero: a newer caller asked for what this kernel cannot do"},
+    Rule{"clone3.set_tid_size_above_max", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {},
+         [](const RuleInput& in) { return is_clone3(in) && in.call.set_tid_size > 32; },
+         "set_tid_size may not exceed MAX_PID_NS_LEVEL (32)"},
+    Rule{"clone3.set_tid_size_without_array", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {},
+         [](const RuleInput& in) { return is_clone3(in) && !in.call.set_tid_pointer && in.call.set_tid_size > 0; },
+         "a set_tid_size needs a set_tid array"},
+    Rule{"clone3.set_tid_array_without_size", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {},
+         [](const RuleInput& in) { return is_clone3(in) && in.call.set_tid_pointer && in.call.set_tid_size == 0; },
+         "a set_tid array needs a set_tid_size"},
+    Rule{"clone3.exit_signal_invalid", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {},
+         [](const RuleInput& in) {
+           return is_clone3(in) && ((in.call.exit_signal & ~kCsignal) != 0 || in.call.exit_signal > 64);
+         },
+         "clone3 validates its exit signal: no bits above the low byte, and at most _NSIG (64)"},
+    Rule{"clone3.into_cgroup_args", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {},
+         [](const RuleInput& in) {
+           return is_clone3(in) && in.has(INTO_CGROUP) &&
+                  (in.call.cgroup == CgroupArg::above_int_max || in.call.size < kCloneArgsSizeVer2);
+         },
+         "CLONE_INTO_CGROUP needs the cgroup field (size >= 88) holding a descriptor number up to INT_MAX"},
+    Rule{"clone3.unknown_flags", EINVAL, "kernel/fork.c: clone3_args_valid()", {},
+         [](const RuleInput& in) {
+           return is_clone3(in) && (in.call.flags & ~(0xffffffffULL | CLEAR_SIGHAND | INTO_CGROUP)) != 0;
+         },
+         "flag bits this kernel does not know are refused, not ignored"},
+    Rule{"clone3.detached_or_csignal", EINVAL, "kernel/fork.c: clone3_args_valid()", {},
+         [](const RuleInput& in) { return is_clone3(in) && in.any(DETACHED | (kCsignal & ~NEWTIME)); },
+         "CLONE_DETACHED and the CSIGNAL bits (but CLONE_NEWTIME) are kept for reuse by clone3"},
+    Rule{"clone3.sighand_and_clear_sighand", EINVAL, "kernel/fork.c: clone3_args_valid()", {},
+         [](const RuleInput& in) { return is_clone3(in) && in.has(SIGHAND | CLEAR_SIGHAND); },
+         "shared handlers cannot be cleared for the child alone"},
+    Rule{"clone3.exit_signal_with_thread_or_parent", EINVAL, "kernel/fork.c: clone3_args_valid()", {},
+         [](const RuleInput& in) { return is_clone3(in) && in.any(THREAD | PARENT) && in.call.exit_signal != 0; },
+         "a thread or a sibling does not choose its exit signal: clone3 wants 0 there"},
+    Rule{"clone3.stack_invalid", EINVAL, "kernel/fork.c: clone3_stack_valid()", {},
+         [](const RuleInput& in) {
+           return is_clone3(in) && (in.call.stack == StackArg::size_without_address ||
+                                    in.call.stack == StackArg::address_without_size ||
+                                    in.call.stack == StackArg::kernel_address);
+         },
+         "stack and stack_size come together, and the range must lie in user space (access_ok)"},
     Rule{"kernel_clone.pidfd_parent_settid", EINVAL, "kernel/fork.c: kernel_clone()",
          {{5, 2, 0}, std::nullopt, ""},
          [](const RuleInput& in) {
@@ -109,6 +187,34 @@ constexpr std::array kRules = {
          {},
          [](const RuleInput& in) { return in.has(NEWPID) && in.caller.pidns_level + 1 > 32; },
          "pid namespaces nest at most MAX_PID_NS_LEVEL (32) deep"},
+    Rule{"copy_thread.tls_not_user", EPERM, "arch/x86/kernel/process.c: copy_thread() -> do_arch_prctl_64()", {},
+         [](const RuleInput& in) { return in.has(SETTLS) && in.call.tls == TlsArg::non_canonical; },
+         "CLONE_SETTLS with an FS base at or above TASK_SIZE_MAX"},
+    // alloc_pid(): set_tid, checked namespace by namespace from the child's outwards.
+    Rule{"alloc_pid.set_tid_too_deep", EINVAL, "kernel/pid.c: alloc_pid()", {},
+         [](const RuleInput& in) {
+           return static_cast<long long>(in.call.set_tid_size) > child_pidns_level(in) + 1;
+         },
+         "set_tid names more pid namespaces than the child will be in"},
+    Rule{"alloc_pid.set_tid_range", EINVAL, "kernel/pid.c: alloc_pid()", {},
+         [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::range; },
+         "a set_tid entry is below 1 or at or above pid_max"},
+    Rule{"alloc_pid.set_tid_no_init", EINVAL, "kernel/pid.c: alloc_pid()", {},
+         [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::no_init; },
+         "in a pid namespace without an init yet, only pid 1 can be chosen"},
+    Rule{"alloc_pid.set_tid_capability", EPERM, "kernel/pid.c: alloc_pid()", {},
+         [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::cap; },
+         "choosing a pid needs CAP_CHECKPOINT_RESTORE (or CAP_SYS_ADMIN) over the pid namespace"},
+    Rule{"alloc_pid.set_tid_in_use", EEXIST, "kernel/pid.c: alloc_pid()", {},
+         [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::in_use; },
+         "the chosen pid is taken in that namespace"},
+    // cgroup_can_fork() -> cgroup_css_set_fork(): CLONE_INTO_CGROUP's descriptor.
+    Rule{"cgroup_css_set_fork.not_cgroup2_dir", EBADF, "kernel/cgroup/cgroup.c: cgroup_css_set_fork()", {},
+         [](const RuleInput& in) { return in.has(INTO_CGROUP) && in.call.cgroup != CgroupArg::harness; },
+         "the cgroup field must be an open descriptor of a cgroup v2 directory"},
+    Rule{"cgroup_attach_permissions.thread_other_domain", EOPNOTSUPP, "kernel/cgroup/cgroup.c: cgroup_attach_permissions()", {},
+         [](const RuleInput& in) { return in.has(INTO_CGROUP | THREAD); },
+         "a thread cannot start in another domain cgroup than its thread group's"},
 };
 
 }  // namespace

@@ -33,7 +33,7 @@ TEST(Request, LibraryRoutes) {
   EXPECT_EQ(vfork->syscall, Syscall::vfork);
   EXPECT_EQ(vfork->flags, flag::VM | flag::VFORK);
   EXPECT_FALSE(validate(Request{Entry::fork, flag::VM, kSigchld}).ok());
-  EXPECT_FALSE(kernel_call(Request{Entry::clone3, 0, kSigchld}).ok());
+  EXPECT_FALSE(kernel_call(Request{Entry::pthread_create, 0, kSigchld}).ok());
 }
 
 TEST(Request, EntryNames) {

@@ -1,0 +1,172 @@
+// clone3's own layer (copy_clone_args_from_user, clone3_args_valid) and the
+// late rules its fields reach (alloc_pid for set_tid, cgroup_can_fork).
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <functional>
+
+#include "model/flags.hpp"
+#include "model/predict.hpp"
+
+namespace clonediff::model {
+namespace {
+
+using namespace flag;
+
+struct Clone3Case {
+  const char* name;
+  std::function<void(Request&)> set;
+  std::string_view preset;
+  int error;
+  std::string_view rule;
+};
+
+void PrintTo(const Clone3Case& c, std::ostream* os) { *os << c.name << " as " << c.preset; }
+
+Request clone3(std::uint64_t flags = 0, std::uint64_t sig = kSigchld) { return Request{Entry::clone3, flags, sig}; }
+
+class Clone3Rules : public ::testing::TestWithParam<Clone3Case> {};
+
+TEST_P(Clone3Rules, FirstFiringRuleDecides) {
+  const Clone3Case& c = GetParam();
+  Request r = clone3();
+  c.set(r);
+  Kernel k{{6, 18, 0}, "", std::nullopt};
+  k.pid_max = 32768;
+  auto p = predict(r, *caller_preset(c.preset), k);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->outcome.error, c.error) << c.name;
+  EXPECT_EQ(p->rule, c.rule) << c.name;
+}
+
+TidSpec n(long long v) { return TidSpec{TidSpec::Kind::number, v}; }
+const TidSpec kFree{TidSpec::Kind::free, 0};
+const TidSpec kInUse{TidSpec::Kind::in_use, 0};
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, Clone3Rules,
+    ::testing::Values(
+        Clone3Case{"ver2", [](Request&) {}, "root", 0, "copy_process.ok"},
+        Clone3Case{"ver0", [](Request& r) { r.clone3.size = 64; }, "root", 0, "copy_process.ok"},
+        Clone3Case{"below ver0", [](Request& r) { r.clone3.size = 56; }, "root", EINVAL, "clone3.size_below_ver0"},
+        Clone3Case{"zero size", [](Request& r) { r.clone3.size = 0; }, "root", EINVAL, "clone3.size_below_ver0"},
+        Clone3Case{"page", [](Request& r) { r.clone3.size = 4096; }, "root", 0, "copy_process.ok"},
+        Clone3Case{"above a page", [](Request& r) { r.clone3.size = 4104; r.clone3.tail = TailArg::nonzero; }, "root",
+                   E2BIG, "clone3.size_above_page"},
+        Clone3Case{"zero tail", [](Request& r) { r.clone3.size = 96; }, "root", 0, "copy_process.ok"},
+        Clone3Case{"nonzero tail", [](Request& r) { r.clone3.size = 96; r.clone3.tail = TailArg::nonzero; }, "root",
+                   E2BIG, "clone3.nonzero_tail"},
+        // Beyond size the struct reads as zero: an ignored set_tid, an absent cgroup.
+        Clone3Case{"set_tid beyond ver0", [](Request& r) { r.clone3.size = 64; r.clone3.set_tid = {{n(0)}}; }, "root",
+                   0, "copy_process.ok"},
+        Clone3Case{"unknown flag", [](Request& r) { r.flags = 1ULL << 40; }, "root", EINVAL, "clone3.unknown_flags"},
+        Clone3Case{"csignal bits", [](Request& r) { r.flags = 0x11; }, "root", EINVAL, "clone3.detached_or_csignal"},
+        Clone3Case{"detached", [](Request& r) { r.flags = DETACHED; }, "root", EINVAL, "clone3.detached_or_csignal"},
+        Clone3Case{"newtime", [](Request& r) { r.flags = NEWTIME; }, "root", 0, "copy_process.ok"},
+        Clone3Case{"newtime unpriv", [](Request& r) { r.flags = NEWTIME; }, "unpriv", EPERM,
+                   "copy_namespaces.cap_sys_admin"},
+        Clone3Case{"exit signal 64", [](Request& r) { r.exit_signal = 64; }, "root", 0, "copy_process.ok"},
+        Clone3Case{"exit signal 65", [](Request& r) { r.exit_signal = 65; }, "root", EINVAL, "clone3.exit_signal_invalid"},
+        Clone3Case{"exit signal high bits", [](Request& r) { r.exit_signal = (1ULL << 32) | 17; }, "root", EINVAL,
+                   "clone3.exit_signal_invalid"},
+        Clone3Case{"thread with exit signal", [](Request& r) { r.flags = VM | SIGHAND | THREAD; }, "root", EINVAL,
+                   "clone3.exit_signal_with_thread_or_parent"},
+        Clone3Case{"thread", [](Request& r) { r.flags = VM | SIGHAND | THREAD; r.exit_signal = 0; }, "root", 0,
+                   "copy_process.ok"},
+        Clone3Case{"parent with exit signal", [](Request& r) { r.flags = PARENT; }, "root", EINVAL,
+                   "clone3.exit_signal_with_thread_or_parent"},
+        Clone3Case{"sighand and clear", [](Request& r) { r.flags = VM | SIGHAND | CLEAR_SIGHAND; }, "root", EINVAL,
+                   "clone3.sighand_and_clear_sighand"},
+        Clone3Case{"stack size only", [](Request& r) { r.stack = StackArg::size_without_address; }, "root", EINVAL,
+                   "clone3.stack_invalid"},
+        Clone3Case{"kernel stack", [](Request& r) { r.stack = StackArg::kernel_address; }, "root", EINVAL,
+                   "clone3.stack_invalid"},
+        Clone3Case{"no stack", [](Request& r) { r.stack = StackArg::none; }, "root", 0, "copy_process.ok"},
+        Clone3Case{"pidfd same as parent_tid", [](Request& r) { r.flags = PIDFD | PARENT_SETTID; r.clone3.pidfd_is_parent_tid = true; },
+                   "root", EINVAL, "kernel_clone.pidfd_parent_settid"},
+        Clone3Case{"pidfd apart from parent_tid", [](Request& r) { r.flags = PIDFD | PARENT_SETTID; }, "root", 0,
+                   "copy_process.ok"},
+        Clone3Case{"set_tid size 33", [](Request& r) { r.clone3.set_tid = std::vector<TidSpec>(33, kFree); }, "root",
+                   EINVAL, "clone3.set_tid_size_above_max"},
+        Clone3Case{"NULL set_tid with size", [](Request& r) { r.clone3.set_tid_size = 1; }, "root", EINVAL,
+                   "clone3.set_tid_size_without_array"},
+        Clone3Case{"set_tid with size 0", [](Request& r) { r.clone3.set_tid = {{kFree}}; r.clone3.set_tid_size = 0; },
+                   "root", EINVAL, "clone3.set_tid_array_without_size"},
+        Clone3Case{"set_tid free", [](Request& r) { r.clone3.set_tid = {{kFree}}; }, "root", 0, "copy_process.ok"},
+        Clone3Case{"set_tid in use", [](Request& r) { r.clone3.set_tid = {{kInUse}}; }, "root", EEXIST,
+                   "alloc_pid.set_tid_in_use"},
+        Clone3Case{"set_tid 1 is init's", [](Request& r) { r.clone3.set_tid = {{n(1)}}; }, "root", EEXIST,
+                   "alloc_pid.set_tid_in_use"},
+        Clone3Case{"set_tid 0", [](Request& r) { r.clone3.set_tid = {{n(0)}}; }, "root", EINVAL, "alloc_pid.set_tid_range"},
+        Clone3Case{"set_tid pid_max", [](Request& r) { r.clone3.set_tid = {{n(32768)}}; }, "root", EINVAL,
+                   "alloc_pid.set_tid_range"},
+        Clone3Case{"set_tid too deep", [](Request& r) { r.clone3.set_tid = {{kFree, kFree}}; }, "root", EINVAL,
+                   "alloc_pid.set_tid_too_deep"},
+        Clone3Case{"set_tid unprivileged", [](Request& r) { r.clone3.set_tid = {{kFree}}; }, "unpriv", EPERM,
+                   "alloc_pid.set_tid_capability"},
+        Clone3Case{"pid 1 in a new pid namespace", [](Request& r) { r.flags = NEWPID; r.clone3.set_tid = {{n(1)}}; }, "root",
+                   0, "copy_process.ok"},
+        Clone3Case{"pid 1 and free outside", [](Request& r) { r.flags = NEWPID; r.clone3.set_tid = {{n(1), kFree}}; },
+                   "root", 0, "copy_process.ok"},
+        Clone3Case{"pid 2 in a new pid namespace", [](Request& r) { r.flags = NEWPID; r.clone3.set_tid = {{n(2)}}; }, "root",
+                   EINVAL, "alloc_pid.set_tid_no_init"},
+        // Level by level: the first bad entry decides, whatever later ones hold.
+        Clone3Case{"in use before range", [](Request& r) { r.flags = NEWPID; r.clone3.set_tid = {{n(1), n(0)}}; }, "root",
+                   EINVAL, "alloc_pid.set_tid_range"},
+        Clone3Case{"into cgroup", [](Request& r) { r.flags = INTO_CGROUP; r.clone3.cgroup = CgroupArg::harness; }, "root",
+                   0, "copy_process.ok"},
+        Clone3Case{"into cgroup, size 80", [](Request& r) { r.flags = INTO_CGROUP; r.clone3.cgroup = CgroupArg::harness; r.clone3.size = 80; },
+                   "root", EINVAL, "clone3.into_cgroup_args"},
+        Clone3Case{"into cgroup, fd above INT_MAX", [](Request& r) { r.flags = INTO_CGROUP; r.clone3.cgroup = CgroupArg::above_int_max; },
+                   "root", EINVAL, "clone3.into_cgroup_args"},
+        Clone3Case{"into cgroup, bad fd", [](Request& r) { r.flags = INTO_CGROUP; r.clone3.cgroup = CgroupArg::bad_fd; },
+                   "root", EBADF, "cgroup_css_set_fork.not_cgroup2_dir"},
+        Clone3Case{"into cgroup, set_tid in use first", [](Request& r) { r.flags = INTO_CGROUP; r.clone3.cgroup = CgroupArg::bad_fd; r.clone3.set_tid = {{kInUse}}; },
+                   "root", EEXIST, "alloc_pid.set_tid_in_use"},
+        Clone3Case{"into cgroup, thread", [](Request& r) { r.flags = INTO_CGROUP | VM | SIGHAND | THREAD; r.exit_signal = 0; r.clone3.cgroup = CgroupArg::harness; },
+                   "root", EOPNOTSUPP, "cgroup_attach_permissions.thread_other_domain"}),
+    [](const ::testing::TestParamInfo<Clone3Case>& param) {
+      std::string s = param.param.name;
+      for (char& ch : s)
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+      return s;
+    });
+
+TEST(Clone3, SizeDecidesWhatTheKernelReads) {
+  Request r = clone3();
+  r.clone3.set_tid = {{kFree}};
+  r.clone3.cgroup = CgroupArg::harness;
+  r.clone3.size = 80;
+  auto k = kernel_call(r);
+  ASSERT_TRUE(k.ok());
+  EXPECT_TRUE(k->set_tid_pointer);
+  EXPECT_EQ(k->set_tid_size, 1u);
+  EXPECT_EQ(k->cgroup, CgroupArg::none);
+  r.clone3.size = 72;
+  k = kernel_call(r);
+  EXPECT_FALSE(k->set_tid_pointer);
+  EXPECT_EQ(k->set_tid_size, 0u);
+}
+
+TEST(Clone3, FieldsOfOtherEntriesAreRefused) {
+  Request r{Entry::clone, 0, kSigchld};
+  r.clone3.size = 64;
+  EXPECT_FALSE(validate(r).ok());
+  Request f{Entry::fork, 0, kSigchld};
+  f.tls = TlsArg::harness;
+  EXPECT_FALSE(validate(f).ok());
+  Request legacy{Entry::clone, 0, kSigchld};
+  legacy.stack = StackArg::kernel_address;
+  EXPECT_FALSE(validate(legacy).ok());
+}
+
+TEST(Clone3, TidSpecsAndArgumentNamesRoundTrip) {
+  for (const char* s : {"free", "in_use", "1", "-3", "40000"}) EXPECT_EQ(tid_spec_text(*parse_tid_spec(s)), s);
+  EXPECT_FALSE(parse_tid_spec("one").ok());
+  EXPECT_EQ(*parse_stack_arg(stack_arg_name(StackArg::kernel_address)), StackArg::kernel_address);
+  EXPECT_EQ(*parse_cgroup_arg("bad_fd"), CgroupArg::bad_fd);
+  EXPECT_FALSE(parse_tls_arg("maybe").ok());
+}
+
+}  // namespace
+}  // namespace clonediff::model
