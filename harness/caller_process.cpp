@@ -1,5 +1,6 @@
 #include "harness/caller_process.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -84,21 +85,91 @@ long fork_entry(ChildPlan* plan) {
   return pid < 0 ? -errno : pid;
 }
 
+// Addresses the kernel must refuse, and a descriptor number nothing holds.
+constexpr std::uint64_t kKernelAddress = 0xffff800000000000ULL;
+constexpr std::uint64_t kNonCanonical = 0x8000000000000000ULL;
+constexpr std::uint64_t kClosedFd = 1u << 20;
+constexpr std::uint64_t kAboveIntMax = 0x80000000ULL;
+
 struct CallerState {
   int ctl = -1;
   int witness = -1;
-  void* stack_top = nullptr;
+  int devnull = -1;          // CgroupArg::not_cgroup
+  char* stack_base = nullptr;  // lowest usable address of the child stack
+  std::size_t stack_size = 0;
   int parent_tid = -1;  // CLONE_PARENT_SETTID / legacy CLONE_PIDFD target
   int child_tid = -1;   // CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID target
+  int pidfd = -1;       // clone3's CLONE_PIDFD target
+  alignas(64) unsigned char tls_block[256] = {};  // TlsArg::harness: the child's FS base
+  std::int32_t set_tid[kMaxSetTid] = {};
+  alignas(8) unsigned char clone_args[2 * model::kPageSize] = {};  // sizes up to a page are read
 };
+
+std::uint64_t tls_value(const OrderMsg& o, const CallerState& st) {
+  switch (static_cast<model::TlsArg>(o.tls)) {
+    case model::TlsArg::harness: return reinterpret_cast<std::uint64_t>(st.tls_block);
+    case model::TlsArg::non_canonical: return kNonCanonical;
+    case model::TlsArg::none: break;
+  }
+  return 0;
+}
+
+// Fills st.clone_args as the order describes; returns the cgroup descriptor
+// the caller must close after the call (-1 if none).
+int fill_clone_args(const OrderMsg& o, CallerState& st) {
+  std::memset(st.clone_args, 0, sizeof st.clone_args);
+  CloneArgs a{};
+  a.flags = o.flags;
+  a.pidfd = reinterpret_cast<std::uint64_t>(o.pidfd_is_parent_tid ? &st.parent_tid : &st.pidfd);
+  a.child_tid = reinterpret_cast<std::uint64_t>(&st.child_tid);
+  a.parent_tid = reinterpret_cast<std::uint64_t>(&st.parent_tid);
+  a.exit_signal = o.exit_signal;
+  const auto base = reinterpret_cast<std::uint64_t>(st.stack_base);
+  switch (static_cast<model::StackArg>(o.stack)) {
+    case model::StackArg::harness: a.stack = base; a.stack_size = st.stack_size; break;
+    case model::StackArg::none: break;
+    case model::StackArg::size_without_address: a.stack_size = model::kPageSize; break;
+    case model::StackArg::address_without_size: a.stack = base; break;
+    case model::StackArg::kernel_address: a.stack = kKernelAddress; a.stack_size = model::kPageSize; break;
+  }
+  a.tls = tls_value(o, st);
+  if (o.set_tid_pointer) {
+    std::memcpy(st.set_tid, o.set_tid, sizeof st.set_tid);
+    a.set_tid = reinterpret_cast<std::uint64_t>(st.set_tid);
+  }
+  a.set_tid_size = o.set_tid_size;
+  int cgroup_fd = -1;
+  switch (static_cast<model::CgroupArg>(o.cgroup)) {
+    case model::CgroupArg::none: break;
+    case model::CgroupArg::harness:
+      cgroup_fd = ::open(o.cgroup_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      a.cgroup = static_cast<std::uint64_t>(cgroup_fd);
+      break;
+    case model::CgroupArg::bad_fd: a.cgroup = kClosedFd; break;
+    case model::CgroupArg::not_cgroup: a.cgroup = static_cast<std::uint64_t>(st.devnull); break;
+    case model::CgroupArg::above_int_max: a.cgroup = kAboveIntMax; break;
+  }
+  std::memcpy(st.clone_args, &a, sizeof a);
+  if (o.tail_nonzero) st.clone_args[sizeof a] = 1;  // the first byte beyond the kernel's struct
+  return cgroup_fd;
+}
 
 long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
   st.parent_tid = -1;
   st.child_tid = -1;
+  st.pidfd = -1;
   switch (static_cast<model::Entry>(o.entry)) {
-    case model::Entry::clone:
-      return clonediff_raw_clone(o.flags | o.exit_signal, st.stack_top, &st.parent_tid, &st.child_tid, 0,
-                                 clonediff_child_main, &plan);
+    case model::Entry::clone: {
+      const bool own_stack = static_cast<model::StackArg>(o.stack) == model::StackArg::harness;
+      return clonediff_raw_clone(o.flags | o.exit_signal, own_stack ? st.stack_base + st.stack_size : nullptr,
+                                 &st.parent_tid, &st.child_tid, tls_value(o, st), clonediff_child_main, &plan);
+    }
+    case model::Entry::clone3: {
+      const int cgroup_fd = fill_clone_args(o, st);
+      const long ret = clonediff_raw_clone3(st.clone_args, o.size, clonediff_child_main, &plan);
+      if (cgroup_fd >= 0) ::close(cgroup_fd);
+      return ret;
+    }
     case model::Entry::fork:
       return fork_entry(&plan);
     case model::Entry::vfork:
@@ -216,9 +287,13 @@ void finish_child(long child, const ReleasedMsg& released, DoneMsg& done) {
       continue;
     }
     finish_child(ret, released, done);
-    const bool legacy_pidfd = static_cast<model::Entry>(order.entry) == model::Entry::clone &&
-                              (order.flags & model::flag::PIDFD) && st.parent_tid >= 0;
-    if (legacy_pidfd) ::close(st.parent_tid);  // the pidfd CLONE_PIDFD installed in the caller
+    if (order.flags & model::flag::PIDFD) {
+      // The pidfd CLONE_PIDFD installed in the caller: legacy clone and an
+      // aliased clone3 write it where parent_tid points.
+      const bool in_parent_tid = static_cast<model::Entry>(order.entry) == model::Entry::clone || order.pidfd_is_parent_tid;
+      const int pidfd = in_parent_tid ? st.parent_tid : st.pidfd;
+      if (pidfd >= 0) ::close(pidfd);
+    }
 
     const auto seen = baseline.observe_and_restore(plan.behaviour, released.acted);
     std::copy(seen.begin(), seen.end(), done.behaviour);
@@ -238,7 +313,7 @@ void finish_child(long child, const ReleasedMsg& released, DoneMsg& done) {
 }  // namespace
 
 void run_caller(const CallerSetup& setup) {
-  CallerState st;
+  static CallerState st;  // large (clone_args); one per process
   st.ctl = setup.ctl_fd;
   st.witness = setup.witness_fd;
 
@@ -254,7 +329,9 @@ void run_caller(const CallerSetup& setup) {
                        -1, 0);
   if (stack == MAP_FAILED) die_with(st.ctl, "mmap child stack failed");
   ::mprotect(stack, kGuard, PROT_NONE);
-  st.stack_top = static_cast<char*>(stack) + kStackSize + kGuard;
+  st.stack_base = static_cast<char*>(stack) + kGuard;
+  st.stack_size = kStackSize;
+  st.devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 
   auto baseline = probes::BehaviourBaseline::establish();
   if (!baseline) die_with(st.ctl, baseline.error().message.c_str());

@@ -9,14 +9,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "harness/caller_context.hpp"
+#include "harness/cgroup_scratch.hpp"
 #include "harness/caller_process.hpp"
 #include "harness/wire.hpp"
+#include "model/flags.hpp"
 #include "model/names.hpp"
 #include "probes/sys/pidfd.hpp"
 
@@ -91,6 +95,22 @@ void kill_and_reap_group(pid_t pgid) {
     ::usleep(round < 10 ? 1000 : 10000);
   }
   std::fprintf(stderr, "clonediff: process group %d still has members after 5 s of SIGKILL\n", pgid);
+}
+
+// A pid that nothing in this pid namespace holds: no /proc entry, no process.
+// Searched downwards from near pid_max, where pids are rarely handed out.
+std::int32_t find_free_pid() {
+  long long pid_max = 32768;
+  if (std::FILE* f = std::fopen("/proc/sys/kernel/pid_max", "r")) {
+    if (std::fscanf(f, "%lld", &pid_max) != 1) pid_max = 32768;
+    std::fclose(f);
+  }
+  for (long long n = pid_max - 2; n > pid_max - 5000 && n > 300; --n) {
+    const std::string proc = "/proc/" + std::to_string(n);
+    if (::access(proc.c_str(), F_OK) != 0 && errno == ENOENT && ::kill(static_cast<pid_t>(n), 0) != 0 && errno == ESRCH)
+      return static_cast<std::int32_t>(n);
+  }
+  return 0;
 }
 
 }  // namespace
@@ -229,6 +249,37 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   order.fault = fault;
   order.flags = request.flags;
   order.exit_signal = request.exit_signal;
+  order.stack = static_cast<std::uint8_t>(request.stack);
+  order.tls = static_cast<std::uint8_t>(request.tls);
+  // clone3's struct, its symbolic arguments made real here.
+  std::optional<CgroupScratch> scratch;
+  std::size_t set_tid_entries = 0;
+  if (request.entry == model::Entry::clone3) {
+    const model::Clone3Args& c = request.clone3;
+    order.size = c.size;
+    order.tail_nonzero = c.tail == model::TailArg::nonzero;
+    order.pidfd_is_parent_tid = c.pidfd_is_parent_tid;
+    order.set_tid_pointer = c.set_tid.has_value();
+    order.set_tid_size = c.set_tid_size.value_or(c.set_tid ? c.set_tid->size() : 0);
+    if (c.set_tid) {
+      set_tid_entries = std::min(c.set_tid->size(), kMaxSetTid);
+      for (std::size_t i = 0; i < set_tid_entries; ++i) {
+        const model::TidSpec& t = (*c.set_tid)[i];
+        switch (t.kind) {
+          case model::TidSpec::Kind::number: order.set_tid[i] = static_cast<std::int32_t>(t.number); break;
+          case model::TidSpec::Kind::in_use: order.set_tid[i] = caller_; break;  // the caller's own pid
+          case model::TidSpec::Kind::free: order.set_tid[i] = find_free_pid(); break;
+        }
+      }
+    }
+    order.cgroup = static_cast<std::uint8_t>(c.cgroup);
+    if (c.cgroup == model::CgroupArg::harness) {
+      auto made = CgroupScratch::create("clonediff-" + std::to_string(host_pid_) + "-" + std::to_string(order.seq));
+      if (!made) return finish(CaseRun::Status::error, made.error().message);
+      scratch.emplace(std::move(made).value());
+      copy_text(order.cgroup_path, scratch->path().c_str());
+    }
+  }
   if (!send_msg(ctl_.get(), order)) return finish(CaseRun::Status::crash, "the caller process is gone");
 
   const auto deadline = started + options_.timeout;
@@ -298,7 +349,7 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   const bool is_thread = sender == caller_;
   pid_t child = sender;
   if (is_thread) child = caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller_);
-  auto identity = probes::observe_identity(identity_, child);
+  auto identity = probes::observe_identity(identity_, child, scratch.has_value());
   const bool host_reaps = identity && !is_thread && identity->ppid == host_pid_;
   sys::UniqueFd child_pidfd(host_reaps ? sys::pidfd_open(child) : -1);
   ChildReleaseMsg release;
@@ -334,6 +385,16 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   r.witnesses.kcmp_note = identity->kcmp_note;
   std::copy(std::begin(done.behaviour), std::end(done.behaviour), r.witnesses.behaviour.begin());
   r.observed = probes::observed_outcome(*identity, r.witnesses);
+  // set_tid: entry i names the pid in the i-th namespace from the child's outwards.
+  const std::uint64_t tids = order.size >= model::kCloneArgsSizeVer1 && order.set_tid_pointer ? order.set_tid_size : 0;
+  if (tids > 0 && tids <= set_tid_entries) {
+    bool same = identity->nspid.size() >= tids;
+    for (std::size_t i = 0; same && i < tids; ++i)
+      same = identity->nspid[identity->nspid.size() - 1 - i] == order.set_tid[i];
+    r.observed.set_tid_honoured = model::fact_of(same);
+  }
+  if (scratch && (order.flags & model::flag::INTO_CGROUP))
+    r.observed.into_cgroup = model::fact_of(identity->cgroup2 == scratch->cgroup_path());
   r.signals = done.signals;
   if (done.child_code == CLD_KILLED || done.child_code == CLD_DUMPED)
     return finish(CaseRun::Status::crash, "the child " + describe_exit(done.child_code, done.child_status));

@@ -1,5 +1,6 @@
 #include "harness/catalogue.hpp"
 
+#include <charconv>
 #include <fstream>
 #include <sstream>
 #include <unordered_set>
@@ -42,7 +43,69 @@ Result<std::vector<std::uint64_t>> sweep_flags(std::string_view list) {
   return bits;
 }
 
+Result<std::uint64_t> parse_count(std::string_view value, std::string_view key) {
+  std::uint64_t n = 0;
+  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (value.empty() || ec != std::errc{} || p != value.data() + value.size())
+    return make_error("'" + std::string(key) + "' takes a number, not '" + std::string(value) + "'");
+  return n;
+}
+
 }  // namespace
+
+Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_view value) {
+  model::Request& r = c.request;
+  if (key == "exit_signal") {
+    auto sig = model::parse_signal(value);
+    if (!sig || *sig < 0) return make_error("bad exit_signal '" + std::string(value) + "'");
+    r.exit_signal = static_cast<std::uint64_t>(*sig);
+  } else if (key == "context") {
+    if (value.empty()) return make_error("empty context");
+    c.context = std::string(value);
+  } else if (key == "stack") {
+    auto a = model::parse_stack_arg(value);
+    if (!a) return a.error();
+    r.stack = *a;
+  } else if (key == "tls") {
+    auto a = model::parse_tls_arg(value);
+    if (!a) return a.error();
+    r.tls = *a;
+  } else if (key == "size") {
+    auto n = parse_count(value, key);
+    if (!n) return n.error();
+    r.clone3.size = *n;
+  } else if (key == "set_tid") {
+    std::vector<model::TidSpec> tids;
+    while (!value.empty()) {
+      const auto comma = value.find(',');
+      auto t = model::parse_tid_spec(value.substr(0, comma));
+      if (!t) return t.error();
+      tids.push_back(*t);
+      if (comma == std::string_view::npos) break;
+      value.remove_prefix(comma + 1);
+    }
+    r.clone3.set_tid = std::move(tids);
+  } else if (key == "set_tid_size") {
+    auto n = parse_count(value, key);
+    if (!n) return n.error();
+    r.clone3.set_tid_size = *n;
+  } else if (key == "cgroup") {
+    auto a = model::parse_cgroup_arg(value);
+    if (!a) return a.error();
+    r.clone3.cgroup = *a;
+  } else if (key == "tail") {
+    auto a = model::parse_tail_arg(value);
+    if (!a) return a.error();
+    r.clone3.tail = *a;
+  } else if (key == "pidfd") {
+    if (value != "parent_tid") return make_error("pidfd=parent_tid is the one choice (the default keeps them apart)");
+    r.clone3.pidfd_is_parent_tid = true;
+  } else {
+    return make_error("unknown option '" + std::string(key) +
+                      "' (options: exit_signal, context, stack, tls, size, set_tid, set_tid_size, cgroup, tail, pidfd)");
+  }
+  return ok_status();
+}
 
 Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name) {
   std::vector<CatalogueCase> out;
@@ -79,18 +142,7 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
     for (std::size_t i = 4; i < cols.size(); ++i) {
       const auto eq = cols[i].find('=');
       if (eq == std::string_view::npos) return fail("option '" + std::string(cols[i]) + "' is not key=value");
-      const auto key = cols[i].substr(0, eq);
-      const auto value = cols[i].substr(eq + 1);
-      if (key == "exit_signal") {
-        auto sig = model::parse_signal(value);
-        if (!sig || *sig < 0) return fail("bad exit_signal '" + std::string(value) + "'");
-        base.request.exit_signal = static_cast<std::uint64_t>(*sig);
-      } else if (key == "context") {
-        if (value.empty()) return fail("empty context");
-        base.context = std::string(value);
-      } else {
-        return fail("unknown option '" + std::string(key) + "' (options: exit_signal, context)");
-      }
+      if (auto st = apply_case_option(base, cols[i].substr(0, eq), cols[i].substr(eq + 1)); !st) return fail(st.error().message);
     }
 
     std::vector<CatalogueCase> made;

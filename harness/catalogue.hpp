@@ -26,6 +26,11 @@ struct CatalogueCase {
 Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name);
 Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path);
 
+// Applies one option of a case line ("size", "96"). The names are the
+// catalogue's: exit_signal, context, stack, tls, size, set_tid, set_tid_size,
+// cgroup, tail, pidfd.
+Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_view value);
+
 // Appends `more` to `into`; an id already present is an error.
 Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCase> more);
 

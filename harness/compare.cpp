@@ -33,6 +33,8 @@ std::vector<DiffEntry> diff_outcomes(const model::Outcome& predicted, const mode
     compare_fact(out, "ns_new." + std::string(model::ns_name(n)), predicted[n], observed[n]);
   compare_fact(out, "same_tgid", predicted.same_tgid, observed.same_tgid);
   compare_fact(out, "ppid_is_caller", predicted.ppid_is_caller, observed.ppid_is_caller);
+  compare_fact(out, "set_tid_honoured", predicted.set_tid_honoured, observed.set_tid_honoured);
+  compare_fact(out, "into_cgroup", predicted.into_cgroup, observed.into_cgroup);
   if (predicted.exit_signal && observed.exit_signal && *predicted.exit_signal != *observed.exit_signal)
     out.push_back({"exit_signal", std::to_string(*predicted.exit_signal), std::to_string(*observed.exit_signal)});
   return out;

@@ -40,6 +40,10 @@ enum class Fault : std::uint32_t {
   child_forks,   // the child forks without end: each new process forks once more
 };
 
+inline constexpr std::size_t kMaxSetTid = 64;
+
+// The request, with every symbolic argument resolved by the host: set_tid
+// entries are numbers, the cgroup is a path the caller opens.
 struct OrderMsg {
   MsgKind kind = MsgKind::order;
   std::uint32_t seq = 0;
@@ -47,6 +51,16 @@ struct OrderMsg {
   Fault fault = Fault::none;
   std::uint64_t flags = 0;
   std::uint64_t exit_signal = 0;
+  std::uint8_t stack = 0;   // model::StackArg
+  std::uint8_t tls = 0;     // model::TlsArg
+  std::uint8_t cgroup = 0;  // model::CgroupArg
+  std::uint8_t tail_nonzero = 0;
+  std::uint8_t pidfd_is_parent_tid = 0;
+  std::uint8_t set_tid_pointer = 0;
+  std::uint64_t size = 0;   // clone3's size argument
+  std::uint64_t set_tid_size = 0;
+  std::int32_t set_tid[kMaxSetTid] = {};
+  char cgroup_path[256] = {};
 };
 
 // The facts about the live caller the model needs (model::Caller, minus names).

@@ -68,6 +68,9 @@ json::Value outcome_to_json(const model::Outcome& o) {
     j.set("exit_signal", *o.exit_signal);
   else
     j.set("exit_signal", "unknown");
+  // Facts only some requests call for: written where known.
+  if (o.set_tid_honoured != Fact::unknown) j.set("set_tid_honoured", fact_to_json(o.set_tid_honoured));
+  if (o.into_cgroup != Fact::unknown) j.set("into_cgroup", fact_to_json(o.into_cgroup));
   return j;
 }
 
@@ -114,6 +117,12 @@ Result<model::Outcome> outcome_from_json(const json::Value& v) {
   auto ppid = optional_fact(v, "ppid_is_caller");
   if (!ppid) return ppid.error();
   o.ppid_is_caller = *ppid;
+  auto set_tid = optional_fact(v, "set_tid_honoured");
+  if (!set_tid) return set_tid.error();
+  o.set_tid_honoured = *set_tid;
+  auto cgroup = optional_fact(v, "into_cgroup");
+  if (!cgroup) return cgroup.error();
+  o.into_cgroup = *cgroup;
   if (const json::Value* sig = v.find("exit_signal")) {
     if (auto n = sig->as_int())
       o.exit_signal = *n;
@@ -173,6 +182,62 @@ Result<model::Caller> caller_from_json(const json::Value& context) {
   return caller;
 }
 
+namespace {
+
+// Reads a symbolic argument ("stack": "none") from obj, if present.
+template <typename T>
+Status read_arg(const json::Value& obj, std::string_view key, T& out, Result<T> (*parse)(std::string_view)) {
+  const json::Value* v = obj.find(key);
+  if (!v) return ok_status();
+  if (!v->is_string()) return make_error("'" + text(key) + "' must be a string");
+  auto parsed = parse(v->as_string());
+  if (!parsed) return parsed.error();
+  out = *parsed;
+  return ok_status();
+}
+
+Status read_clone3(const json::Value& c3, model::Request& r) {
+  if (!c3.is_object()) return make_error("'clone3' must be an object");
+  if (const json::Value* size = c3.find("size")) {
+    auto n = size->as_uint();
+    if (!n) return make_error("'clone3.size' must be a non-negative integer");
+    r.clone3.size = *n;
+  }
+  if (auto st = read_arg(c3, "stack", r.stack, model::parse_stack_arg); !st) return st;
+  if (auto st = read_arg(c3, "tls", r.tls, model::parse_tls_arg); !st) return st;
+  if (auto st = read_arg(c3, "cgroup", r.clone3.cgroup, model::parse_cgroup_arg); !st) return st;
+  if (auto st = read_arg(c3, "tail", r.clone3.tail, model::parse_tail_arg); !st) return st;
+  if (const json::Value* tids = c3.find("set_tid"); tids && !tids->is_null()) {
+    if (!tids->is_array()) return make_error("'clone3.set_tid' must be a list or null");
+    std::vector<model::TidSpec> list;
+    for (const json::Value& t : tids->items()) {
+      if (auto n = t.as_int()) {
+        list.push_back(model::TidSpec{model::TidSpec::Kind::number, *n});
+      } else if (t.is_string()) {
+        auto spec = model::parse_tid_spec(t.as_string());
+        if (!spec) return spec.error();
+        list.push_back(*spec);
+      } else {
+        return make_error("a set_tid entry is a number, \"free\" or \"in_use\"");
+      }
+    }
+    r.clone3.set_tid = std::move(list);
+  }
+  if (const json::Value* n = c3.find("set_tid_size")) {
+    auto v = n->as_uint();
+    if (!v) return make_error("'clone3.set_tid_size' must be a non-negative integer");
+    r.clone3.set_tid_size = *v;
+  }
+  if (const json::Value* p = c3.find("pidfd")) {
+    if (!p->is_string() || (p->as_string() != "parent_tid" && p->as_string() != "own"))
+      return make_error("'clone3.pidfd' is \"own\" or \"parent_tid\"");
+    r.clone3.pidfd_is_parent_tid = p->as_string() == "parent_tid";
+  }
+  return ok_status();
+}
+
+}  // namespace
+
 Result<model::Request> request_from_json(const json::Value& record) {
   const json::Value* entry = record.find("entry");
   if (!entry || !entry->is_string()) return make_error("the record needs \"entry\" (fork, vfork, clone, ...)");
@@ -197,6 +262,10 @@ Result<model::Request> request_from_json(const json::Value& record) {
       return make_error("'exit_signal' must be a non-negative integer or a signal name");
     }
   }
+  if (auto st = read_arg(record, "stack", r.stack, model::parse_stack_arg); !st) return st.error();
+  if (auto st = read_arg(record, "tls", r.tls, model::parse_tls_arg); !st) return st.error();
+  if (const json::Value* c3 = record.find("clone3"))
+    if (auto st = read_clone3(*c3, r); !st) return st.error();
   if (auto st = model::validate(r); !st) return st.error();
   return r;
 }
@@ -205,6 +274,35 @@ void request_to_json(const model::Request& r, json::Value& record) {
   record.set("entry", text(model::entry_name(r.entry)));
   record.set("flags", model::format_flags(r.flags));
   record.set("exit_signal", r.exit_signal);
+  if (r.entry == model::Entry::clone3) {
+    // Everything needed to replay the call exactly (DESIGN.md's "clone3" object).
+    const model::Clone3Args& c = r.clone3;
+    json::Value c3 = json::Value::object();
+    c3.set("size", c.size);
+    c3.set("stack", text(model::stack_arg_name(r.stack)));
+    c3.set("tls", text(model::tls_arg_name(r.tls)));
+    if (c.set_tid) {
+      json::Value tids = json::Value::array();
+      for (const model::TidSpec& t : *c.set_tid) {
+        if (t.kind == model::TidSpec::Kind::number)
+          tids.push_back(t.number);
+        else
+          tids.push_back(model::tid_spec_text(t));
+      }
+      c3.set("set_tid", std::move(tids));
+    } else {
+      c3.set("set_tid", nullptr);
+    }
+    const std::uint64_t listed = c.set_tid ? c.set_tid->size() : 0;
+    c3.set("set_tid_size", c.set_tid_size.value_or(listed));
+    c3.set("cgroup", text(model::cgroup_arg_name(c.cgroup)));
+    c3.set("tail", text(model::tail_arg_name(c.tail)));
+    c3.set("pidfd", c.pidfd_is_parent_tid ? "parent_tid" : "own");
+    record.set("clone3", std::move(c3));
+  } else if (r.entry == model::Entry::clone) {
+    if (r.stack != model::StackArg::harness) record.set("stack", text(model::stack_arg_name(r.stack)));
+    if (r.tls != model::TlsArg::none) record.set("tls", text(model::tls_arg_name(r.tls)));
+  }
 }
 
 json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {

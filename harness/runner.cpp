@@ -1,5 +1,8 @@
 #include "harness/runner.hpp"
 
+#include "harness/cgroup_scratch.hpp"
+#include "model/flags.hpp"
+
 namespace clonediff::harness {
 
 Runner::Runner(model::Kernel kernel, std::chrono::milliseconds timeout) : kernel_(std::move(kernel)), timeout_(timeout) {}
@@ -20,6 +23,20 @@ Result<CaseHost*> Runner::host_for(const std::string& context) {
 }
 
 namespace {
+
+// Why this harness will not make the call here, if it will not: the reason is
+// printed with the skip.
+std::optional<std::string> cannot_run_here(const model::Request& r, const model::Prediction& p) {
+  using namespace model::flag;
+  const bool shares_stack = r.stack == model::StackArg::none && (r.flags & VM) && !(r.flags & VFORK);
+  if (shares_stack && p.outcome.ok())
+    return "a CLONE_VM child without its own stack would run on the caller's stack while the caller runs; "
+           "the harness does not make this call";
+  if (r.entry == model::Entry::clone3 && r.clone3.cgroup == model::CgroupArg::harness &&
+      r.clone3.size >= model::kCloneArgsSizeVer2)
+    if (auto root = CgroupScratch::cgroup2_root(); !root) return "needs a cgroup v2 hierarchy: " + root.error().message;
+  return std::nullopt;
+}
 
 // The verdict for a case that was predicted and run.
 void judge(CaseResult& r) {
@@ -51,6 +68,11 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
     return r;
   }
   r.predicted = std::move(predicted).value();
+  if (auto why = cannot_run_here(c.request, *r.predicted)) {
+    r.verdict = Verdict::skip;
+    r.reason = *why;
+    return r;
+  }
   r.run = (*host)->run(c.request, fault);
   judge(r);
   return r;

@@ -1,6 +1,9 @@
 #include "harness/verdict_text.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <utility>
+#include <vector>
 
 #include "model/flags.hpp"
 #include "model/names.hpp"
@@ -16,23 +19,51 @@ std::string quote(const std::string& s) {
   return s;
 }
 
+// The request's arguments beyond flags and exit signal, as catalogue options
+// ("size=96 tail=nonzero"), only those that differ from the defaults.
+std::vector<std::pair<std::string, std::string>> argument_options(const model::Request& r) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (r.stack != model::StackArg::harness) out.emplace_back("stack", std::string(model::stack_arg_name(r.stack)));
+  if (r.tls != model::TlsArg::none) out.emplace_back("tls", std::string(model::tls_arg_name(r.tls)));
+  if (r.entry != model::Entry::clone3) return out;
+  const model::Clone3Args& c = r.clone3;
+  if (c.size != model::kCloneArgsSizeVer2) out.emplace_back("size", std::to_string(c.size));
+  if (c.set_tid) {
+    std::string list;
+    for (const model::TidSpec& t : *c.set_tid) list += (list.empty() ? "" : ",") + model::tid_spec_text(t);
+    out.emplace_back("set_tid", list);
+  }
+  if (c.set_tid_size) out.emplace_back("set_tid_size", std::to_string(*c.set_tid_size));
+  if (c.cgroup != model::CgroupArg::none) out.emplace_back("cgroup", std::string(model::cgroup_arg_name(c.cgroup)));
+  if (c.tail != model::TailArg::zero) out.emplace_back("tail", std::string(model::tail_arg_name(c.tail)));
+  if (c.pidfd_is_parent_tid) out.emplace_back("pidfd", "parent_tid");
+  return out;
+}
+
 }  // namespace
 
 std::string case_summary(const CatalogueCase& c) {
   std::string s(model::entry_name(c.request.entry));
-  if (c.request.entry == model::Entry::clone) s += " " + model::format_flags(c.request.flags);
+  if (c.request.entry == model::Entry::clone || c.request.entry == model::Entry::clone3)
+    s += " " + model::format_flags(c.request.flags);
   s += " exit_signal=" + model::signal_name(static_cast<long long>(c.request.exit_signal));
   if (c.request.exit_signal > 0 && model::signal_name(static_cast<long long>(c.request.exit_signal)) !=
                                        std::to_string(c.request.exit_signal))
     s += "(" + std::to_string(c.request.exit_signal) + ")";
   s += " context=" + c.context;
+  for (const auto& [key, value] : argument_options(c.request)) s += " " + key + "=" + value;
   return s;
 }
 
 std::string explain_arguments(const CatalogueCase& c) {
   std::string s = quote(model::format_flags(c.request.flags)) + " --entry " + std::string(model::entry_name(c.request.entry));
-  if (c.request.entry == model::Entry::clone) s += " --exit-signal " + std::to_string(c.request.exit_signal);
+  if (c.request.entry == model::Entry::clone || c.request.entry == model::Entry::clone3)
+    s += " --exit-signal " + std::to_string(c.request.exit_signal);
   s += " --context " + quote(c.context);
+  for (auto [key, value] : argument_options(c.request)) {
+    std::replace(key.begin(), key.end(), '_', '-');
+    s += " --" + key + " " + quote(value);
+  }
   return s;
 }
 

@@ -28,13 +28,26 @@ std::string summary_line(const Prediction& p) { return result_text(p.outcome.err
 std::string explain(const Request& request, const Caller& caller, const Kernel& kernel, const Prediction& p) {
   std::string out;
   out += "request  " + std::string(entry_name(request.entry));
-  if (request.entry == Entry::clone)
+  if (request.entry == Entry::clone || request.entry == Entry::clone3)
     out += " flags " + format_flags(request.flags) + ", exit signal " + signal_name(static_cast<long long>(request.exit_signal)) +
            " (" + std::to_string(request.exit_signal) + ")";
   out += "\n";
   out += "route    " + p.call.route + "\n";
   out += "kernel   sees " + std::string(syscall_name(p.call.syscall)) + " flags " + format_flags(p.call.flags) +
          ", exit_signal " + std::to_string(p.call.exit_signal) + "\n";
+  if (p.call.syscall == Syscall::clone3) {
+    out += "         struct clone_args of size " + std::to_string(p.call.size);
+    if (p.call.size > kCloneArgsSizeVer2) out += p.call.tail_nonzero ? " (non-zero tail)" : " (zero tail)";
+    out += ": stack " + std::string(stack_arg_name(p.call.stack)) + ", tls " + std::string(tls_arg_name(p.call.tls));
+    out += ", set_tid " + std::string(p.call.set_tid_pointer ? "[" : "NULL");
+    for (std::size_t i = 0; i < p.call.set_tid.size(); ++i)
+      out += (i ? "," : "") + tid_spec_text(p.call.set_tid[i]);
+    out += std::string(p.call.set_tid_pointer ? "]" : "") + " size " + std::to_string(p.call.set_tid_size);
+    out += ", cgroup " + std::string(cgroup_arg_name(p.call.cgroup));
+    out += p.call.pidfd_aliases_parent_tid ? ", pidfd = parent_tid\n" : "\n";
+  } else if (p.call.syscall == Syscall::clone && (p.call.stack != StackArg::harness || p.call.tls != TlsArg::none)) {
+    out += "         stack " + std::string(stack_arg_name(p.call.stack)) + ", tls " + std::string(tls_arg_name(p.call.tls)) + "\n";
+  }
   out += "caller   " + caller_text(caller) + "\n";
   out += "model    Linux " + kernel.version.str();
   if (kernel.unprivileged_userns_clone) out += std::string(", unprivileged_userns_clone=") + (*kernel.unprivileged_userns_clone ? "1" : "0");

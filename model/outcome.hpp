@@ -46,6 +46,9 @@ struct Outcome {
   Fact same_tgid = Fact::unknown;            // in the caller's thread group
   Fact ppid_is_caller = Fact::unknown;       // its parent is the caller
   std::optional<long long> exit_signal;      // /proc/<pid>/stat field 38 (-1 for threads)
+  // Facts that only some requests call for; unknown where they do not apply.
+  Fact set_tid_honoured = Fact::unknown;     // its pids are the ones set_tid chose
+  Fact into_cgroup = Fact::unknown;          // it started in CLONE_INTO_CGROUP's cgroup
 
   Outcome() {
     share.fill(Fact::unknown);

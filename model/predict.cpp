@@ -60,6 +60,10 @@ Outcome success_outcome(const KernelCall& call, const Caller& caller, std::vecto
   const bool new_time = has(NEWTIME);
   o[Ns::time] = fact_of(!has(VM) && (new_time || caller.time_for_children_differs));
   o[Ns::time_for_children] = fact_of(new_time);
+
+  // alloc_pid() gives the chosen pids; cgroup_post_fork() the chosen cgroup.
+  if (call.set_tid_size > 0) o.set_tid_honoured = Fact::yes;
+  if (has(INTO_CGROUP)) o.into_cgroup = Fact::yes;
   return o;
 }
 

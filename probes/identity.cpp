@@ -56,7 +56,7 @@ Fact kcmp_same(pid_t a, pid_t b, model::Resource r, std::string* why) {
   return model::fact_of(ret == 0);
 }
 
-Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t child_tid) {
+Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t child_tid, bool want_cgroup) {
   auto dir = sys::open_proc_dir(child_tid);
   if (!dir) return dir.error();
   IdentityObservation o;
@@ -91,7 +91,17 @@ Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t
       o.ppid = static_cast<pid_t>(*ppid);
       o.ppid_is_caller = model::fact_of(o.ppid == caller.pid);
     }
+    o.nspid = sys::status_numbers(*status, "NSpid");
   }
+  if (want_cgroup)
+    if (auto cg = sys::read_small_file(dir->get(), "cgroup", buf, sizeof buf)) {
+      // The unified hierarchy's line is "0::<path>".
+      const auto at = cg->find("0::");
+      if (at != std::string_view::npos && (at == 0 || (*cg)[at - 1] == '\n')) {
+        auto end = cg->find('\n', at);
+        o.cgroup2 = std::string(cg->substr(at + 3, end == std::string_view::npos ? end : end - at - 3));
+      }
+    }
   if (auto stat = sys::read_small_file(dir->get(), "stat", buf, sizeof buf))
     o.exit_signal = sys::stat_field(*stat, 38);
   return o;

@@ -9,6 +9,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/outcome.hpp"
 #include "model/result.hpp"
@@ -43,11 +44,14 @@ struct IdentityObservation {
   std::optional<long long> exit_signal;
   pid_t tgid = 0;  // in the prober's pid namespace
   pid_t ppid = 0;
+  std::vector<long long> nspid;  // NSpid: its pid in each namespace, outermost first
+  std::string cgroup2;           // its cgroup v2 path, when asked for
 };
 
 // Everything the identity witnesses can say about child_tid (prober's view).
 // Fails only when the child's /proc entry cannot be read at all.
-Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t child_tid);
+// want_cgroup: also read /proc/<child>/cgroup (one more file).
+Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t child_tid, bool want_cgroup = false);
 
 // kcmp(2) alone, for one resource: yes/no, or unknown with a reason.
 Fact kcmp_same(pid_t a, pid_t b, model::Resource r, std::string* why = nullptr);

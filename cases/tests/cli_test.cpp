@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "harness/catalogue.hpp"
+
 namespace {
 
 namespace bp = boost::process;
@@ -97,19 +99,27 @@ class CliWithRun : public Cli {
   std::vector<std::string> records_;
 };
 
+// The built-in catalogue's size, as the library that embeds it counts it.
+std::size_t builtin_cases() {
+  static const std::size_t n = clonediff::harness::builtin_catalogue()->size();
+  return n;
+}
+
 TEST_F(CliWithRun, RunMatchesEveryCaseAndWritesARecordForEach) {
+  const std::string n = std::to_string(builtin_cases());
   EXPECT_EQ(ran_.status, 0) << ran_.out << ran_.err;
-  EXPECT_NE(ran_.out.find("PASS: 4141 of 4141 cases match"), std::string::npos) << ran_.out;
+  EXPECT_NE(ran_.out.find("PASS: " + n + " of " + n + " cases match"), std::string::npos) << ran_.out;
   EXPECT_NE(ran_.out.find("sweep"), std::string::npos);
-  EXPECT_EQ(records_.size(), 4141u);
+  EXPECT_EQ(records_.size(), builtin_cases());
 }
 
 TEST_F(CliWithRun, CheckAgreesWithTheRun) {
   Ran check = clonediff({"check", path("run.jsonl").string()});
   EXPECT_EQ(check.status, 0) << check.err;
-  EXPECT_NE(check.err.find("4141 records"), std::string::npos) << check.err;
-  EXPECT_NE(check.err.find("4141 match, 0 mismatch"), std::string::npos) << check.err;
-  EXPECT_EQ(lines(check.out).size(), 4141u);
+  const std::string n = std::to_string(builtin_cases());
+  EXPECT_NE(check.err.find(n + " records"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find(n + " match, 0 mismatch"), std::string::npos) << check.err;
+  EXPECT_EQ(lines(check.out).size(), builtin_cases());
 }
 
 TEST_F(CliWithRun, CheckReportsAnObservationEditedByHand) {
@@ -133,7 +143,7 @@ TEST_F(CliWithRun, CheckReportsAnObservationEditedByHand) {
 
   Ran check = clonediff({"check", path("edited.jsonl").string()});
   EXPECT_EQ(check.status, 1) << check.err;
-  EXPECT_NE(check.err.find("4140 match, 1 mismatch"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find(std::to_string(builtin_cases() - 1) + " match, 1 mismatch"), std::string::npos) << check.err;
   EXPECT_NE(check.err.find("(sweep/CLONE_VM|CLONE_FS): mismatch"), std::string::npos) << check.err;
   EXPECT_NE(check.err.find("share.vm: predicted true, observed false"), std::string::npos) << check.err;
   bool found = false;
@@ -202,6 +212,22 @@ TEST_F(Cli, ExplainNamesTheDecidingRuleAndWhereItLives) {
   EXPECT_NE(high.out.find("never reach copy_process()"), std::string::npos) << high.out;
   Ran parent = clonediff({"explain", "CLONE_PARENT", "--context", R"({"preset":"root","leader_exit_signal":0})"});
   EXPECT_NE(parent.out.find("exit_signal=0"), std::string::npos) << parent.out;
+}
+
+TEST_F(Cli, ExplainTakesClone3Requests) {
+  Ran tail = clonediff({"explain", "0", "--entry", "clone3", "--size", "96", "--tail", "nonzero"});
+  EXPECT_EQ(tail.status, 0) << tail.err;
+  EXPECT_NE(tail.out.find("struct clone_args of size 96 (non-zero tail)"), std::string::npos) << tail.out;
+  EXPECT_NE(tail.out.find("result   E2BIG"), std::string::npos) << tail.out;
+  EXPECT_NE(tail.out.find("decided  clone3.nonzero_tail in lib/usercopy.c: copy_struct_from_user()"), std::string::npos)
+      << tail.out;
+  Ran zero = clonediff({"explain", "0", "--entry", "clone3", "--size", "96"});
+  EXPECT_NE(zero.out.find("result   ok"), std::string::npos) << zero.out;
+  Ran tid = clonediff({"explain", "CLONE_NEWPID", "--entry", "clone3", "--set-tid", "2"});
+  EXPECT_NE(tid.out.find("alloc_pid.set_tid_no_init"), std::string::npos) << tid.out;
+  Ran bad = clonediff({"explain", "0", "--entry", "clone3", "--cgroup", "mine"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("unknown cgroup 'mine'"), std::string::npos) << bad.err;
 }
 
 TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {

@@ -31,6 +31,26 @@ TEST(Catalogue, ReadsCasesWithOptionsAndComments) {
   EXPECT_EQ((*c)[1].context, "unpriv");
 }
 
+TEST(Catalogue, ReadsClone3Fields) {
+  auto c = parse_catalogue(
+      "case c3/all clone3 CLONE_INTO_CGROUP|CLONE_SETTLS size=96 stack=none tls=harness set_tid=1,free,in_use "
+      "set_tid_size=2 cgroup=harness tail=nonzero pidfd=parent_tid exit_signal=0\n",
+      "c.cases");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const model::Request& r = c->front().request;
+  EXPECT_EQ(r.entry, model::Entry::clone3);
+  EXPECT_EQ(r.clone3.size, 96u);
+  EXPECT_EQ(r.stack, model::StackArg::none);
+  EXPECT_EQ(r.tls, model::TlsArg::harness);
+  ASSERT_TRUE(r.clone3.set_tid.has_value());
+  EXPECT_EQ(r.clone3.set_tid->size(), 3u);
+  EXPECT_EQ((*r.clone3.set_tid)[1].kind, model::TidSpec::Kind::free);
+  EXPECT_EQ(r.clone3.set_tid_size, 2u);
+  EXPECT_EQ(r.clone3.cgroup, model::CgroupArg::harness);
+  EXPECT_EQ(r.clone3.tail, model::TailArg::nonzero);
+  EXPECT_TRUE(r.clone3.pidfd_is_parent_tid);
+}
+
 TEST(Catalogue, SweepMakesEveryCombinationOnce) {
   auto c = parse_catalogue("sweep s clone CLONE_VM,CLONE_FS,CLONE_NEWNS exit_signal=SIGCHLD\n", "s.cases");
   ASSERT_TRUE(c.ok()) << c.error().message;
@@ -53,6 +73,9 @@ TEST(Catalogue, ErrorsNameTheFileAndLine) {
   EXPECT_NE(error_of("case x spawn 0\n").find("unknown entry 'spawn'"), std::string::npos);
   EXPECT_NE(error_of("case x clone 0 exit_signal=SIGNOPE\n").find("bad exit_signal"), std::string::npos);
   EXPECT_NE(error_of("case x clone 0 colour=red\n").find("unknown option 'colour'"), std::string::npos);
+  EXPECT_NE(error_of("case x clone3 0 size=big\n").find("'size' takes a number"), std::string::npos);
+  EXPECT_NE(error_of("case x clone3 0 set_tid=1,two\n").find("'two'"), std::string::npos);
+  EXPECT_NE(error_of("case x clone 0 size=64\n").find("clone3 fields"), std::string::npos);
   EXPECT_NE(error_of("case x clone 0\ncase x clone 0\n").find("bad.cases:2: duplicate id 'x'"), std::string::npos);
   EXPECT_NE(error_of("case x clone 0 exit_signal=256\n").find("does not fit"), std::string::npos);
   EXPECT_NE(error_of("case x fork CLONE_VM\n").find("takes no flags"), std::string::npos);
@@ -74,7 +97,18 @@ TEST(Catalogue, BuiltinHasTheFullSweepAndTheTargetedCases) {
                          "legacy/bit-32", "legacy/bit-40", "legacy/bit-63", "legacy/pidfd", "legacy/pidfd-parent-settid",
                          "legacy/pidfd-detached", "legacy/pidfd-thread", "legacy/newuts", "legacy/newnet",
                          "legacy/newcgroup", "legacy/io", "legacy/untraced", "legacy/thread-newuts", "library/fork",
-                         "library/vfork", "sweep/0", "sweep/CLONE_VM|CLONE_FS"})
+                         "library/vfork", "sweep/0", "sweep/CLONE_VM|CLONE_FS", "clone3/size-56", "clone3/size-ver0-64",
+                         "clone3/size-ver1-80", "clone3/size-ver2-88", "clone3/size-96-zero-tail",
+                         "clone3/size-96-nonzero-tail", "clone3/size-above-page", "clone3/unknown-bit-40",
+                         "clone3/csignal-bits", "clone3/detached", "clone3/exit-signal-65", "clone3/exit-signal-high-bits",
+                         "clone3/thread-with-exit-signal", "clone3/parent-with-exit-signal",
+                         "clone3/stack-size-without-address", "clone3/stack-address-without-size", "clone3/settls",
+                         "clone3/set_tid-size-33", "clone3/set_tid-null-with-size", "clone3/set_tid-with-size-0",
+                         "clone3/set_tid-in-use", "clone3/set_tid-newpid-1", "clone3/into-cgroup",
+                         "clone3/into-cgroup-bad-fd", "clone3/into-cgroup-size-ver1", "clone3/clear-sighand",
+                         "clone3/clear-sighand-with-sighand", "clone3/newtime", "clone3/newtime-vm",
+                         "clone3/newtime-thread", "clone3/pidfd-parent-settid-same", "clone3/pidfd-parent-settid-apart",
+                         "clone3/thread", "clone3/vm"})
     EXPECT_TRUE(ids.count(id)) << id;
 }
 

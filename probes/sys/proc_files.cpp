@@ -54,6 +54,26 @@ std::optional<long long> status_field(std::string_view status, std::string_view 
   return std::nullopt;
 }
 
+std::vector<long long> status_numbers(std::string_view status, std::string_view key) {
+  std::vector<long long> out;
+  const std::string prefix = "\n" + std::string(key) + ":";
+  std::size_t at = status.substr(0, key.size() + 1) == prefix.substr(1) ? 0 : status.find(prefix);
+  if (at == std::string_view::npos) return out;
+  at += at == 0 ? key.size() + 1 : prefix.size();
+  const auto end = status.find('\n', at);
+  std::string_view line = status.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+  while (!line.empty()) {
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.empty()) break;
+    long long v = 0;
+    auto [p, ec] = std::from_chars(line.data(), line.data() + line.size(), v);
+    if (ec != std::errc{}) break;
+    out.push_back(v);
+    line.remove_prefix(static_cast<std::size_t>(p - line.data()));
+  }
+  return out;
+}
+
 std::optional<long long> stat_field(std::string_view stat, int n) {
   if (n < 3) return std::nullopt;
   std::size_t close = stat.rfind(')');

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "model/result.hpp"
 #include "probes/sys/unique_fd.hpp"
@@ -21,6 +22,9 @@ Result<std::string_view> read_small_file(int dirfd, const char* name, char* buf,
 
 // The value of "Key:\t<number>" in a /proc status file.
 std::optional<long long> status_field(std::string_view status, std::string_view key);
+
+// All numbers of "Key:\t<n>\t<n>..." (NSpid, say), in order.
+std::vector<long long> status_numbers(std::string_view status, std::string_view key);
 
 // Field n (1-based, as proc(5) numbers them) of a /proc stat line. The command
 // name (field 2) may hold spaces and parentheses: fields are counted from the

@@ -26,6 +26,14 @@ TEST(ProcFiles, StatusFieldsByKey) {
   EXPECT_EQ(status_field(status, "Gid"), std::nullopt);
 }
 
+TEST(ProcFiles, StatusNumberLists) {
+  const std::string status = "Name:\tx\nNSpid:\t4242\t17\t1\nNStgid:\t4242\n";
+  EXPECT_EQ(status_numbers(status, "NSpid"), (std::vector<long long>{4242, 17, 1}));
+  EXPECT_EQ(status_numbers(status, "NStgid"), (std::vector<long long>{4242}));
+  EXPECT_EQ(status_numbers("NSpid:\t9\n", "NSpid"), (std::vector<long long>{9}));
+  EXPECT_TRUE(status_numbers(status, "Gid").empty());
+}
+
 TEST(ProcFiles, ReadsOwnStatus) {
   auto dir = open_proc_dir(::getpid());
   ASSERT_TRUE(dir.ok()) << dir.error().message;
