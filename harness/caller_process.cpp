@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -13,6 +14,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "harness/caller_context.hpp"
@@ -23,6 +26,8 @@
 #include "model/request.hpp"
 #include "probes/behaviour.hpp"
 #include "probes/sys/pidfd.hpp"
+#include "probes/sys/proc_files.hpp"
+#include "probes/sys/unique_fd.hpp"
 #include "probes/sys/raw_syscall.hpp"
 
 namespace clonediff::harness {
@@ -91,6 +96,15 @@ constexpr std::uint64_t kNonCanonical = 0x8000000000000000ULL;
 constexpr std::uint64_t kClosedFd = 1u << 20;
 constexpr std::uint64_t kAboveIntMax = 0x80000000ULL;
 
+// Signals the caller keeps in known states for the child to look at.
+constexpr int kCaughtSignal = SIGURG;        // a handler (never run: everything is blocked)
+constexpr int kIgnoredSignal = SIGTTIN;      // SIG_IGN
+constexpr int kThreadPendingSignal = SIGUSR2;   // pending on the caller's thread
+constexpr int kProcessPendingSignal = SIGWINCH; // pending on the caller's process
+constexpr int kPidfdThread = O_EXCL;         // PIDFD_THREAD
+
+void caught_handler(int) {}
+
 struct CallerState {
   int ctl = -1;
   int witness = -1;
@@ -103,6 +117,8 @@ struct CallerState {
   alignas(64) unsigned char tls_block[256] = {};  // TlsArg::harness: the child's FS base
   std::int32_t set_tid[kMaxSetTid] = {};
   alignas(8) unsigned char clone_args[2 * model::kPageSize] = {};  // sizes up to a page are read
+  ChildExpectations expect;  // the parts that do not change from case to case
+  alignas(16) unsigned char altstack[16384] = {};
 };
 
 std::uint64_t tls_value(const OrderMsg& o, const CallerState& st) {
@@ -154,10 +170,21 @@ int fill_clone_args(const OrderMsg& o, CallerState& st) {
   return cgroup_fd;
 }
 
+bool raw_entry(const OrderMsg& o) {
+  const auto e = static_cast<model::Entry>(o.entry);
+  return e == model::Entry::clone || e == model::Entry::clone3;
+}
+
 long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
   st.parent_tid = -1;
   st.child_tid = -1;
   st.pidfd = -1;
+  plan.expect = st.expect;
+  if (raw_entry(o)) {
+    plan.expect.child_tid_slot = &st.child_tid;
+    plan.expect.tls = tls_value(o, st);
+    plan.expect.tls_meaningful = true;
+  }
   switch (static_cast<model::Entry>(o.entry)) {
     case model::Entry::clone: {
       const bool own_stack = static_cast<model::StackArg>(o.stack) == model::StackArg::harness;
@@ -179,10 +206,13 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
   }
 }
 
-// Signals that arrived during the case, drained so they cannot pile up.
+// Signals that arrived during the case, drained so they cannot pile up. The
+// two kept pending on purpose stay.
 std::uint64_t drain_signals() {
   sigset_t all;
   sigfillset(&all);
+  sigdelset(&all, kThreadPendingSignal);
+  sigdelset(&all, kProcessPendingSignal);
   const timespec zero{0, 0};
   std::uint64_t seen = 0;
   for (int i = 0; i < 128; ++i) {
@@ -234,6 +264,42 @@ bool await_release(CallerState& st, long child, ReleasedMsg& released, DoneMsg& 
   }
 }
 
+// The pidfd CLONE_PIDFD installed in the caller: legacy clone and an aliased
+// clone3 write it where parent_tid points; -1 if nothing was written.
+int returned_pidfd(const OrderMsg& o, const CallerState& st) {
+  const bool in_parent_tid = static_cast<model::Entry>(o.entry) == model::Entry::clone || o.pidfd_is_parent_tid;
+  return in_parent_tid ? st.parent_tid : st.pidfd;
+}
+
+// fdinfo of a pidfd: which task it names (in our pid namespace) and its flags.
+void look_at_pidfd(int fd, long child, TraitBits& t) {
+  if (fd < 0) {
+    t.set(model::Trait::pidfd, false);
+    return;
+  }
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+  char buf[1024];
+  sys::UniqueFd info(::open(path, O_RDONLY | O_CLOEXEC));
+  ssize_t n = info ? ::read(info.get(), buf, sizeof buf - 1) : -1;
+  if (n <= 0) return;
+  const std::string_view text(buf, static_cast<std::size_t>(n));
+  t.set(model::Trait::pidfd, sys::status_field(text, "Pid") == child);
+  const auto at = text.find("flags:");
+  if (at != std::string_view::npos) {
+    const long flags = std::strtol(buf + at + 6, nullptr, 8);  // octal, as fdinfo prints it
+    t.set(model::Trait::pidfd_thread, (flags & kPidfdThread) != 0);
+  }
+  t.set(model::Trait::pidfd_cloexec, (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
+}
+
+// The one signal in a set, 0 for none, -1 if several arrived.
+std::int32_t only_signal(std::uint64_t signals) {
+  if (signals == 0) return 0;
+  if (signals & (signals - 1)) return -1;
+  return static_cast<std::int32_t>(__builtin_ctzll(signals)) + 1;
+}
+
 void finish_child(long child, const ReleasedMsg& released, DoneMsg& done) {
   if (released.host_reaped) return;
   if (released.is_thread) {
@@ -280,24 +346,53 @@ void finish_child(long child, const ReleasedMsg& released, DoneMsg& done) {
     if (order.fault == Fault::caller_hang)
       for (;;) ::pause();
 
+    // What the caller can see at once: the tid word and the pidfd.
+    if (raw_entry(order)) done.traits.set(model::Trait::parent_settid, st.parent_tid == ret);
+    const int pidfd = (order.flags & model::flag::PIDFD) ? returned_pidfd(order, st) : -1;
+    if (order.flags & model::flag::PIDFD) look_at_pidfd(pidfd, ret, done.traits);
+    // A shared mm with CLONE_CHILD_CLEARTID: wait on the futex the kernel
+    // will wake when the child leaves (not under vfork: we are past that).
+    const bool expect_wake = raw_entry(order) && (order.flags & model::flag::CHILD_CLEARTID) &&
+                             (order.flags & model::flag::VM) && !(order.flags & model::flag::VFORK);
+    if (expect_wake) {
+      const int seen = __atomic_load_n(&st.child_tid, __ATOMIC_SEQ_CST);
+      const timespec limit{10, 0};
+      const long woke = ::syscall(SYS_futex, &st.child_tid, FUTEX_WAIT, seen, &limit, nullptr, 0);
+      if (woke == 0) done.traits.set(model::Trait::cleartid_wake, true);
+      else if (errno == ETIMEDOUT) done.traits.set(model::Trait::cleartid_wake, false);
+      // EAGAIN: it changed before we slept; the wake cannot be told.
+    }
+
     ReleasedMsg released;
     if (!await_release(st, ret, released, done)) {
+      if (pidfd >= 0) ::close(pidfd);
       send_msg(st.ctl, done);
       drain_signals();
       continue;
     }
     finish_child(ret, released, done);
-    if (order.flags & model::flag::PIDFD) {
-      // The pidfd CLONE_PIDFD installed in the caller: legacy clone and an
-      // aliased clone3 write it where parent_tid points.
-      const bool in_parent_tid = static_cast<model::Entry>(order.entry) == model::Entry::clone || order.pidfd_is_parent_tid;
-      const int pidfd = in_parent_tid ? st.parent_tid : st.pidfd;
-      if (pidfd >= 0) ::close(pidfd);
+    // The child is gone: its tid word and its pidfd say so.
+    if (raw_entry(order)) done.traits.set(model::Trait::child_cleartid, st.child_tid == 0);
+    if (pidfd >= 0) {
+      pollfd p{pidfd, POLLIN, 0};
+      done.traits.set(model::Trait::pidfd_readable_at_exit, ::poll(&p, 1, 0) == 1 && (p.revents & POLLIN));
+      ::close(pidfd);
     }
 
+    // The child may have left the caller's SIGCHLD ignored (a pid namespace
+    // init sharing our handlers); note it and put SIG_DFL back.
+    struct sigaction chld {};
+    ::sigaction(SIGCHLD, nullptr, &chld);
+    done.traits.set(model::Trait::caller_sigchld_ignored, chld.sa_handler == SIG_IGN);
+    if (chld.sa_handler != SIG_DFL) {
+      struct sigaction dfl {};
+      dfl.sa_handler = SIG_DFL;
+      ::sigaction(SIGCHLD, &dfl, nullptr);
+    }
     const auto seen = baseline.observe_and_restore(plan.behaviour, released.acted);
     std::copy(seen.begin(), seen.end(), done.behaviour);
     done.signals = drain_signals();
+    done.parent_signal = only_signal(done.signals);
     // Every witness must start the next case from its baseline; checked here,
     // after the only path that can change it.
     if (auto intact = baseline.intact(); !intact) {
@@ -324,6 +419,10 @@ void run_caller(const CallerSetup& setup) {
   quiet_signals();
 
   if (auto built = build_context(setup.context); !built) die_with(st.ctl, built.error().message.c_str());
+  // A credential change clears the parent-death signal: arm it again. It also
+  // gives the child's pdeath_signal_reset witness something to differ from.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != setup.host_pid) ::_exit(1);
 
   void* stack = ::mmap(nullptr, kStackSize + kGuard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
                        -1, 0);
@@ -335,6 +434,23 @@ void run_caller(const CallerSetup& setup) {
 
   auto baseline = probes::BehaviourBaseline::establish();
   if (!baseline) die_with(st.ctl, baseline.error().message.c_str());
+
+  // The signal state the child's witnesses compare against.
+  stack_t alt{st.altstack, 0, sizeof st.altstack};
+  if (::sigaltstack(&alt, nullptr) != 0) die_with(st.ctl, "sigaltstack failed");
+  struct sigaction caught {};
+  caught.sa_handler = caught_handler;
+  struct sigaction ignored {};
+  ignored.sa_handler = SIG_IGN;
+  if (::sigaction(kCaughtSignal, &caught, nullptr) != 0 || ::sigaction(kIgnoredSignal, &ignored, nullptr) != 0)
+    die_with(st.ctl, "sigaction for the signal witnesses failed");
+  ::syscall(SYS_tgkill, ::getpid(), ::gettid(), kThreadPendingSignal);
+  ::kill(::getpid(), kProcessPendingSignal);
+  sys::raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, 0, reinterpret_cast<long>(&st.expect.blocked_mask), 8);
+  st.expect.caught_signal = kCaughtSignal;
+  st.expect.ignored_signal = kIgnoredSignal;
+  st.expect.thread_pending_signal = kThreadPendingSignal;
+  st.expect.process_pending_signal = kProcessPendingSignal;
 
   FactsMsg facts = read_live_facts();
   facts.io_context = 1;  // BehaviourBaseline::establish() set an I/O priority

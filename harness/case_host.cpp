@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -113,6 +114,24 @@ std::int32_t find_free_pid() {
   return 0;
 }
 
+// Whether the caller is still inside the call that created the child, which
+// is held: only vfork-like calls keep it there. A caller that merely has not
+// left the call yet leaves it within a few samples.
+model::Fact caller_in_creating_call(pid_t caller) {
+  const auto until = Clock::now() + std::chrono::microseconds(150);
+  for (;;) {
+    const auto nr = probes::blocked_in_syscall(caller);
+    if (!nr || (*nr != SYS_clone && *nr != SYS_clone3 && *nr != SYS_vfork)) return model::Fact::no;
+    if (Clock::now() >= until) return model::Fact::yes;
+    ::sched_yield();  // a caller that is merely late gets the CPU to leave the call
+  }
+}
+
+void merge_traits(model::Outcome& o, const TraitBits& bits) {
+  for (std::size_t i = 0; i < model::kTraitCount; ++i)
+    if (bits.known & (1u << i)) o.traits[i] = model::fact_of((bits.value >> i) & 1u);
+}
+
 }  // namespace
 
 std::string_view status_name(CaseRun::Status s) {
@@ -204,7 +223,8 @@ Status CaseHost::spawn() {
     discard_caller();
     return ns.error();
   }
-  identity_ = probes::CallerIdentity{pid, *ns, facts_.io_context, facts_.sysvsem_undo};
+  identity_ = probes::CallerIdentity{pid, *ns, facts_.io_context, facts_.sysvsem_undo, std::nullopt, std::nullopt};
+  probes::read_seccomp(pid, identity_.seccomp_mode, identity_.seccomp_filters);
   auto own = probes::read_ns_inodes(host_pid_);
   const auto pid_index = static_cast<std::size_t>(model::Ns::pid);
   caller_shares_pidns_ = own && own->ino[pid_index] == ns->ino[pid_index];
@@ -350,6 +370,7 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   pid_t child = sender;
   if (is_thread) child = caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller_);
   auto identity = probes::observe_identity(identity_, child, scratch.has_value());
+  const model::Fact suspended = caller_in_creating_call(caller_);
   const bool host_reaps = identity && !is_thread && identity->ppid == host_pid_;
   sys::UniqueFd child_pidfd(host_reaps ? sys::pidfd_open(child) : -1);
   ChildReleaseMsg release;
@@ -385,16 +406,20 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   r.witnesses.kcmp_note = identity->kcmp_note;
   std::copy(std::begin(done.behaviour), std::end(done.behaviour), r.witnesses.behaviour.begin());
   r.observed = probes::observed_outcome(*identity, r.witnesses);
+  merge_traits(r.observed, ready.traits);
+  merge_traits(r.observed, done.traits);
+  r.observed[model::Trait::caller_suspended] = suspended;
+  if (done.parent_signal >= 0) r.observed.parent_signal = done.parent_signal;
   // set_tid: entry i names the pid in the i-th namespace from the child's outwards.
   const std::uint64_t tids = order.size >= model::kCloneArgsSizeVer1 && order.set_tid_pointer ? order.set_tid_size : 0;
   if (tids > 0 && tids <= set_tid_entries) {
     bool same = identity->nspid.size() >= tids;
     for (std::size_t i = 0; same && i < tids; ++i)
       same = identity->nspid[identity->nspid.size() - 1 - i] == order.set_tid[i];
-    r.observed.set_tid_honoured = model::fact_of(same);
+    r.observed[model::Trait::set_tid_honoured] = model::fact_of(same);
   }
   if (scratch && (order.flags & model::flag::INTO_CGROUP))
-    r.observed.into_cgroup = model::fact_of(identity->cgroup2 == scratch->cgroup_path());
+    r.observed[model::Trait::into_cgroup] = model::fact_of(identity->cgroup2 == scratch->cgroup_path());
   r.signals = done.signals;
   if (done.child_code == CLD_KILLED || done.child_code == CLD_DUMPED)
     return finish(CaseRun::Status::crash, "the child " + describe_exit(done.child_code, done.child_status));

@@ -33,8 +33,10 @@ std::vector<DiffEntry> diff_outcomes(const model::Outcome& predicted, const mode
     compare_fact(out, "ns_new." + std::string(model::ns_name(n)), predicted[n], observed[n]);
   compare_fact(out, "same_tgid", predicted.same_tgid, observed.same_tgid);
   compare_fact(out, "ppid_is_caller", predicted.ppid_is_caller, observed.ppid_is_caller);
-  compare_fact(out, "set_tid_honoured", predicted.set_tid_honoured, observed.set_tid_honoured);
-  compare_fact(out, "into_cgroup", predicted.into_cgroup, observed.into_cgroup);
+  for (std::size_t i = 0; i < model::kTraitCount; ++i)
+    compare_fact(out, std::string(model::trait_name(model::trait_at(i))), predicted.traits[i], observed.traits[i]);
+  if (predicted.parent_signal && observed.parent_signal && *predicted.parent_signal != *observed.parent_signal)
+    out.push_back({"parent_signal", model::signal_name(*predicted.parent_signal), model::signal_name(*observed.parent_signal)});
   if (predicted.exit_signal && observed.exit_signal && *predicted.exit_signal != *observed.exit_signal)
     out.push_back({"exit_signal", std::to_string(*predicted.exit_signal), std::to_string(*observed.exit_signal)});
   return out;

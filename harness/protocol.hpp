@@ -92,12 +92,26 @@ struct ReturnedMsg {
   std::int64_t ret = 0;  // tid in the caller's pid namespace, or -errno
 };
 
+// Observed traits as two bit sets over model::Trait: which were seen, and
+// which of those were true.
+struct TraitBits {
+  std::uint32_t known = 0;
+  std::uint32_t value = 0;
+  void set(model::Trait t, bool v) {
+    const std::uint32_t bit = 1u << static_cast<unsigned>(t);
+    known |= bit;
+    value = v ? (value | bit) : (value & ~bit);
+  }
+};
+static_assert(model::kTraitCount <= 32);
+
 struct ChildReadyMsg {
   MsgKind kind = MsgKind::child_ready;
   std::uint32_t seq = 0;
   std::uint32_t acted = 0;  // probes::acted_bit() per behaviour action that took effect
   std::int32_t tid_local = 0;
   std::int32_t pid_local = 0;
+  TraitBits traits;         // what the child saw of itself
 };
 
 struct ChildReleaseMsg {
@@ -122,6 +136,8 @@ struct DoneMsg {
   std::uint8_t early_death = 0;    // the child died before the host released it
   std::uint8_t baseline_broken = 0;
   std::uint64_t signals = 0;       // bit n-1: signal n arrived at the caller during the case
+  TraitBits traits;                // what the caller saw
+  std::int32_t parent_signal = -1; // the one signal it got at the child's exit; 0 none; -1 not one
   char error[200] = {};
 };
 

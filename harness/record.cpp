@@ -68,9 +68,10 @@ json::Value outcome_to_json(const model::Outcome& o) {
     j.set("exit_signal", *o.exit_signal);
   else
     j.set("exit_signal", "unknown");
-  // Facts only some requests call for: written where known.
-  if (o.set_tid_honoured != Fact::unknown) j.set("set_tid_honoured", fact_to_json(o.set_tid_honoured));
-  if (o.into_cgroup != Fact::unknown) j.set("into_cgroup", fact_to_json(o.into_cgroup));
+  // Facts only some requests or entries call for: written where known.
+  for (std::size_t i = 0; i < model::kTraitCount; ++i)
+    if (o.traits[i] != Fact::unknown) j.set(text(model::trait_name(model::trait_at(i))), fact_to_json(o.traits[i]));
+  if (o.parent_signal) j.set("parent_signal", model::signal_name(*o.parent_signal));
   return j;
 }
 
@@ -117,12 +118,20 @@ Result<model::Outcome> outcome_from_json(const json::Value& v) {
   auto ppid = optional_fact(v, "ppid_is_caller");
   if (!ppid) return ppid.error();
   o.ppid_is_caller = *ppid;
-  auto set_tid = optional_fact(v, "set_tid_honoured");
-  if (!set_tid) return set_tid.error();
-  o.set_tid_honoured = *set_tid;
-  auto cgroup = optional_fact(v, "into_cgroup");
-  if (!cgroup) return cgroup.error();
-  o.into_cgroup = *cgroup;
+  for (std::size_t i = 0; i < model::kTraitCount; ++i) {
+    auto f = optional_fact(v, model::trait_name(model::trait_at(i)));
+    if (!f) return f.error();
+    o.traits[i] = *f;
+  }
+  if (const json::Value* ps = v.find("parent_signal")) {
+    if (!ps->is_string() && !ps->as_int()) return make_error("'parent_signal' is a signal name, a number or \"none\"");
+    if (!(ps->is_string() && ps->as_string() == "unknown")) {
+      auto sig = ps->is_string() ? (ps->as_string() == "none" ? Result<long long>(0LL) : model::parse_signal(ps->as_string()))
+                                 : Result<long long>(*ps->as_int());
+      if (!sig) return make_error("'parent_signal': " + sig.error().message);
+      o.parent_signal = *sig;
+    }
+  }
   if (const json::Value* sig = v.find("exit_signal")) {
     if (auto n = sig->as_int())
       o.exit_signal = *n;

@@ -38,6 +38,36 @@ inline constexpr std::array<Ns, kNsCount> kNamespaces = {
 std::string_view ns_name(Ns n);
 Result<Ns> parse_ns(std::string_view name);
 
+// Facts about the child that only some requests or entries call for. Each is
+// written in the record under its name, where it is known.
+enum class Trait : unsigned char {
+  set_tid_honoured,        // its pids are the ones set_tid chose (NSpid)
+  into_cgroup,             // it started in CLONE_INTO_CGROUP's cgroup
+  parent_settid,           // the caller's parent_tid holds its tid (caller's pid namespace)
+  child_settid,            // its child_tid holds its tid (its own pid namespace)
+  child_cleartid,          // 0 was written to the caller's child_tid when it left
+  cleartid_wake,           // ... with a futex wake the caller saw
+  tls_set,                 // its FS base is the tls argument
+  pidfd,                   // a pidfd of it came back (fdinfo Pid)
+  pidfd_cloexec,           // ... with FD_CLOEXEC
+  pidfd_thread,            // ... as a thread pidfd (PIDFD_THREAD)
+  pidfd_readable_at_exit,  // ... that polls readable once it has left
+  pdeath_signal_reset,     // its parent-death signal is 0 (the caller's is not)
+  sigaltstack_reset,       // its alternate signal stack is disabled (the caller's is set)
+  blocked_mask_inherited,  // its blocked mask is the caller's
+  pending_inherited,       // it sees the caller's thread-directed pending signal
+  shared_pending_visible,  // it sees the caller's process-directed pending signal
+  caught_signal_reset,     // a signal the caller catches is SIG_DFL for it
+  ignored_signal_kept,     // a signal the caller ignores is still SIG_IGN for it
+  seccomp_inherited,       // its seccomp mode and filter count are the caller's
+  caller_suspended,        // while it lived, the caller stayed inside the creating call
+  caller_sigchld_ignored,  // when it left, the caller's SIGCHLD was SIG_IGN (a shared sighand)
+};
+inline constexpr std::size_t kTraitCount = 21;
+std::string_view trait_name(Trait t);
+Result<Trait> parse_trait(std::string_view name);
+inline constexpr Trait trait_at(std::size_t i) { return static_cast<Trait>(i); }
+
 struct Outcome {
   int error = 0;  // 0: a child was created; otherwise the errno the call returned
   // The rest describes the child and is meaningful only when error == 0.
@@ -46,19 +76,22 @@ struct Outcome {
   Fact same_tgid = Fact::unknown;            // in the caller's thread group
   Fact ppid_is_caller = Fact::unknown;       // its parent is the caller
   std::optional<long long> exit_signal;      // /proc/<pid>/stat field 38 (-1 for threads)
-  // Facts that only some requests call for; unknown where they do not apply.
-  Fact set_tid_honoured = Fact::unknown;     // its pids are the ones set_tid chose
-  Fact into_cgroup = Fact::unknown;          // it started in CLONE_INTO_CGROUP's cgroup
+  std::array<Fact, kTraitCount> traits{};    // unknown where they do not apply
+  // The signal the caller got when the child left: 0 for none.
+  std::optional<long long> parent_signal;
 
   Outcome() {
     share.fill(Fact::unknown);
     ns_new.fill(Fact::unknown);
+    traits.fill(Fact::unknown);
   }
   bool ok() const { return error == 0; }
   Fact& operator[](Resource r) { return share[static_cast<std::size_t>(r)]; }
   Fact operator[](Resource r) const { return share[static_cast<std::size_t>(r)]; }
   Fact& operator[](Ns n) { return ns_new[static_cast<std::size_t>(n)]; }
   Fact operator[](Ns n) const { return ns_new[static_cast<std::size_t>(n)]; }
+  Fact& operator[](Trait t) { return traits[static_cast<std::size_t>(t)]; }
+  Fact operator[](Trait t) const { return traits[static_cast<std::size_t>(t)]; }
   bool operator==(const Outcome&) const = default;
 };
 

@@ -62,8 +62,54 @@ Outcome success_outcome(const KernelCall& call, const Caller& caller, std::vecto
   o[Ns::time_for_children] = fact_of(new_time);
 
   // alloc_pid() gives the chosen pids; cgroup_post_fork() the chosen cgroup.
-  if (call.set_tid_size > 0) o.set_tid_honoured = Fact::yes;
-  if (has(INTO_CGROUP)) o.into_cgroup = Fact::yes;
+  if (call.set_tid_size > 0) o[Trait::set_tid_honoured] = Fact::yes;
+  if (has(INTO_CGROUP)) o[Trait::into_cgroup] = Fact::yes;
+
+  // The tid words: kernel_clone() writes parent_tid in the caller; the child's
+  // schedule_tail() writes child_tid in the child's memory; mm_release()
+  // clears child_tid and wakes a futex there only while others share the mm.
+  o[Trait::parent_settid] = fact_of(has(PARENT_SETTID));
+  o[Trait::child_settid] = fact_of(has(CHILD_SETTID));
+  o[Trait::child_cleartid] = fact_of(has(CHILD_CLEARTID) && has(VM));
+  o[Trait::cleartid_wake] = fact_of(has(CHILD_CLEARTID) && has(VM));
+  o[Trait::tls_set] = fact_of(has(SETTLS));  // copy_thread(); else the caller's FS base
+  if (has(PIDFD)) {
+    // pidfd_prepare(): O_CLOEXEC, and PIDFD_THREAD for a thread.
+    o[Trait::pidfd] = Fact::yes;
+    o[Trait::pidfd_cloexec] = Fact::yes;
+    o[Trait::pidfd_thread] = fact_of(has(THREAD));
+    o[Trait::pidfd_readable_at_exit] = Fact::yes;
+  }
+  // Signals: copy_process() clears pdeath_signal, and sas_ss_reset() when the
+  // child shares the mm but does not suspend the caller; the blocked mask is
+  // copied, the pending sets start empty, except that a thread shares its
+  // group's shared_pending. copy_sighand() with CLONE_CLEAR_SIGHAND resets
+  // handlers that are not SIG_IGN.
+  o[Trait::pdeath_signal_reset] = Fact::yes;
+  o[Trait::sigaltstack_reset] = fact_of(has(VM) && !has(VFORK));
+  o[Trait::blocked_mask_inherited] = Fact::yes;
+  o[Trait::pending_inherited] = Fact::no;
+  o[Trait::shared_pending_visible] = fact_of(has(THREAD));
+  o[Trait::caught_signal_reset] = fact_of(has(CLEAR_SIGHAND));
+  o[Trait::ignored_signal_kept] = Fact::yes;
+  o[Trait::seccomp_inherited] = Fact::yes;  // copy_seccomp()
+  o[Trait::caller_suspended] = fact_of(has(VFORK));  // kernel_clone() waits for vfork_done
+  // A child born as the init of a new pid namespace runs
+  // zap_pid_ns_processes() when it exits, which sets SIGCHLD to SIG_IGN in its
+  // sighand (kernel/pid_namespace.c) -- the caller's, under CLONE_SIGHAND.
+  const bool child_is_pidns_init = new_pid || caller.pid_for_children_differs;
+  const bool ignores_sigchld = child_is_pidns_init && has(SIGHAND);
+  o[Trait::caller_sigchld_ignored] = fact_of(ignores_sigchld);
+  if (ignores_sigchld)
+    notes.emplace_back("the child is a pid namespace init sharing the caller's handlers: its exit sets the caller's "
+                       "SIGCHLD to SIG_IGN (zap_pid_ns_processes)");
+  // do_notify_parent(): a thread sends nothing, a CLONE_PARENT child notifies
+  // the caller's parent, a signal outside 1..64 is not sent, and SIGCHLD to a
+  // parent that ignores it is dropped (the child is reaped at once) -- which
+  // the child's own exit arranged above, before notifying.
+  const long long sig = o.exit_signal.value_or(0);
+  const bool dropped = ignores_sigchld && !has(PARENT) && sig == static_cast<long long>(kSigchld);
+  o.parent_signal = !has(THREAD) && !has(PARENT) && sig >= 1 && sig <= 64 && !dropped ? sig : 0;
   return o;
 }
 

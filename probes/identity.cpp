@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 #include "probes/sys/proc_files.hpp"
@@ -45,6 +46,27 @@ Result<NsInodes> read_ns_inodes(pid_t pid) {
   auto dir = sys::open_proc_dir(pid);
   if (!dir) return dir.error();
   return ns_inodes_at(dir->get());
+}
+
+void read_seccomp(pid_t pid, std::optional<long long>& mode, std::optional<long long>& filters) {
+  auto dir = sys::open_proc_dir(pid);
+  if (!dir) return;
+  char buf[4096];
+  if (auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf)) {
+    mode = sys::status_field(*status, "Seccomp");
+    filters = sys::status_field(*status, "Seccomp_filters");
+  }
+}
+
+std::optional<long> blocked_in_syscall(pid_t pid) {
+  auto dir = sys::open_proc_dir(pid);
+  if (!dir) return std::nullopt;
+  char buf[256];
+  auto text = sys::read_small_file(dir->get(), "syscall", buf, sizeof buf);
+  if (!text || text->empty() || (*text)[0] < '0' || (*text)[0] > '9') return std::nullopt;  // "running", "-1 ..."
+  long nr = 0;
+  std::from_chars(text->data(), text->data() + text->size(), nr);
+  return nr;
 }
 
 Fact kcmp_same(pid_t a, pid_t b, model::Resource r, std::string* why) {
@@ -92,6 +114,10 @@ Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t
       o.ppid_is_caller = model::fact_of(o.ppid == caller.pid);
     }
     o.nspid = sys::status_numbers(*status, "NSpid");
+    const auto mode = sys::status_field(*status, "Seccomp");
+    const auto filters = sys::status_field(*status, "Seccomp_filters");
+    if (mode && filters && caller.seccomp_mode && caller.seccomp_filters)
+      o.seccomp_inherited = model::fact_of(*mode == *caller.seccomp_mode && *filters == *caller.seccomp_filters);
   }
   if (want_cgroup)
     if (auto cg = sys::read_small_file(dir->get(), "cgroup", buf, sizeof buf)) {

@@ -33,7 +33,17 @@ struct CallerIdentity {
   // NULL with NULL as equal, so without them "same" means nothing.
   bool io_context = false;
   bool sysvsem_undo = false;
+  // /proc/<pid>/status Seccomp and Seccomp_filters.
+  std::optional<long long> seccomp_mode;
+  std::optional<long long> seccomp_filters;
 };
+
+// Seccomp mode and filter count of a task, from its status.
+void read_seccomp(pid_t pid, std::optional<long long>& mode, std::optional<long long>& filters);
+
+// The system call a task is blocked in (/proc/<pid>/syscall), or nullopt if
+// it is running or cannot be read.
+std::optional<long> blocked_in_syscall(pid_t pid);
 
 struct IdentityObservation {
   std::array<Fact, model::kResourceCount> kcmp{};
@@ -46,6 +56,7 @@ struct IdentityObservation {
   pid_t ppid = 0;
   std::vector<long long> nspid;  // NSpid: its pid in each namespace, outermost first
   std::string cgroup2;           // its cgroup v2 path, when asked for
+  Fact seccomp_inherited = Fact::unknown;  // same seccomp mode and filter count as the caller
 };
 
 // Everything the identity witnesses can say about child_tid (prober's view).

@@ -17,6 +17,7 @@ model::Outcome observed_outcome(const IdentityObservation& identity, const Witne
   o.same_tgid = identity.same_tgid;
   o.ppid_is_caller = identity.ppid_is_caller;
   o.exit_signal = identity.exit_signal;
+  o[model::Trait::seccomp_inherited] = identity.seccomp_inherited;
   return o;
 }
 

@@ -155,6 +155,22 @@ TEST(Predict, UnprimedCallerMakesIoAndSysvsemUnknown) {
   EXPECT_EQ(shared->outcome[Resource::sysvsem], Fact::yes);  // allocated and shared
 }
 
+TEST(Predict, APidNamespaceInitSharingHandlersLeavesSigchldIgnored) {
+  // zap_pid_ns_processes() sets SIGCHLD to SIG_IGN in the init's sighand,
+  // the caller's too under CLONE_SIGHAND; do_notify_parent() then drops it.
+  Prediction shared = predict_ok(VM | SIGHAND | NEWPID);
+  EXPECT_EQ(shared.outcome[Trait::caller_sigchld_ignored], Fact::yes);
+  EXPECT_EQ(shared.outcome.parent_signal, 0);
+  Prediction own = predict_ok(VM | NEWPID);
+  EXPECT_EQ(own.outcome[Trait::caller_sigchld_ignored], Fact::no);
+  EXPECT_EQ(own.outcome.parent_signal, 17);
+  // Another exit signal is still sent; a CLONE_PARENT child notifies our parent.
+  EXPECT_EQ(predict_ok(VM | SIGHAND | NEWPID, "root", kernel(6, 18), 10).outcome.parent_signal, 10);
+  Prediction sibling = predict_ok(VM | SIGHAND | NEWPID | PARENT);
+  EXPECT_EQ(sibling.outcome[Trait::caller_sigchld_ignored], Fact::yes);
+  EXPECT_EQ(sibling.outcome.parent_signal, 0);
+}
+
 TEST(Predict, ForkAndVfork) {
   Caller c = *caller_preset("root");
   auto fork = predict(Request{Entry::fork, 0, kSigchld}, c, kernel(6, 18));
