@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <spawn.h>
 #include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
@@ -84,6 +86,33 @@ __attribute__((noinline)) long vfork_entry(ChildPlan* plan) {
   return pid < 0 ? -errno : pid;
 }
 
+void* thread_start(void* plan) {
+  clonediff_child_main(plan);
+  return nullptr;
+}
+
+// The C library's entries. Each returns what the host needs: a pid to wait
+// for, 1 when there is none (pthread_create, system), or -errno.
+long pthread_create_entry(ChildPlan* plan, pthread_t& thread) {
+  const int rc = ::pthread_create(&thread, nullptr, thread_start, plan);
+  return rc ? -rc : 1;
+}
+
+long posix_spawn_entry() {
+  static char arg0[] = "true";
+  static char* argv[] = {arg0, nullptr};
+  static char* envp[] = {nullptr};
+  pid_t pid = 0;
+  const int rc = ::posix_spawn(&pid, "/bin/true", nullptr, nullptr, argv, envp);
+  return rc ? -rc : pid;
+}
+
+long system_entry() {
+  const int status = ::system("exit 0");
+  if (status == -1) return -errno;
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 1 : -ECHILD;
+}
+
 long fork_entry(ChildPlan* plan) {
   pid_t pid = ::fork();
   if (pid == 0) sys::raw_exit_thread(clonediff_child_main(plan));
@@ -118,6 +147,7 @@ struct CallerState {
   std::int32_t set_tid[kMaxSetTid] = {};
   alignas(8) unsigned char clone_args[2 * model::kPageSize] = {};  // sizes up to a page are read
   ChildExpectations expect;  // the parts that do not change from case to case
+  pthread_t thread{};        // pthread_create's child, joined when it has left
   alignas(16) unsigned char altstack[16384] = {};
 };
 
@@ -201,6 +231,12 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
       return fork_entry(&plan);
     case model::Entry::vfork:
       return vfork_entry(&plan);
+    case model::Entry::pthread_create:
+      return pthread_create_entry(&plan, st.thread);
+    case model::Entry::posix_spawn:
+      return posix_spawn_entry();
+    case model::Entry::system:
+      return system_entry();
     default:
       return -ENOSYS;
   }
@@ -226,8 +262,9 @@ std::uint64_t drain_signals() {
 // Waits for the host's Released, or notices that an own child died before it
 // was released (a crash, not a case). Returns false on early death with done
 // filled in.
-bool await_release(CallerState& st, long child, ReleasedMsg& released, DoneMsg& done) {
-  int pidfd = sys::pidfd_open(static_cast<pid_t>(child));  // fails for threads: fine
+bool await_release(CallerState& st, long child, bool child_is_pid, ReleasedMsg& released, DoneMsg& done) {
+  // pidfd_open fails for threads: fine, a crashing thread takes the caller along.
+  int pidfd = child_is_pid ? sys::pidfd_open(static_cast<pid_t>(child)) : -1;
   bool watch_child = pidfd >= 0;
   for (;;) {
     pollfd fds[2] = {{st.ctl, POLLIN, 0}, {pidfd, POLLIN, 0}};
@@ -300,8 +337,13 @@ std::int32_t only_signal(std::uint64_t signals) {
   return static_cast<std::int32_t>(__builtin_ctzll(signals)) + 1;
 }
 
-void finish_child(long child, const ReleasedMsg& released, DoneMsg& done) {
-  if (released.host_reaped) return;
+void finish_child(const OrderMsg& order, CallerState& st, long child, const ReleasedMsg& released, DoneMsg& done) {
+  const auto entry = static_cast<model::Entry>(order.entry);
+  if (entry == model::Entry::pthread_create) {
+    ::pthread_join(st.thread, nullptr);
+    return;
+  }
+  if (entry == model::Entry::system || released.host_reaped) return;  // system() reaped its shell
   if (released.is_thread) {
     const long tgid = sys::raw_syscall(SYS_getpid);
     while (sys::raw_syscall(SYS_tgkill, tgid, child, 0) == 0) ::sched_yield();
@@ -364,13 +406,15 @@ void finish_child(long child, const ReleasedMsg& released, DoneMsg& done) {
     }
 
     ReleasedMsg released;
-    if (!await_release(st, ret, released, done)) {
+    const auto entry = static_cast<model::Entry>(order.entry);
+    const bool child_is_pid = entry != model::Entry::pthread_create && entry != model::Entry::system;
+    if (!await_release(st, ret, child_is_pid, released, done)) {
       if (pidfd >= 0) ::close(pidfd);
       send_msg(st.ctl, done);
       drain_signals();
       continue;
     }
-    finish_child(ret, released, done);
+    finish_child(order, st, ret, released, done);
     // The child is gone: its tid word and its pidfd say so.
     if (raw_entry(order)) done.traits.set(model::Trait::child_cleartid, st.child_tid == 0);
     if (pidfd >= 0) {
@@ -452,10 +496,22 @@ void run_caller(const CallerSetup& setup) {
   st.expect.thread_pending_signal = kThreadPendingSignal;
   st.expect.process_pending_signal = kProcessPendingSignal;
 
+  // Last, so that nothing above is notified: the supervision filter. The host
+  // reads the caller's seccomp state after Facts, filter included.
+  int notify_fd = -1;
+  if (setup.supervision != Supervision::none) {
+    auto fd = install_supervision_filter(setup.supervision);
+    if (!fd) die_with(st.ctl, fd.error().message.c_str());
+    notify_fd = *fd;
+  }
   FactsMsg facts = read_live_facts();
   facts.io_context = 1;  // BehaviourBaseline::establish() set an I/O priority
   facts.sysvsem_undo = prime_sysvsem();
   if (!send_msg(st.ctl, facts)) ::_exit(1);
+  if (notify_fd >= 0) {
+    if (!send_fd(st.ctl, notify_fd)) ::_exit(1);
+    ::close(notify_fd);  // the host supervises; the caller must not hold the listener
+  }
   serve(st, *baseline);
 }
 

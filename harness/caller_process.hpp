@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "harness/supervision.hpp"
+
 namespace clonediff::harness {
 
 struct CallerSetup {
@@ -14,6 +16,7 @@ struct CallerSetup {
   int ctl_fd = -1;      // caller's end of the host<->caller socket
   int witness_fd = -1;  // caller's (and so the child's) end of the host<->child socket
   std::string context;  // a buildable context name
+  Supervision supervision = Supervision::none;  // the C library's entries: notify the host
 };
 
 // Never returns. Runs in the forked caller process only. Until the context is

@@ -172,7 +172,7 @@ Status CaseHost::spawn() {
   if (pid == 0) {
     ::close(ctl[0]);
     ::close(wit[0]);
-    run_caller(CallerSetup{host_pid_, ctl[1], wit[1], options_.context});
+    run_caller(CallerSetup{host_pid_, ctl[1], wit[1], options_.context, options_.supervision});
   }
   ::close(ctl[1]);
   ::close(wit[1]);
@@ -199,6 +199,15 @@ Status CaseHost::spawn() {
     std::string why = f.error;
     discard_caller();
     return make_error("cannot build context '" + options_.context + "': " + why);
+  }
+  if (options_.supervision != Supervision::none) {
+    pollfd wait_fd{ctl_.get(), POLLIN, 0};
+    const int fd = ::poll(&wait_fd, 1, ms_left(deadline)) == 1 ? recv_fd(ctl_.get()) : -1;
+    if (fd < 0) {
+      discard_caller();
+      return make_error("the caller did not hand over its seccomp notification descriptor");
+    }
+    supervisor_.emplace(sys::UniqueFd(fd));
   }
   facts_ = model::Caller{};
   facts_.preset = options_.context;
@@ -234,6 +243,7 @@ Status CaseHost::spawn() {
 void CaseHost::discard_caller() {
   if (caller_ > 0) kill_and_reap_group(caller_);
   caller_ = 0;
+  supervisor_.reset();
   caller_pidfd_.reset();
   ctl_.reset();
   witness_.reset();
@@ -342,6 +352,37 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
     return true;
   };
 
+  // Supervised entries: a process-creating call is recorded and let go on; a
+  // child's execve holds it before it becomes another program, which makes
+  // the execve its "ready". Returns false on a supervisor failure.
+  std::optional<Supervisor::Notification> exec_hold;
+  const auto take_notification = [&]() {
+    auto n = supervisor_->receive();
+    if (!n) {
+      over_status = CaseRun::Status::error;
+      over = n.error().message;
+      return false;
+    }
+    if (is_exec(n->call.nr) && n->call.pid != caller_ && !exec_hold) {
+      exec_hold = std::move(n).value();
+      return true;
+    }
+    if (creates_a_task(n->call.nr) && !r.route) {
+      r.route = route_of(n->call);
+    } else if (auto other = route_of(n->call)) {
+      r.other_calls.push_back(other->text);
+    } else {
+      r.other_calls.push_back("system call " + std::to_string(n->call.nr));
+    }
+    if (auto st = supervisor_->let_continue(n->id); !st) {
+      over_status = CaseRun::Status::error;
+      over = st.error().message;
+      return false;
+    }
+    return true;
+  };
+  const int supervisor_fd = supervisor_ ? supervisor_->fd() : -1;
+
   // Phase 1: the call returns refused, or the child reports ready.
   ChildReadyMsg ready;
   pid_t sender = 0;
@@ -351,12 +392,21 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
       r.observed.error = r.returned == 0 ? EINVAL : static_cast<int>(-r.returned);
       return finish(CaseRun::Status::completed, r.returned == 0 ? "the call returned 0 in the caller" : "");
     }
-    pollfd fds[3] = {{ctl_.get(), POLLIN, 0}, {witness_.get(), POLLIN, 0}, {caller_pidfd_.get(), POLLIN, 0}};
-    const int n = poll_briefly_spinning(fds, 3, ms_left(deadline));
+    pollfd fds[4] = {{ctl_.get(), POLLIN, 0}, {witness_.get(), POLLIN, 0}, {caller_pidfd_.get(), POLLIN, 0},
+                     {supervisor_fd, POLLIN, 0}};
+    const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 4 : 3, ms_left(deadline));
     if (n < 0 && errno == EINTR) continue;
     if (n == 0)
       return finish(CaseRun::Status::timeout,
                     have_returned ? "the child never reported ready" : "the call did not return");
+    if (fds[3].revents) {
+      if (!take_notification()) return finish(over_status, over);
+      if (exec_hold) {
+        sender = exec_hold->call.pid;  // a process: its pid is its tgid
+        break;
+      }
+      continue;
+    }
     if (fds[0].revents && !take_ctl()) return finish(over_status, over);
     if (fds[1].revents) {
       if (recv_ready(witness_.get(), ready, sender) && ready.seq == order.seq) break;
@@ -373,9 +423,14 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   const model::Fact suspended = caller_in_creating_call(caller_);
   const bool host_reaps = identity && !is_thread && identity->ppid == host_pid_;
   sys::UniqueFd child_pidfd(host_reaps ? sys::pidfd_open(child) : -1);
-  ChildReleaseMsg release;
-  release.seq = order.seq;
-  send_msg(witness_.get(), release);
+  if (exec_hold) {
+    // Let the execve go on: the child becomes the spawned program and leaves.
+    if (auto st = supervisor_->let_continue(exec_hold->id); !st) return finish(CaseRun::Status::error, st.error().message);
+  } else {
+    ChildReleaseMsg release;
+    release.seq = order.seq;
+    send_msg(witness_.get(), release);
+  }
   if (!identity) return finish(CaseRun::Status::error, "cannot probe the child: " + identity.error().message);
   if (host_reaps) {
     // A CLONE_PARENT child is this process's own: reap it before the next case.
@@ -394,10 +449,14 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
 
   // Phase 3: the caller reports what it saw once the child is gone.
   while (!have_done) {
-    pollfd fds[2] = {{ctl_.get(), POLLIN, 0}, {caller_pidfd_.get(), POLLIN, 0}};
-    const int n = poll_briefly_spinning(fds, 2, ms_left(deadline));
+    pollfd fds[3] = {{ctl_.get(), POLLIN, 0}, {caller_pidfd_.get(), POLLIN, 0}, {supervisor_fd, POLLIN, 0}};
+    const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 3 : 2, ms_left(deadline));
     if (n < 0 && errno == EINTR) continue;
     if (n == 0) return finish(CaseRun::Status::timeout, "the caller did not finish the case");
+    if (supervisor_fd >= 0 && fds[2].revents) {
+      if (!take_notification()) return finish(over_status, over);
+      continue;
+    }
     if (fds[0].revents && !take_ctl()) return finish(over_status, over);
     if (fds[1].revents && !fds[0].revents) return finish(CaseRun::Status::crash, caller_death());
   }

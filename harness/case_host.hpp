@@ -14,9 +14,12 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "harness/protocol.hpp"
+#include "harness/supervision.hpp"
 #include "model/caller.hpp"
 #include "model/outcome.hpp"
 #include "model/request.hpp"
@@ -35,6 +38,9 @@ struct CaseRun {
   std::string note;          // for timeout/crash/error: what happened
   long long returned = 0;    // the call's return value in the caller's pid namespace
   std::uint64_t signals = 0; // bit n-1: signal n reached the caller during the case
+  // Supervised entries: the process-creating call glibc made, and any others.
+  std::optional<Route> route;
+  std::vector<std::string> other_calls;
   std::chrono::nanoseconds elapsed{0};
 };
 std::string_view status_name(CaseRun::Status s);
@@ -42,6 +48,7 @@ std::string_view status_name(CaseRun::Status s);
 struct CaseHostOptions {
   std::string context = "root";
   std::chrono::milliseconds timeout{5000};
+  Supervision supervision = Supervision::none;  // for the C library's entries
 };
 
 class CaseHost {
@@ -74,6 +81,7 @@ class CaseHost {
   sys::UniqueFd caller_pidfd_;
   sys::UniqueFd ctl_;      // host's end
   sys::UniqueFd witness_;  // host's end (SO_PASSCRED)
+  std::optional<Supervisor> supervisor_;
   probes::CallerIdentity identity_;
   model::Caller facts_;
   bool caller_shares_pidns_ = true;

@@ -97,12 +97,19 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
     auto a = model::parse_tail_arg(value);
     if (!a) return a.error();
     r.clone3.tail = *a;
+  } else if (key == "clone3") {
+    if (value != "enosys") return make_error("clone3=enosys is the one choice");
+    const auto e = r.entry;
+    if (e != model::Entry::fork && e != model::Entry::vfork && e != model::Entry::pthread_create &&
+        e != model::Entry::posix_spawn && e != model::Entry::system)
+      return make_error("clone3=enosys is for the C library's entries (fork, vfork, pthread_create, posix_spawn, system)");
+    c.clone3_enosys = true;
   } else if (key == "pidfd") {
     if (value != "parent_tid") return make_error("pidfd=parent_tid is the one choice (the default keeps them apart)");
     r.clone3.pidfd_is_parent_tid = true;
   } else {
     return make_error("unknown option '" + std::string(key) +
-                      "' (options: exit_signal, context, stack, tls, size, set_tid, set_tid_size, cgroup, tail, pidfd)");
+                      "' (options: exit_signal, context, stack, tls, size, set_tid, set_tid_size, cgroup, tail, pidfd, clone3)");
   }
   return ok_status();
 }

@@ -18,6 +18,9 @@ struct CatalogueCase {
   std::string suite;    // the first path component of the id: "sweep", "legacy", ...
   model::Request request;
   std::string context;  // a preset name
+  // The C library's entries run supervised; with this, clone3 fails with
+  // ENOSYS under the filter, so glibc falls back to legacy clone.
+  bool clone3_enosys = false;
   std::string origin;   // "legacy.cases:12"
 };
 
@@ -28,7 +31,7 @@ Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path);
 
 // Applies one option of a case line ("size", "96"). The names are the
 // catalogue's: exit_signal, context, stack, tls, size, set_tid, set_tid_size,
-// cgroup, tail, pidfd.
+// cgroup, tail, pidfd, clone3.
 Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_view value);
 
 // Appends `more` to `into`; an id already present is an error.

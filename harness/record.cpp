@@ -319,6 +319,7 @@ json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {
   j.set("id", r.spec.id);
   request_to_json(r.spec.request, j);
   j.set("context", r.spec.context);
+  if (r.spec.clone3_enosys) j.set("clone3_enosys", true);
   j.set("kernel", kernel.release);
   if (r.predicted) j.set("predicted", prediction_to_json(*r.predicted));
   if (r.run && r.run->status == CaseRun::Status::completed) {
@@ -331,6 +332,18 @@ json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {
       o.set("witnesses", std::move(w));
       o.set("returned", r.run->returned);
       o.set("signals", signal_list(r.run->signals));
+      if (r.run->route) {
+        // The call glibc made, as a request `check` can predict from.
+        json::Value route = json::Value::object();
+        request_to_json(r.run->route->request, route);
+        route.set("text", r.run->route->text);
+        o.set("route", std::move(route));
+      }
+      if (!r.run->other_calls.empty()) {
+        json::Value others = json::Value::array();
+        for (const std::string& c : r.run->other_calls) others.push_back(c);
+        o.set("other_calls", std::move(others));
+      }
     }
     j.set("observed", std::move(o));
   }

@@ -9,16 +9,27 @@ Runner::Runner(model::Kernel kernel, std::chrono::milliseconds timeout) : kernel
 
 Runner::~Runner() = default;
 
-Result<CaseHost*> Runner::host_for(const std::string& context) {
-  if (auto it = hosts_.find(context); it != hosts_.end()) return it->second.get();
-  if (auto it = unbuildable_.find(context); it != unbuildable_.end()) return make_error(it->second);
-  auto host = CaseHost::start(CaseHostOptions{context, timeout_});
+bool is_library_entry(model::Entry e) {
+  return e == model::Entry::fork || e == model::Entry::vfork || e == model::Entry::pthread_create ||
+         e == model::Entry::posix_spawn || e == model::Entry::system;
+}
+
+Supervision supervision_for(const CatalogueCase& c) {
+  if (!is_library_entry(c.request.entry)) return Supervision::none;
+  return c.clone3_enosys ? Supervision::notify_clone3_enosys : Supervision::notify;
+}
+
+Result<CaseHost*> Runner::host_for(const std::string& context, Supervision supervision) {
+  const std::string key = context + "/" + std::string(supervision_name(supervision));
+  if (auto it = hosts_.find(key); it != hosts_.end()) return it->second.get();
+  if (auto it = unbuildable_.find(key); it != unbuildable_.end()) return make_error(it->second);
+  auto host = CaseHost::start(CaseHostOptions{context, timeout_, supervision});
   if (!host) {
-    unbuildable_[context] = host.error().message;
+    unbuildable_[key] = host.error().message;
     return host.error();
   }
   CaseHost* raw = host->get();
-  hosts_[context] = std::move(host).value();
+  hosts_[key] = std::move(host).value();
   return raw;
 }
 
@@ -55,10 +66,28 @@ void judge(CaseResult& r) {
 CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
   CaseResult r;
   r.spec = c;
-  auto host = host_for(c.context);
+  const Supervision supervision = supervision_for(c);
+  auto host = host_for(c.context, supervision);
   if (!host) {
     r.verdict = Verdict::skip;
-    r.reason = "context '" + c.context + "' cannot be built here: " + host.error().message;
+    r.reason = supervision == Supervision::none
+                   ? "context '" + c.context + "' cannot be built here: " + host.error().message
+                   : "the seccomp supervisor cannot be used here: " + host.error().message;
+    return r;
+  }
+  if (supervision != Supervision::none) {
+    // The C library's entry: run it, then predict from the call glibc made.
+    r.run = (*host)->run(c.request, fault);
+    const model::Request& made = r.run->route ? r.run->route->request : c.request;
+    auto predicted = model::predict(made, (*host)->caller(), kernel_);
+    if (!predicted) {
+      r.verdict = Verdict::skip;
+      r.reason = "the model cannot predict the recorded call: " + predicted.error().message;
+      return r;
+    }
+    r.predicted = std::move(predicted).value();
+    if (r.run->route) r.predicted->call.route = "recorded: " + r.run->route->text;
+    judge(r);
     return r;
   }
   auto predicted = model::predict(c.request, (*host)->caller(), kernel_);

@@ -28,6 +28,11 @@ struct CaseResult {
   std::string reason;  // for skip/timeout/crash/error: why
 };
 
+// Whether an entry is the C library's: run supervised, and predicted from the
+// route glibc took.
+bool is_library_entry(model::Entry e);
+Supervision supervision_for(const CatalogueCase& c);
+
 class Runner {
  public:
   explicit Runner(model::Kernel kernel, std::chrono::milliseconds timeout = std::chrono::milliseconds{5000});
@@ -38,12 +43,12 @@ class Runner {
 
  private:
   // The host for a context, started on first use; the error if it cannot be.
-  Result<CaseHost*> host_for(const std::string& context);
+  Result<CaseHost*> host_for(const std::string& context, Supervision supervision);
 
   model::Kernel kernel_;
   std::chrono::milliseconds timeout_;
-  std::map<std::string, std::unique_ptr<CaseHost>> hosts_;
-  std::map<std::string, std::string> unbuildable_;  // context -> why
+  std::map<std::string, std::unique_ptr<CaseHost>> hosts_;  // by context and supervision
+  std::map<std::string, std::string> unbuildable_;          // ... -> why
 };
 
 }  // namespace clonediff::harness

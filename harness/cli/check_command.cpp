@@ -39,6 +39,12 @@ Result<Judged> judge_record(json::Value& record, const model::Kernel& kernel) {
   if (!caller) return make_error("context: " + caller.error().message);
   auto outcome = harness::outcome_from_json(*observed);
   if (!outcome) return make_error("observed: " + outcome.error().message);
+  // A supervised entry's record carries the call glibc made: predict from it.
+  if (const json::Value* route = observed->find("route")) {
+    auto made = harness::request_from_json(*route);
+    if (!made) return make_error("observed.route: " + made.error().message);
+    request = std::move(made);
+  }
   auto prediction = model::predict(*request, *caller, kernel);
   if (!prediction) return prediction.error();
 

@@ -33,7 +33,15 @@ TEST(Request, LibraryRoutes) {
   EXPECT_EQ(vfork->syscall, Syscall::vfork);
   EXPECT_EQ(vfork->flags, flag::VM | flag::VFORK);
   EXPECT_FALSE(validate(Request{Entry::fork, flag::VM, kSigchld}).ok());
-  EXPECT_FALSE(kernel_call(Request{Entry::pthread_create, 0, kSigchld}).ok());
+  auto thread = kernel_call(Request{Entry::pthread_create, 0, kSigchld});
+  ASSERT_TRUE(thread.ok());
+  EXPECT_EQ(thread->syscall, Syscall::clone3);
+  EXPECT_TRUE(thread->flags & flag::THREAD);
+  EXPECT_EQ(thread->exit_signal, 0u);
+  auto spawn = kernel_call(Request{Entry::posix_spawn, 0, kSigchld});
+  ASSERT_TRUE(spawn.ok());
+  EXPECT_EQ(spawn->flags, flag::VM | flag::VFORK);
+  EXPECT_FALSE(validate(Request{Entry::system, flag::VM, kSigchld}).ok());
 }
 
 TEST(Request, EntryNames) {
