@@ -19,6 +19,7 @@ struct CatalogueCase {
   model::Request request;
   std::string context;  // a preset name
   std::string origin;   // "legacy.cases:12"
+  std::string file;     // the --cases file it was loaded from; empty if built in
 };
 
 // Parses one file's text. Errors are "<name>:<line>: <what>", the first one

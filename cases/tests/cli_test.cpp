@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -58,27 +59,52 @@ bool finishes_within(bp::child& c, std::chrono::seconds limit) {
   return true;
 }
 
+// The "id" of each JSON record line (ids in these tests need no escapes).
+std::vector<std::string> record_ids(const std::vector<std::string>& records) {
+  std::vector<std::string> out;
+  for (const std::string& line : records) {
+    const std::string key = "\"id\":\"";
+    const auto at = line.find(key);
+    if (at == std::string::npos) continue;
+    out.push_back(line.substr(at + key.size(), line.find('"', at + key.size()) - at - key.size()));
+  }
+  return out;
+}
+
+// Runs program with args (and stdin from a file, if given) using `dir` for the
+// redirections; 60 s at most.
+Ran run_in(const fs::path& dir, const std::string& program, const std::vector<std::string>& args,
+           const std::string& stdin_text = "") {
+  const fs::path in = dir / "stdin", out = dir / "stdout", err = dir / "stderr";
+  spit(in, stdin_text);
+  fs::remove(out);  // Boost.Process opens redirect targets without truncating them
+  fs::remove(err);
+  bp::child c(program, bp::args(args), bp::std_in < in.string(), bp::std_out > out.string(), bp::std_err > err.string());
+  if (!finishes_within(c, std::chrono::seconds(60))) {
+    c.terminate();
+    ADD_FAILURE() << program << " did not finish within 60 s";
+  }
+  return Ran{c.exit_code(), slurp(out), slurp(err)};
+}
+
+fs::path make_temp_dir() {
+  const fs::path dir = fs::temp_directory_path() / fs::unique_path("clonediff-cli-%%%%%%%%");
+  fs::create_directories(dir);
+  return dir;
+}
+
 class Cli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / fs::unique_path("clonediff-cli-%%%%%%%%");
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = make_temp_dir(); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs clonediff with args (and stdin from a file, if given); 60 s at most.
   Ran clonediff(const std::vector<std::string>& args, const std::string& stdin_text = "") {
-    const fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
-    spit(in, stdin_text);
-    fs::remove(out);  // Boost.Process opens redirect targets without truncating them
-    fs::remove(err);
-    bp::child c(std::string(CLONEDIFF_BINARY), bp::args(args), bp::std_in < in.string(), bp::std_out > out.string(),
-                bp::std_err > err.string());
-    if (!finishes_within(c, std::chrono::seconds(60))) {
-      c.terminate();
-      ADD_FAILURE() << "clonediff did not finish within 60 s";
-    }
-    return Ran{c.exit_code(), slurp(out), slurp(err)};
+    return run(std::string(CLONEDIFF_BINARY), args, stdin_text);
+  }
+  // Runs any program the same way.
+  Ran run(const std::string& program, const std::vector<std::string>& args, const std::string& stdin_text = "") {
+    return run_in(dir_, program, args, stdin_text);
   }
   fs::path path(const char* name) const { return dir_ / name; }
 
@@ -88,13 +114,15 @@ class Cli : public ::testing::Test {
 // One run of the whole built-in catalogue, shared by the tests that read it.
 class CliWithRun : public Cli {
  protected:
-  void SetUp() override {
-    Cli::SetUp();
-    ran_ = clonediff({"run", "--json", path("run.jsonl").string()});
-    records_ = lines(slurp(path("run.jsonl")));
+  static void SetUpTestSuite() {
+    run_dir_ = make_temp_dir();
+    ran_ = run_in(run_dir_, CLONEDIFF_BINARY, {"run", "--json", (run_dir_ / "run.jsonl").string()});
+    records_ = lines(slurp(run_dir_ / "run.jsonl"));
   }
-  Ran ran_;
-  std::vector<std::string> records_;
+  static void TearDownTestSuite() { fs::remove_all(run_dir_); }
+  static inline fs::path run_dir_;
+  static inline Ran ran_;
+  static inline std::vector<std::string> records_;
 };
 
 TEST_F(CliWithRun, RunMatchesEveryCaseAndWritesARecordForEach) {
@@ -104,8 +132,36 @@ TEST_F(CliWithRun, RunMatchesEveryCaseAndWritesARecordForEach) {
   EXPECT_EQ(records_.size(), 4141u);
 }
 
+TEST_F(CliWithRun, TwoShardsHoldExactlyTheCasesOfOneRun) {
+  const std::vector<std::string> all = record_ids(records_);
+  ASSERT_EQ(all.size(), 4141u);
+  std::multiset<std::string> both;
+  for (const char* shard : {"0/2", "1/2"}) {
+    const fs::path out = path("shard.jsonl");
+    Ran r = clonediff({"run", "--shard", shard, "--json", out.string()});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find(std::string("(shard ") + shard + " of 4141)"), std::string::npos) << r.out;
+    const auto ids = record_ids(lines(slurp(out)));
+    EXPECT_NEAR(static_cast<double>(ids.size()), 4141.0 / 2, 1.0) << shard;
+    // --list names exactly what the shard ran, in the same order.
+    Ran listed = clonediff({"run", "--list", "--shard", shard});
+    EXPECT_EQ(lines(listed.out), ids) << shard;
+    both.insert(ids.begin(), ids.end());
+  }
+  EXPECT_EQ(both, std::multiset<std::string>(all.begin(), all.end()));
+}
+
+TEST_F(CliWithRun, ListIsTheRunsOrderAndTakesTheFilter) {
+  Ran all = clonediff({"run", "--list"});
+  EXPECT_EQ(all.status, 0) << all.err;
+  EXPECT_EQ(lines(all.out), record_ids(records_));
+  Ran some = clonediff({"run", "--list", "--filter", "library/*"});
+  EXPECT_EQ(some.out, "library/fork\nlibrary/vfork\n");
+  EXPECT_EQ(some.err, "");
+}
+
 TEST_F(CliWithRun, CheckAgreesWithTheRun) {
-  Ran check = clonediff({"check", path("run.jsonl").string()});
+  Ran check = clonediff({"check", (run_dir_ / "run.jsonl").string()});
   EXPECT_EQ(check.status, 0) << check.err;
   EXPECT_NE(check.err.find("4141 records"), std::string::npos) << check.err;
   EXPECT_NE(check.err.find("4141 match, 0 mismatch"), std::string::npos) << check.err;
@@ -216,6 +272,11 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
       {{"run", "--bogus"}, "clonediff run: unknown option '--bogus'\n"},
       {{"run", "--filter", "nothing/like/this"}, "clonediff run: no case id matches 'nothing/like/this'\n"},
       {{"run", "--timeout", "soon"}, "clonediff run: --timeout takes milliseconds, not 'soon'\n"},
+      {{"run", "--shard", "2/2"}, "clonediff run: --shard takes I/N with 0 <= I < N, not '2/2'\n"},
+      {{"run", "--shard", "1"}, "clonediff run: --shard takes I/N with 0 <= I < N, not '1'\n"},
+      {{"run", "--filter", "library/*", "--shard", "2/3"},
+       "clonediff run: shard 2/3 holds none of the 2 selected cases\n"},
+      {{"run", "--list", "--json", "x"}, "clonediff run: --list runs nothing: it takes no --json\n"},
       {{"check", path("missing.jsonl").string()}, "clonediff check: cannot read '" + path("missing.jsonl").string() + "'\n"},
       {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, help)\n"},
   };
@@ -224,6 +285,34 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
     EXPECT_EQ(r.status, 2) << b.args[0];
     EXPECT_EQ(r.err, b.message);
   }
+}
+
+TEST_F(Cli, ListNeedsNoRoot) {
+  // A copy of the binary that uid 65534 may run, run as uid 65534.
+  const fs::path dir = path("nobody");
+  fs::create_directories(dir);
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exe | fs::perms::others_read |
+                            fs::perms::others_exe);
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exe | fs::perms::others_read |
+                           fs::perms::others_exe);
+  const fs::path copy = dir / "clonediff";
+  fs::copy_file(CLONEDIFF_BINARY, copy);
+  fs::permissions(copy, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exe | fs::perms::others_read |
+                            fs::perms::others_exe);
+  const auto setpriv = bp::search_path("setpriv");
+  ASSERT_FALSE(setpriv.empty()) << "setpriv (util-linux) is needed to drop to uid 65534";
+  const std::vector<std::string> as_nobody = {"--reuid=65534", "--regid=65534", "--clear-groups", copy.string()};
+  auto with = [&](std::vector<std::string> args) {
+    std::vector<std::string> all = as_nobody;
+    all.insert(all.end(), args.begin(), args.end());
+    return all;
+  };
+  Ran listed = run(setpriv.string(), with({"run", "--list", "--filter", "legacy/*"}));
+  EXPECT_EQ(listed.status, 0) << listed.err;
+  EXPECT_EQ(lines(listed.out).size(), 43u) << listed.out;
+  Ran refused = run(setpriv.string(), with({"run", "--filter", "legacy/*"}));
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("needs root"), std::string::npos) << refused.err;
 }
 
 TEST_F(Cli, RunTakesUserCatalogueFilesAndFilters) {
