@@ -276,7 +276,8 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
       {{"run", "--shard", "1"}, "clonediff run: --shard takes I/N with 0 <= I < N, not '1'\n"},
       {{"run", "--filter", "library/*", "--shard", "2/3"},
        "clonediff run: shard 2/3 holds none of the 2 selected cases\n"},
-      {{"run", "--list", "--json", "x"}, "clonediff run: --list runs nothing: it takes no --json\n"},
+      {{"run", "--list", "--json", "x"}, "clonediff run: --list runs nothing: it takes no --json or --ktap\n"},
+      {{"run", "--ktap", "--json", "-"}, "clonediff run: only one of --ktap and --json - can have standard output\n"},
       {{"check", path("missing.jsonl").string()}, "clonediff check: cannot read '" + path("missing.jsonl").string() + "'\n"},
       {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, help)\n"},
   };
@@ -313,6 +314,29 @@ TEST_F(Cli, ListNeedsNoRoot) {
   Ran refused = run(setpriv.string(), with({"run", "--filter", "legacy/*"}));
   EXPECT_EQ(refused.status, 2);
   EXPECT_NE(refused.err.find("needs root"), std::string::npos) << refused.err;
+}
+
+TEST_F(Cli, KtapOwnsStdoutAndTheSummaryGoesToStderr) {
+  Ran r = clonediff({"run", "--ktap", "--filter", "library/*"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("KTAP version 1\n1..1\n# clonediff run: 2 cases on Linux ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("  KTAP version 1\n  # Subtest: library\n  1..2\n  ok 1 fork\n  ok 2 vfork\nok 1 library\n"
+                       "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0\n"
+                       "# clonediff run: PASS: 2 of 2 cases match the model ("),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("PASS: 2 of 2 cases match"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, KtapExitsAsKselftestWhenEveryCaseIsSkipped) {
+  // A context this harness cannot build: the case is skipped, not failed.
+  spit(path("skip.cases"), "case mine/nowhere clone 0 context=made-up\n");
+  Ran r = clonediff({"run", "--no-builtin", "--cases", path("skip.cases").string(), "--ktap"});
+  EXPECT_EQ(r.status, 4) << r.out << r.err;
+  EXPECT_NE(r.out.find("  ok 1 nowhere # SKIP context 'made-up' cannot be built here"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ok 1 mine # SKIP every case skipped\n"), std::string::npos) << r.out;
+  Ran plain = clonediff({"run", "--no-builtin", "--cases", path("skip.cases").string()});
+  EXPECT_EQ(plain.status, 0) << plain.out << plain.err;
 }
 
 TEST_F(Cli, RunTakesUserCatalogueFilesAndFilters) {

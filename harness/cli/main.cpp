@@ -14,11 +14,12 @@ constexpr const char* kUsage =
     "\n"
     "usage:\n"
     "  clonediff run [--cases FILE]... [--no-builtin] [--filter PATTERN] [--shard I/N] [--list]\n"
-    "                [--json FILE] [--timeout MS]\n"
+    "                [--json FILE] [--ktap] [--timeout MS]\n"
     "      Run the built-in catalogue (and/or catalogue FILEs) on the running kernel; needs root.\n"
     "      --filter takes a shell pattern over case ids, e.g. 'legacy/*'; --shard I/N runs\n"
     "      every Nth selected case from the Ith (0 <= I < N); --list prints the selected ids\n"
-    "      and runs nothing. --json writes one JSON record per case ('-' for stdout).\n"
+    "      and runs nothing. --json writes one JSON record per case ('-' for stdout); --ktap\n"
+    "      writes KTAP to stdout and exits as kselftest does (4: every case skipped).\n"
     "  clonediff explain FLAGS [--entry E] [--context C] [--exit-signal N]\n"
     "      Show the model's prediction for a request and the kernel rule that decides it.\n"
     "      C is a preset (root, unpriv, pidns_init) or a JSON object such as\n"
@@ -28,7 +29,7 @@ constexpr const char* kUsage =
     "      \"verdict\" and \"diff\"; summary on stderr.\n"
     "\n"
     "exit status: 0 every case matched the model; 1 some case did not (mismatch, timeout,\n"
-    "crash or error); 2 bad usage or bad input.\n";
+    "crash or error); 2 bad usage or bad input; with --ktap also 4: every case skipped.\n";
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include "harness/catalogue.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
+#include "harness/ktap_report.hpp"
 #include "harness/record.hpp"
 #include "harness/runner.hpp"
 #include "harness/running_kernel.hpp"
@@ -95,10 +96,14 @@ int usage_error(const std::string& command, const std::string& message) {
 
 int run_command(const std::vector<std::string>& args) {
   auto opts = parse_options(args, {{"--json"}, {"--cases", true, true}, {"--no-builtin", false}, {"--filter"},
-                                   {"--timeout"}, {"--shard"}, {"--list", false}});
+                                   {"--timeout"}, {"--ktap", false}, {"--shard"}, {"--list", false}});
   if (!opts) return usage_error("run", opts.error().message);
   if (!opts->positional.empty()) return usage_error("run", "unexpected argument '" + opts->positional[0] + "'");
-  if (opts->has("--list") && opts->has("--json")) return usage_error("run", "--list runs nothing: it takes no --json");
+  const bool ktap = opts->has("--ktap");
+  if (opts->has("--list") && (ktap || opts->has("--json")))
+    return usage_error("run", "--list runs nothing: it takes no --json or --ktap");
+  if (ktap && opts->value("--json") == "-")
+    return usage_error("run", "only one of --ktap and --json - can have standard output");
 
   std::chrono::milliseconds timeout{5000};
   if (auto t = opts->value("--timeout")) {
@@ -126,20 +131,33 @@ int run_command(const std::vector<std::string>& args) {
   Output json;
   if (auto st = json.open(opts->value("--json")); !st) return usage_error("run", st.error().message);
   // Reports on stdout own it; the summary then goes to stderr.
-  const bool report_on_stdout = json.on_stdout();
+  const bool report_on_stdout = ktap || json.on_stdout();
 
   const auto started = std::chrono::steady_clock::now();
+  std::optional<harness::KtapReport> ktap_report;
+  if (ktap) {
+    ktap_report.emplace(std::cout, cases);
+    ktap_report->diagnostics("clonediff run: " + std::to_string(cases.size()) + " cases" +
+                             (selection->scope.empty() ? "" : " (" + selection->scope + ")") + " on Linux " +
+                             kernel->release);
+  }
   harness::Runner runner(*kernel, timeout);
   harness::RunSummary summary;
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const harness::CaseResult r = runner.run(cases[i]);
     summary.add(r, *kernel);
     if (json.stream()) *json.stream() << json::dump(harness::record_to_json(r, *kernel)) << '\n';
+    if (ktap_report) ktap_report->add(r, *kernel);
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
   if (json.stream()) json.stream()->flush();
+  if (ktap_report) {
+    ktap_report->finish();
+    ktap_report->diagnostics(harness::ktap_totals(summary) + "\nclonediff run: " + summary.verdict_line(elapsed));
+    std::cout.flush();
+  }
   std::fputs(summary.text(*kernel, elapsed, selection->scope).c_str(), report_on_stdout ? stderr : stdout);
-  return summary.exit_status();
+  return ktap ? harness::kselftest_exit_status(summary) : summary.exit_status();
 }
 
 }  // namespace clonediff::cli
