@@ -276,8 +276,12 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
       {{"run", "--shard", "1"}, "clonediff run: --shard takes I/N with 0 <= I < N, not '1'\n"},
       {{"run", "--filter", "library/*", "--shard", "2/3"},
        "clonediff run: shard 2/3 holds none of the 2 selected cases\n"},
-      {{"run", "--list", "--json", "x"}, "clonediff run: --list runs nothing: it takes no --json or --ktap\n"},
-      {{"run", "--ktap", "--json", "-"}, "clonediff run: only one of --ktap and --json - can have standard output\n"},
+      {{"run", "--list", "--json", "x"}, "clonediff run: --list runs nothing: it takes no --json, --junit or --ktap\n"},
+      {{"run", "--ktap", "--json", "-"},
+       "clonediff run: only one of --ktap, --json - and --junit - can have standard output\n"},
+      {{"run", "--junit", "-", "--json", "-"},
+       "clonediff run: only one of --ktap, --json - and --junit - can have standard output\n"},
+      {{"run", "--junit", "/nonexistent/dir/x.xml"}, "clonediff run: cannot write '/nonexistent/dir/x.xml'\n"},
       {{"check", path("missing.jsonl").string()}, "clonediff check: cannot read '" + path("missing.jsonl").string() + "'\n"},
       {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, help)\n"},
   };
@@ -337,6 +341,26 @@ TEST_F(Cli, KtapExitsAsKselftestWhenEveryCaseIsSkipped) {
   EXPECT_NE(r.out.find("ok 1 mine # SKIP every case skipped\n"), std::string::npos) << r.out;
   Ran plain = clonediff({"run", "--no-builtin", "--cases", path("skip.cases").string()});
   EXPECT_EQ(plain.status, 0) << plain.out << plain.err;
+}
+
+TEST_F(Cli, JunitFileHasASuitePerGroupAndACasePerCase) {
+  spit(path("mix.cases"),
+       "case mine/vm-files clone CLONE_VM|CLONE_FILES\n"
+       "case mine/nowhere  clone 0 context=made-up\n");
+  Ran r = clonediff({"run", "--cases", path("mix.cases").string(), "--filter", "[ml]i[nb]*", "--junit",
+                     path("run.xml").string()});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  const std::string xml = slurp(path("run.xml"));
+  EXPECT_NE(xml.find(R"(<testsuites name="clonediff" tests="4" failures="0" errors="0" skipped="1" time=")"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(<testsuite name="library" tests="2" failures="0" errors="0" skipped="0" time=")"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(<testcase classname="mine" name="vm-files" time=")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(<skipped message="context &apos;made-up&apos; cannot be built here)"), std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.substr(xml.size() - 14), "</testsuites>\n");
 }
 
 TEST_F(Cli, RunTakesUserCatalogueFilesAndFilters) {

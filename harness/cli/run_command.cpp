@@ -8,6 +8,7 @@
 #include "harness/catalogue.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
+#include "harness/junit_report.hpp"
 #include "harness/ktap_report.hpp"
 #include "harness/record.hpp"
 #include "harness/runner.hpp"
@@ -96,14 +97,15 @@ int usage_error(const std::string& command, const std::string& message) {
 
 int run_command(const std::vector<std::string>& args) {
   auto opts = parse_options(args, {{"--json"}, {"--cases", true, true}, {"--no-builtin", false}, {"--filter"},
-                                   {"--timeout"}, {"--ktap", false}, {"--shard"}, {"--list", false}});
+                                   {"--timeout"}, {"--ktap", false}, {"--junit"}, {"--shard"}, {"--list", false}});
   if (!opts) return usage_error("run", opts.error().message);
   if (!opts->positional.empty()) return usage_error("run", "unexpected argument '" + opts->positional[0] + "'");
   const bool ktap = opts->has("--ktap");
-  if (opts->has("--list") && (ktap || opts->has("--json")))
-    return usage_error("run", "--list runs nothing: it takes no --json or --ktap");
-  if (ktap && opts->value("--json") == "-")
-    return usage_error("run", "only one of --ktap and --json - can have standard output");
+  if (opts->has("--list") && (ktap || opts->has("--json") || opts->has("--junit")))
+    return usage_error("run", "--list runs nothing: it takes no --json, --junit or --ktap");
+  if (int on_stdout = (ktap ? 1 : 0) + (opts->value("--json") == "-" ? 1 : 0) + (opts->value("--junit") == "-" ? 1 : 0);
+      on_stdout > 1)
+    return usage_error("run", "only one of --ktap, --json - and --junit - can have standard output");
 
   std::chrono::milliseconds timeout{5000};
   if (auto t = opts->value("--timeout")) {
@@ -128,10 +130,11 @@ int run_command(const std::vector<std::string>& args) {
   auto kernel = harness::running_kernel();
   if (!kernel) return usage_error("run", kernel.error().message);
 
-  Output json;
+  Output json, junit;
   if (auto st = json.open(opts->value("--json")); !st) return usage_error("run", st.error().message);
+  if (auto st = junit.open(opts->value("--junit")); !st) return usage_error("run", st.error().message);
   // Reports on stdout own it; the summary then goes to stderr.
-  const bool report_on_stdout = ktap || json.on_stdout();
+  const bool report_on_stdout = ktap || json.on_stdout() || junit.on_stdout();
 
   const auto started = std::chrono::steady_clock::now();
   std::optional<harness::KtapReport> ktap_report;
@@ -141,6 +144,7 @@ int run_command(const std::vector<std::string>& args) {
                              (selection->scope.empty() ? "" : " (" + selection->scope + ")") + " on Linux " +
                              kernel->release);
   }
+  harness::JunitReport junit_report;
   harness::Runner runner(*kernel, timeout);
   harness::RunSummary summary;
   for (std::size_t i = 0; i < cases.size(); ++i) {
@@ -148,6 +152,7 @@ int run_command(const std::vector<std::string>& args) {
     summary.add(r, *kernel);
     if (json.stream()) *json.stream() << json::dump(harness::record_to_json(r, *kernel)) << '\n';
     if (ktap_report) ktap_report->add(r, *kernel);
+    if (junit.stream()) junit_report.add(r, *kernel);
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
   if (json.stream()) json.stream()->flush();
@@ -155,6 +160,11 @@ int run_command(const std::vector<std::string>& args) {
     ktap_report->finish();
     ktap_report->diagnostics(harness::ktap_totals(summary) + "\nclonediff run: " + summary.verdict_line(elapsed));
     std::cout.flush();
+  }
+  if (junit.stream()) {
+    harness::JunitReport::Properties properties = {{"kernel", kernel->release}};
+    if (!selection->scope.empty()) properties.emplace_back("scope", selection->scope);
+    junit_report.write(*junit.stream(), elapsed, properties);
   }
   std::fputs(summary.text(*kernel, elapsed, selection->scope).c_str(), report_on_stdout ? stderr : stdout);
   return ktap ? harness::kselftest_exit_status(summary) : summary.exit_status();
