@@ -160,6 +160,11 @@ TEST_F(CliWithRun, ListIsTheRunsOrderAndTakesTheFilter) {
   EXPECT_EQ(some.err, "");
 }
 
+TEST_F(CliWithRun, NoProgressWhenStderrIsNotATerminal) {
+  EXPECT_EQ(ran_.out.find('\r'), std::string::npos);
+  EXPECT_EQ(ran_.err, "");
+}
+
 TEST_F(CliWithRun, CheckAgreesWithTheRun) {
   Ran check = clonediff({"check", (run_dir_ / "run.jsonl").string()});
   EXPECT_EQ(check.status, 0) << check.err;

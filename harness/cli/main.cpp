@@ -20,7 +20,7 @@ constexpr const char* kUsage =
     "      every Nth selected case from the Ith (0 <= I < N); --list prints the selected ids\n"
     "      and runs nothing. --json writes one JSON record per case, --junit JUnit XML ('-'\n"
     "      for stdout); --ktap writes KTAP to stdout and exits as kselftest does (4: every\n"
-    "      case skipped).\n"
+    "      case skipped). Progress shows on stderr when it is a terminal.\n"
     "  clonediff explain FLAGS [--entry E] [--context C] [--exit-signal N]\n"
     "      Show the model's prediction for a request and the kernel rule that decides it.\n"
     "      C is a preset (root, unpriv, pidns_init) or a JSON object such as\n"

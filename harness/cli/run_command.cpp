@@ -10,6 +10,7 @@
 #include "harness/cli/options.hpp"
 #include "harness/junit_report.hpp"
 #include "harness/ktap_report.hpp"
+#include "harness/progress.hpp"
 #include "harness/record.hpp"
 #include "harness/runner.hpp"
 #include "harness/running_kernel.hpp"
@@ -145,6 +146,7 @@ int run_command(const std::vector<std::string>& args) {
                              kernel->release);
   }
   harness::JunitReport junit_report;
+  harness::Progress progress(harness::progress_wanted(report_on_stdout) ? stderr : nullptr, cases.size(), started);
   harness::Runner runner(*kernel, timeout);
   harness::RunSummary summary;
   for (std::size_t i = 0; i < cases.size(); ++i) {
@@ -153,8 +155,10 @@ int run_command(const std::vector<std::string>& args) {
     if (json.stream()) *json.stream() << json::dump(harness::record_to_json(r, *kernel)) << '\n';
     if (ktap_report) ktap_report->add(r, *kernel);
     if (junit.stream()) junit_report.add(r, *kernel);
+    progress.update(i + 1, summary.failed());
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+  progress.clear();
   if (json.stream()) json.stream()->flush();
   if (ktap_report) {
     ktap_report->finish();
