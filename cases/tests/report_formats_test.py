@@ -29,6 +29,8 @@ import time
 import unittest
 import xml.etree.ElementTree as ET
 
+import unittest_junit  # beside this file
+
 ARGS = None
 WORK = None  # a tempfile.TemporaryDirectory for everything this test writes
 KUNIT = None  # the kunit_parser module
@@ -275,63 +277,6 @@ class GoogleTestSharding(unittest.TestCase):
         self.assertLess(abs(len(shards[0]) - len(shards[1])), len(RUN["records"]) // 10)
 
 
-class JunitResult(unittest.TextTestResult):
-    """Also keeps (test, outcome, seconds, text) for a JUnit file."""
-
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self.outcomes = []
-
-    def startTest(self, test):
-        self._started = time.monotonic()
-        super().startTest(test)
-
-    def _keep(self, test, outcome, text=""):
-        self.outcomes.append((test, outcome, time.monotonic() - self._started, text))
-
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self._keep(test, "passed")
-
-    def addFailure(self, test, err):
-        super().addFailure(test, err)
-        self._keep(test, "failure", self.failures[-1][1])
-
-    def addError(self, test, err):
-        super().addError(test, err)
-        if not isinstance(test, unittest.TestCase):  # setUpModule or setUpClass failed
-            self._started = time.monotonic()
-        self._keep(test, "error", self.errors[-1][1])
-
-    def addSkip(self, test, reason):
-        super().addSkip(test, reason)
-        self._keep(test, "skipped", reason)
-
-
-def write_junit(path, result):
-    suites = collections.OrderedDict()
-    for test, outcome, seconds, text in result.outcomes:
-        if isinstance(test, unittest.TestCase):
-            suites.setdefault(type(test).__name__, []).append((test._testMethodName, outcome, seconds, text))
-        else:
-            suites.setdefault("setup", []).append((str(test), outcome, seconds, text))
-    root = ET.Element("testsuites", name="report_formats_tests")
-    for name, cases in suites.items():
-        suite = ET.SubElement(root, "testsuite", name=name, tests=str(len(cases)),
-                              failures=str(sum(c[1] == "failure" for c in cases)),
-                              errors=str(sum(c[1] == "error" for c in cases)),
-                              skipped=str(sum(c[1] == "skipped" for c in cases)),
-                              time=f"{sum(c[2] for c in cases):.3f}")
-        for method, outcome, seconds, text in cases:
-            case = ET.SubElement(suite, "testcase", classname=name, name=method, time=f"{seconds:.3f}")
-            if outcome == "skipped":
-                ET.SubElement(case, "skipped", message=text)
-            elif outcome != "passed":
-                ET.SubElement(case, outcome, message=text.strip().splitlines()[-1]).text = text
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    ET.ElementTree(root).write(path, encoding="UTF-8", xml_declaration=True)
-
-
 def main():
     global ARGS
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -341,14 +286,11 @@ def main():
     p.add_argument("--gtest", action="append", default=[], help="another GoogleTest binary whose XML to check")
     p.add_argument("--kernel-source", default="/usr/src/linux-source-6.12.tar.xz")
     p.add_argument("--junit-out")
-    ARGS, rest = p.parse_known_args()
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(resultclass=JunitResult, verbosity=2).run(suite)
-    if ARGS.junit_out:
-        write_junit(ARGS.junit_out, result)
+    ARGS = p.parse_args()
+    status = unittest_junit.run_module(sys.modules[__name__], "report_formats_tests", ARGS.junit_out)
     if RUN.get("extract_s") is not None:
         print(f"(kunit_parser.py extracted in {RUN['extract_s']:.1f} s)")
-    return 0 if result.wasSuccessful() and result.testsRun > 0 else 1
+    return status
 
 
 if __name__ == "__main__":
