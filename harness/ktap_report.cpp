@@ -54,9 +54,11 @@ KtapReport::KtapReport(std::ostream& out, const std::vector<CatalogueCase>& plan
   plan_[{}] = 0;
   for (const CatalogueCase& c : planned) {
     const auto path = group_(c);
-    for (std::size_t depth = 1; depth <= path.size(); ++depth) {
-      std::vector<std::string> prefix(path.begin(), path.begin() + static_cast<long>(depth));
-      if (seen.insert(prefix).second) ++plan_[std::vector<std::string>(path.begin(), path.begin() + static_cast<long>(depth) - 1)];
+    std::vector<std::string> prefix;  // grows from the run ({}) to the case's group
+    for (const std::string& level : path) {
+      const std::vector<std::string> parent = prefix;
+      prefix.push_back(level);
+      if (seen.insert(prefix).second) ++plan_[parent];
     }
     ++plan_[path];
   }

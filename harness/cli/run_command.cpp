@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "harness/catalogue.hpp"
 #include "harness/cli/commands.hpp"
@@ -104,9 +107,8 @@ int run_command(const std::vector<std::string>& args) {
   const bool ktap = opts->has("--ktap");
   if (opts->has("--list") && (ktap || opts->has("--json") || opts->has("--junit")))
     return usage_error("run", "--list runs nothing: it takes no --json, --junit or --ktap");
-  if (int on_stdout = (ktap ? 1 : 0) + (opts->value("--json") == "-" ? 1 : 0) + (opts->value("--junit") == "-" ? 1 : 0);
-      on_stdout > 1)
-    return usage_error("run", "only one of --ktap, --json - and --junit - can have standard output");
+  const int on_stdout = (ktap ? 1 : 0) + (opts->value("--json") == "-" ? 1 : 0) + (opts->value("--junit") == "-" ? 1 : 0);
+  if (on_stdout > 1) return usage_error("run", "only one of --ktap, --json - and --junit - can have standard output");
 
   std::chrono::milliseconds timeout{5000};
   if (auto t = opts->value("--timeout")) {
