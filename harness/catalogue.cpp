@@ -188,7 +188,10 @@ Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path) 
   if (!in) return make_error("cannot read catalogue file '" + path + "'");
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_catalogue(text.str(), path);
+  auto cases = parse_catalogue(text.str(), path);
+  if (cases)
+    for (CatalogueCase& c : *cases) c.file = path;
+  return cases;
 }
 
 Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCase> more) {

@@ -22,6 +22,7 @@ struct CatalogueCase {
   // ENOSYS under the filter, so glibc falls back to legacy clone.
   bool clone3_enosys = false;
   std::string origin;   // "legacy.cases:12"
+  std::string file;     // the --cases file it was loaded from; empty if built in
 };
 
 // Parses one file's text. Errors are "<name>:<line>: <what>", the first one

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "harness/report_group.hpp"
 #include "harness/verdict_text.hpp"
 
 namespace clonediff::harness {
@@ -21,7 +22,7 @@ std::string row(const std::string& name, const std::array<std::size_t, 6>& c) {
 
 void RunSummary::add(const CaseResult& r, const model::Kernel& kernel) {
   const auto v = static_cast<std::size_t>(r.verdict);
-  ++by_suite_[r.spec.suite][v];
+  ++by_group_[group_name(report_group(r.spec))][v];
   ++total_[v];
   if (r.verdict == Verdict::skip)
     skips_.push_back(r.spec.id + ": " + r.reason);
@@ -35,15 +36,17 @@ int RunSummary::exit_status() const {
   return 0;
 }
 
-std::string RunSummary::text(const model::Kernel& kernel, std::chrono::duration<double> elapsed) const {
+std::string RunSummary::text(const model::Kernel& kernel, std::chrono::duration<double> elapsed,
+                             const std::string& scope) const {
   static_assert(kOrder.size() == kVerdicts);
   std::string out;
   char head[200];
-  std::snprintf(head, sizeof head, "clonediff run: %zu cases on Linux %s in %.2f s\n\n", cases(),
-                kernel.release.c_str(), elapsed.count());
+  std::snprintf(head, sizeof head, "clonediff run: %zu cases%s%s%s on Linux %s in %.2f s\n\n", cases(),
+                scope.empty() ? "" : " (", scope.c_str(), scope.empty() ? "" : ")", kernel.release.c_str(),
+                elapsed.count());
   out += head;
   out += "  suite          cases   match  mismatch   skip  timeout  crash  error\n";
-  for (const auto& [suite, counts] : by_suite_) out += row(suite, counts);
+  for (const auto& [group, counts] : by_group_) out += row(group, counts);
   out += row("total", total_);
 
   if (!failures_.empty()) {
@@ -54,16 +57,18 @@ std::string RunSummary::text(const model::Kernel& kernel, std::chrono::duration<
     out += "\nskipped (" + std::to_string(skips_.size()) + "):\n";
     for (const std::string& s : skips_) out += "  " + s + "\n";
   }
-  char tail[200];
+  return out + "\n" + verdict_line(elapsed);
+}
+
+std::string RunSummary::verdict_line(std::chrono::duration<double> elapsed) const {
+  char line[200];
   if (exit_status() == 0)
-    std::snprintf(tail, sizeof tail, "\nPASS: %zu of %zu cases match the model%s (%.2f s)\n",
-                  total_[static_cast<std::size_t>(Verdict::match)], cases(), skips_.empty() ? "" : "; the rest skipped",
-                  elapsed.count());
+    std::snprintf(line, sizeof line, "PASS: %zu of %zu cases match the model%s (%.2f s)\n", count(Verdict::match),
+                  cases(), skips_.empty() ? "" : "; the rest skipped", elapsed.count());
   else
-    std::snprintf(tail, sizeof tail, "\nFAIL: %zu of %zu cases do not match the model (%.2f s)\n", failures_.size(),
+    std::snprintf(line, sizeof line, "FAIL: %zu of %zu cases do not match the model (%.2f s)\n", failures_.size(),
                   cases(), elapsed.count());
-  out += tail;
-  return out;
+  return line;
 }
 
 }  // namespace clonediff::harness

@@ -1,6 +1,6 @@
-// The summary `clonediff run` prints: counts per suite and verdict, every case
-// that did not match (with its diff and how to reproduce it), every skip with
-// its reason, and the time taken.
+// The summary `clonediff run` prints: counts per report group and verdict,
+// every case that did not match (with its diff and the command that reproduces
+// it alone), every skip with its reason, and last the time taken.
 #pragma once
 
 #include <array>
@@ -18,15 +18,22 @@ namespace clonediff::harness {
 class RunSummary {
  public:
   void add(const CaseResult& r, const model::Kernel& kernel);
-  std::string text(const model::Kernel& kernel, std::chrono::duration<double> elapsed) const;
+  // `scope`, if given, follows the case count in the first line: "shard 0/2".
+  std::string text(const model::Kernel& kernel, std::chrono::duration<double> elapsed,
+                   const std::string& scope = "") const;
+  // The last line of text(): "PASS: 4141 of 4141 cases match the model (0.72 s)".
+  std::string verdict_line(std::chrono::duration<double> elapsed) const;
   // 0: nothing failed (skips allowed); 1: a mismatch, timeout, crash or error.
   int exit_status() const;
   std::size_t cases() const { return std::accumulate(total_.begin(), total_.end(), std::size_t{0}); }
+  std::size_t count(Verdict v) const { return total_[static_cast<std::size_t>(v)]; }
+  // Cases that failed so far: mismatch, timeout, crash or error.
+  std::size_t failed() const { return failures_.size(); }
 
  private:
   static constexpr std::size_t kVerdicts = 6;
   using Counts = std::array<std::size_t, kVerdicts>;
-  std::map<std::string, Counts> by_suite_;
+  std::map<std::string, Counts> by_group_;
   Counts total_{};
   std::vector<std::string> failures_;  // verdict_text of each non-match, non-skip
   std::vector<std::string> skips_;     // "id: reason"

@@ -2,21 +2,28 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ostream>
 #include <utility>
 #include <vector>
 
+#include "harness/selection.hpp"
 #include "model/flags.hpp"
 #include "model/names.hpp"
 
 namespace clonediff::harness {
 namespace {
 
+// One shell word: as it is when every character is safe, else in single
+// quotes (an embedded ' becomes '\'').
 std::string quote(const std::string& s) {
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '/' || c == '-' || c == '.' || c == '=' ||
-          c == ','))
-      return "'" + s + "'";
-  return s;
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '/' || c == '-' || c == '.' || c == '=' ||
+           c == ',';
+  });
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 // The request's arguments beyond flags and exit signal, as catalogue options
@@ -55,6 +62,14 @@ std::string case_summary(const CatalogueCase& c) {
   return s;
 }
 
+void PrintTo(const CatalogueCase& c, std::ostream* os) { *os << c.id << " (" << case_summary(c) << ")"; }
+
+std::string reproduce_command(const CatalogueCase& c) {
+  std::string s = "clonediff run";
+  if (!c.file.empty()) s += " --cases " + quote(c.file);
+  return s + " --filter " + quote(exact_pattern(c.id));
+}
+
 std::string explain_arguments(const CatalogueCase& c) {
   std::string s = quote(model::format_flags(c.request.flags)) + " --entry " + std::string(model::entry_name(c.request.entry));
   if (c.request.entry == model::Entry::clone || c.request.entry == model::Entry::clone3)
@@ -90,7 +105,7 @@ std::string verdict_text(const CaseResult& r, const model::Kernel& kernel) {
     out += "\n";
   }
   if (r.run && !r.run->witnesses.kcmp_note.empty()) out += "  note: " + r.run->witnesses.kcmp_note + "\n";
-  out += "  reproduce: clonediff run --filter " + quote(r.spec.id) + "\n";
+  out += "  reproduce: " + reproduce_command(r.spec) + "\n";
   out += "  explain:   clonediff explain " + explain_arguments(r.spec) + "\n";
   return out;
 }

@@ -2,6 +2,7 @@
 // what went wrong with one, with the commands that reproduce it.
 #pragma once
 
+#include <iosfwd>
 #include <string>
 
 #include "harness/catalogue.hpp"
@@ -12,6 +13,13 @@ namespace clonediff::harness {
 
 // "clone CLONE_VM|CLONE_FS exit_signal=SIGCHLD(17) context=root"
 std::string case_summary(const CatalogueCase& c);
+
+// How GoogleTest (and anything else) prints a case: its id and case_summary().
+void PrintTo(const CatalogueCase& c, std::ostream* os);
+
+// The command that runs this case alone (shell-quoted): `clonediff run`
+// with --cases for a case from a user file, and --filter matching only its id.
+std::string reproduce_command(const CatalogueCase& c);
 
 // The arguments of `clonediff explain` for this case's request (shell-quoted).
 std::string explain_arguments(const CatalogueCase& c);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -60,27 +61,52 @@ bool finishes_within(bp::child& c, std::chrono::seconds limit) {
   return true;
 }
 
+// The "id" of each JSON record line (ids in these tests need no escapes).
+std::vector<std::string> record_ids(const std::vector<std::string>& records) {
+  std::vector<std::string> out;
+  for (const std::string& line : records) {
+    const std::string key = "\"id\":\"";
+    const auto at = line.find(key);
+    if (at == std::string::npos) continue;
+    out.push_back(line.substr(at + key.size(), line.find('"', at + key.size()) - at - key.size()));
+  }
+  return out;
+}
+
+// Runs program with args (and stdin from a file, if given) using `dir` for the
+// redirections; 60 s at most.
+Ran run_in(const fs::path& dir, const std::string& program, const std::vector<std::string>& args,
+           const std::string& stdin_text = "") {
+  const fs::path in = dir / "stdin", out = dir / "stdout", err = dir / "stderr";
+  spit(in, stdin_text);
+  fs::remove(out);  // Boost.Process opens redirect targets without truncating them
+  fs::remove(err);
+  bp::child c(program, bp::args(args), bp::std_in < in.string(), bp::std_out > out.string(), bp::std_err > err.string());
+  if (!finishes_within(c, std::chrono::seconds(60))) {
+    c.terminate();
+    ADD_FAILURE() << program << " did not finish within 60 s";
+  }
+  return Ran{c.exit_code(), slurp(out), slurp(err)};
+}
+
+fs::path make_temp_dir() {
+  const fs::path dir = fs::temp_directory_path() / fs::unique_path("clonediff-cli-%%%%%%%%");
+  fs::create_directories(dir);
+  return dir;
+}
+
 class Cli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / fs::unique_path("clonediff-cli-%%%%%%%%");
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = make_temp_dir(); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs clonediff with args (and stdin from a file, if given); 60 s at most.
   Ran clonediff(const std::vector<std::string>& args, const std::string& stdin_text = "") {
-    const fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
-    spit(in, stdin_text);
-    fs::remove(out);  // Boost.Process opens redirect targets without truncating them
-    fs::remove(err);
-    bp::child c(std::string(CLONEDIFF_BINARY), bp::args(args), bp::std_in < in.string(), bp::std_out > out.string(),
-                bp::std_err > err.string());
-    if (!finishes_within(c, std::chrono::seconds(60))) {
-      c.terminate();
-      ADD_FAILURE() << "clonediff did not finish within 60 s";
-    }
-    return Ran{c.exit_code(), slurp(out), slurp(err)};
+    return run(std::string(CLONEDIFF_BINARY), args, stdin_text);
+  }
+  // Runs any program the same way.
+  Ran run(const std::string& program, const std::vector<std::string>& args, const std::string& stdin_text = "") {
+    return run_in(dir_, program, args, stdin_text);
   }
   fs::path path(const char* name) const { return dir_ / name; }
 
@@ -90,13 +116,15 @@ class Cli : public ::testing::Test {
 // One run of the whole built-in catalogue, shared by the tests that read it.
 class CliWithRun : public Cli {
  protected:
-  void SetUp() override {
-    Cli::SetUp();
-    ran_ = clonediff({"run", "--json", path("run.jsonl").string()});
-    records_ = lines(slurp(path("run.jsonl")));
+  static void SetUpTestSuite() {
+    run_dir_ = make_temp_dir();
+    ran_ = run_in(run_dir_, CLONEDIFF_BINARY, {"run", "--json", (run_dir_ / "run.jsonl").string()});
+    records_ = lines(slurp(run_dir_ / "run.jsonl"));
   }
-  Ran ran_;
-  std::vector<std::string> records_;
+  static void TearDownTestSuite() { fs::remove_all(run_dir_); }
+  static inline fs::path run_dir_;
+  static inline Ran ran_;
+  static inline std::vector<std::string> records_;
 };
 
 // The built-in catalogue's size, as the library that embeds it counts it.
@@ -113,8 +141,42 @@ TEST_F(CliWithRun, RunMatchesEveryCaseAndWritesARecordForEach) {
   EXPECT_EQ(records_.size(), builtin_cases());
 }
 
+TEST_F(CliWithRun, TwoShardsHoldExactlyTheCasesOfOneRun) {
+  const std::vector<std::string> all = record_ids(records_);
+  const std::size_t n = builtin_cases();
+  ASSERT_EQ(all.size(), n);
+  std::multiset<std::string> both;
+  for (const char* shard : {"0/2", "1/2"}) {
+    const fs::path out = path("shard.jsonl");
+    Ran r = clonediff({"run", "--shard", shard, "--json", out.string()});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find(std::string("(shard ") + shard + " of " + std::to_string(n) + ")"), std::string::npos) << r.out;
+    const auto ids = record_ids(lines(slurp(out)));
+    EXPECT_NEAR(static_cast<double>(ids.size()), static_cast<double>(n) / 2, 1.0) << shard;
+    // --list names exactly what the shard ran, in the same order.
+    Ran listed = clonediff({"run", "--list", "--shard", shard});
+    EXPECT_EQ(lines(listed.out), ids) << shard;
+    both.insert(ids.begin(), ids.end());
+  }
+  EXPECT_EQ(both, std::multiset<std::string>(all.begin(), all.end()));
+}
+
+TEST_F(CliWithRun, ListIsTheRunsOrderAndTakesTheFilter) {
+  Ran all = clonediff({"run", "--list"});
+  EXPECT_EQ(all.status, 0) << all.err;
+  EXPECT_EQ(lines(all.out), record_ids(records_));
+  Ran some = clonediff({"run", "--list", "--filter", "library/*fork"});
+  EXPECT_EQ(some.out, "library/fork\nlibrary/vfork\n");
+  EXPECT_EQ(some.err, "");
+}
+
+TEST_F(CliWithRun, NoProgressWhenStderrIsNotATerminal) {
+  EXPECT_EQ(ran_.out.find('\r'), std::string::npos);
+  EXPECT_EQ(ran_.err, "");
+}
+
 TEST_F(CliWithRun, CheckAgreesWithTheRun) {
-  Ran check = clonediff({"check", path("run.jsonl").string()});
+  Ran check = clonediff({"check", (run_dir_ / "run.jsonl").string()});
   EXPECT_EQ(check.status, 0) << check.err;
   const std::string n = std::to_string(builtin_cases());
   EXPECT_NE(check.err.find(n + " records"), std::string::npos) << check.err;
@@ -242,6 +304,16 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
       {{"run", "--bogus"}, "clonediff run: unknown option '--bogus'\n"},
       {{"run", "--filter", "nothing/like/this"}, "clonediff run: no case id matches 'nothing/like/this'\n"},
       {{"run", "--timeout", "soon"}, "clonediff run: --timeout takes milliseconds, not 'soon'\n"},
+      {{"run", "--shard", "2/2"}, "clonediff run: --shard takes I/N with 0 <= I < N, not '2/2'\n"},
+      {{"run", "--shard", "1"}, "clonediff run: --shard takes I/N with 0 <= I < N, not '1'\n"},
+      {{"run", "--filter", "library/*fork", "--shard", "2/3"},
+       "clonediff run: shard 2/3 holds none of the 2 selected cases\n"},
+      {{"run", "--list", "--json", "x"}, "clonediff run: --list runs nothing: it takes no --json, --junit or --ktap\n"},
+      {{"run", "--ktap", "--json", "-"},
+       "clonediff run: only one of --ktap, --json - and --junit - can have standard output\n"},
+      {{"run", "--junit", "-", "--json", "-"},
+       "clonediff run: only one of --ktap, --json - and --junit - can have standard output\n"},
+      {{"run", "--junit", "/nonexistent/dir/x.xml"}, "clonediff run: cannot write '/nonexistent/dir/x.xml'\n"},
       {{"check", path("missing.jsonl").string()}, "clonediff check: cannot read '" + path("missing.jsonl").string() + "'\n"},
       {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, help)\n"},
   };
@@ -250,6 +322,82 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
     EXPECT_EQ(r.status, 2) << b.args[0];
     EXPECT_EQ(r.err, b.message);
   }
+}
+
+TEST_F(Cli, ListNeedsNoRoot) {
+  // A copy of the binary that uid 65534 may run, run as uid 65534.
+  const fs::path dir = path("nobody");
+  fs::create_directories(dir);
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exe | fs::perms::others_read |
+                            fs::perms::others_exe);
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exe | fs::perms::others_read |
+                           fs::perms::others_exe);
+  const fs::path copy = dir / "clonediff";
+  fs::copy_file(CLONEDIFF_BINARY, copy);
+  fs::permissions(copy, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exe | fs::perms::others_read |
+                            fs::perms::others_exe);
+  const auto setpriv = bp::search_path("setpriv");
+  ASSERT_FALSE(setpriv.empty()) << "setpriv (util-linux) is needed to drop to uid 65534";
+  const std::vector<std::string> as_nobody = {"--reuid=65534", "--regid=65534", "--clear-groups", copy.string()};
+  auto with = [&](std::vector<std::string> args) {
+    std::vector<std::string> all = as_nobody;
+    all.insert(all.end(), args.begin(), args.end());
+    return all;
+  };
+  Ran listed = run(setpriv.string(), with({"run", "--list", "--filter", "legacy/*"}));
+  EXPECT_EQ(listed.status, 0) << listed.err;
+  std::size_t legacy = 0;
+  const auto catalogue = clonediff::harness::builtin_catalogue();
+  ASSERT_TRUE(catalogue.ok());
+  for (const auto& c : catalogue.value()) legacy += c.suite == "legacy";
+  EXPECT_EQ(lines(listed.out).size(), legacy) << listed.out;
+  Ran refused = run(setpriv.string(), with({"run", "--filter", "legacy/*"}));
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("needs root"), std::string::npos) << refused.err;
+}
+
+TEST_F(Cli, KtapOwnsStdoutAndTheSummaryGoesToStderr) {
+  Ran r = clonediff({"run", "--ktap", "--filter", "library/*fork"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("KTAP version 1\n1..1\n# clonediff run: 2 cases on Linux ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("  KTAP version 1\n  # Subtest: library\n  1..2\n  ok 1 fork\n  ok 2 vfork\nok 1 library\n"
+                       "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0\n"
+                       "# clonediff run: PASS: 2 of 2 cases match the model ("),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("PASS: 2 of 2 cases match"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, KtapExitsAsKselftestWhenEveryCaseIsSkipped) {
+  // A context this harness cannot build: the case is skipped, not failed.
+  spit(path("skip.cases"), "case mine/nowhere clone 0 context=made-up\n");
+  Ran r = clonediff({"run", "--no-builtin", "--cases", path("skip.cases").string(), "--ktap"});
+  EXPECT_EQ(r.status, 4) << r.out << r.err;
+  EXPECT_NE(r.out.find("  ok 1 nowhere # SKIP context 'made-up' cannot be built here"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ok 1 mine # SKIP every case skipped\n"), std::string::npos) << r.out;
+  Ran plain = clonediff({"run", "--no-builtin", "--cases", path("skip.cases").string()});
+  EXPECT_EQ(plain.status, 0) << plain.out << plain.err;
+}
+
+TEST_F(Cli, JunitFileHasASuitePerGroupAndACasePerCase) {
+  spit(path("mix.cases"),
+       "case mine/vm-files clone CLONE_VM|CLONE_FILES\n"
+       "case mine/nowhere  clone 0 context=made-up\n"
+       "case yours/fork    fork  -\n"
+       "case yours/vfork   vfork -\n");
+  Ran r = clonediff({"run", "--no-builtin", "--cases", path("mix.cases").string(), "--junit", path("run.xml").string()});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  const std::string xml = slurp(path("run.xml"));
+  EXPECT_NE(xml.find(R"(<testsuites name="clonediff" tests="4" failures="0" errors="0" skipped="1" time=")"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(<testsuite name="yours" tests="2" failures="0" errors="0" skipped="0" time=")"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(<testcase classname="mine" name="vm-files" time=")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(<skipped message="context &apos;made-up&apos; cannot be built here)"), std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.substr(xml.size() - 14), "</testsuites>\n");
 }
 
 TEST_F(Cli, RunTakesUserCatalogueFilesAndFilters) {

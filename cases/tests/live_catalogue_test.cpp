@@ -1,12 +1,15 @@
 // The catalogue, live: one GoogleTest test per case, registered from the
-// catalogue data (suite = the id's first component, name = the rest), each
-// asserting that the model predicts exactly what the kernel did.
+// catalogue data with the names every report uses (suite = the report group,
+// name = the id without its suite, value_param = case_summary()), each
+// asserting that the model predicts exactly what the kernel did. It honours
+// GTEST_TOTAL_SHARDS and GTEST_SHARD_INDEX like any GoogleTest binary.
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <memory>
 
 #include "harness/catalogue.hpp"
+#include "harness/report_group.hpp"
 #include "harness/runner.hpp"
 #include "harness/running_kernel.hpp"
 #include "harness/verdict_text.hpp"
@@ -58,10 +61,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   for (const harness::CatalogueCase& c : *catalogue) {
-    const auto slash = c.id.find('/');
-    const std::string name = slash == std::string::npos ? c.id : c.id.substr(slash + 1);
+    const std::string suite = harness::group_name(harness::report_group(c));
+    const std::string name = harness::report_case_name(c);
     const std::string param = harness::case_summary(c);
-    ::testing::RegisterTest(c.suite.c_str(), name.c_str(), nullptr, param.c_str(), c.origin.c_str(), 0,
+    ::testing::RegisterTest(suite.c_str(), name.c_str(), nullptr, param.c_str(), c.origin.c_str(), 0,
                             [c]() -> ::testing::Test* { return new CatalogueCaseTest(c); });
   }
   return RUN_ALL_TESTS();

@@ -13,10 +13,14 @@ constexpr const char* kUsage =
     "reference model of the kernel's copy_process().\n"
     "\n"
     "usage:\n"
-    "  clonediff run [--json FILE] [--cases FILE]... [--no-builtin] [--filter PATTERN] [--timeout MS]\n"
+    "  clonediff run [--cases FILE]... [--no-builtin] [--filter PATTERN] [--shard I/N] [--list]\n"
+    "                [--json FILE] [--junit FILE] [--ktap] [--timeout MS]\n"
     "      Run the built-in catalogue (and/or catalogue FILEs) on the running kernel; needs root.\n"
-    "      --json FILE writes one JSON record per case ('-' for stdout). --filter takes a\n"
-    "      shell pattern over case ids, e.g. 'legacy/*'.\n"
+    "      --filter takes a shell pattern over case ids, e.g. 'legacy/*'; --shard I/N runs\n"
+    "      every Nth selected case from the Ith (0 <= I < N); --list prints the selected ids\n"
+    "      and runs nothing. --json writes one JSON record per case, --junit JUnit XML ('-'\n"
+    "      for stdout); --ktap writes KTAP to stdout and exits as kselftest does (4: every\n"
+    "      case skipped). Progress shows on stderr when it is a terminal.\n"
     "  clonediff explain FLAGS [--entry E] [--context C] [--exit-signal N]\n"
     "      Show the model's prediction for a request and the kernel rule that decides it.\n"
     "      C is a preset (root, unpriv, pidns_init) or a JSON object such as\n"
@@ -26,7 +30,7 @@ constexpr const char* kUsage =
     "      \"verdict\" and \"diff\"; summary on stderr.\n"
     "\n"
     "exit status: 0 every case matched the model; 1 some case did not (mismatch, timeout,\n"
-    "crash or error); 2 bad usage or bad input.\n";
+    "crash or error); 2 bad usage or bad input; with --ktap also 4: every case skipped.\n";
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "model/flags.hpp"
+#include "model/names.hpp"
 
 namespace clonediff::model {
 namespace {
@@ -26,6 +27,22 @@ struct OrderCase {
   int error;
   std::string_view rule;
 };
+
+// Readable in GoogleTest's output and XML (value_param), not a byte dump.
+void PrintTo(const OrderCase& c, std::ostream* os) {
+  *os << format_flags(c.flags) << " as " << c.preset << ": " << (c.error == 0 ? "ok" : errno_name(c.error)) << " by "
+      << c.rule;
+}
+
+// "unpriv_NEWIPC_SYSVSEM": the preset and the flags without their CLONE_ prefix.
+std::string order_case_name(const ::testing::TestParamInfo<OrderCase>& info) {
+  std::string name = std::string(info.param.preset);
+  std::string flags = format_flags(info.param.flags);
+  for (std::size_t at; (at = flags.find("CLONE_")) != std::string::npos;) flags.erase(at, 6);
+  for (char& c : flags)
+    if (c == '|') c = '_';
+  return name + "_" + flags;
+}
 
 class RuleOrder : public ::testing::TestWithParam<OrderCase> {};
 
@@ -59,7 +76,8 @@ INSTANTIATE_TEST_SUITE_P(
         OrderCase{PIDFD | PARENT_SETTID | NEWNS | FS, "root", EINVAL, "kernel_clone.pidfd_parent_settid"},
         OrderCase{PIDFD | DETACHED, "root", EINVAL, "copy_process.pidfd_detached"},
         OrderCase{DETACHED, "root", 0, "copy_process.ok"},
-        OrderCase{NEWNET, "unpriv", EPERM, "copy_namespaces.cap_sys_admin"}));
+        OrderCase{NEWNET, "unpriv", EPERM, "copy_namespaces.cap_sys_admin"}),
+    order_case_name);
 
 TEST(Predict, VersionRangesChangeTheVerdict) {
   Prediction old = predict_ok(PIDFD | THREAD | SIGHAND | VM, "root", kernel(6, 1));

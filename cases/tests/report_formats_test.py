@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""The reports as the tools that consume them read them.
+
+- KTAP: `clonediff run --ktap` output (and KTAP of made-up results of every
+  verdict, flat and nested two levels deep) is fed to the kernel's own KTAP
+  parser, tools/testing/kunit/kunit_parser.py, taken from Debian's
+  linux-source tarball. It must parse every line without an error and count
+  the same passes, failures and skips per suite as clonediff's own records.
+- JUnit: `clonediff run --junit` and GoogleTest's own XML of the live suite
+  are parsed with xml.etree; their counts must match the records, and names
+  must be the readable case names, not byte dumps.
+- GoogleTest sharding: the live suite run as two shards (GTEST_TOTAL_SHARDS,
+  GTEST_SHARD_INDEX) runs every test exactly once.
+
+Needs root (it runs the catalogue live). Writes its own JUnit XML with
+--junit-out, like the GoogleTest suites.
+"""
+
+import argparse
+import collections
+import importlib
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import xml.etree.ElementTree as ET
+
+import unittest_junit  # beside this file
+
+ARGS = None
+WORK = None  # a tempfile.TemporaryDirectory for everything this test writes
+KUNIT = None  # the kunit_parser module
+RUN = {}  # what one `clonediff run --ktap --junit --json` left behind
+
+# Signs of a value that was printed as bytes instead of words.
+BYTE_DUMP = re.compile(r"\d+-byte object|<[0-9A-F]{2}(-[0-9A-F]{2})+")
+
+
+def work(name):
+    return os.path.join(WORK.name, name)
+
+
+def run(argv, env=None, timeout=120):
+    return subprocess.run(argv, env=env, timeout=timeout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def extract_kunit_parser(tarball):
+    """kunit_parser.py and the one module it imports, out of the tarball."""
+    top = os.path.basename(tarball).split(".tar")[0]  # linux-source-6.12
+    members = [f"{top}/tools/testing/kunit/{m}" for m in ("kunit_parser.py", "kunit_printer.py")]
+    dest = work("kernel")
+    os.makedirs(dest)
+    subprocess.run(["tar", "-xJf", tarball, "-C", dest, *members], check=True, timeout=300)
+    sys.path.insert(0, os.path.join(dest, top, "tools", "testing", "kunit"))
+    return importlib.import_module("kunit_parser")
+
+
+def parse_ktap(text):
+    """The kunit parser's Test tree for text, and what the parser printed."""
+    printed = io.StringIO()
+    printer = importlib.import_module("kunit_printer").stdout
+    saved = printer._output
+    printer._output = printed
+    try:
+        test = KUNIT.parse_run_tests(text.splitlines())
+    finally:
+        printer._output = saved
+    return test, printed.getvalue()
+
+
+def records(path):
+    import json
+
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def suite_and_name(case_id):
+    """The report group and case name of an id, as report_group.cpp makes them."""
+    suite, _, rest = case_id.partition("/")
+    return suite, rest if rest else case_id
+
+
+def expected_counts(recs, group=lambda r: [suite_and_name(r["id"])[0]]):
+    """{group path: Counter(passed, failed, skipped)} as KTAP and kunit count them."""
+    counts = collections.defaultdict(collections.Counter)
+    kind = {"match": "passed", "skip": "skipped"}
+    for r in recs:
+        counts[tuple(group(r))][kind.get(r["verdict"], "failed")] += 1
+    return counts
+
+
+def kunit_counts(test, path=()):
+    """{group path: Counter} of the leaf groups in a kunit Test tree."""
+    out = {}
+    for sub in test.subtests:
+        if sub.subtests and all(not s.subtests for s in sub.subtests):
+            c = sub.counts
+            out[path + (sub.name,)] = collections.Counter(
+                {k: v for k, v in (("passed", c.passed), ("failed", c.failed), ("skipped", c.skipped)) if v})
+        elif sub.subtests:
+            out.update(kunit_counts(sub, path + (sub.name,)))
+    return out
+
+
+def leaf_names(test, path=()):
+    out = set()
+    for sub in test.subtests:
+        if sub.subtests:
+            out |= leaf_names(sub, path + (sub.name,))
+        else:
+            out.add(path + (sub.name,))
+    return out
+
+
+def setUpModule():
+    global WORK, KUNIT
+    if os.geteuid() != 0:
+        raise RuntimeError("the live runs need root")
+    if not os.path.exists(ARGS.kernel_source):
+        raise RuntimeError(f"{ARGS.kernel_source} is missing: install Debian's linux-source-6.12 (ci/setup does)")
+    WORK = tempfile.TemporaryDirectory(prefix="clonediff-reports-")
+    started = time.monotonic()
+    KUNIT = extract_kunit_parser(ARGS.kernel_source)
+    RUN["extract_s"] = time.monotonic() - started
+    ran = run([ARGS.clonediff, "run", "--ktap", "--junit", work("run.xml"), "--json", work("run.jsonl")])
+    RUN.update(status=ran.returncode, ktap=ran.stdout, stderr=ran.stderr, records=records(work("run.jsonl")))
+    subprocess.run([ARGS.samples, work("s.ktap"), work("n.ktap"), work("s.xml"), work("s.jsonl")], check=True)
+
+
+def tearDownModule():
+    if WORK:
+        WORK.cleanup()
+
+
+def is_ktap_line(line):
+    """A version, plan, result, subtest header or diagnostic line, by the parser's own patterns."""
+    kinds = [KUNIT.KTAP_START, KUNIT.TEST_PLAN, KUNIT.TEST_RESULT, KUNIT.TEST_HEADER, re.compile(r"^\s*#")]
+    return any(k.match(line) for k in kinds)
+
+
+class KtapByTheKernelsParser(unittest.TestCase):
+    def check_document(self, text, recs, group=lambda r: [suite_and_name(r["id"])[0]]):
+        for n, line in enumerate(text.splitlines(), 1):
+            self.assertTrue(is_ktap_line(line), f"line {n} is no KTAP line the parser knows: {line!r}")
+        test, printed = parse_ktap(text)
+        self.assertNotIn("[ERROR]", printed)
+        self.assertEqual(test.counts.errors, 0, printed)
+        self.assertEqual(test.counts.crashed, 0, printed)
+        self.assertEqual(kunit_counts(test), dict(expected_counts(recs, group)))
+        total = collections.Counter(r["verdict"] for r in recs)
+        self.assertEqual(test.counts.passed, total["match"])
+        self.assertEqual(test.counts.skipped, total["skip"])
+        self.assertEqual(test.counts.failed, len(recs) - total["match"] - total["skip"])
+        self.assertEqual(leaf_names(test), {tuple(group(r)) + (suite_and_name(r["id"])[1],) for r in recs})
+        return test
+
+    def test_a_live_run_parses_and_counts_as_clonediff_does(self):
+        self.assertEqual(RUN["status"], 0, RUN["stderr"])
+        listed = run([ARGS.clonediff, "run", "--list"]).stdout.splitlines()
+        self.assertEqual([r["id"] for r in RUN["records"]], listed)
+        test = self.check_document(RUN["ktap"], RUN["records"])
+        self.assertEqual(test.status, KUNIT.TestStatus.SUCCESS)
+        suites = sorted({r["id"].split("/")[0] for r in RUN["records"]})
+        self.assertEqual([t.name for t in test.subtests], suites)
+        n = len(listed)
+        self.assertIn(f"PASS: {n} of {n}", RUN["stderr"])  # the summary is on stderr, not in the KTAP
+
+    def test_every_verdict_parses_and_counts(self):
+        with open(work("s.ktap")) as f:
+            test = self.check_document(f.read(), records(work("s.jsonl")))
+        self.assertEqual(test.status, KUNIT.TestStatus.FAILURE)
+        status = {t.name: t.status for t in test.subtests}
+        self.assertEqual(status, {"alpha": KUNIT.TestStatus.FAILURE, "beta": KUNIT.TestStatus.SKIPPED,
+                                  "gamma": KUNIT.TestStatus.SUCCESS})
+        alpha = {t.name: t.status for t in test.subtests[0].subtests}
+        self.assertEqual(alpha["hangs"], KUNIT.TestStatus.FAILURE)  # TIMEOUT is a failure
+        self.assertEqual(alpha["pidns"], KUNIT.TestStatus.SKIPPED)
+
+    def test_nested_groups_parse_and_count(self):
+        with open(work("n.ktap")) as f:
+            self.check_document(f.read(), records(work("s.jsonl")),
+                                group=lambda r: [r["context"], suite_and_name(r["id"])[0]])
+
+
+def junit_counts(root):
+    out = {}
+    for suite in root.iter("testsuite"):
+        out[suite.get("name")] = {k: int(suite.get(k)) for k in ("tests", "failures", "errors", "skipped")}
+    return out
+
+
+class JunitXml(unittest.TestCase):
+    def check_clonediff_junit(self, path, recs):
+        root = ET.parse(path).getroot()
+        self.assertEqual(root.tag, "testsuites")
+        want = collections.defaultdict(collections.Counter)
+        for r in recs:
+            suite = suite_and_name(r["id"])[0]
+            want[suite]["tests"] += 1
+            v = r["verdict"]
+            want[suite][{"mismatch": "failures", "skip": "skipped", "match": "passed"}.get(v, "errors")] += 1
+        self.assertEqual(junit_counts(root),
+                         {s: {k: c[k] for k in ("tests", "failures", "errors", "skipped")} for s, c in want.items()})
+        for k in ("tests", "failures", "errors", "skipped"):
+            self.assertEqual(int(root.get(k)), sum(c[k] for c in want.values()), k)
+        float(root.get("time"))
+        names = set()
+        for suite in root.iter("testsuite"):
+            float(suite.get("time"))
+            for case in suite.iter("testcase"):
+                self.assertEqual(case.get("classname"), suite.get("name"))
+                self.assertIsNone(BYTE_DUMP.search(case.get("name")), case.get("name"))
+                float(case.get("time"))
+                names.add((suite.get("name"), case.get("name")))
+        self.assertEqual(names, {suite_and_name(r["id"]) for r in recs})
+        return root
+
+    def test_a_live_runs_junit_matches_its_records(self):
+        root = self.check_clonediff_junit(work("run.xml"), RUN["records"])
+        props = {p.get("name"): p.get("value") for p in root.find("testsuite").iter("property")}
+        self.assertEqual(props["kernel"], RUN["records"][0]["kernel"])
+
+    def test_every_verdict_has_its_element(self):
+        root = self.check_clonediff_junit(work("s.xml"), records(work("s.jsonl")))
+        by_name = {c.get("name"): c for c in root.iter("testcase")}
+        self.assertEqual(by_name["CLONE_FILES"].find("failure").get("type"), "mismatch")
+        self.assertIn("reproduce: clonediff run --filter alpha/CLONE_FILES", by_name["CLONE_FILES"].find("failure").text)
+        for name, kind in (("hangs", "timeout"), ("crashes", "crash"), ("broken", "error")):
+            self.assertEqual(by_name[name].find("error").get("type"), kind)
+        self.assertEqual(by_name["broken"].find("error").get("message"), "the caller stopped answering:\nbroken pipe")
+        self.assertIn("pidns_init", by_name["pidns"].find("skipped").get("message"))
+        self.assertIn("<&'\"odd\">", by_name)
+
+    def test_googletest_xml_of_the_live_suite_is_readable(self):
+        out = work("live.xml")
+        ran = run([ARGS.live_suite, f"--gtest_output=xml:{out}"])
+        self.assertEqual(ran.returncode, 0, ran.stdout[-2000:])
+        root = ET.parse(out).getroot()
+        self.assertEqual(int(root.get("tests")), len(RUN["records"]))
+        self.assertEqual(int(root.get("failures")), 0)
+        by_id = {r["id"]: r for r in RUN["records"]}
+        seen = set()
+        for case in root.iter("testcase"):
+            key = (case.get("classname"), case.get("name"))
+            seen.add(key)
+            param = case.get("value_param")
+            self.assertIsNone(BYTE_DUMP.search(param), param)
+            self.assertRegex(param, r"^(clone|clone3|fork|vfork|pthread_create|posix_spawn|system) .*context=\w+( \w+=\S+)*$")
+        self.assertEqual(seen, {suite_and_name(i) for i in by_id})
+
+    def test_googletest_xml_of_every_other_suite_is_readable(self):
+        for binary in ARGS.gtest:
+            out = work(os.path.basename(binary) + ".xml")
+            ran = run([binary, f"--gtest_output=xml:{out}"])
+            self.assertEqual(ran.returncode, 0, binary)
+            for case in ET.parse(out).getroot().iter("testcase"):
+                where = f"{binary}: {case.get('classname')}.{case.get('name')}"
+                self.assertNotRegex(case.get("name"), r"/\d+$", where + " is named by its index")
+                for attr in ("value_param", "type_param"):
+                    self.assertIsNone(BYTE_DUMP.search(case.get(attr) or ""), where)
+
+
+class GoogleTestSharding(unittest.TestCase):
+    def test_two_shards_run_every_test_once(self):
+        shards = []
+        for index in (0, 1):
+            out = work(f"shard{index}.xml")
+            env = dict(os.environ, GTEST_TOTAL_SHARDS="2", GTEST_SHARD_INDEX=str(index))
+            ran = run([ARGS.live_suite, f"--gtest_output=xml:{out}"], env=env)
+            self.assertEqual(ran.returncode, 0, ran.stdout[-2000:])
+            shards.append({(c.get("classname"), c.get("name")) for c in ET.parse(out).getroot().iter("testcase")
+                           if c.get("status") == "run"})
+        self.assertEqual(shards[0] & shards[1], set())
+        self.assertEqual(shards[0] | shards[1], {suite_and_name(r["id"]) for r in RUN["records"]})
+        self.assertLess(abs(len(shards[0]) - len(shards[1])), len(RUN["records"]) // 10)
+
+
+def main():
+    global ARGS
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clonediff", required=True)
+    p.add_argument("--samples", required=True, help="the report_samples binary")
+    p.add_argument("--live-suite", required=True, help="the live_catalogue_tests binary")
+    p.add_argument("--gtest", action="append", default=[], help="another GoogleTest binary whose XML to check")
+    p.add_argument("--kernel-source", default="/usr/src/linux-source-6.12.tar.xz")
+    p.add_argument("--junit-out")
+    ARGS = p.parse_args()
+    status = unittest_junit.run_module(sys.modules[__name__], "report_formats_tests", ARGS.junit_out)
+    if RUN.get("extract_s") is not None:
+        print(f"(kunit_parser.py extracted in {RUN['extract_s']:.1f} s)")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
