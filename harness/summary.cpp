@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "harness/report_group.hpp"
+#include "model/request.hpp"
 #include "harness/verdict_text.hpp"
 
 namespace clonediff::harness {
@@ -24,6 +25,9 @@ void RunSummary::add(const CaseResult& r, const model::Kernel& kernel) {
   const auto v = static_cast<std::size_t>(r.verdict);
   ++by_group_[group_name(report_group(r.spec))][v];
   ++total_[v];
+  auto& entry = by_entry_[static_cast<std::size_t>(r.spec.request.entry)];
+  ++entry.first;
+  entry.second += r.verdict == Verdict::match;
   if (r.verdict == Verdict::skip)
     skips_.push_back(r.spec.id + ": " + r.reason);
   else if (r.verdict != Verdict::match)
@@ -48,6 +52,15 @@ std::string RunSummary::text(const model::Kernel& kernel, std::chrono::duration<
   out += "  suite          cases   match  mismatch   skip  timeout  crash  error\n";
   for (const auto& [group, counts] : by_group_) out += row(group, counts);
   out += row("total", total_);
+  // Which calls were made, and how many of each matched.
+  std::string entries;
+  for (std::size_t i = 0; i < by_entry_.size(); ++i) {
+    const auto [cases_of, matched] = by_entry_[i];
+    if (cases_of == 0) continue;
+    entries += (entries.empty() ? "" : ", ") + std::string(model::entry_name(static_cast<model::Entry>(i))) + " " +
+               std::to_string(matched) + "/" + std::to_string(cases_of);
+  }
+  out += "\n  by entry (matched/cases): " + entries + "\n";
 
   if (!failures_.empty()) {
     out += "\nnot matching (" + std::to_string(failures_.size()) + "):\n";

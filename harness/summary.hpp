@@ -34,6 +34,8 @@ class RunSummary {
   static constexpr std::size_t kVerdicts = 6;
   using Counts = std::array<std::size_t, kVerdicts>;
   std::map<std::string, Counts> by_group_;
+  // Per entry, in model::Entry order: cases, and how many matched.
+  std::array<std::pair<std::size_t, std::size_t>, 7> by_entry_{};
   Counts total_{};
   std::vector<std::string> failures_;  // verdict_text of each non-match, non-skip
   std::vector<std::string> skips_;     // "id: reason"

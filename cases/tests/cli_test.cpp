@@ -13,9 +13,11 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <map>
 #include <vector>
 
 #include "harness/catalogue.hpp"
+#include "model/request.hpp"
 
 namespace {
 
@@ -139,6 +141,17 @@ TEST_F(CliWithRun, RunMatchesEveryCaseAndWritesARecordForEach) {
   EXPECT_NE(ran_.out.find("PASS: " + n + " of " + n + " cases match"), std::string::npos) << ran_.out;
   EXPECT_NE(ran_.out.find("sweep"), std::string::npos);
   EXPECT_EQ(records_.size(), builtin_cases());
+  // Every entry the catalogue makes is named, with its count, all matched.
+  EXPECT_NE(ran_.out.find("by entry (matched/cases): "), std::string::npos) << ran_.out;
+  std::map<std::string, std::size_t> per_entry;
+  const auto catalogue = clonediff::harness::builtin_catalogue();
+  ASSERT_TRUE(catalogue.ok());
+  for (const auto& c : catalogue.value()) ++per_entry[std::string(clonediff::model::entry_name(c.request.entry))];
+  EXPECT_EQ(per_entry.size(), 7u);  // every entry there is
+  for (const auto& [entry, count] : per_entry) {
+    const std::string shown = " " + entry + " " + std::to_string(count) + "/" + std::to_string(count);
+    EXPECT_NE(ran_.out.find(shown), std::string::npos) << shown << "\n" << ran_.out;
+  }
 }
 
 TEST_F(CliWithRun, TwoShardsHoldExactlyTheCasesOfOneRun) {
