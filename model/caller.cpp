@@ -5,7 +5,11 @@
 namespace clonediff::model {
 namespace {
 
-constexpr std::array<std::string_view, 3> kPresets = {"root", "unpriv", "pidns_init"};
+constexpr std::array<std::string_view, 18> kPresets = {
+    "root", "unpriv", "userns_root", "pidns_init", "pidns_unshared", "timens_unshared", "chroot",
+    "nproc_limit", "nproc_limit_root", "nproc_limit_cap_sys_resource", "nproc_limit_cap_sys_admin",
+    "pids_max", "userns_depth", "pidns_depth", "userns_quota", "seccomp", "leader_exit_signal",
+    "checkpoint_restore"};
 
 #define CLONEDIFF_FACT(field, is_bool, text)                                            \
   CallerFact {                                                                          \
@@ -27,6 +31,9 @@ const std::array kFacts = {
     CLONEDIFF_FACT(userns_level, false, "user namespace nesting depth"),
     CLONEDIFF_FACT(pidns_level, false, "pid namespace nesting depth"),
     CLONEDIFF_FACT(nproc_at_limit, true, "its user is at RLIMIT_NPROC"),
+    CLONEDIFF_FACT(pids_at_max, true, "its cgroup is at pids.max"),
+    CLONEDIFF_FACT(pids_max_on_cgroup2, true, "that pids limit is in cgroup v2, not v1"),
+    CLONEDIFF_FACT(userns_quota_reached, true, "max_user_namespaces allows no more"),
     CLONEDIFF_FACT(leader_exit_signal, false, "exit signal of its thread-group leader"),
     CLONEDIFF_FACT(io_context, true, "holds an io context"),
     CLONEDIFF_FACT(sysvsem_undo, true, "holds a SysV semaphore undo list"),
@@ -37,13 +44,30 @@ const std::array kFacts = {
 
 std::span<const std::string_view> caller_preset_names() { return kPresets; }
 
+namespace {
+void drop_capabilities(Caller& c) {
+  c.cap_sys_admin = c.cap_sys_admin_init = c.cap_sys_resource = c.cap_checkpoint_restore = false;
+}
+constexpr long long kNprocUid = 4194303;  // the uid the nproc_limit contexts run as
+}  // namespace
+
+// What each context is, as facts. The harness builds them for real and reads
+// the facts back from the live caller; these are for check and explain.
 Result<Caller> caller_preset(std::string_view name) {
   Caller c;
   c.preset = std::string(name);
-  if (name == "root") return c;
+  if (name == "root" || name == "seccomp") return c;  // seccomp: an allow-all filter
   if (name == "unpriv") {
     c.uid = 65534;
-    c.cap_sys_admin = c.cap_sys_admin_init = c.cap_sys_resource = c.cap_checkpoint_restore = false;
+    drop_capabilities(c);
+    return c;
+  }
+  if (name == "userns_root") {
+    // uid 0 in a user namespace of its own: capable there, not in the initial one,
+    // and not over the initial pid namespace.
+    c.in_initial_userns = false;
+    c.userns_level = 1;
+    c.cap_sys_admin_init = c.cap_sys_resource = c.cap_checkpoint_restore = false;
     return c;
   }
   if (name == "pidns_init") {
@@ -51,7 +75,66 @@ Result<Caller> caller_preset(std::string_view name) {
     c.pidns_level = 1;
     return c;
   }
-  return make_error("unknown context '" + std::string(name) + "' (presets: root, unpriv, pidns_init)");
+  if (name == "pidns_unshared") {
+    c.pid_for_children_differs = true;
+    return c;
+  }
+  if (name == "timens_unshared") {
+    c.time_for_children_differs = true;
+    return c;
+  }
+  if (name == "chroot") {
+    c.chrooted = true;
+    return c;
+  }
+  if (name == "nproc_limit" || name == "nproc_limit_cap_sys_resource" || name == "nproc_limit_cap_sys_admin") {
+    c.uid = kNprocUid;
+    drop_capabilities(c);
+    c.nproc_at_limit = true;
+    if (name == "nproc_limit_cap_sys_resource") c.cap_sys_resource = true;
+    if (name == "nproc_limit_cap_sys_admin") c.cap_sys_admin = c.cap_sys_admin_init = c.cap_checkpoint_restore = true;
+    return c;
+  }
+  if (name == "nproc_limit_root") {
+    c.nproc_at_limit = true;
+    return c;
+  }
+  if (name == "pids_max") {
+    c.pids_at_max = true;
+    return c;
+  }
+  if (name == "userns_depth") {
+    c.in_initial_userns = false;
+    c.userns_level = 33;  // create_user_ns() refuses a child of a level above 32
+    c.cap_sys_admin_init = c.cap_sys_resource = c.cap_checkpoint_restore = false;
+    return c;
+  }
+  if (name == "pidns_depth") {
+    c.pidns_init = true;
+    c.pidns_level = 32;  // MAX_PID_NS_LEVEL
+    return c;
+  }
+  if (name == "userns_quota") {
+    c.in_initial_userns = false;
+    c.userns_level = 1;
+    c.cap_sys_admin_init = c.cap_sys_resource = c.cap_checkpoint_restore = false;
+    c.userns_quota_reached = true;
+    return c;
+  }
+  if (name == "leader_exit_signal") {
+    c.leader_exit_signal = 0;
+    return c;
+  }
+  if (name == "checkpoint_restore") {
+    // uid 65534 with CAP_CHECKPOINT_RESTORE alone.
+    c.uid = 65534;
+    drop_capabilities(c);
+    c.cap_checkpoint_restore = true;
+    return c;
+  }
+  std::string known;
+  for (auto p : kPresets) known += (known.empty() ? "" : ", ") + std::string(p);
+  return make_error("unknown context '" + std::string(name) + "' (presets: " + known + ")");
 }
 
 std::span<const CallerFact> caller_facts() { return kFacts; }

@@ -19,7 +19,9 @@ struct Caller {
   bool cap_sys_admin = true;         // effective CAP_SYS_ADMIN in its own user namespace
   bool cap_sys_admin_init = true;    // ... in the initial user namespace (capable())
   bool cap_sys_resource = true;      // ... in the initial user namespace
-  bool cap_checkpoint_restore = true;  // CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN in its user namespace
+  // CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN over the user namespace that owns
+  // its pid namespace (what alloc_pid() asks for set_tid).
+  bool cap_checkpoint_restore = true;
   // Task state.
   bool pidns_init = false;           // pid 1 of its pid namespace (SIGNAL_UNKILLABLE)
   bool pid_for_children_differs = false;   // pid_ns_for_children != active pid ns
@@ -28,6 +30,9 @@ struct Caller {
   long long userns_level = 0;        // nesting depth of its user namespace (init = 0)
   long long pidns_level = 0;         // nesting depth of its pid namespace (init = 0)
   bool nproc_at_limit = false;       // its user's process count is at RLIMIT_NPROC
+  bool pids_at_max = false;          // its cgroup's pids.current is at pids.max
+  bool pids_max_on_cgroup2 = true;   // ... in cgroup v2, which CLONE_INTO_CGROUP leaves (v1 stays)
+  bool userns_quota_reached = false; // max_user_namespaces allows it no more
   long long leader_exit_signal = 17; // its thread-group leader's exit signal
   // Priming: without an io context and a SysV undo list, sharing them cannot be
   // told apart from not sharing (both NULL), so every preset creates both.

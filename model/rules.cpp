@@ -36,8 +36,10 @@ TidFailure first_set_tid_failure(const RuleInput& in) {
     const bool is_one = t.kind == TidSpec::Kind::number && t.number == 1;
     if (t.kind == TidSpec::Kind::number && (t.number < 1 || t.number >= in.kernel.pid_max)) return TidFailure::range;
     if (fresh_ns && !is_one) return TidFailure::no_init;
-    const bool owns_new_userns = i == 0 && new_pidns && in.has(NEWUSER);
-    if (!owns_new_userns && !in.caller.cap_checkpoint_restore) return TidFailure::cap;
+    // A new pid namespace is owned by the child's user namespace: a new one
+    // (all capabilities), or the caller's own (its own capabilities there).
+    const bool capable_in_new = i == 0 && new_pidns && (in.has(NEWUSER) || in.caller.cap_sys_admin);
+    if (!capable_in_new && !in.caller.cap_checkpoint_restore) return TidFailure::cap;
     if (t.kind == TidSpec::Kind::in_use || (is_one && !fresh_ns)) return TidFailure::in_use;
   }
   return TidFailure::none;
@@ -160,6 +162,9 @@ constexpr std::array kRules = {
          {},
          [](const RuleInput& in) { return in.has(NEWUSER) && in.caller.userns_level > 32; },
          "user namespaces nest at most 32 deep"},
+    Rule{"create_user_ns.quota", ENOSPC, "kernel/user_namespace.c: create_user_ns() -> inc_user_namespaces()", {},
+         [](const RuleInput& in) { return in.has(NEWUSER) && in.caller.userns_quota_reached; },
+         "max_user_namespaces (per user namespace) allows the caller's namespace no more"},
     Rule{"create_user_ns.chroot", EPERM, "kernel/user_namespace.c: create_user_ns()",
          {},
          [](const RuleInput& in) { return in.has(NEWUSER) && in.caller.chrooted; },
@@ -212,9 +217,25 @@ constexpr std::array kRules = {
     Rule{"cgroup_css_set_fork.not_cgroup2_dir", EBADF, "kernel/cgroup/cgroup.c: cgroup_css_set_fork()", {},
          [](const RuleInput& in) { return in.has(INTO_CGROUP) && in.call.cgroup != CgroupArg::harness; },
          "the cgroup field must be an open descriptor of a cgroup v2 directory"},
+    Rule{"cgroup_may_write.not_writable", EACCES, "kernel/cgroup/cgroup.c: cgroup_may_write()", {},
+         [](const RuleInput& in) {
+           // The harness's cgroup directory is root's (cgroup.procs 0644): writable
+           // by uid 0 as the initial namespace knows it (an owner match, which a
+           // user namespace mapping 0 to 0 keeps), not by other uids.
+           return in.has(INTO_CGROUP) && in.call.cgroup == CgroupArg::harness && in.caller.uid != 0;
+         },
+         "the caller may not write the target cgroup's cgroup.procs"},
     Rule{"cgroup_attach_permissions.thread_other_domain", EOPNOTSUPP, "kernel/cgroup/cgroup.c: cgroup_attach_permissions()", {},
          [](const RuleInput& in) { return in.has(INTO_CGROUP | THREAD); },
          "a thread cannot start in another domain cgroup than its thread group's"},
+    // cgroup_can_fork(): each controller's can_fork, after the css_set is found.
+    Rule{"pids_can_fork.pids_max", EAGAIN, "kernel/cgroup/pids.c: pids_can_fork()", {},
+         [](const RuleInput& in) {
+           // CLONE_INTO_CGROUP picks the child's cgroup v2 only: it escapes a
+           // v2 limit, not one in the v1 pids hierarchy.
+           return in.caller.pids_at_max && !(in.has(INTO_CGROUP) && in.caller.pids_max_on_cgroup2);
+         },
+         "the caller's cgroup is at pids.max (threads count too)"},
 };
 
 }  // namespace
