@@ -147,6 +147,8 @@ struct CallerState {
   std::int32_t set_tid[kMaxSetTid] = {};
   alignas(8) unsigned char clone_args[2 * model::kPageSize] = {};  // sizes up to a page are read
   ChildExpectations expect;  // the parts that do not change from case to case
+  std::string context;       // for after_case()
+  std::size_t pid_depth = 0; // its active pid namespace, counted from the /proc mount's
   pthread_t thread{};        // pthread_create's child, joined when it has left
   alignas(16) unsigned char altstack[16384] = {};
 };
@@ -160,9 +162,9 @@ std::uint64_t tls_value(const OrderMsg& o, const CallerState& st) {
   return 0;
 }
 
-// Fills st.clone_args as the order describes; returns the cgroup descriptor
-// the caller must close after the call (-1 if none).
-int fill_clone_args(const OrderMsg& o, CallerState& st) {
+// Fills st.clone_args as the order describes. cgroup_fd: the descriptor the
+// host sent for CgroupArg::harness.
+void fill_clone_args(const OrderMsg& o, CallerState& st, int cgroup_fd) {
   std::memset(st.clone_args, 0, sizeof st.clone_args);
   CloneArgs a{};
   a.flags = o.flags;
@@ -184,20 +186,15 @@ int fill_clone_args(const OrderMsg& o, CallerState& st) {
     a.set_tid = reinterpret_cast<std::uint64_t>(st.set_tid);
   }
   a.set_tid_size = o.set_tid_size;
-  int cgroup_fd = -1;
   switch (static_cast<model::CgroupArg>(o.cgroup)) {
     case model::CgroupArg::none: break;
-    case model::CgroupArg::harness:
-      cgroup_fd = ::open(o.cgroup_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-      a.cgroup = static_cast<std::uint64_t>(cgroup_fd);
-      break;
+    case model::CgroupArg::harness: a.cgroup = static_cast<std::uint64_t>(cgroup_fd); break;
     case model::CgroupArg::bad_fd: a.cgroup = kClosedFd; break;
     case model::CgroupArg::not_cgroup: a.cgroup = static_cast<std::uint64_t>(st.devnull); break;
     case model::CgroupArg::above_int_max: a.cgroup = kAboveIntMax; break;
   }
   std::memcpy(st.clone_args, &a, sizeof a);
   if (o.tail_nonzero) st.clone_args[sizeof a] = 1;  // the first byte beyond the kernel's struct
-  return cgroup_fd;
 }
 
 bool raw_entry(const OrderMsg& o) {
@@ -222,7 +219,10 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
                                  &st.parent_tid, &st.child_tid, tls_value(o, st), clonediff_child_main, &plan);
     }
     case model::Entry::clone3: {
-      const int cgroup_fd = fill_clone_args(o, st);
+      // CgroupArg::harness: the host sent the directory right after the order.
+      const bool has_cgroup = static_cast<model::CgroupArg>(o.cgroup) == model::CgroupArg::harness;
+      const int cgroup_fd = has_cgroup ? recv_fd(st.ctl) : -1;
+      fill_clone_args(o, st, cgroup_fd);
       const long ret = clonediff_raw_clone3(st.clone_args, o.size, clonediff_child_main, &plan);
       if (cgroup_fd >= 0) ::close(cgroup_fd);
       return ret;
@@ -308,8 +308,10 @@ int returned_pidfd(const OrderMsg& o, const CallerState& st) {
   return in_parent_tid ? st.parent_tid : st.pidfd;
 }
 
-// fdinfo of a pidfd: which task it names (in our pid namespace) and its flags.
-void look_at_pidfd(int fd, long child, TraitBits& t) {
+// fdinfo of a pidfd: which task it names and its flags. fdinfo numbers pids
+// from the /proc mount's pid namespace down (NSpid); the entry at the
+// caller's own depth is the child's pid as the caller knows it.
+void look_at_pidfd(int fd, long child, std::size_t caller_depth, TraitBits& t) {
   if (fd < 0) {
     t.set(model::Trait::pidfd, false);
     return;
@@ -321,7 +323,8 @@ void look_at_pidfd(int fd, long child, TraitBits& t) {
   ssize_t n = info ? ::read(info.get(), buf, sizeof buf - 1) : -1;
   if (n <= 0) return;
   const std::string_view text(buf, static_cast<std::size_t>(n));
-  t.set(model::Trait::pidfd, sys::status_field(text, "Pid") == child);
+  const auto nspid = sys::status_numbers(text, "NSpid");
+  t.set(model::Trait::pidfd, caller_depth < nspid.size() && nspid[caller_depth] == child);
   const auto at = text.find("flags:");
   if (at != std::string_view::npos) {
     const long flags = std::strtol(buf + at + 6, nullptr, 8);  // octal, as fdinfo prints it
@@ -383,7 +386,10 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     send_msg(st.ctl, returned);
     // Refused: nothing was created, so nothing can have changed the witness
     // baseline or sent a signal. (ret == 0 cannot happen here.)
-    if (ret <= 0) continue;
+    if (ret <= 0) {
+      if (auto again = after_case(st.context); !again) ::_exit(5);  // a fresh caller replaces this one
+      continue;
+    }
     if (order.fault == Fault::caller_crash) crash_now();
     if (order.fault == Fault::caller_hang)
       for (;;) ::pause();
@@ -391,7 +397,7 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     // What the caller can see at once: the tid word and the pidfd.
     if (raw_entry(order)) done.traits.set(model::Trait::parent_settid, st.parent_tid == ret);
     const int pidfd = (order.flags & model::flag::PIDFD) ? returned_pidfd(order, st) : -1;
-    if (order.flags & model::flag::PIDFD) look_at_pidfd(pidfd, ret, done.traits);
+    if (order.flags & model::flag::PIDFD) look_at_pidfd(pidfd, ret, st.pid_depth, done.traits);
     // A shared mm with CLONE_CHILD_CLEARTID: wait on the futex the kernel
     // will wake when the child leaves (not under vfork: we are past that).
     const bool expect_wake = raw_entry(order) && (order.flags & model::flag::CHILD_CLEARTID) &&
@@ -415,6 +421,10 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
       continue;
     }
     finish_child(order, st, ret, released, done);
+    if (auto again = after_case(st.context); !again) {
+      copy_text(done.error, again.error().message.c_str());
+      done.baseline_broken = 1;
+    }
     // The child is gone: its tid word and its pidfd say so.
     if (raw_entry(order)) done.traits.set(model::Trait::child_cleartid, st.child_tid == 0);
     if (pidfd >= 0) {
@@ -456,17 +466,18 @@ void run_caller(const CallerSetup& setup) {
   st.ctl = setup.ctl_fd;
   st.witness = setup.witness_fd;
 
-  ::setpgid(0, 0);
+  if (setup.own_group) ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != setup.host_pid) ::_exit(1);  // the host died before we armed the signal
+  if (setup.host_is_parent && ::getppid() != setup.host_pid) ::_exit(1);  // the host died before we armed the signal
   close_other_fds(st.ctl, st.witness);
   quiet_signals();
 
-  if (auto built = build_context(setup.context); !built) die_with(st.ctl, built.error().message.c_str());
+  if (auto built = enter_context(setup.context, setup.resources); !built)
+    die_with(st.ctl, built.error().message.c_str());
   // A credential change clears the parent-death signal: arm it again. It also
   // gives the child's pdeath_signal_reset witness something to differ from.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != setup.host_pid) ::_exit(1);
+  if (setup.host_is_parent && ::getppid() != setup.host_pid) ::_exit(1);
 
   void* stack = ::mmap(nullptr, kStackSize + kGuard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
                        -1, 0);
@@ -507,6 +518,10 @@ void run_caller(const CallerSetup& setup) {
   FactsMsg facts = read_live_facts();
   facts.io_context = 1;  // BehaviourBaseline::establish() set an I/O priority
   facts.sysvsem_undo = prime_sysvsem();
+  if (auto finished = finish_context(setup.context, setup.resources); !finished)
+    die_with(st.ctl, finished.error().message.c_str());
+  st.context = setup.context;
+  st.pid_depth = facts.pidns_level > 0 ? static_cast<std::size_t>(facts.pidns_level) : 0;
   if (!send_msg(st.ctl, facts)) ::_exit(1);
   if (notify_fd >= 0) {
     if (!send_fd(st.ctl, notify_fd)) ::_exit(1);

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "harness/caller_context.hpp"
 #include "harness/supervision.hpp"
 
 namespace clonediff::harness {
@@ -16,7 +17,10 @@ struct CallerSetup {
   int ctl_fd = -1;      // caller's end of the host<->caller socket
   int witness_fd = -1;  // caller's (and so the child's) end of the host<->child socket
   std::string context;  // a buildable context name
+  ContextResources resources;  // what the host made for the context
   Supervision supervision = Supervision::none;  // the C library's entries: notify the host
+  bool own_group = true;       // false: the host made the process group (nested spawns)
+  bool host_is_parent = true;  // false: a chain of processes lies between them
 };
 
 // Never returns. Runs in the forked caller process only. Until the context is

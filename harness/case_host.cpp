@@ -1,6 +1,9 @@
 #include "harness/case_host.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -20,10 +23,12 @@
 #include "harness/caller_context.hpp"
 #include "harness/cgroup_scratch.hpp"
 #include "harness/caller_process.hpp"
+#include "harness/caller_spawn.hpp"
 #include "harness/wire.hpp"
 #include "model/flags.hpp"
 #include "model/names.hpp"
 #include "probes/sys/pidfd.hpp"
+#include "probes/sys/proc_files.hpp"
 
 namespace clonediff::harness {
 namespace {
@@ -41,6 +46,71 @@ std::string describe_exit(int code, int status) {
   if (code == CLD_EXITED) return "exited with status " + std::to_string(status);
   if (code == CLD_KILLED || code == CLD_DUMPED) return "killed by " + model::signal_name(status);
   return "stopped or traced (si_code " + std::to_string(code) + ")";
+}
+
+// One message with the credentials the kernel attached (SO_PASSCRED): the
+// sender's thread-group id as this process's pid namespace numbers it.
+bool recv_with_sender(int fd, AnyMsg& msg, pid_t& sender) {
+  iovec iov{&msg, sizeof msg};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
+  msghdr mh{};
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control;
+  mh.msg_controllen = sizeof control;
+  ssize_t n;
+  do n = ::recvmsg(fd, &mh, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < static_cast<ssize_t>(sizeof(MsgKind))) return false;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+      ucred cred;
+      std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
+      sender = cred.pid;
+    }
+  return true;
+}
+
+// The caller's real uid as the initial user namespace knows it.
+std::optional<long long> host_view_uid(pid_t pid) {
+  auto dir = sys::open_proc_dir(pid);
+  if (!dir) return std::nullopt;
+  char buf[4096];
+  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  if (!status) return std::nullopt;
+  const auto uids = sys::status_numbers(*status, "Uid");
+  if (uids.empty()) return std::nullopt;
+  return uids[0];
+}
+
+std::optional<long long> host_view_userns_depth(pid_t pid) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/ns/user";
+  sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  long long depth = 0;
+  for (;;) {
+    const int parent = ::ioctl(fd.get(), NS_GET_PARENT);
+    if (parent < 0) return errno == EPERM ? std::optional<long long>(depth) : std::nullopt;  // EPERM: the initial one
+    fd.reset(parent);
+    ++depth;
+  }
+}
+
+std::vector<long long> host_view_nspid(pid_t pid) {
+  auto dir = sys::open_proc_dir(pid);
+  if (!dir) return {};
+  char buf[4096];
+  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  return status ? sys::status_numbers(*status, "NSpid") : std::vector<long long>{};
+}
+
+// Whether a task's root is other than its mount namespace's root, the way
+// /proc/<pid>/root reads to a prober in the initial mount namespace.
+bool caller_is_chrooted(pid_t pid) {
+  char link[4096];
+  const std::string path = "/proc/" + std::to_string(pid) + "/root";
+  const ssize_t n = ::readlink(path.c_str(), link, sizeof link - 1);
+  return n > 0 && std::string_view(link, static_cast<std::size_t>(n)) != "/";
 }
 
 // Receives the child's Ready with the credentials the kernel attached: the
@@ -98,14 +168,19 @@ void kill_and_reap_group(pid_t pgid) {
   std::fprintf(stderr, "clonediff: process group %d still has members after 5 s of SIGKILL\n", pgid);
 }
 
-// A pid that nothing in this pid namespace holds: no /proc entry, no process.
-// Searched downwards from near pid_max, where pids are rarely handed out.
-std::int32_t find_free_pid() {
+long long read_pid_max() {
   long long pid_max = 32768;
   if (std::FILE* f = std::fopen("/proc/sys/kernel/pid_max", "r")) {
     if (std::fscanf(f, "%lld", &pid_max) != 1) pid_max = 32768;
     std::fclose(f);
   }
+  return pid_max;
+}
+
+// A pid that nothing in this pid namespace holds: no /proc entry, no process.
+// Searched downwards from near pid_max, where pids are rarely handed out.
+std::int32_t find_free_pid() {
+  const long long pid_max = read_pid_max();
   for (long long n = pid_max - 2; n > pid_max - 5000 && n > 300; --n) {
     const std::string proc = "/proc/" + std::to_string(n);
     if (::access(proc.c_str(), F_OK) != 0 && errno == ENOENT && ::kill(static_cast<pid_t>(n), 0) != 0 && errno == ESRCH)
@@ -158,6 +233,12 @@ Result<std::unique_ptr<CaseHost>> CaseHost::start(CaseHostOptions options) {
 }
 
 Status CaseHost::spawn() {
+  const ContextSpec* spec = find_context(options_.context);
+  if (!spec) return make_error("context '" + options_.context + "' cannot be built by this harness");
+  auto lease = ContextLease::make(*spec, host_pid_);
+  if (!lease) return make_error("cannot prepare context '" + options_.context + "': " + lease.error().message);
+  lease_.emplace(std::move(lease).value());
+
   int ctl[2], wit[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) != 0) return make_error(errtext("socketpair"));
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, wit) != 0) {
@@ -167,38 +248,46 @@ Status CaseHost::spawn() {
   }
   const int one = 1;
   ::setsockopt(wit[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+  ::setsockopt(ctl[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);  // the caller's pid, from its Facts
 
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::close(ctl[0]);
-    ::close(wit[0]);
-    run_caller(CallerSetup{host_pid_, ctl[1], wit[1], options_.context, options_.supervision});
-  }
+  CallerSetup setup;
+  setup.host_pid = host_pid_;
+  setup.ctl_fd = ctl[1];
+  setup.witness_fd = wit[1];
+  setup.context = options_.context;
+  setup.resources = lease_->resources();
+  setup.supervision = options_.supervision;
+  auto spawned = spawn_caller(*spec, setup, ctl[0], wit[0]);
   ::close(ctl[1]);
   ::close(wit[1]);
   ctl_.reset(ctl[0]);
   witness_.reset(wit[0]);
-  if (pid < 0) return make_error(errtext("fork caller"));
-  ::setpgid(pid, pid);  // also done by the caller: whichever runs first wins the race
-  caller_ = pid;
-  caller_pidfd_.reset(sys::pidfd_open(pid));
-  if (!caller_pidfd_) {
-    discard_caller();
-    return make_error(errtext("pidfd_open caller"));
+  if (!spawned) {
+    lease_.reset();
+    return spawned.error();
   }
+  group_ = spawned->group;
+  caller_ = spawned->caller;
 
   const auto deadline = Clock::now() + options_.timeout;
   pollfd pfd{ctl_.get(), POLLIN, 0};
   AnyMsg m;
-  if (::poll(&pfd, 1, ms_left(deadline)) != 1 || recv_msg(ctl_.get(), m) <= 0 || m.kind != MsgKind::facts) {
+  pid_t sender = 0;
+  if (::poll(&pfd, 1, ms_left(deadline)) != 1 || !recv_with_sender(ctl_.get(), m, sender) || m.kind != MsgKind::facts) {
     discard_caller();
     return make_error("the caller process for context '" + options_.context + "' did not start");
+  }
+  if (caller_ == 0) caller_ = sender;  // a chain: only the kernel knows the caller's pid here
+  caller_pidfd_.reset(sys::pidfd_open(caller_));
+  if (!caller_pidfd_) {
+    discard_caller();
+    return make_error(errtext("pidfd_open caller"));
   }
   const FactsMsg& f = m.facts;
   if (!f.ok) {
     std::string why = f.error;
     discard_caller();
-    return make_error("cannot build context '" + options_.context + "': " + why);
+    return make_error(why);
   }
   if (options_.supervision != Supervision::none) {
     pollfd wait_fd{ctl_.get(), POLLIN, 0};
@@ -223,26 +312,54 @@ Status CaseHost::spawn() {
   facts_.userns_level = f.userns_level;
   facts_.pidns_level = f.pidns_level;
   facts_.nproc_at_limit = f.nproc_at_limit;
+  facts_.pids_at_max = f.pids_at_max;
+  facts_.pids_max_on_cgroup2 = f.pids_max_on_cgroup2;
+  facts_.userns_quota_reached = f.userns_quota_reached;
+  facts_.cap_checkpoint_restore = f.cap_checkpoint_restore;
+  // What only the host sees: the caller's uid in the initial user namespace,
+  // and whether its root is the root of its mount namespace.
+  if (auto uid = host_view_uid(caller_)) facts_.uid = *uid;
+  caller_nspid_ = host_view_nspid(caller_);
+  // NS_GET_PARENT does not look above the asker's own user namespace: only a
+  // prober in the initial one can count the caller's depth.
+  if (auto depth = host_view_userns_depth(caller_)) facts_.userns_level = *depth;
+  facts_.chrooted = caller_is_chrooted(caller_);
   facts_.leader_exit_signal = f.leader_exit_signal;
   facts_.io_context = f.io_context;
   facts_.sysvsem_undo = f.sysvsem_undo;
 
-  auto ns = probes::read_ns_inodes(pid);
+  auto ns = probes::read_ns_inodes(caller_);
   if (!ns) {
     discard_caller();
     return ns.error();
   }
-  identity_ = probes::CallerIdentity{pid, *ns, facts_.io_context, facts_.sysvsem_undo, std::nullopt, std::nullopt};
-  probes::read_seccomp(pid, identity_.seccomp_mode, identity_.seccomp_filters);
+  identity_ = probes::CallerIdentity{caller_, *ns, facts_.io_context, facts_.sysvsem_undo, std::nullopt, std::nullopt};
+  probes::read_seccomp(caller_, identity_.seccomp_mode, identity_.seccomp_filters);
   auto own = probes::read_ns_inodes(host_pid_);
   const auto pid_index = static_cast<std::size_t>(model::Ns::pid);
   caller_shares_pidns_ = own && own->ino[pid_index] == ns->ino[pid_index];
   return ok_status();
 }
 
+std::int32_t CaseHost::resolve_tid(const model::TidSpec& t, std::size_t level, bool child_in_fresh_ns) const {
+  if (t.kind == model::TidSpec::Kind::number) return static_cast<std::int32_t>(t.number);
+  // A namespace the child starts has nobody in it yet; the kernel only lets
+  // pid 1 be chosen there, so any other number shows that rule.
+  if (level == 0 && child_in_fresh_ns) return 2;
+  const std::size_t k = level - (child_in_fresh_ns ? 1 : 0);  // 0: the caller's active namespace
+  if (k >= caller_nspid_.size()) return 2;
+  if (t.kind == model::TidSpec::Kind::in_use)
+    return static_cast<std::int32_t>(caller_nspid_[caller_nspid_.size() - 1 - k]);  // the caller's own
+  // Free: this process's /proc shows the outermost namespace; inner ones hold
+  // few processes, and none near pid_max.
+  return k + 1 == caller_nspid_.size() ? find_free_pid() : static_cast<std::int32_t>(read_pid_max() - 2);
+}
+
 void CaseHost::discard_caller() {
-  if (caller_ > 0) kill_and_reap_group(caller_);
+  if (group_ > 0) kill_and_reap_group(group_);
+  group_ = 0;
   caller_ = 0;
+  lease_.reset();  // after the reap: a cgroup is busy until its tasks are released
   supervisor_.reset();
   caller_pidfd_.reset();
   ctl_.reset();
@@ -250,7 +367,7 @@ void CaseHost::discard_caller() {
 }
 
 void CaseHost::quit_caller() {
-  if (caller_ <= 0) return;
+  if (group_ <= 0) return;
   QuitMsg q;
   if (send_msg(ctl_.get(), q)) {
     pollfd pfd{caller_pidfd_.get(), POLLIN, 0};
@@ -294,12 +411,8 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
     if (c.set_tid) {
       set_tid_entries = std::min(c.set_tid->size(), kMaxSetTid);
       for (std::size_t i = 0; i < set_tid_entries; ++i) {
-        const model::TidSpec& t = (*c.set_tid)[i];
-        switch (t.kind) {
-          case model::TidSpec::Kind::number: order.set_tid[i] = static_cast<std::int32_t>(t.number); break;
-          case model::TidSpec::Kind::in_use: order.set_tid[i] = caller_; break;  // the caller's own pid
-          case model::TidSpec::Kind::free: order.set_tid[i] = find_free_pid(); break;
-        }
+        const bool fresh = (request.flags & model::flag::NEWPID) || facts_.pid_for_children_differs;
+        order.set_tid[i] = resolve_tid((*c.set_tid)[i], i, fresh);
       }
     }
     order.cgroup = static_cast<std::uint8_t>(c.cgroup);
@@ -311,6 +424,11 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
     }
   }
   if (!send_msg(ctl_.get(), order)) return finish(CaseRun::Status::crash, "the caller process is gone");
+  if (scratch) {
+    // The directory as a descriptor: a caller may not see the path (chroot).
+    sys::UniqueFd dir(::open(scratch->path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir || !send_fd(ctl_.get(), dir.get())) return finish(CaseRun::Status::error, errtext("pass the cgroup directory"));
+  }
 
   const auto deadline = started + options_.timeout;
   const auto caller_death = [&]() {

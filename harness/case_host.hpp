@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/context_lease.hpp"
 #include "harness/protocol.hpp"
 #include "harness/supervision.hpp"
 #include "model/caller.hpp"
@@ -74,10 +75,15 @@ class CaseHost {
   Status spawn();
   void discard_caller();  // kill the group, reap all of it, close the sockets
   void quit_caller();
+  // A set_tid entry as a number: entry `level` names the pid in the level-th
+  // pid namespace from the child's outwards.
+  std::int32_t resolve_tid(const model::TidSpec& t, std::size_t level, bool child_in_fresh_ns) const;
 
   CaseHostOptions options_;
   pid_t host_pid_ = 0;
-  pid_t caller_ = 0;
+  pid_t caller_ = 0;        // the caller, as this process numbers it
+  pid_t group_ = 0;         // its process group (the caller, or the first of a spawn chain)
+  std::optional<ContextLease> lease_;  // released after the group is reaped
   sys::UniqueFd caller_pidfd_;
   sys::UniqueFd ctl_;      // host's end
   sys::UniqueFd witness_;  // host's end (SO_PASSCRED)
@@ -85,6 +91,7 @@ class CaseHost {
   probes::CallerIdentity identity_;
   model::Caller facts_;
   bool caller_shares_pidns_ = true;
+  std::vector<long long> caller_nspid_;  // its pid in each pid namespace, outermost first
   std::uint32_t seq_ = 0;
 };
 

@@ -21,6 +21,9 @@ struct CatalogueCase {
   // The C library's entries run supervised; with this, clone3 fails with
   // ENOSYS under the filter, so glibc falls back to legacy clone.
   bool clone3_enosys = false;
+  // Set when `run --context NAME` moved the case into NAME: a reproduce
+  // command must say so.
+  std::string context_option;
   std::string origin;   // "legacy.cases:12"
   std::string file;     // the --cases file it was loaded from; empty if built in
 };

@@ -60,7 +60,7 @@ struct OrderMsg {
   std::uint64_t size = 0;   // clone3's size argument
   std::uint64_t set_tid_size = 0;
   std::int32_t set_tid[kMaxSetTid] = {};
-  char cgroup_path[256] = {};
+  char cgroup_path[256] = {};  // for messages; the descriptor itself follows the order (SCM_RIGHTS)
 };
 
 // The facts about the live caller the model needs (model::Caller, minus names).
@@ -81,6 +81,10 @@ struct FactsMsg {
   std::uint8_t time_for_children_differs = 0;
   std::uint8_t chrooted = 0;
   std::uint8_t nproc_at_limit = 0;
+  std::uint8_t pids_at_max = 0;
+  std::uint8_t pids_max_on_cgroup2 = 0;
+  std::uint8_t userns_quota_reached = 0;
+  std::uint8_t cap_checkpoint_restore = 0;
   std::uint8_t io_context = 0;
   std::uint8_t sysvsem_undo = 0;
   char error[200] = {};

@@ -314,11 +314,27 @@ void request_to_json(const model::Request& r, json::Value& record) {
   }
 }
 
+json::Value context_to_json(const std::string& preset, const model::Caller& live) {
+  auto base = model::caller_preset(preset);
+  if (!base) return preset;
+  json::Value obj = json::Value::object();
+  obj.set("preset", preset);
+  for (const model::CallerFact& f : model::caller_facts()) {
+    const long long want = f.get(*base), got = f.get(live);
+    if (want == got) continue;
+    if (f.boolean)
+      obj.set(std::string(f.name), got != 0);
+    else
+      obj.set(std::string(f.name), got);
+  }
+  return obj.size() == 1 ? json::Value(preset) : obj;
+}
+
 json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {
   json::Value j = json::Value::object();
   j.set("id", r.spec.id);
   request_to_json(r.spec.request, j);
-  j.set("context", r.spec.context);
+  j.set("context", r.caller ? context_to_json(r.spec.context, *r.caller) : json::Value(r.spec.context));
   if (r.spec.clone3_enosys) j.set("clone3_enosys", true);
   j.set("kernel", kernel.release);
   if (r.predicted) j.set("predicted", prediction_to_json(*r.predicted));

@@ -37,6 +37,11 @@ Result<model::Request> request_from_json(const json::Value& record);
 // entry, flags and exit_signal written into a record object.
 void request_to_json(const model::Request& r, json::Value& record);
 
+// A context as a record carries it: the preset's name when the live facts are
+// the preset's, else {"preset": NAME, FACT: VALUE...} for each fact that
+// differs, so that `check` predicts from the very facts the run used.
+json::Value context_to_json(const std::string& preset, const model::Caller& live);
+
 // The whole record of a live case.
 json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel);
 

@@ -2,7 +2,10 @@
 
 namespace clonediff::harness {
 
-std::vector<std::string> report_group(const CatalogueCase& c) { return {c.suite}; }
+std::vector<std::string> report_group(const CatalogueCase& c) {
+  if (c.context == "root") return {c.suite};
+  return {c.context, c.suite};  // "unpriv/sweep"
+}
 
 std::string group_name(const std::vector<std::string>& path) {
   std::string name;
@@ -13,7 +16,11 @@ std::string group_name(const std::vector<std::string>& path) {
 std::string report_case_name(const CatalogueCase& c) {
   const auto slash = c.id.find('/');
   if (slash == std::string::npos || slash + 1 == c.id.size()) return c.id;
-  return c.id.substr(slash + 1);
+  std::string name = c.id.substr(slash + 1);
+  // "sweep/unpriv/CLONE_VM" in group unpriv/sweep is "CLONE_VM".
+  if (c.context != "root" && name.rfind(c.context + "/", 0) == 0 && name.size() > c.context.size() + 1)
+    name = name.substr(c.context.size() + 1);
+  return name;
 }
 
 }  // namespace clonediff::harness

@@ -2,6 +2,7 @@
 
 #include "harness/cgroup_scratch.hpp"
 #include "model/flags.hpp"
+#include "model/names.hpp"
 
 namespace clonediff::harness {
 
@@ -75,8 +76,27 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
                    : "the seccomp supervisor cannot be used here: " + host.error().message;
     return r;
   }
+  r.caller = (*host)->caller();
   if (supervision != Supervision::none) {
     // The C library's entry: run it, then predict from the call glibc made.
+    // Two cannot be observed at all: a spawn where the chroot holds no program
+    // to exec, and a system() whose clone is refused (it returns 127, not the errno).
+    const auto entry = c.request.entry;
+    const bool spawns = entry == model::Entry::posix_spawn || entry == model::Entry::system;
+    if (spawns && (*host)->caller().chrooted) {
+      r.verdict = Verdict::skip;
+      r.reason = "the chroot is empty: there is no /bin/true or /bin/sh for " + std::string(model::entry_name(entry)) + "() to exec";
+      return r;
+    }
+    if (entry == model::Entry::system) {
+      auto documented = model::predict(c.request, (*host)->caller(), kernel_);
+      if (documented && !documented->outcome.ok()) {
+        r.verdict = Verdict::skip;
+        r.reason = "system() reports a refused clone as exit status 127, not its errno (" +
+                   model::errno_name(documented->outcome.error) + " predicted by " + documented->rule + ")";
+        return r;
+      }
+    }
     r.run = (*host)->run(c.request, fault);
     const model::Request& made = r.run->route ? r.run->route->request : c.request;
     auto predicted = model::predict(made, (*host)->caller(), kernel_);

@@ -22,6 +22,7 @@ namespace clonediff::harness {
 struct CaseResult {
   CatalogueCase spec;
   std::optional<model::Prediction> predicted;
+  std::optional<model::Caller> caller;  // the facts read back from the live caller, as predicted with
   std::optional<CaseRun> run;
   Verdict verdict = Verdict::error;
   std::vector<DiffEntry> diff;

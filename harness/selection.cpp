@@ -1,5 +1,9 @@
 #include "harness/selection.hpp"
 
+#include <set>
+
+#include "model/caller.hpp"
+
 #include <fnmatch.h>
 
 #include <algorithm>
@@ -27,6 +31,25 @@ Result<Shard> parse_shard(std::string_view text) {
   if (!parse_count(text.substr(0, slash), s.index) || !parse_count(text.substr(slash + 1), s.count)) return bad();
   if (s.count == 0 || s.index >= s.count) return bad();
   return s;
+}
+
+Status take_context(std::vector<CatalogueCase>& cases, const std::string& context) {
+  if (auto preset = model::caller_preset(context); !preset) return preset.error();
+  std::vector<CatalogueCase> out;
+  std::set<std::string> ids;
+  for (CatalogueCase& c : cases) {
+    if (c.context == "root" && context != "root") {
+      const auto slash = c.id.find('/');
+      c.id = slash == std::string::npos ? c.id + "/" + context : c.id.substr(0, slash) + "/" + context + c.id.substr(slash);
+      c.context = context;
+      c.context_option = context;
+    } else if (c.context != context) {
+      continue;
+    }
+    if (ids.insert(c.id).second) out.push_back(std::move(c));
+  }
+  cases = std::move(out);
+  return ok_status();
 }
 
 void keep_matching(std::vector<CatalogueCase>& cases, const std::string& pattern) {

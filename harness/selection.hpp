@@ -20,6 +20,12 @@ struct Shard {
 // "I/N" in decimal with 0 <= I < N; the error says what is wrong.
 Result<Shard> parse_shard(std::string_view text);
 
+// `run --context NAME`: the catalogue as that caller runs it. Cases of the root
+// context run in NAME instead ("sweep/CLONE_VM" becomes
+// "sweep/NAME/CLONE_VM"), NAME's own cases stay, cases of other contexts go;
+// where an id would repeat, the first stays. NAME must be a model preset.
+Status take_context(std::vector<CatalogueCase>& cases, const std::string& context);
+
 // Keeps the cases whose id matches the shell pattern (fnmatch(3), no flags).
 void keep_matching(std::vector<CatalogueCase>& cases, const std::string& pattern);
 

@@ -1,5 +1,6 @@
 #include "harness/summary.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "harness/report_group.hpp"
@@ -11,12 +12,12 @@ namespace {
 constexpr std::array kOrder = {Verdict::match, Verdict::mismatch, Verdict::skip,
                                Verdict::timeout, Verdict::crash, Verdict::error};
 
-std::string row(const std::string& name, const std::array<std::size_t, 6>& c) {
+std::string row(const std::string& name, int width, const std::array<std::size_t, 6>& c) {
   std::size_t total = 0;
   for (auto n : c) total += n;
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "  %-12s %7zu %7zu %9zu %6zu %8zu %6zu %6zu\n", name.c_str(), total, c[0], c[1], c[2],
-                c[3], c[4], c[5]);
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "  %-*s %7zu %7zu %9zu %6zu %8zu %6zu %6zu\n", width, name.c_str(), total, c[0], c[1],
+                c[2], c[3], c[4], c[5]);
   return buf;
 }
 }  // namespace
@@ -28,6 +29,7 @@ void RunSummary::add(const CaseResult& r, const model::Kernel& kernel) {
   auto& entry = by_entry_[static_cast<std::size_t>(r.spec.request.entry)];
   ++entry.first;
   entry.second += r.verdict == Verdict::match;
+  ++by_context_[r.spec.context][v];
   if (r.verdict == Verdict::skip)
     skips_.push_back(r.spec.id + ": " + r.reason);
   else if (r.verdict != Verdict::match)
@@ -49,9 +51,14 @@ std::string RunSummary::text(const model::Kernel& kernel, std::chrono::duration<
                 scope.empty() ? "" : " (", scope.c_str(), scope.empty() ? "" : ")", kernel.release.c_str(),
                 elapsed.count());
   out += head;
-  out += "  suite          cases   match  mismatch   skip  timeout  crash  error\n";
-  for (const auto& [group, counts] : by_group_) out += row(group, counts);
-  out += row("total", total_);
+  int width = 12;  // the suite column fits the longest group name
+  for (const auto& [group, counts] : by_group_) width = std::max(width, static_cast<int>(group.size()));
+  char header[256];
+  std::snprintf(header, sizeof header, "  %-*s %7s %7s %9s %6s %8s %6s %6s\n", width, "suite", "cases", "match",
+                "mismatch", "skip", "timeout", "crash", "error");
+  out += header;
+  for (const auto& [group, counts] : by_group_) out += row(group, width, counts);
+  out += row("total", width, total_);
   // Which calls were made, and how many of each matched.
   std::string entries;
   for (std::size_t i = 0; i < by_entry_.size(); ++i) {
@@ -61,6 +68,22 @@ std::string RunSummary::text(const model::Kernel& kernel, std::chrono::duration<
                std::to_string(matched) + "/" + std::to_string(cases_of);
   }
   out += "\n  by entry (matched/cases): " + entries + "\n";
+  // A line per context: where a context could not be built, its cases are
+  // skips, and the list below says why.
+  out += "  by context (matched/cases):\n";
+  for (const auto& [name, counts] : by_context_) {
+    std::size_t cases_of = 0;
+    for (std::size_t n : counts) cases_of += n;
+    const std::size_t matched = counts[static_cast<std::size_t>(Verdict::match)];
+    const std::size_t skipped = counts[static_cast<std::size_t>(Verdict::skip)];
+    const std::size_t failed = cases_of - matched - skipped;
+    char line[200];
+    std::snprintf(line, sizeof line, "    %-30s %6zu/%zu", name.c_str(), matched, cases_of);
+    out += line;
+    if (failed != 0) out += ", " + std::to_string(failed) + " failed";
+    if (skipped != 0) out += ", " + std::to_string(skipped) + " skipped";
+    out += "\n";
+  }
 
   if (!failures_.empty()) {
     out += "\nnot matching (" + std::to_string(failures_.size()) + "):\n";

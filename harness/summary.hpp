@@ -36,6 +36,8 @@ class RunSummary {
   std::map<std::string, Counts> by_group_;
   // Per entry, in model::Entry order: cases, and how many matched.
   std::array<std::pair<std::size_t, std::size_t>, 7> by_entry_{};
+  // Per context preset: its cases' verdict counts.
+  std::map<std::string, Counts> by_context_;
   Counts total_{};
   std::vector<std::string> failures_;  // verdict_text of each non-match, non-skip
   std::vector<std::string> skips_;     // "id: reason"

@@ -67,6 +67,7 @@ void PrintTo(const CatalogueCase& c, std::ostream* os) { *os << c.id << " (" << 
 std::string reproduce_command(const CatalogueCase& c) {
   std::string s = "clonediff run";
   if (!c.file.empty()) s += " --cases " + quote(c.file);
+  if (!c.context_option.empty()) s += " --context " + quote(c.context_option);
   return s + " --filter " + quote(exact_pattern(c.id));
 }
 

@@ -68,11 +68,12 @@ inline bool send_fd(int sock, int fd) {
   return ::sendmsg(sock, &mh, MSG_NOSIGNAL) == 1;
 }
 
-// The descriptor sent by send_fd(), or -1.
+// The descriptor sent by send_fd(), or -1. Room for credentials too: a socket
+// with SO_PASSCRED gets them with every message.
 inline int recv_fd(int sock) {
   char byte = 0;
   iovec iov{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(ucred))] = {};
   msghdr mh{};
   mh.msg_iov = &iov;
   mh.msg_iovlen = 1;

@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "harness/catalogue.hpp"
+#include "harness/json.hpp"
+#include "model/caller.hpp"
 #include "model/request.hpp"
 
 namespace {
@@ -129,6 +131,13 @@ class CliWithRun : public Cli {
   static inline std::vector<std::string> records_;
 };
 
+// The model's context presets, as its error messages list them.
+std::string presets() {
+  std::string out;
+  for (auto p : clonediff::model::caller_preset_names()) out += (out.empty() ? "" : ", ") + std::string(p);
+  return out;
+}
+
 // The built-in catalogue's size, as the library that embeds it counts it.
 std::size_t builtin_cases() {
   static const std::size_t n = clonediff::harness::builtin_catalogue()->size();
@@ -136,22 +145,81 @@ std::size_t builtin_cases() {
 }
 
 TEST_F(CliWithRun, RunMatchesEveryCaseAndWritesARecordForEach) {
-  const std::string n = std::to_string(builtin_cases());
   EXPECT_EQ(ran_.status, 0) << ran_.out << ran_.err;
-  EXPECT_NE(ran_.out.find("PASS: " + n + " of " + n + " cases match"), std::string::npos) << ran_.out;
+  ASSERT_EQ(records_.size(), builtin_cases());
+  // Nothing but matches and skips (a context this machine cannot build), and
+  // the summary counts them as the records do: in total and per entry.
+  std::size_t matched = 0;
+  std::map<std::string, std::pair<std::size_t, std::size_t>> per_entry;  // matched, cases
+  struct ContextCounts {
+    std::size_t matched = 0, cases = 0, skipped = 0;
+  };
+  std::map<std::string, ContextCounts> per_context;
+  for (const std::string& line : records_) {
+    const auto record = clonediff::json::parse(line);
+    ASSERT_TRUE(record.ok()) << line;
+    const std::string verdict = record->find("verdict")->as_string();
+    EXPECT_TRUE(verdict == "match" || verdict == "skip") << line;
+    auto& e = per_entry[record->find("entry")->as_string()];
+    ++e.second;
+    // A record's context is its preset's name, or an object naming it.
+    const clonediff::json::Value* context = record->find("context");
+    ASSERT_NE(context, nullptr) << line;
+    const clonediff::json::Value* preset = context->is_string() ? context : context->find("preset");
+    ASSERT_NE(preset, nullptr) << line;
+    auto& c = per_context[preset->as_string()];
+    ++c.cases;
+    c.skipped += verdict == "skip";
+    if (verdict == "match") {
+      ++matched;
+      ++e.first;
+      ++c.matched;
+    }
+  }
+  const std::string n = std::to_string(records_.size());
+  EXPECT_NE(ran_.out.find("PASS: " + std::to_string(matched) + " of " + n + " cases match"), std::string::npos)
+      << ran_.out;
   EXPECT_NE(ran_.out.find("sweep"), std::string::npos);
-  EXPECT_EQ(records_.size(), builtin_cases());
-  // Every entry the catalogue makes is named, with its count, all matched.
   EXPECT_NE(ran_.out.find("by entry (matched/cases): "), std::string::npos) << ran_.out;
-  std::map<std::string, std::size_t> per_entry;
-  const auto catalogue = clonediff::harness::builtin_catalogue();
-  ASSERT_TRUE(catalogue.ok());
-  for (const auto& c : catalogue.value()) ++per_entry[std::string(clonediff::model::entry_name(c.request.entry))];
   EXPECT_EQ(per_entry.size(), 7u);  // every entry there is
-  for (const auto& [entry, count] : per_entry) {
-    const std::string shown = " " + entry + " " + std::to_string(count) + "/" + std::to_string(count);
+  for (const auto& [entry, counts] : per_entry) {
+    const std::string shown = " " + entry + " " + std::to_string(counts.first) + "/" + std::to_string(counts.second);
     EXPECT_NE(ran_.out.find(shown), std::string::npos) << shown << "\n" << ran_.out;
   }
+  EXPECT_NE(ran_.out.find("by context (matched/cases):"), std::string::npos) << ran_.out;
+  // A line per preset, every one of them, counted as the records count.
+  EXPECT_EQ(per_context.size(), clonediff::model::caller_preset_names().size());
+  for (const auto& [name, c] : per_context) {
+    std::string shown = " " + std::to_string(c.matched) + "/" + std::to_string(c.cases);
+    if (c.skipped != 0) shown += ", " + std::to_string(c.skipped) + " skipped";
+    shown += "\n";
+    const std::size_t at = ran_.out.find("\n    " + name + " ");
+    ASSERT_NE(at, std::string::npos) << name << "\n" << ran_.out;
+    const std::size_t end = ran_.out.find('\n', at + 1);
+    const std::string row = ran_.out.substr(at, end - at + 1);
+    EXPECT_TRUE(row.ends_with(shown)) << "[" << row << "] wants [" << shown << "]";
+  }
+}
+
+TEST_F(CliWithRun, RunInAContextRunsItsCasesAndTheRootOnesAgainThere) {
+  Ran r = clonediff({"run", "--context", "unpriv", "--filter", "legacy/*", "--json", path("unpriv.jsonl").string()});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  const auto catalogue = clonediff::harness::builtin_catalogue();
+  ASSERT_TRUE(catalogue.ok());
+  std::size_t legacy = 0;
+  for (const auto& c : *catalogue) legacy += c.suite == "legacy" && c.context == "root";
+  std::istringstream lines(slurp(path("unpriv.jsonl")));
+  std::size_t n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    const auto record = clonediff::json::parse(line);
+    ASSERT_TRUE(record.ok()) << line;
+    EXPECT_EQ(record->find("id")->as_string().rfind("legacy/unpriv/", 0), 0u) << line;
+    const clonediff::json::Value* context = record->find("context");
+    const clonediff::json::Value* preset = context->is_string() ? context : context->find("preset");
+    EXPECT_EQ(preset->as_string(), "unpriv") << line;
+  }
+  EXPECT_EQ(n, legacy);
+  EXPECT_NE(r.out.find("\n  unpriv/legacy "), std::string::npos) << r.out;  // grouped under the context
 }
 
 TEST_F(CliWithRun, TwoShardsHoldExactlyTheCasesOfOneRun) {
@@ -188,12 +256,22 @@ TEST_F(CliWithRun, NoProgressWhenStderrIsNotATerminal) {
   EXPECT_EQ(ran_.err, "");
 }
 
+// Records of cases this machine skipped (a context it cannot build): check
+// passes them through as skips.
+std::size_t skipped_in(const std::vector<std::string>& records) {
+  std::size_t n = 0;
+  for (const std::string& line : records) n += line.find("\"verdict\":\"skip\"") != std::string::npos;
+  return n;
+}
+
 TEST_F(CliWithRun, CheckAgreesWithTheRun) {
   Ran check = clonediff({"check", (run_dir_ / "run.jsonl").string()});
   EXPECT_EQ(check.status, 0) << check.err;
   const std::string n = std::to_string(builtin_cases());
   EXPECT_NE(check.err.find(n + " records"), std::string::npos) << check.err;
-  EXPECT_NE(check.err.find(n + " match, 0 mismatch"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find(std::to_string(builtin_cases() - skipped_in(records_)) + " match, 0 mismatch"),
+            std::string::npos)
+      << check.err;
   EXPECT_EQ(lines(check.out).size(), builtin_cases());
 }
 
@@ -218,7 +296,9 @@ TEST_F(CliWithRun, CheckReportsAnObservationEditedByHand) {
 
   Ran check = clonediff({"check", path("edited.jsonl").string()});
   EXPECT_EQ(check.status, 1) << check.err;
-  EXPECT_NE(check.err.find(std::to_string(builtin_cases() - 1) + " match, 1 mismatch"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find(std::to_string(builtin_cases() - skipped_in(records_) - 1) + " match, 1 mismatch"),
+            std::string::npos)
+      << check.err;
   EXPECT_NE(check.err.find("(sweep/CLONE_VM|CLONE_FS): mismatch"), std::string::npos) << check.err;
   EXPECT_NE(check.err.find("share.vm: predicted true, observed false"), std::string::npos) << check.err;
   bool found = false;
@@ -312,7 +392,7 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
   };
   const std::vector<Bad> bad = {
       {{"explain", "CLONE_BOGUS"}, "clonediff explain: unknown flag 'CLONE_BOGUS'\n"},
-      {{"explain", "0", "--context", "nobody"}, "clonediff explain: unknown context 'nobody' (presets: root, unpriv, pidns_init)\n"},
+      {{"explain", "0", "--context", "nobody"}, "clonediff explain: unknown context 'nobody' (presets: " + presets() + ")\n"},
       {{"explain", "0", "--exit-signal"}, "clonediff explain: option '--exit-signal' needs a value\n"},
       {{"run", "--bogus"}, "clonediff run: unknown option '--bogus'\n"},
       {{"run", "--filter", "nothing/like/this"}, "clonediff run: no case id matches 'nothing/like/this'\n"},

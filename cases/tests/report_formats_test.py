@@ -79,13 +79,40 @@ def records(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def suite_and_name(case_id):
-    """The report group and case name of an id, as report_group.cpp makes them."""
-    suite, _, rest = case_id.partition("/")
-    return suite, rest if rest else case_id
+def context_of(r):
+    """A record's context preset: a name, or an object naming its "preset"
+    with the live facts that differed from it."""
+    c = r.get("context", "root")
+    return c["preset"] if isinstance(c, dict) else c
 
 
-def expected_counts(recs, group=lambda r: [suite_and_name(r["id"])[0]]):
+def report_group(r):
+    """A record's report group path, as report_group.cpp makes it: the suite,
+    under its context when that is not root."""
+    suite = r["id"].partition("/")[0]
+    return [suite] if context_of(r) == "root" else [context_of(r), suite]
+
+
+def suite_only(r):
+    return [r["id"].partition("/")[0]]
+
+
+def report_name(r):
+    """A record's case name in its group, as report_case_name() makes it."""
+    _, _, rest = r["id"].partition("/")
+    if not rest:
+        return r["id"]
+    ctx = context_of(r)
+    if ctx != "root" and rest.startswith(ctx + "/") and len(rest) > len(ctx) + 1:
+        rest = rest[len(ctx) + 1:]
+    return rest
+
+
+def group_and_name(r):
+    return "/".join(report_group(r)), report_name(r)
+
+
+def expected_counts(recs, group=report_group):
     """{group path: Counter(passed, failed, skipped)} as KTAP and kunit count them."""
     counts = collections.defaultdict(collections.Counter)
     kind = {"match": "passed", "skip": "skipped"}
@@ -144,7 +171,7 @@ def is_ktap_line(line):
 
 
 class KtapByTheKernelsParser(unittest.TestCase):
-    def check_document(self, text, recs, group=lambda r: [suite_and_name(r["id"])[0]]):
+    def check_document(self, text, recs, group=report_group):
         for n, line in enumerate(text.splitlines(), 1):
             self.assertTrue(is_ktap_line(line), f"line {n} is no KTAP line the parser knows: {line!r}")
         test, printed = parse_ktap(text)
@@ -156,7 +183,7 @@ class KtapByTheKernelsParser(unittest.TestCase):
         self.assertEqual(test.counts.passed, total["match"])
         self.assertEqual(test.counts.skipped, total["skip"])
         self.assertEqual(test.counts.failed, len(recs) - total["match"] - total["skip"])
-        self.assertEqual(leaf_names(test), {tuple(group(r)) + (suite_and_name(r["id"])[1],) for r in recs})
+        self.assertEqual(leaf_names(test), {tuple(group(r)) + (report_name(r),) for r in recs})
         return test
 
     def test_a_live_run_parses_and_counts_as_clonediff_does(self):
@@ -165,14 +192,18 @@ class KtapByTheKernelsParser(unittest.TestCase):
         self.assertEqual([r["id"] for r in RUN["records"]], listed)
         test = self.check_document(RUN["ktap"], RUN["records"])
         self.assertEqual(test.status, KUNIT.TestStatus.SUCCESS)
-        suites = sorted({r["id"].split("/")[0] for r in RUN["records"]})
-        self.assertEqual([t.name for t in test.subtests], suites)
+        top = []
+        for r in RUN["records"]:
+            if report_group(r)[0] not in top:
+                top.append(report_group(r)[0])
+        self.assertEqual([t.name for t in test.subtests], top)  # in run order
         n = len(listed)
-        self.assertIn(f"PASS: {n} of {n}", RUN["stderr"])  # the summary is on stderr, not in the KTAP
+        matched = sum(r["verdict"] == "match" for r in RUN["records"])
+        self.assertIn(f"PASS: {matched} of {n}", RUN["stderr"])  # the summary is on stderr, not in the KTAP
 
     def test_every_verdict_parses_and_counts(self):
         with open(work("s.ktap")) as f:
-            test = self.check_document(f.read(), records(work("s.jsonl")))
+            test = self.check_document(f.read(), records(work("s.jsonl")), group=suite_only)
         self.assertEqual(test.status, KUNIT.TestStatus.FAILURE)
         status = {t.name: t.status for t in test.subtests}
         self.assertEqual(status, {"alpha": KUNIT.TestStatus.FAILURE, "beta": KUNIT.TestStatus.SKIPPED,
@@ -183,8 +214,7 @@ class KtapByTheKernelsParser(unittest.TestCase):
 
     def test_nested_groups_parse_and_count(self):
         with open(work("n.ktap")) as f:
-            self.check_document(f.read(), records(work("s.jsonl")),
-                                group=lambda r: [r["context"], suite_and_name(r["id"])[0]])
+            self.check_document(f.read(), records(work("s.jsonl")), group=lambda r: [context_of(r), suite_only(r)[0]])
 
 
 def junit_counts(root):
@@ -200,7 +230,7 @@ class JunitXml(unittest.TestCase):
         self.assertEqual(root.tag, "testsuites")
         want = collections.defaultdict(collections.Counter)
         for r in recs:
-            suite = suite_and_name(r["id"])[0]
+            suite = group_and_name(r)[0]
             want[suite]["tests"] += 1
             v = r["verdict"]
             want[suite][{"mismatch": "failures", "skip": "skipped", "match": "passed"}.get(v, "errors")] += 1
@@ -217,7 +247,7 @@ class JunitXml(unittest.TestCase):
                 self.assertIsNone(BYTE_DUMP.search(case.get("name")), case.get("name"))
                 float(case.get("time"))
                 names.add((suite.get("name"), case.get("name")))
-        self.assertEqual(names, {suite_and_name(r["id"]) for r in recs})
+        self.assertEqual(names, {group_and_name(r) for r in recs})
         return root
 
     def test_a_live_runs_junit_matches_its_records(self):
@@ -251,7 +281,7 @@ class JunitXml(unittest.TestCase):
             param = case.get("value_param")
             self.assertIsNone(BYTE_DUMP.search(param), param)
             self.assertRegex(param, r"^(clone|clone3|fork|vfork|pthread_create|posix_spawn|system) .*context=\w+( \w+=\S+)*$")
-        self.assertEqual(seen, {suite_and_name(i) for i in by_id})
+        self.assertEqual(seen, {group_and_name(r) for r in by_id.values()})
 
     def test_googletest_xml_of_every_other_suite_is_readable(self):
         for binary in ARGS.gtest:
@@ -276,7 +306,7 @@ class GoogleTestSharding(unittest.TestCase):
             shards.append({(c.get("classname"), c.get("name")) for c in ET.parse(out).getroot().iter("testcase")
                            if c.get("status") == "run"})
         self.assertEqual(shards[0] & shards[1], set())
-        self.assertEqual(shards[0] | shards[1], {suite_and_name(r["id"]) for r in RUN["records"]})
+        self.assertEqual(shards[0] | shards[1], {group_and_name(r) for r in RUN["records"]})
         self.assertLess(abs(len(shards[0]) - len(shards[1])), len(RUN["records"]) // 10)
 
 

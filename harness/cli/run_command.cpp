@@ -49,6 +49,10 @@ Result<Selection> select_cases(const Options& opts) {
       if (!more) return more.error();
       if (auto st = harness::merge_catalogue(cases, std::move(more).value()); !st) return st.error();
     }
+  if (auto context = opts.value("--context")) {
+    if (auto st = harness::take_context(cases, *context); !st) return st.error();
+    if (cases.empty()) return make_error("no case runs in context '" + *context + "'");
+  }
   if (auto pattern = opts.value("--filter")) {
     harness::keep_matching(cases, *pattern);
     if (cases.empty()) return make_error("no case id matches '" + *pattern + "'");
@@ -101,7 +105,7 @@ int usage_error(const std::string& command, const std::string& message) {
 
 int run_command(const std::vector<std::string>& args) {
   auto opts = parse_options(args, {{"--json"}, {"--cases", true, true}, {"--no-builtin", false}, {"--filter"},
-                                   {"--timeout"}, {"--ktap", false}, {"--junit"}, {"--shard"}, {"--list", false}});
+                                   {"--timeout"}, {"--ktap", false}, {"--junit"}, {"--shard"}, {"--list", false}, {"--context"}});
   if (!opts) return usage_error("run", opts.error().message);
   if (!opts->positional.empty()) return usage_error("run", "unexpected argument '" + opts->positional[0] + "'");
   const bool ktap = opts->has("--ktap");

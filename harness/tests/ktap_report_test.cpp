@@ -19,6 +19,8 @@ std::vector<CatalogueCase> specs(const std::vector<CaseResult>& results) {
   return out;
 }
 
+std::vector<std::string> by_suite(const CatalogueCase& c) { return {c.suite}; }
+
 std::string ktap_of(const std::vector<CaseResult>& results, KtapReport::GroupFn group = report_group) {
   std::ostringstream out;
   KtapReport k(out, specs(results), group);
@@ -68,7 +70,23 @@ TEST(Ktap, EveryVerdictHasItsLine) {
       "  ok 1 <&'\"odd\">\n"
       "ok 3 gamma\n"
       "# after\n";
-  EXPECT_EQ(ktap_of(results), expected);
+  EXPECT_EQ(ktap_of(results, by_suite), expected);
+}
+
+TEST(Ktap, CasesOfOtherContextsNestUnderTheirContext) {
+  // report_group(): a root case's group is its suite; another context's case
+  // sits in its suite under the context. Results come in group order, as a
+  // selection gives them.
+  const auto all = sample_results();
+  const std::vector<CaseResult> results = {all[0], all[1], all[2], all[6], all[7], all[8]};
+  const std::string out = ktap_of(results);
+  EXPECT_NE(out.find("1..4\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("  KTAP version 1\n  # Subtest: pidns_init\n  1..1\n    KTAP version 1\n    # Subtest: alpha\n"
+                     "    1..1\n    ok 1 pidns # SKIP"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("  # Subtest: unpriv\n  1..1\n    KTAP version 1\n    # Subtest: beta\n    1..2\n"), std::string::npos)
+      << out;
 }
 
 TEST(Ktap, DiagnosticsOfAFailureIncludeTheReproduceCommand) {

@@ -138,6 +138,19 @@ TEST(Record, Clone3RequestsReplayExactly) {
   EXPECT_FALSE(request_from_json(*json::parse(R"({"entry":"clone","clone3":{"size":64}})")).ok());
 }
 
+TEST(Record, ContextsCarryTheLiveFactsWhereTheyDifferFromThePreset) {
+  model::Caller live = *model::caller_preset("root");
+  EXPECT_EQ(json::dump(context_to_json("root", live)), R"("root")");
+  live.cap_sys_resource = false;  // a machine whose root lacks it
+  live.leader_exit_signal = 0;
+  const json::Value j = context_to_json("root", live);
+  EXPECT_EQ(json::dump(j), R"({"preset":"root","cap_sys_resource":false,"leader_exit_signal":0})");
+  auto back = caller_from_json(j);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  live.preset = "root";
+  EXPECT_EQ(*back, live);
+}
+
 TEST(Record, DiffsKeepTheirTypes) {
   const std::vector<DiffEntry> diff = {{"share.vm", "true", "conflict"}, {"result", "EINVAL", "ok"}, {"exit_signal", "17", "-1"}};
   EXPECT_EQ(json::dump(diff_to_json(diff)),

@@ -87,6 +87,32 @@ TEST(Reproduce, RunsTheCaseAloneAndNamesItsUserFile) {
   EXPECT_EQ(reproduce_command(mine), "clonediff run --cases x.cases --filter mine/plain");
 }
 
+TEST(Context, RunsRootCasesAgainInTheContextBesideItsOwn) {
+  std::vector<CatalogueCase> cases = {sample_case("legacy/exit-signal-0"), sample_case("contexts/unpriv/newns", 0, "unpriv"),
+                                      sample_case("contexts/chroot/newuser", 0, "chroot"), sample_case("alone")};
+  ASSERT_TRUE(take_context(cases, "unpriv"));
+  EXPECT_EQ(ids(cases), (std::vector<std::string>{"legacy/unpriv/exit-signal-0", "contexts/unpriv/newns", "alone/unpriv"}));
+  for (const auto& c : cases) EXPECT_EQ(c.context, "unpriv") << c.id;
+  // Moved cases say so when reproduced; the context's own cases need not.
+  EXPECT_EQ(reproduce_command(cases[0]), "clonediff run --context unpriv --filter legacy/unpriv/exit-signal-0");
+  EXPECT_EQ(reproduce_command(cases[1]), "clonediff run --filter contexts/unpriv/newns");
+}
+
+TEST(Context, RootKeepsRootCasesAsTheyAre) {
+  std::vector<CatalogueCase> cases = {sample_case("legacy/a"), sample_case("contexts/unpriv/b", 0, "unpriv")};
+  ASSERT_TRUE(take_context(cases, "root"));
+  EXPECT_EQ(ids(cases), std::vector<std::string>{"legacy/a"});
+  EXPECT_EQ(reproduce_command(cases[0]), "clonediff run --filter legacy/a");
+}
+
+TEST(Context, AnUnknownContextIsAnErrorNamingThePresets) {
+  std::vector<CatalogueCase> cases = {sample_case("legacy/a")};
+  const auto st = take_context(cases, "nobody");
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("unknown context 'nobody' (presets: root, unpriv"), std::string::npos)
+      << st.error().message;
+}
+
 TEST(Reproduce, VerdictTextCarriesTheReproduceCommand) {
   CaseResult r;
   r.spec = sample_case("mine/refused", 0);
