@@ -21,6 +21,11 @@ struct CatalogueCase {
   // The C library's entries run supervised; with this, clone3 fails with
   // ENOSYS under the filter, so glibc falls back to legacy clone.
   bool clone3_enosys = false;
+  // Where the case runs, when a run covers targets (targets/target.hpp):
+  // "host", "kernel:6.1.0-50-cloud-amd64", "gvisor", "qemu-user". Empty in a
+  // run on the running kernel alone.
+  std::string target;
+  std::string target_spec;  // ... as --target takes it: "kernel:/boot/vmlinuz-6.1.0-50-cloud-amd64"
   std::string origin;   // "legacy.cases:12"
   std::string file;     // the --cases file it was loaded from; empty if built in
 };

@@ -2,7 +2,10 @@
 
 namespace clonediff::harness {
 
-std::vector<std::string> report_group(const CatalogueCase& c) { return {c.suite}; }
+std::vector<std::string> report_group(const CatalogueCase& c) {
+  if (!c.target.empty()) return {c.target, c.suite};
+  return {c.suite};
+}
 
 std::string group_name(const std::vector<std::string>& path) {
   std::string name;

@@ -1,10 +1,11 @@
 // How reports group and name cases. One place, so that KTAP, JUnit, the text
 // summary and the GoogleTest suites agree on every name.
 //
-// A group is a path from the outside in. Today it has one level, the catalogue
-// suite ("sweep"); targets and contexts will add levels above it ("qemu-6.1",
-// "unpriv", "sweep") by changing report_group() alone: the KTAP report nests
-// any depth, and the other reports use group_name().
+// A group is a path from the outside in: the catalogue suite ("sweep"), and
+// above it the target when a run covers targets ("kernel:6.1.0-50-cloud-amd64",
+// "sweep"). Contexts will add a level the same way, by changing
+// report_group() alone: the KTAP report nests any depth, and the other reports
+// use group_name().
 #pragma once
 
 #include <string>
@@ -14,7 +15,8 @@
 
 namespace clonediff::harness {
 
-// The case's group path; never empty.
+// The case's group path, never empty: {target, suite} when the case has a
+// target, else {suite}.
 std::vector<std::string> report_group(const CatalogueCase& c);
 
 // A group path as one name, levels joined with '/': "sweep".

@@ -21,13 +21,22 @@ constexpr const char* kUsage =
     "      and runs nothing. --json writes one JSON record per case, --junit JUnit XML ('-'\n"
     "      for stdout); --ktap writes KTAP to stdout and exits as kselftest does (4: every\n"
     "      case skipped). Progress shows on stderr when it is a terminal.\n"
-    "  clonediff explain FLAGS [--entry E] [--context C] [--exit-signal N]\n"
+    "  clonediff explain FLAGS [--entry E] [--context C] [--exit-signal N] [--kernel K]\n"
     "      Show the model's prediction for a request and the kernel rule that decides it.\n"
     "      C is a preset (root, unpriv, pidns_init) or a JSON object such as\n"
-    "      '{\"preset\": \"root\", \"leader_exit_signal\": 0}'.\n"
-    "  clonediff check [FILE|-]\n"
+    "      '{\"preset\": \"root\", \"leader_exit_signal\": 0}'. K is a kernel profile:\n"
+    "      a release such as 6.1.0-50-cloud-amd64, optionally with knobs\n"
+    "      (',unprivileged_userns_clone=0'); default: the running kernel.\n"
+    "  clonediff check [FILE|-] [--kernel K|recorded]\n"
     "      Read records carrying \"observed\" (JSON lines), write each back with \"predicted\",\n"
-    "      \"verdict\" and \"diff\"; summary on stderr.\n"
+    "      \"verdict\" and \"diff\"; summary on stderr. Judged against the running kernel's\n"
+    "      profile, K's, or each record's own (recorded).\n"
+    "  clonediff diff A B [--kernel-a K] [--kernel-b K]\n"
+    "      The cases whose observations differ between two result files (JSON lines), each\n"
+    "      expected (the model's profiles of the two kernels predict the change) or\n"
+    "      unexpected (a regression, or a gap in the model), with the rule behind it.\n"
+    "      Each side is predicted for its records' own kernel unless K is given.\n"
+    "      Exit status 1 when a change is unexpected.\n"
     "\n"
     "exit status: 0 every case matched the model; 1 some case did not (mismatch, timeout,\n"
     "crash or error); 2 bad usage or bad input; with --ktap also 4: every case skipped.\n";
@@ -45,10 +54,11 @@ int main(int argc, char** argv) {
   if (command == "run") return run_command(args);
   if (command == "explain") return explain_command(args);
   if (command == "check") return check_command(args);
+  if (command == "diff") return diff_command(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return kExitMatch;
   }
-  std::fprintf(stderr, "clonediff: unknown command '%s' (commands: run, explain, check, help)\n", command.c_str());
+  std::fprintf(stderr, "clonediff: unknown command '%s' (commands: run, explain, check, diff, help)\n", command.c_str());
   return kExitUsage;
 }
