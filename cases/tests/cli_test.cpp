@@ -328,7 +328,7 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
        "clonediff run: only one of --ktap, --json - and --junit - can have standard output\n"},
       {{"run", "--junit", "/nonexistent/dir/x.xml"}, "clonediff run: cannot write '/nonexistent/dir/x.xml'\n"},
       {{"check", path("missing.jsonl").string()}, "clonediff check: cannot read '" + path("missing.jsonl").string() + "'\n"},
-      {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, help)\n"},
+      {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, diff, help)\n"},
   };
   for (const Bad& b : bad) {
     Ran r = clonediff(b.args);
