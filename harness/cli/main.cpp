@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "harness/cli/commands.hpp"
+#include "harness/cli/guest_init.hpp"
 
 namespace {
 
@@ -45,6 +46,7 @@ constexpr const char* kUsage =
 
 int main(int argc, char** argv) {
   using namespace clonediff::cli;
+  if (is_guest_init(argc, argv)) guest_init_main();  // the static build as a kernel target's init
   if (argc < 2) {
     std::fputs(kUsage, stderr);
     return kExitUsage;

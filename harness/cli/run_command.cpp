@@ -1,10 +1,13 @@
+#include <limits.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,11 @@
 #include "harness/running_kernel.hpp"
 #include "harness/selection.hpp"
 #include "harness/summary.hpp"
+#include "harness/targets/baseline.hpp"
+#include "harness/targets/target.hpp"
+#include "harness/targets/target_report.hpp"
+#include "harness/targets/target_results.hpp"
+#include "harness/targets/target_run.hpp"
 
 namespace clonediff::cli {
 namespace {
@@ -92,6 +100,104 @@ class Output {
   std::ostream* stream_ = nullptr;
 };
 
+// One target of the run, as planned. Without --target the run has one,
+// unnamed: the running kernel, reported as before targets existed.
+struct PlannedTarget {
+  targets::TargetSpec spec;
+  std::string name;  // "" for the implicit host
+  std::vector<harness::CatalogueCase> cases;
+};
+
+Result<std::vector<PlannedTarget>> plan_targets(const Options& opts, const std::vector<harness::CatalogueCase>& cases) {
+  std::vector<PlannedTarget> out;
+  if (!opts.has("--target")) {
+    out.push_back({targets::TargetSpec{}, "", cases});
+    return out;
+  }
+  for (const std::string& text : opts.values.at("--target")) {
+    auto spec = targets::parse_target(text);
+    if (!spec) return spec.error();
+    PlannedTarget t{*spec, targets::target_name(*spec), cases};
+    for (const PlannedTarget& before : out)
+      if (before.name == t.name) return make_error("target '" + t.name + "' given twice");
+    for (harness::CatalogueCase& c : t.cases) {
+      c.target = t.name;
+      c.target_spec = spec->kind == targets::TargetKind::host ? "" : spec->spec;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// --baseline TARGET=FILE, for emulator targets of this run.
+Result<std::map<std::string, std::string>> baseline_files(const Options& opts, const std::vector<PlannedTarget>& plan) {
+  std::map<std::string, std::string> out;
+  if (!opts.has("--baseline")) return out;
+  for (const std::string& b : opts.values.at("--baseline")) {
+    const auto eq = b.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == b.size()) return make_error("--baseline takes TARGET=FILE");
+    const std::string name = b.substr(0, eq);
+    bool found = false;
+    for (const PlannedTarget& t : plan)
+      if (t.name == name) {
+        if (!targets::is_emulator(t.spec.kind)) return make_error("--baseline is for gvisor and qemu-user, not " + name);
+        found = true;
+      }
+    if (!found) return make_error("--baseline names '" + name + "', which is not a --target of this run");
+    out[name] = b.substr(eq + 1);
+  }
+  return out;
+}
+
+std::string read_text(const std::string& path, bool& ok) {
+  std::ifstream in(path);
+  ok = static_cast<bool>(in);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The static clonediff the outer targets run: beside this binary.
+std::string static_binary_path() {
+  char self[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string dir = n > 0 ? std::string(self, static_cast<std::size_t>(n)) : std::string();
+  dir = dir.substr(0, dir.rfind('/') == std::string::npos ? 0 : dir.rfind('/'));
+  return dir + "/clonediff-static";
+}
+
+// A private directory for one outer target's files, removed with what it holds.
+class WorkDir {
+ public:
+  WorkDir() {
+    char tmpl[] = "/tmp/clonediff-target-XXXXXX";
+    if (::mkdtemp(tmpl)) path_ = tmpl;
+  }
+  ~WorkDir() {
+    if (path_.empty()) return;
+    for (const char* f : {"/initramfs.cpio", "/console.txt", "/records.jsonl", "/outer.stdout", "/outer.stderr"})
+      ::unlink((path_ + f).c_str());
+    ::rmdir(path_.c_str());
+  }
+  WorkDir(const WorkDir&) = delete;
+  WorkDir& operator=(const WorkDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+constexpr const char* kBaselineHeader =
+    "clonediff baseline: the cases where TARGET diverges from Linux, judged against the profile of the kernel\n"
+    "it runs on. One line per case, ID<TAB>how it diverges (predicted -> observed). A run with\n"
+    "--target TARGET --baseline TARGET=THIS_FILE fails when the set changes; --update-baselines rewrites it.";
+
+std::string baseline_header(const std::string& target) {
+  std::string h = kBaselineHeader;
+  for (std::size_t at; (at = h.find("TARGET")) != std::string::npos;) h.replace(at, 6, target);
+  return h;
+}
+
 }  // namespace
 
 int usage_error(const std::string& command, const std::string& message) {
@@ -101,7 +207,9 @@ int usage_error(const std::string& command, const std::string& message) {
 
 int run_command(const std::vector<std::string>& args) {
   auto opts = parse_options(args, {{"--json"}, {"--cases", true, true}, {"--no-builtin", false}, {"--filter"},
-                                   {"--timeout"}, {"--ktap", false}, {"--junit"}, {"--shard"}, {"--list", false}});
+                                   {"--timeout"}, {"--ktap", false}, {"--junit"}, {"--shard"}, {"--list", false},
+                                   {"--target", true, true}, {"--baseline", true, true},
+                                   {"--update-baselines", false}, {"--target-timeout"}});
   if (!opts) return usage_error("run", opts.error().message);
   if (!opts->positional.empty()) return usage_error("run", "unexpected argument '" + opts->positional[0] + "'");
   const bool ktap = opts->has("--ktap");
@@ -117,10 +225,35 @@ int run_command(const std::vector<std::string>& args) {
     if (t->empty() || *end != '\0' || ms <= 0) return usage_error("run", "--timeout takes milliseconds, not '" + *t + "'");
     timeout = std::chrono::milliseconds{ms};
   }
+  std::optional<std::chrono::seconds> target_timeout;
+  if (auto t = opts->value("--target-timeout")) {
+    char* end = nullptr;
+    const long s = std::strtol(t->c_str(), &end, 10);
+    if (t->empty() || *end != '\0' || s <= 0) return usage_error("run", "--target-timeout takes seconds, not '" + *t + "'");
+    target_timeout = std::chrono::seconds{s};
+  }
 
   auto selection = select_cases(*opts);
   if (!selection) return usage_error("run", selection.error().message);
   const std::vector<harness::CatalogueCase>& cases = selection->cases;
+  auto plan = plan_targets(*opts, cases);
+  if (!plan) return usage_error("run", plan.error().message);
+  const bool over_targets = opts->has("--target");
+  auto baselines = baseline_files(*opts, *plan);
+  if (!baselines) return usage_error("run", baselines.error().message);
+  if (opts->has("--update-baselines") && baselines->empty())
+    return usage_error("run", "--update-baselines rewrites the files given with --baseline TARGET=FILE");
+  // Baselines are read before anything runs: a bad file is a usage error.
+  std::map<std::string, std::vector<targets::BaselineEntry>> known;
+  if (!opts->has("--update-baselines"))
+    for (const auto& [name, file] : *baselines) {
+      bool readable = false;
+      const std::string text = read_text(file, readable);
+      if (!readable) return usage_error("run", "cannot read baseline '" + file + "'");
+      auto entries = targets::parse_baseline(text, file);
+      if (!entries) return usage_error("run", entries.error().message);
+      known[name] = std::move(entries).value();
+    }
   if (opts->has("--list")) {
     for (const harness::CatalogueCase& c : cases) std::cout << c.id << '\n';
     std::cout.flush();
@@ -139,32 +272,96 @@ int run_command(const std::vector<std::string>& args) {
   // Reports on stdout own it; the summary then goes to stderr.
   const bool report_on_stdout = ktap || json.on_stdout() || junit.on_stdout();
 
+  std::vector<harness::CatalogueCase> planned;
+  for (const PlannedTarget& t : *plan) planned.insert(planned.end(), t.cases.begin(), t.cases.end());
+  const std::string where = over_targets ? std::to_string(plan->size()) + " targets" : "Linux " + kernel->release;
+
   const auto started = std::chrono::steady_clock::now();
   std::optional<harness::KtapReport> ktap_report;
   if (ktap) {
-    ktap_report.emplace(std::cout, cases);
+    ktap_report.emplace(std::cout, planned);
     ktap_report->diagnostics("clonediff run: " + std::to_string(cases.size()) + " cases" +
-                             (selection->scope.empty() ? "" : " (" + selection->scope + ")") + " on Linux " +
-                             kernel->release);
+                             (selection->scope.empty() ? "" : " (" + selection->scope + ")") + " on " + where);
   }
   harness::JunitReport junit_report;
-  harness::Progress progress(harness::progress_wanted(report_on_stdout) ? stderr : nullptr, cases.size(), started);
-  harness::Runner runner(*kernel, timeout);
+  harness::Progress progress(harness::progress_wanted(report_on_stdout) ? stderr : nullptr, planned.size(), started);
   harness::RunSummary summary;
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    const harness::CaseResult r = runner.run(cases[i]);
-    summary.add(r, *kernel);
-    if (json.stream()) *json.stream() << json::dump(harness::record_to_json(r, *kernel)) << '\n';
-    if (ktap_report) ktap_report->add(r, *kernel);
-    if (junit.stream()) junit_report.add(r, *kernel);
-    progress.update(i + 1, summary.failed());
+  targets::TargetReport report;
+  std::size_t done = 0;
+  // Every result goes to every report; an emulator's divergences and every
+  // target's skips are listed by the target report instead of one by one.
+  const auto take = [&](const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record,
+                        bool emulator) {
+    summary.add(r, judged, !over_targets || (!emulator && r.verdict != harness::Verdict::skip));
+    if (over_targets) report.add(r);
+    if (json.stream()) *json.stream() << json::dump(record) << '\n';
+    if (ktap_report) ktap_report->add(r, judged);
+    if (junit.stream()) junit_report.add(r, judged);
+    progress.update(++done, summary.failed());
+  };
+
+  for (const PlannedTarget& t : *plan) {
+    const auto target_started = std::chrono::steady_clock::now();
+    if (over_targets) {
+      report.begin(t.spec, t.name);
+      if (auto b = known.find(t.name); b != known.end()) report.set_baseline(t.name, baselines->at(t.name), b->second);
+    }
+    if (t.spec.kind == targets::TargetKind::host) {
+      harness::Runner runner(*kernel, timeout);
+      for (const harness::CatalogueCase& c : t.cases) {
+        const harness::CaseResult r = runner.run(c);
+        take(r, *kernel, harness::record_to_json(r, *kernel), false);
+      }
+      if (over_targets)
+        report.end(t.name, std::chrono::steady_clock::now() - target_started, *kernel, kernel->release, "", {});
+      continue;
+    }
+    targets::GuestSelection guest;
+    guest.no_builtin = opts->has("--no-builtin");
+    if (opts->has("--cases")) guest.case_files = opts->values.at("--cases");
+    guest.filter = opts->value("--filter");
+    guest.shard = opts->value("--shard");
+    guest.case_timeout = timeout;
+    WorkDir dir;
+    targets::TargetEnvironment env;
+    env.static_binary = static_binary_path();
+    env.workdir = dir.path();
+    // Boot and the catalogue under TCG or an emulator: generous, but bounded.
+    env.timeout = target_timeout.value_or(std::chrono::seconds(120 + static_cast<long>(t.cases.size()) / 10));
+    const targets::TargetRun ran = run_outer_target(t.spec, guest, env);
+    const bool emulator = targets::is_emulator(t.spec.kind);
+    // gVisor and qemu-user stand in for this kernel: judged against its profile.
+    const targets::JudgedTarget judged =
+        targets::judge_target(t.cases, ran, emulator ? std::optional<model::Kernel>(*kernel) : std::nullopt);
+    for (const harness::CaseResult& r : judged.results) take(r, judged.profile, targets::target_record(r, judged), emulator);
+    std::string status;
+    if (ran.status == targets::TargetRun::Status::skipped) status = "skipped: " + ran.reason;
+    if (ran.status == targets::TargetRun::Status::failed) status = "failed: " + ran.reason;
+    report.end(t.name, ran.elapsed, judged.profile, judged.reported_kernel, status, judged.notes);
+    if (ran.status == targets::TargetRun::Status::failed)
+      std::fprintf(stderr, "clonediff run: %s failed: %s\n", t.name.c_str(), ran.reason.c_str());
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
   progress.clear();
   if (json.stream()) json.stream()->flush();
+
+  bool wrote_baselines = true;
+  if (opts->has("--update-baselines"))
+    for (const auto& [name, file] : *baselines) {
+      std::ofstream out(file, std::ios::trunc);
+      out << targets::format_baseline(report.divergences(name), baseline_header(name));
+      out.close();
+      wrote_baselines = wrote_baselines && static_cast<bool>(out);
+      std::fprintf(stderr, "clonediff run: %s: wrote %zu divergences to %s\n", name.c_str(),
+                   report.divergences(name).size(), file.c_str());
+      report.set_baseline(name, file, report.divergences(name));
+    }
+
+  const bool passed = over_targets ? report.passed() && wrote_baselines : summary.exit_status() == 0;
+  std::string verdict_line = over_targets ? report.verdict_line(elapsed) : summary.verdict_line(elapsed);
   if (ktap_report) {
     ktap_report->finish();
-    ktap_report->diagnostics(harness::ktap_totals(summary) + "\nclonediff run: " + summary.verdict_line(elapsed));
+    ktap_report->diagnostics(harness::ktap_totals(summary) + "\nclonediff run: " + verdict_line);
     std::cout.flush();
   }
   if (junit.stream()) {
@@ -172,8 +369,25 @@ int run_command(const std::vector<std::string>& args) {
     if (!selection->scope.empty()) properties.emplace_back("scope", selection->scope);
     junit_report.write(*junit.stream(), elapsed, properties);
   }
-  std::fputs(summary.text(*kernel, elapsed, selection->scope).c_str(), report_on_stdout ? stderr : stdout);
-  return ktap ? harness::kselftest_exit_status(summary) : summary.exit_status();
+  std::string text;
+  if (!over_targets) {
+    text = summary.text(*kernel, elapsed, selection->scope);
+  } else {
+    char head[300];
+    std::snprintf(head, sizeof head, "clonediff run: %zu cases%s%s%s on %s in %.2f s\n\n", cases.size(),
+                  selection->scope.empty() ? "" : " (", selection->scope.c_str(), selection->scope.empty() ? "" : ")",
+                  where.c_str(), elapsed.count());
+    text = std::string(head) + report.table() + "\n" + summary.details() + report.divergences_text() +
+           report.skips_text() + (report.baselines_text().empty() ? "" : "\n" + report.baselines_text()) + "\n" +
+           verdict_line;
+  }
+  std::fputs(text.c_str(), report_on_stdout ? stderr : stdout);
+  if (ktap) {
+    if (!over_targets) return harness::kselftest_exit_status(summary);
+    if (!passed) return harness::kKsftFail;
+    return summary.count(harness::Verdict::skip) == summary.cases() ? harness::kKsftSkip : harness::kKsftPass;
+  }
+  return passed ? kExitMatch : kExitMismatch;
 }
 
 }  // namespace clonediff::cli
