@@ -505,7 +505,7 @@ void run_caller(const CallerSetup& setup) {
     notify_fd = *fd;
   }
   FactsMsg facts = read_live_facts();
-  facts.io_context = 1;  // BehaviourBaseline::establish() set an I/O priority
+  facts.io_context = baseline->io_witness();  // establish() set an I/O priority, where it could
   facts.sysvsem_undo = prime_sysvsem();
   if (!send_msg(st.ctl, facts)) ::_exit(1);
   if (notify_fd >= 0) {

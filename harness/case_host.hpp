@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/exit_watch.hpp"
 #include "harness/protocol.hpp"
 #include "harness/supervision.hpp"
 #include "model/caller.hpp"
@@ -78,7 +79,7 @@ class CaseHost {
   CaseHostOptions options_;
   pid_t host_pid_ = 0;
   pid_t caller_ = 0;
-  sys::UniqueFd caller_pidfd_;
+  ExitWatch caller_exit_;  // the caller's pidfd, or a ticking stand-in (exit_watch.hpp)
   sys::UniqueFd ctl_;      // host's end
   sys::UniqueFd witness_;  // host's end (SO_PASSCRED)
   std::optional<Supervisor> supervisor_;

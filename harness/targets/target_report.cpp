@@ -94,20 +94,27 @@ std::string TargetReport::divergences_text() const {
   std::string out;
   for (const Row& r : rows_) {
     if (r.divergent.empty()) continue;
-    // By the rule the model says decides the case: the rule the target breaks.
-    std::map<std::string, std::vector<const harness::CaseResult*>> by_rule;
+    // By the rule the model says decides the case (the rule the target
+    // breaks), then by the way it diverges.
+    std::map<std::string, std::map<std::string, std::vector<const harness::CaseResult*>>> by_rule;
     for (const harness::CaseResult& c : r.divergent)
-      by_rule[c.predicted ? c.predicted->rule : std::string("(no prediction)")].push_back(&c);
+      by_rule[c.predicted ? c.predicted->rule : std::string("(no prediction)")][divergence_text(c)].push_back(&c);
     out += "\n" + r.name + ": " + std::to_string(r.divergent.size()) + " divergences from Linux " +
-           r.judged_against.version.str() + ", by the rule they break:\n";
+           r.judged_against.version.str() + ", by the rule they break and how (up to " +
+           std::to_string(kExamples) + " repros of each; every case is in --json and the baseline):\n";
     const std::string kernel = " --kernel " + harness::shell_quote(model::kernel_spec(r.judged_against));
-    for (const auto& [rule, cases] : by_rule) {
+    for (const auto& [rule, ways] : by_rule) {
+      std::size_t n = 0;
+      for (const auto& [way, cases] : ways) n += cases.size();
       std::string where;
       if (const model::Rule* found = model::find_rule(rule)) where = " (" + std::string(found->where) + ")";
-      out += "  " + rule + where + ": " + std::to_string(cases.size()) + (cases.size() == 1 ? " case\n" : " cases\n");
-      for (const harness::CaseResult* c : cases)
-        out += "    " + c->spec.id + ": " + divergence_text(*c) + "\n      clonediff explain " +
-               harness::explain_arguments(c->spec) + kernel + "\n";
+      out += "  " + rule + where + ": " + std::to_string(n) + (n == 1 ? " case\n" : " cases\n");
+      for (const auto& [way, cases] : ways) {
+        out += "    " + way + ": " + std::to_string(cases.size()) + (cases.size() == 1 ? " case\n" : " cases\n");
+        for (std::size_t i = 0; i < cases.size() && i < kExamples; ++i)
+          out += "      " + cases[i]->spec.id + "  clonediff explain " + harness::explain_arguments(cases[i]->spec) +
+                 kernel + "\n";
+      }
     }
   }
   return out;

@@ -20,6 +20,9 @@ namespace clonediff::targets {
 
 class TargetReport {
  public:
+  // Cases shown with a repro line for each way an emulator diverges.
+  static constexpr std::size_t kExamples = 3;
+
   // In run order. `judged_against` is the profile its cases were judged with.
   void begin(const TargetSpec& spec, const std::string& name);
   void add(const harness::CaseResult& r);
@@ -29,7 +32,8 @@ class TargetReport {
   void set_baseline(const std::string& name, std::string file, std::vector<BaselineEntry> entries);
 
   std::string table() const;
-  // Divergences of emulator targets by rule, with their repro lines.
+  // Divergences of emulator targets by rule and by how they diverge, with a
+  // one-line repro (`clonediff explain ...`) for the first few cases of each.
   std::string divergences_text() const;
   // The baseline comparisons; empty when no target has a baseline.
   std::string baselines_text() const;
