@@ -126,15 +126,22 @@ std::int32_t find_free_pid() {
 }
 
 // Whether the caller is still inside the call that created the child, which
-// is held: only vfork-like calls keep it there. A caller that merely has not
-// left the call yet leaves it within a few samples.
+// is held: only vfork-like calls keep it there. Sampled until the caller is
+// seen asleep: in the creating call for 150 us on end, yes; in any other call,
+// no. A sample of a running caller (on a CPU, spinning, not asleep yet) says
+// nothing -- under TCG a vfork caller can still be on its way into the wait
+// when the child reports. Seen only running for 50 ms: unknown.
 model::Fact caller_in_creating_call(pid_t caller) {
   if (!probes::syscall_file_readable(caller)) return model::Fact::unknown;  // no witness (gVisor)
-  const auto until = Clock::now() + std::chrono::microseconds(150);
+  const auto start = Clock::now();
+  std::optional<Clock::time_point> in_call_since;
   for (;;) {
+    const auto now = Clock::now();
     const auto nr = probes::blocked_in_syscall(caller);
-    if (!nr || (*nr != SYS_clone && *nr != SYS_clone3 && *nr != SYS_vfork)) return model::Fact::no;
-    if (Clock::now() >= until) return model::Fact::yes;
+    if (nr && *nr != SYS_clone && *nr != SYS_clone3 && *nr != SYS_vfork) return model::Fact::no;
+    if (nr && !in_call_since) in_call_since = now;
+    if (in_call_since && now - *in_call_since >= std::chrono::microseconds(150)) return model::Fact::yes;
+    if (now - start >= std::chrono::milliseconds(50)) return in_call_since ? model::Fact::yes : model::Fact::unknown;
     ::sched_yield();  // a caller that is merely late gets the CPU to leave the call
   }
 }

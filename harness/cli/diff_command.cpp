@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
@@ -15,7 +16,7 @@ namespace {
 
 // JSON lines from a file ("-": standard input); blank lines are skipped, a bad
 // line is an error naming the file and line.
-Result<harness::RecordSet> read_records(const std::string& path) {
+Result<harness::RecordSet> read_records(const std::string& path, const std::optional<std::string>& target) {
   std::ifstream file;
   std::istream* in = &std::cin;
   if (path != "-") {
@@ -29,9 +30,14 @@ Result<harness::RecordSet> read_records(const std::string& path) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto v = json::parse(line);
     if (!v) return make_error(set.name + ": line " + std::to_string(lineno) + ": " + v.error().message);
+    if (target) {
+      const json::Value* t = v->is_object() ? v->find("target") : nullptr;
+      if (!t || !t->is_string() || t->as_string() != *target) continue;
+    }
     set.records.push_back(std::move(v).value());
   }
-  if (set.records.empty()) return make_error(set.name + ": no records");
+  if (target) set.name += " [" + *target + "]";
+  if (set.records.empty()) return make_error(set.name + ": no records" + (target ? " of that target" : ""));
   return set;
 }
 
@@ -46,10 +52,11 @@ Result<std::optional<model::Kernel>> kernel_of(const Options& opts, const char* 
 }  // namespace
 
 int diff_command(const std::vector<std::string>& args) {
-  auto opts = parse_options(args, {{"--kernel-a"}, {"--kernel-b"}});
+  auto opts = parse_options(args, {{"--kernel-a"}, {"--kernel-b"}, {"--target-a"}, {"--target-b"}});
   if (!opts) return usage_error("diff", opts.error().message);
   if (opts->positional.size() != 2) return usage_error("diff", "two result files: clonediff diff A.jsonl B.jsonl");
   if (opts->positional[0] == "-" && opts->positional[1] == "-") return usage_error("diff", "only one side can be '-'");
+  // A file of a run over targets holds each target's records: pick one per side.
   harness::DiffOptions options;
   auto ka = kernel_of(*opts, "--kernel-a");
   if (!ka) return usage_error("diff", ka.error().message);
@@ -57,9 +64,9 @@ int diff_command(const std::vector<std::string>& args) {
   if (!kb) return usage_error("diff", kb.error().message);
   options.kernel_a = *ka;
   options.kernel_b = *kb;
-  auto a = read_records(opts->positional[0]);
+  auto a = read_records(opts->positional[0], opts->value("--target-a"));
   if (!a) return usage_error("diff", a.error().message);
-  auto b = read_records(opts->positional[1]);
+  auto b = read_records(opts->positional[1], opts->value("--target-b"));
   if (!b) return usage_error("diff", b.error().message);
   auto report = harness::diff_records(*a, *b, options);
   if (!report) return usage_error("diff", report.error().message);

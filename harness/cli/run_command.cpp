@@ -244,7 +244,7 @@ int run_command(const std::vector<std::string>& args) {
   if (opts->has("--update-baselines") && baselines->empty())
     return usage_error("run", "--update-baselines rewrites the files given with --baseline TARGET=FILE");
   // Baselines are read before anything runs: a bad file is a usage error.
-  std::map<std::string, std::vector<targets::BaselineEntry>> known;
+  std::map<std::string, targets::Baseline> known;
   if (!opts->has("--update-baselines"))
     for (const auto& [name, file] : *baselines) {
       bool readable = false;
@@ -313,7 +313,7 @@ int run_command(const std::vector<std::string>& args) {
         take(r, *kernel, harness::record_to_json(r, *kernel), false);
       }
       if (over_targets)
-        report.end(t.name, std::chrono::steady_clock::now() - target_started, *kernel, kernel->release, "", {});
+        report.end(t.name, std::chrono::steady_clock::now() - target_started, *kernel, kernel->release, "", "", {});
       continue;
     }
     targets::GuestSelection guest;
@@ -337,7 +337,7 @@ int run_command(const std::vector<std::string>& args) {
     std::string status;
     if (ran.status == targets::TargetRun::Status::skipped) status = "skipped: " + ran.reason;
     if (ran.status == targets::TargetRun::Status::failed) status = "failed: " + ran.reason;
-    report.end(t.name, ran.elapsed, judged.profile, judged.reported_kernel, status, judged.notes);
+    report.end(t.name, ran.elapsed, judged.profile, judged.reported_kernel, ran.implementation, status, judged.notes);
     if (ran.status == targets::TargetRun::Status::failed)
       std::fprintf(stderr, "clonediff run: %s failed: %s\n", t.name.c_str(), ran.reason.c_str());
   }
@@ -348,13 +348,14 @@ int run_command(const std::vector<std::string>& args) {
   bool wrote_baselines = true;
   if (opts->has("--update-baselines"))
     for (const auto& [name, file] : *baselines) {
+      const targets::Baseline now = report.as_baseline(name);
       std::ofstream out(file, std::ios::trunc);
-      out << targets::format_baseline(report.divergences(name), baseline_header(name));
+      out << targets::format_baseline(now, baseline_header(name));
       out.close();
       wrote_baselines = wrote_baselines && static_cast<bool>(out);
-      std::fprintf(stderr, "clonediff run: %s: wrote %zu divergences to %s\n", name.c_str(),
-                   report.divergences(name).size(), file.c_str());
-      report.set_baseline(name, file, report.divergences(name));
+      std::fprintf(stderr, "clonediff run: %s: wrote %zu divergences to %s\n", name.c_str(), now.entries.size(),
+                   file.c_str());
+      report.set_baseline(name, file, now);
     }
 
   const bool passed = over_targets ? report.passed() && wrote_baselines : summary.exit_status() == 0;

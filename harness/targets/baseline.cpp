@@ -24,14 +24,18 @@ std::vector<BaselineEntry> divergences_of(const std::vector<harness::CaseResult>
   return out;
 }
 
-Result<std::vector<BaselineEntry>> parse_baseline(std::string_view text, std::string_view name) {
-  std::vector<BaselineEntry> out;
+Result<Baseline> parse_baseline(std::string_view text, std::string_view name) {
+  Baseline b;
+  std::vector<BaselineEntry>& out = b.entries;
   std::size_t lineno = 0;
   while (!text.empty()) {
     ++lineno;
     const auto nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    for (auto [key, field] : {std::pair{std::string_view("# kernel: "), &b.kernel},
+                              std::pair{std::string_view("# implementation: "), &b.implementation}})
+      if (line.substr(0, key.size()) == key) *field = std::string(line.substr(key.size()));
     if (line.empty() || line[0] == '#') continue;
     const auto tab = line.find('\t');
     const auto where = std::string(name) + ":" + std::to_string(lineno) + ": ";
@@ -41,16 +45,19 @@ Result<std::vector<BaselineEntry>> parse_baseline(std::string_view text, std::st
     if (!out.empty() && !(out.back().id < e.id)) return make_error(where + "ids must be sorted and unique ('" + e.id + "')");
     out.push_back(std::move(e));
   }
-  return out;
+  return b;
 }
 
-std::string format_baseline(const std::vector<BaselineEntry>& entries, std::string_view header) {
+std::string format_baseline(const Baseline& b, std::string_view header) {
+  const std::vector<BaselineEntry>& entries = b.entries;
   std::string out;
   while (!header.empty()) {
     const auto nl = header.find('\n');
     out += "# " + std::string(header.substr(0, nl)) + "\n";
     header = nl == std::string_view::npos ? std::string_view() : header.substr(nl + 1);
   }
+  out += "# kernel: " + b.kernel + "\n";
+  out += "# implementation: " + b.implementation + "\n";
   std::vector<BaselineEntry> sorted = entries;
   std::sort(sorted.begin(), sorted.end());
   for (const BaselineEntry& e : sorted) out += e.id + "\t" + e.divergence + "\n";

@@ -5,6 +5,10 @@
 //
 // File format: '#' comment lines, then one line per case, sorted by id:
 //   ID<TAB>DIVERGENCE
+// Two comment lines are facts the file keeps: "# kernel: RELEASE", the
+// running kernel it was made on (its profile judged the cases, and qemu-user
+// passes system calls to it), and "# implementation: TEXT", the emulator's
+// version line.
 // where DIVERGENCE is divergence_text(): "result: ok -> ENOSYS",
 // "share.vm: true -> false; ns_new.time: false -> true", or the verdict of a
 // case that could not finish ("timeout", "crash", "error").
@@ -33,10 +37,17 @@ std::string divergence_text(const harness::CaseResult& r);
 // The divergences among results, sorted by id.
 std::vector<BaselineEntry> divergences_of(const std::vector<harness::CaseResult>& results);
 
+struct Baseline {
+  std::vector<BaselineEntry> entries;
+  std::string kernel;          // "# kernel: ..."
+  std::string implementation;  // "# implementation: ..."
+};
+
 // Errors name the file and line.
-Result<std::vector<BaselineEntry>> parse_baseline(std::string_view text, std::string_view name);
-// The file: `header` as comment lines, then the entries sorted by id.
-std::string format_baseline(const std::vector<BaselineEntry>& entries, std::string_view header);
+Result<Baseline> parse_baseline(std::string_view text, std::string_view name);
+// The file: `header` as comment lines, the kernel and implementation lines,
+// then the entries sorted by id.
+std::string format_baseline(const Baseline& b, std::string_view header);
 
 struct BaselineComparison {
   std::vector<BaselineEntry> entered;  // diverge now, not in the baseline

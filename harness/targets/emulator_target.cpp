@@ -38,6 +38,7 @@ TargetRun run_emulator_target(const TargetSpec& t, const GuestSelection& s, cons
   }
   run.elapsed = ran->elapsed;
   run.log = ran->err;
+  run.implementation = version_line(*path, env.workdir);
   take_records(ran->out, run);
   run.status = TargetRun::Status::failed;
   if (ran->end == OuterRun::End::timed_out)

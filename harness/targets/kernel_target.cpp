@@ -103,6 +103,7 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
   auto ran = run_outer(cmd);
   TargetRun run;
   if (!ran) return skipped(ran.error().message);
+  run.implementation = version_line(*qemu, env.workdir);
   run.elapsed = ran->elapsed;
   auto console_text = read_file(console);
   run.log = (console_text ? *console_text : std::string()) + ran->err;

@@ -50,6 +50,12 @@ std::optional<std::string> find_program(const std::string& name) {
   return found.string();
 }
 
+std::string version_line(const std::string& program, const std::string& workdir) {
+  auto ran = run_outer(OuterCommand{program, {"--version"}, workdir, std::chrono::seconds(10)});
+  if (!ran || ran->end != OuterRun::End::exited) return "";
+  return ran->out.substr(0, ran->out.find('\n'));
+}
+
 Result<OuterRun> run_outer(const OuterCommand& command) {
   const fs::path dir(command.workdir);
   const fs::path out = dir / "outer.stdout", err = dir / "outer.stderr";

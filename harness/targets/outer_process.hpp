@@ -32,6 +32,9 @@ struct OuterCommand {
   std::chrono::seconds timeout{600};
 };
 
+// The first line `program --version` prints, or "" (10 s at most).
+std::string version_line(const std::string& program, const std::string& workdir);
+
 // Runs the command in a process group of its own, standard input from
 // /dev/null, standard output and error into files under workdir (read back
 // when it ends). Past the timeout the whole group is killed. Every member of

@@ -41,6 +41,7 @@ void TargetReport::add(const harness::CaseResult& r) {
   Row* row_of = row(r.spec.target);
   if (!row_of) return;
   ++row_of->cases;
+  row_of->ids.insert(r.spec.id);
   if (r.verdict == harness::Verdict::match) {
     ++row_of->match;
   } else if (r.verdict == harness::Verdict::skip) {
@@ -53,21 +54,23 @@ void TargetReport::add(const harness::CaseResult& r) {
 }
 
 void TargetReport::end(const std::string& name, std::chrono::duration<double> elapsed, const model::Kernel& judged_against,
-                       const std::string& reported_kernel, const std::string& status_note, std::vector<std::string> notes) {
+                       const std::string& reported_kernel, const std::string& implementation,
+                       const std::string& status_note, std::vector<std::string> notes) {
   Row* r = row(name);
   if (!r) return;
   r->elapsed = elapsed;
   r->judged_against = judged_against;
   r->reported_kernel = reported_kernel;
+  r->implementation = implementation;
   r->status_note = status_note;
   r->notes = std::move(notes);
 }
 
-void TargetReport::set_baseline(const std::string& name, std::string file, std::vector<BaselineEntry> entries) {
+void TargetReport::set_baseline(const std::string& name, std::string file, Baseline baseline) {
   Row* r = row(name);
   if (!r) return;
   r->baseline_file = std::move(file);
-  r->baseline = std::move(entries);
+  r->baseline = std::move(baseline);
 }
 
 std::string TargetReport::table() const {
@@ -122,13 +125,27 @@ std::string TargetReport::divergences_text() const {
 
 std::optional<BaselineComparison> TargetReport::comparison(const Row& r) const {
   if (!r.baseline_file) return std::nullopt;
-  return compare_with_baseline(r.baseline, divergences_of(r.divergent));
+  // A run of some cases (--filter, --shard) holds the baseline's lines for those.
+  std::vector<BaselineEntry> expected;
+  for (const BaselineEntry& e : r.baseline.entries)
+    if (r.ids.count(e.id)) expected.push_back(e);
+  return compare_with_baseline(expected, divergences_of(r.divergent));
 }
 
 std::string TargetReport::baselines_text() const {
   std::string out;
-  for (const Row& r : rows_)
-    if (auto c = comparison(r)) out += comparison_text(*c, r.name, *r.baseline_file);
+  for (const Row& r : rows_) {
+    auto c = comparison(r);
+    if (!c) continue;
+    out += comparison_text(*c, r.name, *r.baseline_file);
+    // A baseline holds for the kernel and emulator it was made with.
+    if (!r.baseline.kernel.empty() && r.baseline.kernel != r.judged_against.release)
+      out += "  note: the baseline was made on Linux " + r.baseline.kernel + ", this run is on Linux " +
+             r.judged_against.release + "\n";
+    if (!r.baseline.implementation.empty() && !r.implementation.empty() && r.baseline.implementation != r.implementation)
+      out += "  note: the baseline was made with " + r.baseline.implementation + ", this run with " + r.implementation +
+             "\n";
+  }
   return out;
 }
 
@@ -185,9 +202,14 @@ std::string TargetReport::verdict_line(std::chrono::duration<double> elapsed) co
   return "PASS:" + s + time;
 }
 
-std::vector<BaselineEntry> TargetReport::divergences(const std::string& name) const {
-  const Row* r = row(name);
-  return r ? divergences_of(r->divergent) : std::vector<BaselineEntry>{};
+Baseline TargetReport::as_baseline(const std::string& name) const {
+  Baseline b;
+  if (const Row* r = row(name)) {
+    b.entries = divergences_of(r->divergent);
+    b.kernel = r->judged_against.release;
+    b.implementation = r->implementation;
+  }
+  return b;
 }
 
 std::vector<std::string> TargetReport::names() const {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,9 +28,10 @@ class TargetReport {
   void begin(const TargetSpec& spec, const std::string& name);
   void add(const harness::CaseResult& r);
   void end(const std::string& name, std::chrono::duration<double> elapsed, const model::Kernel& judged_against,
-           const std::string& reported_kernel, const std::string& status_note, std::vector<std::string> notes);
+           const std::string& reported_kernel, const std::string& implementation, const std::string& status_note,
+           std::vector<std::string> notes);
   // An emulator target's baseline, compared when its results are in.
-  void set_baseline(const std::string& name, std::string file, std::vector<BaselineEntry> entries);
+  void set_baseline(const std::string& name, std::string file, Baseline baseline);
 
   std::string table() const;
   // Divergences of emulator targets by rule and by how they diverge, with a
@@ -47,8 +49,8 @@ class TargetReport {
   bool passed() const;
   std::string verdict_line(std::chrono::duration<double> elapsed) const;
 
-  // The divergences of an emulator target, for --update-baselines.
-  std::vector<BaselineEntry> divergences(const std::string& name) const;
+  // An emulator target's divergences as a baseline, for --update-baselines.
+  Baseline as_baseline(const std::string& name) const;
   std::vector<std::string> names() const;
   bool emulator(const std::string& name) const;
 
@@ -60,12 +62,14 @@ class TargetReport {
     std::chrono::duration<double> elapsed{0};
     model::Kernel judged_against;
     std::string reported_kernel;
+    std::string implementation;
     std::string status_note;  // "skipped: ..." / "failed: ..."
     std::vector<std::string> notes;
     std::vector<harness::CaseResult> divergent;           // emulators: for the by-rule listing
     std::map<std::string, std::vector<std::string>> skips;  // reason -> ids
+    std::set<std::string> ids;  // every case it ran: a baseline is compared over these
     std::optional<std::string> baseline_file;
-    std::vector<BaselineEntry> baseline;
+    Baseline baseline;
   };
   Row* row(const std::string& name);
   const Row* row(const std::string& name) const;

@@ -36,6 +36,7 @@ struct TargetRun {
   std::vector<json::Value> records;  // what came back, in order
   std::size_t bad_lines = 0;         // lines that were not JSON records
   std::string log;                   // the target's console or standard error
+  std::string implementation;        // the outer program's version line: "runsc version 0.0~20221219.0"
   std::chrono::duration<double> elapsed{0};
 };
 
