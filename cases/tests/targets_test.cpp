@@ -186,4 +186,25 @@ TEST_F(Targets, ADebianKernelBootsInQemuAndMatchesTheModel) {
   EXPECT_EQ(guest, 49u);
 }
 
+TEST_F(Targets, AKernelPastItsTargetTimeoutIsKilledAndItsCasesAreErrors) {
+  if (!installed("qemu-system-x86_64")) GTEST_SKIP() << "qemu-system-x86_64 is not installed (ci/setup targets)";
+  const std::string kernel = cached_kernel();
+  if (kernel.empty()) GTEST_SKIP() << "no Debian kernel cached: run ci/kernels";
+  // One second does not boot it.
+  Ran r = clonediff({"run", "--target", "kernel:" + kernel, "--filter", "legacy/io*", "--target-timeout", "1"});
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(" failed: the guest did not power off within 1 s"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(its cases without a record are errors)"), std::string::npos) << r.out;
+  // The summary's total row: 2 cases, both errors.
+  std::vector<std::string> total;
+  for (const std::string& l : lines(r.out))
+    if (l.rfind("  total ", 0) == 0) {
+      std::istringstream words(l);
+      for (std::string w; words >> w;) total.push_back(w);
+    }
+  EXPECT_EQ(total, (std::vector<std::string>{"total", "2", "0", "0", "0", "0", "0", "2"})) << r.out;
+  Ran left = run("/usr/bin/pgrep", {"-f", "qemu-system-x86_64 .*" + kernel});
+  EXPECT_NE(left.status, 0) << "a qemu outlived its target: " << left.out;
+}
+
 }  // namespace

@@ -288,11 +288,12 @@ int run_command(const std::vector<std::string>& args) {
   harness::RunSummary summary;
   targets::TargetReport report;
   std::size_t done = 0;
-  // Every result goes to every report; an emulator's divergences and every
-  // target's skips are listed by the target report instead of one by one.
+  // Every result goes to every report. The summary lists failures one by one,
+  // except what the target report lists its own way: an emulator's
+  // divergences, a failed target's cases without a record, every skip.
   const auto take = [&](const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record,
-                        bool emulator) {
-    summary.add(r, judged, !over_targets || (!emulator && r.verdict != harness::Verdict::skip));
+                        bool listed_by_target) {
+    summary.add(r, judged, !over_targets || (!listed_by_target && r.verdict != harness::Verdict::skip));
     if (over_targets) report.add(r);
     if (json.stream()) *json.stream() << json::dump(record) << '\n';
     if (ktap_report) ktap_report->add(r, judged);
@@ -333,13 +334,15 @@ int run_command(const std::vector<std::string>& args) {
     // gVisor and qemu-user stand in for this kernel: judged against its profile.
     const targets::JudgedTarget judged =
         targets::judge_target(t.cases, ran, emulator ? std::optional<model::Kernel>(*kernel) : std::nullopt);
-    for (const harness::CaseResult& r : judged.results) take(r, judged.profile, targets::target_record(r, judged), emulator);
+    // A target that failed says why once (below), not once per case it left without a record.
+    const bool failed = ran.status == targets::TargetRun::Status::failed;
+    for (const harness::CaseResult& r : judged.results)
+      take(r, judged.profile, targets::target_record(r, judged), emulator || (failed && !r.run && !r.predicted));
     std::string status;
     if (ran.status == targets::TargetRun::Status::skipped) status = "skipped: " + ran.reason;
     if (ran.status == targets::TargetRun::Status::failed) status = "failed: " + ran.reason;
     report.end(t.name, ran.elapsed, judged.profile, judged.reported_kernel, ran.implementation, status, judged.notes);
-    if (ran.status == targets::TargetRun::Status::failed)
-      std::fprintf(stderr, "clonediff run: %s failed: %s\n", t.name.c_str(), ran.reason.c_str());
+
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
   progress.clear();
@@ -378,7 +381,8 @@ int run_command(const std::vector<std::string>& args) {
     std::snprintf(head, sizeof head, "clonediff run: %zu cases%s%s%s on %s in %.2f s\n\n", cases.size(),
                   selection->scope.empty() ? "" : " (", selection->scope.c_str(), selection->scope.empty() ? "" : ")",
                   where.c_str(), elapsed.count());
-    text = std::string(head) + report.table() + "\n" + summary.details() + report.divergences_text() +
+    text = std::string(head) + report.table() + "\n" + summary.details() + report.failures_text() +
+           report.divergences_text() +
            report.skips_text() + (report.baselines_text().empty() ? "" : "\n" + report.baselines_text()) + "\n" +
            verdict_line;
   }

@@ -47,7 +47,10 @@ TargetRun run_emulator_target(const TargetSpec& t, const GuestSelection& s, cons
     run.reason = std::string(program) + " exited with status " + std::to_string(ran->exit_code);
   else
     run.status = TargetRun::Status::ran;
-  if (run.status == TargetRun::Status::failed) run.reason += "; its last lines:\n" + log_tail(run.log);
+  if (run.status == TargetRun::Status::failed) {
+    const std::string tail = log_tail(run.log);
+    run.reason += tail.empty() ? "; it wrote nothing on standard error" : "; its last lines on standard error:\n" + tail;
+  }
   return run;
 }
 

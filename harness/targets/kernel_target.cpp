@@ -122,7 +122,10 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
     else
       run.reason = "clonediff in the guest exited with status " + std::to_string(status);
   }
-  if (run.status == TargetRun::Status::failed) run.reason += "; the console's last lines:\n" + log_tail(run.log);
+  if (run.status == TargetRun::Status::failed) {
+    const std::string tail = log_tail(run.log);
+    run.reason += tail.empty() ? "; the console is empty" : "; the console's last lines:\n" + tail;
+  }
   return run;
 }
 

@@ -69,14 +69,14 @@ Result<OuterRun> run_outer(const OuterCommand& command) {
     bp::child c(bp::exe = command.program, bp::args = command.args, bp::std_in < bp::null,
                 bp::std_out > out.string(), bp::std_err > err.string(), group);
     const pid_t pgid = c.id();
+    std::error_code ignored;
     if (!finishes_by(c, started + command.timeout)) {
-      group.terminate();  // SIGKILL to the whole group
-      c.wait();
+      group.terminate(ignored);  // SIGKILL to the whole group
+      c.wait(ignored);
       run.end = OuterRun::End::timed_out;
     } else {
       run.exit_code = c.exit_code();
-      // The rest of the group, if anything outlived the leader.
-      if (::kill(-pgid, 0) == 0) group.terminate();
+      group.terminate(ignored);  // the rest of the group, if anything outlived the leader
     }
     reap_group(pgid);
   } catch (const std::exception& e) {

@@ -13,8 +13,7 @@ std::string seconds(std::chrono::duration<double> d) {
   return buf;
 }
 
-// A skip reason without the case-specific part, so that like skips group:
-// everything before the first ": " that follows a known prefix is kept whole.
+// The first line of a reason: skips group by it, and a table cell holds it.
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 }  // namespace
@@ -90,6 +89,14 @@ std::string TargetReport::table() const {
   }
   for (const Row& r : rows_)
     for (const std::string& n : r.notes) out += "  note: " + r.name + ": " + n + "\n";
+  return out;
+}
+
+std::string TargetReport::failures_text() const {
+  std::string out;
+  for (const Row& r : rows_)
+    if (r.status_note.rfind("failed: ", 0) == 0)
+      out += "\n" + r.name + " " + r.status_note + "\n  (its cases without a record are errors)\n";
   return out;
 }
 

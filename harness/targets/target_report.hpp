@@ -34,6 +34,8 @@ class TargetReport {
   void set_baseline(const std::string& name, std::string file, Baseline baseline);
 
   std::string table() const;
+  // Targets that started and did not finish, each with its whole reason.
+  std::string failures_text() const;
   // Divergences of emulator targets by rule and by how they diverge, with a
   // one-line repro (`clonediff explain ...`) for the first few cases of each.
   std::string divergences_text() const;
