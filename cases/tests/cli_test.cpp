@@ -3,9 +3,6 @@
 // directory, exit statuses and messages checked.
 #include <gtest/gtest.h>
 
-#include <boost/filesystem.hpp>
-#include <boost/process.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -250,15 +247,15 @@ TEST_F(Cli, ListNeedsNoRoot) {
   // A copy of the binary that uid 65534 may run, run as uid 65534.
   const fs::path dir = path("nobody");
   fs::create_directories(dir);
-  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exe | fs::perms::others_read |
-                            fs::perms::others_exe);
-  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exe | fs::perms::others_read |
-                           fs::perms::others_exe);
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec);
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                           fs::perms::others_exec);
   const fs::path copy = dir / "clonediff";
   fs::copy_file(CLONEDIFF_BINARY, copy);
-  fs::permissions(copy, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exe | fs::perms::others_read |
-                            fs::perms::others_exe);
-  const auto setpriv = bp::search_path("setpriv");
+  fs::permissions(copy, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec);
+  const std::string setpriv = find_program("setpriv");
   ASSERT_FALSE(setpriv.empty()) << "setpriv (util-linux) is needed to drop to uid 65534";
   const std::vector<std::string> as_nobody = {"--reuid=65534", "--regid=65534", "--clear-groups", copy.string()};
   auto with = [&](std::vector<std::string> args) {
@@ -266,14 +263,14 @@ TEST_F(Cli, ListNeedsNoRoot) {
     all.insert(all.end(), args.begin(), args.end());
     return all;
   };
-  Ran listed = run(setpriv.string(), with({"run", "--list", "--filter", "legacy/*"}));
+  Ran listed = run(setpriv, with({"run", "--list", "--filter", "legacy/*"}));
   EXPECT_EQ(listed.status, 0) << listed.err;
   std::size_t legacy = 0;
   const auto catalogue = clonediff::harness::builtin_catalogue();
   ASSERT_TRUE(catalogue.ok());
   for (const auto& c : catalogue.value()) legacy += c.suite == "legacy";
   EXPECT_EQ(lines(listed.out).size(), legacy) << listed.out;
-  Ran refused = run(setpriv.string(), with({"run", "--filter", "legacy/*"}));
+  Ran refused = run(setpriv, with({"run", "--filter", "legacy/*"}));
   EXPECT_EQ(refused.status, 2);
   EXPECT_NE(refused.err.find("needs root"), std::string::npos) << refused.err;
 }

@@ -4,8 +4,6 @@
 // catalogue on every target is ci/targets' job (.ci/run).
 #include <gtest/gtest.h>
 
-#include <boost/process.hpp>
-
 #include <set>
 #include <string>
 #include <vector>
@@ -20,7 +18,7 @@ const std::string kSource = CLONEDIFF_SOURCE_DIR;
 const std::string kGvisorBaseline = kSource + "/cases/baselines/gvisor.txt";
 const std::string kQemuUserBaseline = kSource + "/cases/baselines/qemu-user.txt";
 
-bool installed(const std::string& program) { return !bp::search_path(program).empty(); }
+bool installed(const std::string& program) { return !find_program(program).empty(); }
 
 // The baseline's lines for the cases whose ids start with `prefix`.
 std::vector<std::string> baseline_lines(const std::string& file, const std::string& prefix) {
@@ -159,8 +157,7 @@ TEST_F(Targets, BadUsage) {
 
 // A kernel cached by ci/kernels, or nothing.
 std::string cached_kernel() {
-  const fs::path dir = fs::temp_directory_path() / fs::unique_path("clonediff-kernels-%%%%%%%%");
-  fs::create_directories(dir);
+  const fs::path dir = make_temp_dir();
   Ran r = run_in(dir, kSource + "/ci/kernels", {"--offline"});
   fs::remove_all(dir);
   if (r.status != 0) return "";
