@@ -371,6 +371,11 @@ int run_command(const std::vector<std::string>& args) {
   if (junit.stream()) {
     harness::JunitReport::Properties properties = {{"kernel", kernel->release}};
     if (!selection->scope.empty()) properties.emplace_back("scope", selection->scope);
+    if (over_targets) {
+      std::string names;
+      for (const PlannedTarget& t : *plan) names += (names.empty() ? "" : ",") + t.name;
+      properties.emplace_back("targets", names);
+    }
     junit_report.write(*junit.stream(), elapsed, properties);
   }
   std::string text;
