@@ -1,4 +1,3 @@
-#include <limits.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -7,13 +6,13 @@
 #include <iostream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "harness/catalogue.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
+#include "harness/cli/target_plan.hpp"
 #include "harness/junit_report.hpp"
 #include "harness/ktap_report.hpp"
 #include "harness/progress.hpp"
@@ -22,11 +21,8 @@
 #include "harness/running_kernel.hpp"
 #include "harness/selection.hpp"
 #include "harness/summary.hpp"
-#include "harness/targets/baseline.hpp"
-#include "harness/targets/target.hpp"
 #include "harness/targets/target_report.hpp"
 #include "harness/targets/target_results.hpp"
-#include "harness/targets/target_run.hpp"
 
 namespace clonediff::cli {
 namespace {
@@ -100,104 +96,6 @@ class Output {
   std::ostream* stream_ = nullptr;
 };
 
-// One target of the run, as planned. Without --target the run has one,
-// unnamed: the running kernel, reported as before targets existed.
-struct PlannedTarget {
-  targets::TargetSpec spec;
-  std::string name;  // "" for the implicit host
-  std::vector<harness::CatalogueCase> cases;
-};
-
-Result<std::vector<PlannedTarget>> plan_targets(const Options& opts, const std::vector<harness::CatalogueCase>& cases) {
-  std::vector<PlannedTarget> out;
-  if (!opts.has("--target")) {
-    out.push_back({targets::TargetSpec{}, "", cases});
-    return out;
-  }
-  for (const std::string& text : opts.values.at("--target")) {
-    auto spec = targets::parse_target(text);
-    if (!spec) return spec.error();
-    PlannedTarget t{*spec, targets::target_name(*spec), cases};
-    for (const PlannedTarget& before : out)
-      if (before.name == t.name) return make_error("target '" + t.name + "' given twice");
-    for (harness::CatalogueCase& c : t.cases) {
-      c.target = t.name;
-      c.target_spec = spec->kind == targets::TargetKind::host ? "" : spec->spec;
-    }
-    out.push_back(std::move(t));
-  }
-  return out;
-}
-
-// --baseline TARGET=FILE, for emulator targets of this run.
-Result<std::map<std::string, std::string>> baseline_files(const Options& opts, const std::vector<PlannedTarget>& plan) {
-  std::map<std::string, std::string> out;
-  if (!opts.has("--baseline")) return out;
-  for (const std::string& b : opts.values.at("--baseline")) {
-    const auto eq = b.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == b.size()) return make_error("--baseline takes TARGET=FILE");
-    const std::string name = b.substr(0, eq);
-    bool found = false;
-    for (const PlannedTarget& t : plan)
-      if (t.name == name) {
-        if (!targets::is_emulator(t.spec.kind)) return make_error("--baseline is for gvisor and qemu-user, not " + name);
-        found = true;
-      }
-    if (!found) return make_error("--baseline names '" + name + "', which is not a --target of this run");
-    out[name] = b.substr(eq + 1);
-  }
-  return out;
-}
-
-std::string read_text(const std::string& path, bool& ok) {
-  std::ifstream in(path);
-  ok = static_cast<bool>(in);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The static clonediff the outer targets run: beside this binary.
-std::string static_binary_path() {
-  char self[PATH_MAX];
-  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  std::string dir = n > 0 ? std::string(self, static_cast<std::size_t>(n)) : std::string();
-  dir = dir.substr(0, dir.rfind('/') == std::string::npos ? 0 : dir.rfind('/'));
-  return dir + "/clonediff-static";
-}
-
-// A private directory for one outer target's files, removed with what it holds.
-class WorkDir {
- public:
-  WorkDir() {
-    char tmpl[] = "/tmp/clonediff-target-XXXXXX";
-    if (::mkdtemp(tmpl)) path_ = tmpl;
-  }
-  ~WorkDir() {
-    if (path_.empty()) return;
-    for (const char* f : {"/initramfs.cpio", "/console.txt", "/records.jsonl", "/outer.stdout", "/outer.stderr"})
-      ::unlink((path_ + f).c_str());
-    ::rmdir(path_.c_str());
-  }
-  WorkDir(const WorkDir&) = delete;
-  WorkDir& operator=(const WorkDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-constexpr const char* kBaselineHeader =
-    "clonediff baseline: the cases where TARGET diverges from Linux, judged against the profile of the kernel\n"
-    "it runs on. One line per case, ID<TAB>how it diverges (predicted -> observed). A run with\n"
-    "--target TARGET --baseline TARGET=THIS_FILE fails when the set changes; --update-baselines rewrites it.";
-
-std::string baseline_header(const std::string& target) {
-  std::string h = kBaselineHeader;
-  for (std::size_t at; (at = h.find("TARGET")) != std::string::npos;) h.replace(at, 6, target);
-  return h;
-}
-
 }  // namespace
 
 int usage_error(const std::string& command, const std::string& message) {
@@ -245,15 +143,11 @@ int run_command(const std::vector<std::string>& args) {
     return usage_error("run", "--update-baselines rewrites the files given with --baseline TARGET=FILE");
   // Baselines are read before anything runs: a bad file is a usage error.
   std::map<std::string, targets::Baseline> known;
-  if (!opts->has("--update-baselines"))
-    for (const auto& [name, file] : *baselines) {
-      bool readable = false;
-      const std::string text = read_text(file, readable);
-      if (!readable) return usage_error("run", "cannot read baseline '" + file + "'");
-      auto entries = targets::parse_baseline(text, file);
-      if (!entries) return usage_error("run", entries.error().message);
-      known[name] = std::move(entries).value();
-    }
+  if (!opts->has("--update-baselines")) {
+    auto read = read_baselines(*baselines);
+    if (!read) return usage_error("run", read.error().message);
+    known = std::move(read).value();
+  }
   if (opts->has("--list")) {
     for (const harness::CatalogueCase& c : cases) std::cout << c.id << '\n';
     std::cout.flush();
@@ -317,19 +211,7 @@ int run_command(const std::vector<std::string>& args) {
         report.end(t.name, std::chrono::steady_clock::now() - target_started, *kernel, kernel->release, "", "", {});
       continue;
     }
-    targets::GuestSelection guest;
-    guest.no_builtin = opts->has("--no-builtin");
-    if (opts->has("--cases")) guest.case_files = opts->values.at("--cases");
-    guest.filter = opts->value("--filter");
-    guest.shard = opts->value("--shard");
-    guest.case_timeout = timeout;
-    WorkDir dir;
-    targets::TargetEnvironment env;
-    env.static_binary = static_binary_path();
-    env.workdir = dir.path();
-    // Boot and the catalogue under TCG or an emulator: generous, but bounded.
-    env.timeout = target_timeout.value_or(std::chrono::seconds(120 + static_cast<long>(t.cases.size()) / 10));
-    const targets::TargetRun ran = run_outer_target(t.spec, guest, env);
+    const targets::TargetRun ran = run_planned_target(t, *opts, timeout, target_timeout);
     const bool emulator = targets::is_emulator(t.spec.kind);
     // gVisor and qemu-user stand in for this kernel: judged against its profile.
     const targets::JudgedTarget judged =
@@ -352,10 +234,11 @@ int run_command(const std::vector<std::string>& args) {
   if (opts->has("--update-baselines"))
     for (const auto& [name, file] : *baselines) {
       const targets::Baseline now = report.as_baseline(name);
-      std::ofstream out(file, std::ios::trunc);
-      out << targets::format_baseline(now, baseline_header(name));
-      out.close();
-      wrote_baselines = wrote_baselines && static_cast<bool>(out);
+      if (auto st = write_baseline(file, now, name); !st) {
+        wrote_baselines = false;
+        std::fprintf(stderr, "clonediff run: %s\n", st.error().message.c_str());
+        continue;
+      }
       std::fprintf(stderr, "clonediff run: %s: wrote %zu divergences to %s\n", name.c_str(), now.entries.size(),
                    file.c_str());
       report.set_baseline(name, file, now);
