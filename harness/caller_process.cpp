@@ -516,7 +516,7 @@ void run_caller(const CallerSetup& setup) {
     notify_fd = *fd;
   }
   FactsMsg facts = read_live_facts();
-  facts.io_context = 1;  // BehaviourBaseline::establish() set an I/O priority
+  facts.io_context = baseline->io_witness();  // establish() set an I/O priority, where it could
   facts.sysvsem_undo = prime_sysvsem();
   if (auto finished = finish_context(setup.context, setup.resources); !finished)
     die_with(st.ctl, finished.error().message.c_str());

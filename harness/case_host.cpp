@@ -153,6 +153,16 @@ pid_t find_new_thread(pid_t caller) {
   return found;
 }
 
+// The thread group a task belongs to, from its status; 0 if unreadable.
+pid_t thread_group_of(pid_t tid) {
+  auto dir = sys::open_proc_dir(tid);
+  if (!dir) return 0;
+  char buf[4096];
+  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  if (!status) return 0;
+  return static_cast<pid_t>(sys::status_field(*status, "Tgid").value_or(0));
+}
+
 // Kills what is left of a process group and reaps every member that is this
 // process's child (orphans come here: we are a child subreaper). The group id
 // cannot be reused while any member or zombie still holds it.
@@ -190,14 +200,22 @@ std::int32_t find_free_pid() {
 }
 
 // Whether the caller is still inside the call that created the child, which
-// is held: only vfork-like calls keep it there. A caller that merely has not
-// left the call yet leaves it within a few samples.
+// is held: only vfork-like calls keep it there. Sampled until the caller is
+// seen asleep: in the creating call for 150 us on end, yes; in any other call,
+// no. A sample of a running caller (on a CPU, spinning, not asleep yet) says
+// nothing -- under TCG a vfork caller can still be on its way into the wait
+// when the child reports. Seen only running for 50 ms: unknown.
 model::Fact caller_in_creating_call(pid_t caller) {
-  const auto until = Clock::now() + std::chrono::microseconds(150);
+  if (!probes::syscall_file_readable(caller)) return model::Fact::unknown;  // no witness (gVisor)
+  const auto start = Clock::now();
+  std::optional<Clock::time_point> in_call_since;
   for (;;) {
+    const auto now = Clock::now();
     const auto nr = probes::blocked_in_syscall(caller);
-    if (!nr || (*nr != SYS_clone && *nr != SYS_clone3 && *nr != SYS_vfork)) return model::Fact::no;
-    if (Clock::now() >= until) return model::Fact::yes;
+    if (nr && *nr != SYS_clone && *nr != SYS_clone3 && *nr != SYS_vfork) return model::Fact::no;
+    if (nr && !in_call_since) in_call_since = now;
+    if (in_call_since && now - *in_call_since >= std::chrono::microseconds(150)) return model::Fact::yes;
+    if (now - start >= std::chrono::milliseconds(50)) return in_call_since ? model::Fact::yes : model::Fact::unknown;
     ::sched_yield();  // a caller that is merely late gets the CPU to leave the call
   }
 }
@@ -226,7 +244,10 @@ CaseHost::~CaseHost() { quit_caller(); }
 Result<std::unique_ptr<CaseHost>> CaseHost::start(CaseHostOptions options) {
   if (!context_is_buildable(options.context))
     return make_error("context '" + options.context + "' cannot be built by this harness yet (buildable: root, unpriv)");
-  if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) return make_error(errtext("PR_SET_CHILD_SUBREAPER"));
+  // Orphans come back here to be reaped. Where it cannot be had (qemu-user
+  // refuses the prctl), the process group still finds and kills them all;
+  // their zombies are reaped by whoever inherits them.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   std::unique_ptr<CaseHost> host(new CaseHost(std::move(options)));
   if (auto st = host->spawn(); !st) return st.error();
   return host;
@@ -278,10 +299,11 @@ Status CaseHost::spawn() {
     return make_error("the caller process for context '" + options_.context + "' did not start");
   }
   if (caller_ == 0) caller_ = sender;  // a chain: only the kernel knows the caller's pid here
-  caller_pidfd_.reset(sys::pidfd_open(caller_));
-  if (!caller_pidfd_) {
+  caller_exit_ = ExitWatch::of(caller_);
+  if (!caller_exit_.valid()) {
+    const std::string why = errtext("pidfd_open and timerfd_create");
     discard_caller();
-    return make_error(errtext("pidfd_open caller"));
+    return make_error(why);
   }
   const FactsMsg& f = m.facts;
   if (!f.ok) {
@@ -361,7 +383,7 @@ void CaseHost::discard_caller() {
   caller_ = 0;
   lease_.reset();  // after the reap: a cgroup is busy until its tasks are released
   supervisor_.reset();
-  caller_pidfd_.reset();
+  caller_exit_.reset();
   ctl_.reset();
   witness_.reset();
 }
@@ -370,8 +392,7 @@ void CaseHost::quit_caller() {
   if (group_ <= 0) return;
   QuitMsg q;
   if (send_msg(ctl_.get(), q)) {
-    pollfd pfd{caller_pidfd_.get(), POLLIN, 0};
-    ::poll(&pfd, 1, 1000);
+    caller_exit_.wait_exit(std::chrono::milliseconds(1000));
   }
   discard_caller();
 }
@@ -432,8 +453,7 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
 
   const auto deadline = started + options_.timeout;
   const auto caller_death = [&]() {
-    siginfo_t info{};
-    ::waitid(sys::kWaitOnPidfd, static_cast<id_t>(caller_pidfd_.get()), &info, WEXITED | WNOHANG | WNOWAIT | __WALL);
+    const siginfo_t info = caller_exit_.peek().value_or(siginfo_t{});
     return "the caller process " + describe_exit(info.si_code, info.si_status);
   };
   bool have_returned = false;
@@ -510,11 +530,11 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
       r.observed.error = r.returned == 0 ? EINVAL : static_cast<int>(-r.returned);
       return finish(CaseRun::Status::completed, r.returned == 0 ? "the call returned 0 in the caller" : "");
     }
-    pollfd fds[4] = {{ctl_.get(), POLLIN, 0}, {witness_.get(), POLLIN, 0}, {caller_pidfd_.get(), POLLIN, 0},
+    pollfd fds[4] = {{ctl_.get(), POLLIN, 0}, {witness_.get(), POLLIN, 0}, {caller_exit_.fd(), POLLIN, 0},
                      {supervisor_fd, POLLIN, 0}};
     const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 4 : 3, ms_left(deadline));
     if (n < 0 && errno == EINTR) continue;
-    if (n == 0)
+    if (n == 0 || ms_left(deadline) == 0)  // a ticking exit watch wakes poll before its timeout
       return finish(CaseRun::Status::timeout,
                     have_returned ? "the child never reported ready" : "the call did not return");
     if (fds[3].revents) {
@@ -530,17 +550,20 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
       if (recv_ready(witness_.get(), ready, sender) && ready.seq == order.seq) break;
       continue;
     }
-    if (fds[2].revents && !fds[0].revents) return finish(CaseRun::Status::crash, caller_death());
+    if (fds[2].revents && !fds[0].revents && caller_exit_.exited())
+      return finish(CaseRun::Status::crash, caller_death());
   }
 
   // Phase 2: find the child as this process numbers it, probe, release.
-  const bool is_thread = sender == caller_;
+  // A thread's credentials name its thread group (Linux): find the thread.
+  // gVisor names the thread itself; its status then names the group.
+  const bool is_thread = sender == caller_ || thread_group_of(sender) == caller_;
   pid_t child = sender;
-  if (is_thread) child = caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller_);
+  if (sender == caller_) child = caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller_);
   auto identity = probes::observe_identity(identity_, child, scratch.has_value());
   const model::Fact suspended = caller_in_creating_call(caller_);
   const bool host_reaps = identity && !is_thread && identity->ppid == host_pid_;
-  sys::UniqueFd child_pidfd(host_reaps ? sys::pidfd_open(child) : -1);
+  const ExitWatch child_exit = host_reaps ? ExitWatch::of(child) : ExitWatch();
   if (exec_hold) {
     // Let the execve go on: the child becomes the spawned program and leaves.
     if (auto st = supervisor_->let_continue(exec_hold->id); !st) return finish(CaseRun::Status::error, st.error().message);
@@ -552,11 +575,9 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   if (!identity) return finish(CaseRun::Status::error, "cannot probe the child: " + identity.error().message);
   if (host_reaps) {
     // A CLONE_PARENT child is this process's own: reap it before the next case.
-    pollfd pfd{child_pidfd.get(), POLLIN, 0};
-    if (::poll(&pfd, 1, ms_left(deadline)) != 1)
+    if (!child_exit.wait_exit(std::chrono::milliseconds(ms_left(deadline))))
       return finish(CaseRun::Status::timeout, "the released child did not exit");
-    siginfo_t info{};
-    ::waitid(sys::kWaitOnPidfd, static_cast<id_t>(child_pidfd.get()), &info, WEXITED | __WALL);
+    child_exit.reap();
   }
   ReleasedMsg released;
   released.seq = order.seq;
@@ -567,16 +588,17 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
 
   // Phase 3: the caller reports what it saw once the child is gone.
   while (!have_done) {
-    pollfd fds[3] = {{ctl_.get(), POLLIN, 0}, {caller_pidfd_.get(), POLLIN, 0}, {supervisor_fd, POLLIN, 0}};
+    pollfd fds[3] = {{ctl_.get(), POLLIN, 0}, {caller_exit_.fd(), POLLIN, 0}, {supervisor_fd, POLLIN, 0}};
     const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 3 : 2, ms_left(deadline));
     if (n < 0 && errno == EINTR) continue;
-    if (n == 0) return finish(CaseRun::Status::timeout, "the caller did not finish the case");
+    if (n == 0 || ms_left(deadline) == 0) return finish(CaseRun::Status::timeout, "the caller did not finish the case");
     if (supervisor_fd >= 0 && fds[2].revents) {
       if (!take_notification()) return finish(over_status, over);
       continue;
     }
     if (fds[0].revents && !take_ctl()) return finish(over_status, over);
-    if (fds[1].revents && !fds[0].revents) return finish(CaseRun::Status::crash, caller_death());
+    if (fds[1].revents && !fds[0].revents && caller_exit_.exited())
+      return finish(CaseRun::Status::crash, caller_death());
   }
 
   r.witnesses.kcmp = identity->kcmp;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "harness/context_lease.hpp"
+#include "harness/exit_watch.hpp"
 #include "harness/protocol.hpp"
 #include "harness/supervision.hpp"
 #include "model/caller.hpp"
@@ -84,7 +85,7 @@ class CaseHost {
   pid_t caller_ = 0;        // the caller, as this process numbers it
   pid_t group_ = 0;         // its process group (the caller, or the first of a spawn chain)
   std::optional<ContextLease> lease_;  // released after the group is reaped
-  sys::UniqueFd caller_pidfd_;
+  ExitWatch caller_exit_;  // the caller's pidfd, or a ticking stand-in (exit_watch.hpp)
   sys::UniqueFd ctl_;      // host's end
   sys::UniqueFd witness_;  // host's end (SO_PASSCRED)
   std::optional<Supervisor> supervisor_;

@@ -24,6 +24,11 @@ struct CatalogueCase {
   // Set when `run --context NAME` moved the case into NAME: a reproduce
   // command must say so.
   std::string context_option;
+  // Where the case runs, when a run covers targets (targets/target.hpp):
+  // "host", "kernel:6.1.0-50-cloud-amd64", "gvisor", "qemu-user". Empty in a
+  // run on the running kernel alone.
+  std::string target;
+  std::string target_spec;  // ... as --target takes it: "kernel:/boot/vmlinuz-6.1.0-50-cloud-amd64"
   std::string origin;   // "legacy.cases:12"
   std::string file;     // the --cases file it was loaded from; empty if built in
 };

@@ -145,6 +145,11 @@ json::Value prediction_to_json(const model::Prediction& p) {
   json::Value j = outcome_to_json(p.outcome);
   j.set("rule", p.rule);
   if (const model::Rule* r = model::find_rule(p.rule)) j.set("where", text(r->where));
+  if (!p.semantics.empty()) {
+    json::Value list = json::Value::array();
+    for (const std::string& id : p.semantics) list.push_back(id);
+    j.set("semantics", std::move(list));
+  }
   return j;
 }
 
@@ -337,6 +342,8 @@ json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {
   j.set("context", r.caller ? context_to_json(r.spec.context, *r.caller) : json::Value(r.spec.context));
   if (r.spec.clone3_enosys) j.set("clone3_enosys", true);
   j.set("kernel", kernel.release);
+  j.set("kernel_profile", model::kernel_spec(kernel));
+  j.set("target", r.spec.target.empty() ? std::string("host") : r.spec.target);
   if (r.predicted) j.set("predicted", prediction_to_json(*r.predicted));
   if (r.run && r.run->status == CaseRun::Status::completed) {
     json::Value o = outcome_to_json(r.run->observed);

@@ -3,8 +3,11 @@
 namespace clonediff::harness {
 
 std::vector<std::string> report_group(const CatalogueCase& c) {
-  if (c.context == "root") return {c.suite};
-  return {c.context, c.suite};  // "unpriv/sweep"
+  std::vector<std::string> group;
+  if (!c.target.empty()) group.push_back(c.target);
+  if (c.context != "root") group.push_back(c.context);  // "unpriv/sweep"
+  group.push_back(c.suite);
+  return group;
 }
 
 std::string group_name(const std::vector<std::string>& path) {

@@ -2,9 +2,9 @@
 // summary and the GoogleTest suites agree on every name.
 //
 // A group is a path from the outside in: the catalogue suite ("sweep"), under
-// its context when that is not root ("unpriv", "sweep"); targets will add a
-// level above by changing report_group() alone: the KTAP report nests any
-// depth, and the other reports use group_name().
+// its context when that is not root ("unpriv", "sweep"), under the target when
+// a run covers targets ("kernel:6.1.0-50-cloud-amd64", "unpriv", "sweep"). The
+// KTAP report nests any depth, and the other reports use group_name().
 #pragma once
 
 #include <string>
@@ -14,7 +14,8 @@
 
 namespace clonediff::harness {
 
-// The case's group path; never empty.
+// The case's group path, never empty: {target, suite} when the case has a
+// target, else {suite}.
 std::vector<std::string> report_group(const CatalogueCase& c);
 
 // A group path as one name, levels joined with '/': "sweep".

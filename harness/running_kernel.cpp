@@ -17,6 +17,9 @@ Result<model::Kernel> running_kernel() {
   std::ifstream knob("/proc/sys/kernel/unprivileged_userns_clone");
   int value = 0;
   if (knob >> value) k.unprivileged_userns_clone = value != 0;
+  std::ifstream pid_max("/proc/sys/kernel/pid_max");
+  long long max = 0;
+  if (pid_max >> max && max > 0) k.pid_max = max;
   return k;
 }
 

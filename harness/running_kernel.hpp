@@ -6,7 +6,8 @@
 
 namespace clonediff::harness {
 
-// uname(2) release, and vendor knobs read from /proc/sys.
+// uname(2) release, and the knobs read from /proc/sys (Debian's
+// unprivileged_userns_clone, pid_max).
 Result<model::Kernel> running_kernel();
 
 }  // namespace clonediff::harness

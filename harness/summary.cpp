@@ -15,21 +15,25 @@ constexpr std::array kOrder = {Verdict::match, Verdict::mismatch, Verdict::skip,
 std::string row(const std::string& name, int width, const std::array<std::size_t, 6>& c) {
   std::size_t total = 0;
   for (auto n : c) total += n;
-  char buf[256];
+  char buf[400];
   std::snprintf(buf, sizeof buf, "  %-*s %7zu %7zu %9zu %6zu %8zu %6zu %6zu\n", width, name.c_str(), total, c[0], c[1],
                 c[2], c[3], c[4], c[5]);
   return buf;
 }
 }  // namespace
 
-void RunSummary::add(const CaseResult& r, const model::Kernel& kernel) {
+void RunSummary::add(const CaseResult& r, const model::Kernel& kernel, bool listed) {
   const auto v = static_cast<std::size_t>(r.verdict);
-  ++by_group_[group_name(report_group(r.spec))][v];
+  const std::string group = group_name(report_group(r.spec));
+  if (!by_group_.count(group)) group_order_.push_back(group);
+  ++by_group_[group][v];
   ++total_[v];
   auto& entry = by_entry_[static_cast<std::size_t>(r.spec.request.entry)];
   ++entry.first;
   entry.second += r.verdict == Verdict::match;
   ++by_context_[r.spec.context][v];
+  if (r.verdict != Verdict::skip && r.verdict != Verdict::match) ++failed_;
+  if (!listed) return;
   if (r.verdict == Verdict::skip)
     skips_.push_back(r.spec.id + ": " + r.reason);
   else if (r.verdict != Verdict::match)
@@ -51,13 +55,17 @@ std::string RunSummary::text(const model::Kernel& kernel, std::chrono::duration<
                 scope.empty() ? "" : " (", scope.c_str(), scope.empty() ? "" : ")", kernel.release.c_str(),
                 elapsed.count());
   out += head;
-  int width = 12;  // the suite column fits the longest group name
-  for (const auto& [group, counts] : by_group_) width = std::max(width, static_cast<int>(group.size()));
-  char header[256];
-  std::snprintf(header, sizeof header, "  %-*s %7s %7s %9s %6s %8s %6s %6s\n", width, "suite", "cases", "match",
-                "mismatch", "skip", "timeout", "crash", "error");
-  out += header;
-  for (const auto& [group, counts] : by_group_) out += row(group, width, counts);
+  return out + details() + "\n" + verdict_line(elapsed);
+}
+
+std::string RunSummary::details() const {
+  std::string out;
+  int width = 12;
+  for (const std::string& g : group_order_) width = std::max(width, static_cast<int>(g.size()));
+  char head[300];
+  std::snprintf(head, sizeof head, "  %-*s   cases   match  mismatch   skip  timeout  crash  error\n", width, "suite");
+  out += head;
+  for (const std::string& group : group_order_) out += row(group, width, by_group_.at(group));
   out += row("total", width, total_);
   // Which calls were made, and how many of each matched.
   std::string entries;
@@ -93,17 +101,17 @@ std::string RunSummary::text(const model::Kernel& kernel, std::chrono::duration<
     out += "\nskipped (" + std::to_string(skips_.size()) + "):\n";
     for (const std::string& s : skips_) out += "  " + s + "\n";
   }
-  return out + "\n" + verdict_line(elapsed);
+  return out;
 }
 
 std::string RunSummary::verdict_line(std::chrono::duration<double> elapsed) const {
   char line[200];
   if (exit_status() == 0)
     std::snprintf(line, sizeof line, "PASS: %zu of %zu cases match the model%s (%.2f s)\n", count(Verdict::match),
-                  cases(), skips_.empty() ? "" : "; the rest skipped", elapsed.count());
+                  cases(), count(Verdict::skip) == 0 ? "" : "; the rest skipped", elapsed.count());
   else
-    std::snprintf(line, sizeof line, "FAIL: %zu of %zu cases do not match the model (%.2f s)\n", failures_.size(),
-                  cases(), elapsed.count());
+    std::snprintf(line, sizeof line, "FAIL: %zu of %zu cases do not match the model (%.2f s)\n", failed_, cases(),
+                  elapsed.count());
   return line;
 }
 

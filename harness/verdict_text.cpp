@@ -49,6 +49,8 @@ std::vector<std::pair<std::string, std::string>> argument_options(const model::R
 
 }  // namespace
 
+std::string shell_quote(const std::string& s) { return quote(s); }
+
 std::string case_summary(const CatalogueCase& c) {
   std::string s(model::entry_name(c.request.entry));
   if (c.request.entry == model::Entry::clone || c.request.entry == model::Entry::clone3)
@@ -66,6 +68,7 @@ void PrintTo(const CatalogueCase& c, std::ostream* os) { *os << c.id << " (" << 
 
 std::string reproduce_command(const CatalogueCase& c) {
   std::string s = "clonediff run";
+  if (!c.target_spec.empty()) s += " --target " + quote(c.target_spec);
   if (!c.file.empty()) s += " --cases " + quote(c.file);
   if (!c.context_option.empty()) s += " --context " + quote(c.context_option);
   return s + " --filter " + quote(exact_pattern(c.id));
@@ -85,7 +88,8 @@ std::string explain_arguments(const CatalogueCase& c) {
 
 std::string verdict_text(const CaseResult& r, const model::Kernel& kernel) {
   std::string out = r.spec.id + ": " + std::string(verdict_name(r.verdict)) + "  [" + case_summary(r.spec) + ", " +
-                    r.spec.origin + ", Linux " + kernel.release + "]\n";
+                    r.spec.origin + (r.spec.target.empty() ? "" : ", " + r.spec.target) + ", Linux " + kernel.release +
+                    "]\n";
   if (!r.reason.empty()) out += "  " + r.reason + "\n";
   for (const DiffEntry& d : r.diff) {
     out += "  " + describe(d);
@@ -107,7 +111,9 @@ std::string verdict_text(const CaseResult& r, const model::Kernel& kernel) {
   }
   if (r.run && !r.run->witnesses.kcmp_note.empty()) out += "  note: " + r.run->witnesses.kcmp_note + "\n";
   out += "  reproduce: " + reproduce_command(r.spec) + "\n";
-  out += "  explain:   clonediff explain " + explain_arguments(r.spec) + "\n";
+  out += "  explain:   clonediff explain " + explain_arguments(r.spec);
+  if (!r.spec.target.empty()) out += " --kernel " + quote(model::kernel_spec(kernel));
+  out += "\n";
   return out;
 }
 

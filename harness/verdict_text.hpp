@@ -18,14 +18,19 @@ std::string case_summary(const CatalogueCase& c);
 void PrintTo(const CatalogueCase& c, std::ostream* os);
 
 // The command that runs this case alone (shell-quoted): `clonediff run`
-// with --cases for a case from a user file, and --filter matching only its id.
+// with --target for a case of a target, --cases for a case from a user file,
+// and --filter matching only its id.
 std::string reproduce_command(const CatalogueCase& c);
+
+// One shell word: s as it is when every character is safe, else in single quotes.
+std::string shell_quote(const std::string& s);
 
 // The arguments of `clonediff explain` for this case's request (shell-quoted).
 std::string explain_arguments(const CatalogueCase& c);
 
 // Several lines: verdict, the diff with both witnesses' words, the deciding
-// rule, and how to reproduce.
+// rule, and how to reproduce. `kernel` is the profile the case was judged
+// against; a target's case explains with --kernel naming it.
 std::string verdict_text(const CaseResult& r, const model::Kernel& kernel);
 
 }  // namespace clonediff::harness

@@ -50,6 +50,7 @@ std::string explain(const Request& request, const Caller& caller, const Kernel& 
   }
   out += "caller   " + caller_text(caller) + "\n";
   out += "model    Linux " + kernel.version.str();
+  if (!kernel.release.empty() && kernel.release != kernel.version.str()) out += " (" + kernel.release + ")";
   if (kernel.unprivileged_userns_clone) out += std::string(", unprivileged_userns_clone=") + (*kernel.unprivileged_userns_clone ? "1" : "0");
   out += "\n\n";
 
@@ -61,7 +62,7 @@ std::string explain(const Request& request, const Caller& caller, const Kernel& 
                                                                    : "n/a   ";
     out += std::string("  ") + mark + std::string(r.id);
     if (step.verdict == RuleStep::Verdict::not_in_kernel) {
-      out += "  (not in " + kernel.version.str() + ": " + std::string(r.versions.change) + ")";
+      out += "  (not in " + kernel.version.str() + ": " + std::string(r.versions.why_not(kernel.version)) + ")";
     } else if (step.verdict == RuleStep::Verdict::fired) {
       out += " -> " + errno_name(r.error);
     }
@@ -92,6 +93,14 @@ std::string explain(const Request& request, const Caller& caller, const Kernel& 
     out += "\ntree     same_tgid=" + std::string(fact_name(p.outcome.same_tgid)) +
            " ppid_is_caller=" + std::string(fact_name(p.outcome.ppid_is_caller)) +
            " exit_signal=" + std::to_string(p.outcome.exit_signal.value_or(0)) + "\n";
+  }
+  for (const std::string& id : p.semantics) {
+    const Semantic* s = find_semantic(id);
+    if (!s) continue;
+    const bool holds = s->versions.contains(kernel.version);
+    out += "version  " + id + " (" + std::string(s->where) + "): " + std::string(holds ? s->what : s->otherwise);
+    out += holds ? "\n" : " -- " + std::string(s->versions.why_not(kernel.version)) + "\n";
+    if (holds && s->versions.until) out += "         until " + s->versions.until->str() + ": " + std::string(s->versions.change) + "\n";
   }
   for (const std::string& note : p.notes) out += "note     " + note + "\n";
   return out;

@@ -26,4 +26,44 @@ Result<KernelVersion> parse_kernel_version(std::string_view release) {
   return v;
 }
 
+Result<Kernel> parse_kernel_spec(std::string_view spec) {
+  const auto comma = spec.find(',');
+  const std::string_view release = spec.substr(0, comma);
+  auto version = parse_kernel_version(release);
+  if (!version) return version.error();
+  Kernel k;
+  k.version = *version;
+  k.release = std::string(release);
+  std::string_view rest = comma == std::string_view::npos ? std::string_view() : spec.substr(comma + 1);
+  while (!rest.empty()) {
+    const auto next = rest.find(',');
+    const std::string_view item = rest.substr(0, next);
+    rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
+    const auto eq = item.find('=');
+    const std::string_view name = item.substr(0, eq);
+    const std::string_view text = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
+    long long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (eq == std::string_view::npos || ec != std::errc{} || end != text.data() + text.size())
+      return make_error("kernel knob '" + std::string(item) + "' is NAME=NUMBER");
+    if (name == "unprivileged_userns_clone") {
+      if (value != 0 && value != 1) return make_error("unprivileged_userns_clone is 0 or 1");
+      k.unprivileged_userns_clone = value == 1;
+    } else if (name == "pid_max") {
+      if (value < 301) return make_error("pid_max is at least 301");
+      k.pid_max = value;
+    } else {
+      return make_error("unknown kernel knob '" + std::string(name) + "' (knobs: unprivileged_userns_clone, pid_max)");
+    }
+  }
+  return k;
+}
+
+std::string kernel_spec(const Kernel& k) {
+  std::string s = k.release.empty() ? k.version.str() : k.release;
+  if (k.unprivileged_userns_clone) s += std::string(",unprivileged_userns_clone=") + (*k.unprivileged_userns_clone ? "1" : "0");
+  if (k.pid_max != Kernel{}.pid_max) s += ",pid_max=" + std::to_string(k.pid_max);
+  return s;
+}
+
 }  // namespace clonediff::model

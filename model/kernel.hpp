@@ -32,4 +32,12 @@ struct Kernel {
   long long pid_max = 4194304;  // PID_MAX_LIMIT on 64-bit, the largest it can be
 };
 
+// A kernel profile named in words, as `--kernel` takes it and records carry
+// it: the release, then vendor knobs that differ from the defaults above,
+// comma-separated: "6.1.0-50-cloud-amd64,unprivileged_userns_clone=0".
+// The release alone ("6.12") is a profile with default knobs.
+Result<Kernel> parse_kernel_spec(std::string_view spec);
+// The inverse: the release, then every knob that is set or not default.
+std::string kernel_spec(const Kernel& k);
+
 }  // namespace clonediff::model

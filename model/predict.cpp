@@ -10,7 +10,8 @@ using namespace flag;
 
 // What a created child shares, where it stands in the task tree and which
 // namespaces it holds (copy_process() from copy_semundo() onward).
-Outcome success_outcome(const KernelCall& call, const Caller& caller, std::vector<std::string>& notes) {
+Outcome success_outcome(const KernelCall& call, const Caller& caller, const Kernel& kernel, Prediction& p) {
+  std::vector<std::string>& notes = p.notes;
   const auto has = [&](std::uint64_t f) { return (call.flags & f) != 0; };
   Outcome o;
   o.error = 0;
@@ -56,9 +57,15 @@ Outcome success_outcome(const KernelCall& call, const Caller& caller, std::vecto
   o[Ns::cgroup] = fact_of(has(NEWCGROUP));
   // The child's time_for_children is new with CLONE_NEWTIME. A child that does
   // not share the mm then enters it (timens_on_fork()); a CLONE_VM child stays
-  // in the caller's time namespace.
+  // in the caller's time namespace -- since v6.2: before, it entered it too.
   const bool new_time = has(NEWTIME);
-  o[Ns::time] = fact_of(!has(VM) && (new_time || caller.time_for_children_differs));
+  const bool enters_time_ns = new_time || caller.time_for_children_differs;
+  bool vm_child_enters = false;
+  if (has(VM) && enters_time_ns) {
+    vm_child_enters = semantic_holds(semantic::kTimensVmChildEnters, kernel);
+    p.semantics.emplace_back(semantic::kTimensVmChildEnters);
+  }
+  o[Ns::time] = fact_of((!has(VM) || vm_child_enters) && enters_time_ns);
   o[Ns::time_for_children] = fact_of(new_time);
 
   // alloc_pid() gives the chosen pids; cgroup_post_fork() the chosen cgroup.
@@ -139,7 +146,7 @@ Result<Prediction> predict(const Request& request, const Caller& caller, const K
     p.chain.push_back({&rule, RuleStep::Verdict::passed});
   }
   p.rule = std::string(kSuccessRuleId);
-  p.outcome = success_outcome(p.call, caller, p.notes);
+  p.outcome = success_outcome(p.call, caller, kernel, p);
   return p;
 }
 

@@ -12,6 +12,7 @@
 #include "model/request.hpp"
 #include "model/result.hpp"
 #include "model/rules.hpp"
+#include "model/semantics.hpp"
 
 namespace clonediff::model {
 
@@ -26,6 +27,10 @@ struct Prediction {
   std::string rule;             // id of the deciding rule (kSuccessRuleId on success)
   std::vector<RuleStep> chain;  // every rule considered, in order, up to the deciding one
   std::vector<std::string> notes;  // what the success semantics rest on
+  // Versioned semantics (semantics.hpp) that decided part of the child, held
+  // on this kernel or not: the answer would differ on a kernel across their
+  // range's bound.
+  std::vector<std::string> semantics;
 };
 
 Result<Prediction> predict(const Request& request, const Caller& caller, const Kernel& kernel);

@@ -103,7 +103,7 @@ constexpr std::array kRules = {
          },
          "stack and stack_size come together, and the range must lie in user space (access_ok)"},
     Rule{"kernel_clone.pidfd_parent_settid", EINVAL, "kernel/fork.c: kernel_clone()",
-         {{5, 2, 0}, std::nullopt, ""},
+         {{5, 2, 0}, std::nullopt, "", "b3e583825266 \"clone: add CLONE_PIDFD\" (v5.2)"},
          [](const RuleInput& in) {
            // Legacy clone passes parent_tidptr as both; clone3 has separate fields.
            return in.has(PIDFD | PARENT_SETTID) && in.call.pidfd_aliases_parent_tid;
@@ -145,17 +145,19 @@ constexpr std::array kRules = {
     Rule{"copy_process.timens_shared_vm", EINVAL, "kernel/fork.c: copy_process()",
          {{5, 6, 0}, KernelVersion{6, 2, 0},
           "removed by 2b5f9dad32ed \"fs/exec: switch timens when a task gets a new mm\" (v6.2): "
-          "a CLONE_VM child now stays in the caller's time namespace"},
+          "a CLONE_VM child now stays in the caller's time namespace",
+          "added with time namespaces by 769071ac9f20 \"ns: Introduce Time Namespace\" (v5.6)"},
          [](const RuleInput& in) { return in.any(THREAD | VM) && in.caller.time_for_children_differs; },
          "a child in another time namespace may not share the address space (the vDSO data page differs)"},
     Rule{"copy_process.pidfd_thread", EINVAL, "kernel/fork.c: copy_process()",
          {{5, 2, 0}, KernelVersion{6, 9, 0},
           "removed by 83b290c9e3b5 \"pidfd: clone: allow CLONE_THREAD | CLONE_PIDFD together\" (v6.9), "
-          "with PIDFD_THREAD pidfds"},
+          "with PIDFD_THREAD pidfds",
+          "b3e583825266 \"clone: add CLONE_PIDFD\" (v5.2)"},
          [](const RuleInput& in) { return in.has(PIDFD | THREAD); },
          "CLONE_PIDFD was blocked for threads until thread pidfds existed"},
     Rule{"copy_process.pidfd_detached", EINVAL, "kernel/fork.c: copy_process()",
-         {{5, 2, 0}, std::nullopt, ""},
+         {{5, 2, 0}, std::nullopt, "", "b3e583825266 \"clone: add CLONE_PIDFD\" (v5.2)"},
          [](const RuleInput& in) { return in.has(PIDFD | DETACHED); },
          "CLONE_DETACHED is kept unusable with CLONE_PIDFD so the bit can be reused"},
     Rule{"create_user_ns.depth", ENOSPC, "kernel/user_namespace.c: create_user_ns()",

@@ -14,13 +14,19 @@
 
 namespace clonediff::model {
 
-// Kernel versions a rule holds for: [since, until).
+// Kernel versions a rule holds for: [since, until). Every bound cites the
+// kernel change that set it (model_tests checks that none is missing).
 struct VersionRange {
   KernelVersion since{0, 0, 0};
   std::optional<KernelVersion> until;
-  // The kernel change that bounds the range, when there is one.
+  // The kernel change that ends the range at `until`.
   std::string_view change;
+  // The kernel change that began it at `since`, when since is not 0.0.0.
+  std::string_view introduced;
   bool contains(const KernelVersion& v) const { return v >= since && (!until || v < *until); }
+  bool bounded() const { return since != KernelVersion{0, 0, 0} || until.has_value(); }
+  // Why a version outside the range is outside: the change that began or ended it.
+  std::string_view why_not(const KernelVersion& v) const { return v < since ? introduced : change; }
 };
 
 struct RuleInput {

@@ -49,9 +49,12 @@ Result<BehaviourBaseline> BehaviourBaseline::establish() {
   dfl.sa_handler = SIG_DFL;
   if (::sigaction(kSignal, &dfl, nullptr) != 0) return make_error(errtext("sigaction witness signal"));
 
-  // Also primes the io context (set_task_ioprio allocates it).
+  // Also primes the io context (set_task_ioprio allocates it). Without the
+  // system call the io witness is absent, not broken.
   b.caller_ioprio_ = ioprio_value(kIoprioClassBe, 4);
-  if (::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, b.caller_ioprio_) != 0)
+  if (::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, b.caller_ioprio_) == 0)
+    b.io_witness_ = true;
+  else if (errno != ENOSYS)
     return make_error(errtext("ioprio_set"));
   return b;
 }
@@ -60,7 +63,8 @@ BehaviourBaseline::BehaviourBaseline(BehaviourBaseline&& o) noexcept
     : page_(std::exchange(o.page_, nullptr)),
       devnull_(std::exchange(o.devnull_, -1)),
       slot_(o.slot_),
-      caller_ioprio_(o.caller_ioprio_) {}
+      caller_ioprio_(o.caller_ioprio_),
+      io_witness_(o.io_witness_) {}
 
 BehaviourBaseline::~BehaviourBaseline() {
   if (page_) ::munmap(page_, 4096);
@@ -87,7 +91,7 @@ Status BehaviourBaseline::intact() const {
   struct sigaction sa {};
   ::sigaction(kSignal, nullptr, &sa);
   if (sa.sa_handler != SIG_DFL) return make_error("witness signal is not at SIG_DFL");
-  if (get_ioprio() != caller_ioprio_) return make_error("I/O priority is not the baseline");
+  if (io_witness_ && get_ioprio() != caller_ioprio_) return make_error("I/O priority is not the baseline");
   return ok_status();
 }
 
@@ -120,9 +124,11 @@ std::array<model::Fact, model::kResourceCount> BehaviourBaseline::observe_and_re
     ::sigaction(kSignal, &dfl, nullptr);
   }
 
-  const int prio = get_ioprio();
-  if (did(Resource::io)) at(Resource::io) = model::fact_of(prio == plan.child_ioprio);
-  if (prio != caller_ioprio_) ::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, caller_ioprio_);
+  if (io_witness_) {
+    const int prio = get_ioprio();
+    if (did(Resource::io)) at(Resource::io) = model::fact_of(prio == plan.child_ioprio);
+    if (prio != caller_ioprio_) ::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, caller_ioprio_);
+  }
   return seen;
 }
 

@@ -9,7 +9,8 @@
 //   fs       the child sets a umask the caller does not use
 //   sighand  the child sets SIG_IGN for a signal the caller leaves at SIG_DFL
 //   io       the child sets an I/O priority the caller does not use (the
-//            priority lives in the io context)
+//            priority lives in the io context); absent where ioprio_set(2)
+//            is ENOSYS (gVisor), and io is then unknown
 //   sysvsem  no behavioural witness (kcmp only): its effect shows only at exit
 //
 // The caller sets a baseline once; checks it before every case (a broken
@@ -66,6 +67,9 @@ class BehaviourBaseline {
   std::array<model::Fact, model::kResourceCount> observe_and_restore(const BehaviourPlan& plan, unsigned acted);
 
   int caller_ioprio() const { return caller_ioprio_; }
+  // Whether the io witness is there: ioprio_set(2) worked for the caller
+  // (gVisor has none), which also gave the caller an io context.
+  bool io_witness() const { return io_witness_; }
 
  private:
   BehaviourBaseline() = default;
@@ -73,6 +77,7 @@ class BehaviourBaseline {
   int devnull_ = -1;
   int slot_ = -1;
   int caller_ioprio_ = 0;
+  bool io_witness_ = false;
 };
 
 }  // namespace clonediff::probes

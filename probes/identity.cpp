@@ -69,6 +69,13 @@ std::optional<long> blocked_in_syscall(pid_t pid) {
   return nr;
 }
 
+bool syscall_file_readable(pid_t pid) {
+  auto dir = sys::open_proc_dir(pid);
+  if (!dir) return false;
+  char buf[256];
+  return sys::read_small_file(dir->get(), "syscall", buf, sizeof buf).ok();
+}
+
 Fact kcmp_same(pid_t a, pid_t b, model::Resource r, std::string* why) {
   long ret = ::syscall(SYS_kcmp, a, b, kcmp_type(r), 0, 0);
   if (ret < 0) {

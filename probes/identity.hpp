@@ -44,6 +44,9 @@ void read_seccomp(pid_t pid, std::optional<long long>& mode, std::optional<long 
 // The system call a task is blocked in (/proc/<pid>/syscall), or nullopt if
 // it is running or cannot be read.
 std::optional<long> blocked_in_syscall(pid_t pid);
+// Whether /proc/<pid>/syscall can be read at all (gVisor has none): without
+// it, blocked_in_syscall() cannot tell "running" from "unknown".
+bool syscall_file_readable(pid_t pid);
 
 struct IdentityObservation {
   std::array<Fact, model::kResourceCount> kcmp{};

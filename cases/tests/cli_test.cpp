@@ -3,9 +3,6 @@
 // directory, exit statuses and messages checked.
 #include <gtest/gtest.h>
 
-#include <boost/filesystem.hpp>
-#include <boost/process.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -16,6 +13,7 @@
 #include <map>
 #include <vector>
 
+#include "cases/tests/cli_support.hpp"
 #include "harness/catalogue.hpp"
 #include "harness/json.hpp"
 #include "model/caller.hpp"
@@ -23,99 +21,7 @@
 
 namespace {
 
-namespace bp = boost::process;
-namespace fs = boost::filesystem;
-
-struct Ran {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p.string());
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void spit(const fs::path& p, const std::string& text) {
-  std::ofstream out(p.string(), std::ios::trunc);
-  out << text;
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
-
-// Boost 1.74's child::wait_for() can sleep out its whole timeout when the
-// child exits before the wait begins (it waits for a SIGCHLD already gone).
-// running() reaps without that race; poll it against a deadline.
-bool finishes_within(bp::child& c, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  auto nap = std::chrono::microseconds(200);
-  while (c.running()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(nap);
-    nap = std::min(nap * 2, std::chrono::microseconds(20000));
-  }
-  return true;
-}
-
-// The "id" of each JSON record line (ids in these tests need no escapes).
-std::vector<std::string> record_ids(const std::vector<std::string>& records) {
-  std::vector<std::string> out;
-  for (const std::string& line : records) {
-    const std::string key = "\"id\":\"";
-    const auto at = line.find(key);
-    if (at == std::string::npos) continue;
-    out.push_back(line.substr(at + key.size(), line.find('"', at + key.size()) - at - key.size()));
-  }
-  return out;
-}
-
-// Runs program with args (and stdin from a file, if given) using `dir` for the
-// redirections; 60 s at most.
-Ran run_in(const fs::path& dir, const std::string& program, const std::vector<std::string>& args,
-           const std::string& stdin_text = "") {
-  const fs::path in = dir / "stdin", out = dir / "stdout", err = dir / "stderr";
-  spit(in, stdin_text);
-  fs::remove(out);  // Boost.Process opens redirect targets without truncating them
-  fs::remove(err);
-  bp::child c(program, bp::args(args), bp::std_in < in.string(), bp::std_out > out.string(), bp::std_err > err.string());
-  if (!finishes_within(c, std::chrono::seconds(60))) {
-    c.terminate();
-    ADD_FAILURE() << program << " did not finish within 60 s";
-  }
-  return Ran{c.exit_code(), slurp(out), slurp(err)};
-}
-
-fs::path make_temp_dir() {
-  const fs::path dir = fs::temp_directory_path() / fs::unique_path("clonediff-cli-%%%%%%%%");
-  fs::create_directories(dir);
-  return dir;
-}
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override { dir_ = make_temp_dir(); }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Runs clonediff with args (and stdin from a file, if given); 60 s at most.
-  Ran clonediff(const std::vector<std::string>& args, const std::string& stdin_text = "") {
-    return run(std::string(CLONEDIFF_BINARY), args, stdin_text);
-  }
-  // Runs any program the same way.
-  Ran run(const std::string& program, const std::vector<std::string>& args, const std::string& stdin_text = "") {
-    return run_in(dir_, program, args, stdin_text);
-  }
-  fs::path path(const char* name) const { return dir_ / name; }
-
-  fs::path dir_;
-};
+using namespace clonediff::cli_support;
 
 // One run of the whole built-in catalogue, shared by the tests that read it.
 class CliWithRun : public Cli {
@@ -408,7 +314,7 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
        "clonediff run: only one of --ktap, --json - and --junit - can have standard output\n"},
       {{"run", "--junit", "/nonexistent/dir/x.xml"}, "clonediff run: cannot write '/nonexistent/dir/x.xml'\n"},
       {{"check", path("missing.jsonl").string()}, "clonediff check: cannot read '" + path("missing.jsonl").string() + "'\n"},
-      {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, help)\n"},
+      {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, diff, help)\n"},
   };
   for (const Bad& b : bad) {
     Ran r = clonediff(b.args);
@@ -421,15 +327,15 @@ TEST_F(Cli, ListNeedsNoRoot) {
   // A copy of the binary that uid 65534 may run, run as uid 65534.
   const fs::path dir = path("nobody");
   fs::create_directories(dir);
-  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exe | fs::perms::others_read |
-                            fs::perms::others_exe);
-  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exe | fs::perms::others_read |
-                           fs::perms::others_exe);
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec);
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                           fs::perms::others_exec);
   const fs::path copy = dir / "clonediff";
   fs::copy_file(CLONEDIFF_BINARY, copy);
-  fs::permissions(copy, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exe | fs::perms::others_read |
-                            fs::perms::others_exe);
-  const auto setpriv = bp::search_path("setpriv");
+  fs::permissions(copy, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec);
+  const std::string setpriv = find_program("setpriv");
   ASSERT_FALSE(setpriv.empty()) << "setpriv (util-linux) is needed to drop to uid 65534";
   const std::vector<std::string> as_nobody = {"--reuid=65534", "--regid=65534", "--clear-groups", copy.string()};
   auto with = [&](std::vector<std::string> args) {
@@ -437,14 +343,14 @@ TEST_F(Cli, ListNeedsNoRoot) {
     all.insert(all.end(), args.begin(), args.end());
     return all;
   };
-  Ran listed = run(setpriv.string(), with({"run", "--list", "--filter", "legacy/*"}));
+  Ran listed = run(setpriv, with({"run", "--list", "--filter", "legacy/*"}));
   EXPECT_EQ(listed.status, 0) << listed.err;
   std::size_t legacy = 0;
   const auto catalogue = clonediff::harness::builtin_catalogue();
   ASSERT_TRUE(catalogue.ok());
   for (const auto& c : catalogue.value()) legacy += c.suite == "legacy";
   EXPECT_EQ(lines(listed.out).size(), legacy) << listed.out;
-  Ran refused = run(setpriv.string(), with({"run", "--filter", "legacy/*"}));
+  Ran refused = run(setpriv, with({"run", "--filter", "legacy/*"}));
   EXPECT_EQ(refused.status, 2);
   EXPECT_NE(refused.err.find("needs root"), std::string::npos) << refused.err;
 }

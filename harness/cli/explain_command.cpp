@@ -3,10 +3,10 @@
 
 #include "harness/catalogue.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/kernel_option.hpp"
 #include "harness/cli/options.hpp"
 #include "harness/json.hpp"
 #include "harness/record.hpp"
-#include "harness/running_kernel.hpp"
 #include "model/explain.hpp"
 #include "model/flags.hpp"
 #include "model/names.hpp"
@@ -20,7 +20,7 @@ constexpr const char* kRequestOptions[] = {"--size", "--stack", "--tls", "--set-
 }  // namespace
 
 int explain_command(const std::vector<std::string>& args) {
-  std::vector<OptionSpec> specs = {{"--entry"}, {"--context"}, {"--exit-signal"}};
+  std::vector<OptionSpec> specs = {{"--entry"}, {"--context"}, {"--exit-signal"}, {"--kernel"}};
   for (const char* o : kRequestOptions) specs.push_back({o});
   auto opts = parse_options(args, specs);
   if (!opts) return usage_error("explain", opts.error().message);
@@ -66,7 +66,7 @@ int explain_command(const std::vector<std::string>& args) {
   }
   auto caller = harness::caller_from_json(context);
   if (!caller) return usage_error("explain", caller.error().message);
-  auto kernel = harness::running_kernel();
+  auto kernel = kernel_option(*opts);
   if (!kernel) return usage_error("explain", kernel.error().message);
 
   auto prediction = model::predict(request, *caller, *kernel);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "harness/cli/commands.hpp"
+#include "harness/cli/guest_init.hpp"
 
 namespace {
 
@@ -14,20 +15,35 @@ constexpr const char* kUsage =
     "\n"
     "usage:\n"
     "  clonediff run [--cases FILE]... [--no-builtin] [--filter PATTERN] [--shard I/N] [--list]\n"
-    "                [--json FILE] [--junit FILE] [--ktap] [--timeout MS]\n"
+    "                [--json FILE] [--junit FILE] [--ktap] [--timeout MS] [--target T]...\n"
+    "                [--baseline T=FILE]... [--update-baselines] [--target-timeout S]\n"
     "      Run the built-in catalogue (and/or catalogue FILEs) on the running kernel; needs root.\n"
     "      --filter takes a shell pattern over case ids, e.g. 'legacy/*'; --shard I/N runs\n"
     "      every Nth selected case from the Ith (0 <= I < N); --list prints the selected ids\n"
     "      and runs nothing. --json writes one JSON record per case, --junit JUnit XML ('-'\n"
     "      for stdout); --ktap writes KTAP to stdout and exits as kselftest does (4: every\n"
     "      case skipped). Progress shows on stderr when it is a terminal.\n"
-    "  clonediff explain FLAGS [--entry E] [--context C] [--exit-signal N]\n"
+    "      --target T (repeatable) runs on host, kernel:VMLINUZ (booted in qemu, TCG), gvisor\n"
+    "      or qemu-user, and prints a table per target; --baseline T=FILE compares an\n"
+    "      emulator's divergences with a baseline file (--update-baselines rewrites it);\n"
+    "      --target-timeout S bounds a target other than host.\n"
+    "  clonediff explain FLAGS [--entry E] [--context C] [--exit-signal N] [--kernel K]\n"
     "      Show the model's prediction for a request and the kernel rule that decides it.\n"
     "      C is a preset (root, unpriv, pidns_init) or a JSON object such as\n"
-    "      '{\"preset\": \"root\", \"leader_exit_signal\": 0}'.\n"
-    "  clonediff check [FILE|-]\n"
+    "      '{\"preset\": \"root\", \"leader_exit_signal\": 0}'. K is a kernel profile:\n"
+    "      a release such as 6.1.0-50-cloud-amd64, optionally with knobs\n"
+    "      (',unprivileged_userns_clone=0'); default: the running kernel.\n"
+    "  clonediff check [FILE|-] [--kernel K|recorded]\n"
     "      Read records carrying \"observed\" (JSON lines), write each back with \"predicted\",\n"
-    "      \"verdict\" and \"diff\"; summary on stderr.\n"
+    "      \"verdict\" and \"diff\"; summary on stderr. Judged against the running kernel's\n"
+    "      profile, K's, or each record's own (recorded).\n"
+    "  clonediff diff A B [--kernel-a K] [--kernel-b K] [--target-a T] [--target-b T]\n"
+    "      The cases whose observations differ between two result files (JSON lines), each\n"
+    "      expected (the model's profiles of the two kernels predict the change) or\n"
+    "      unexpected (a regression, or a gap in the model), with the rule behind it.\n"
+    "      Each side is predicted for its records' own kernel unless K is given; T keeps\n"
+    "      only the records of one target of a run over targets.\n"
+    "      Exit status 1 when a change is unexpected.\n"
     "\n"
     "exit status: 0 every case matched the model; 1 some case did not (mismatch, timeout,\n"
     "crash or error); 2 bad usage or bad input; with --ktap also 4: every case skipped.\n";
@@ -36,6 +52,7 @@ constexpr const char* kUsage =
 
 int main(int argc, char** argv) {
   using namespace clonediff::cli;
+  if (is_guest_init(argc, argv)) guest_init_main();  // the static build as a kernel target's init
   if (argc < 2) {
     std::fputs(kUsage, stderr);
     return kExitUsage;
@@ -45,10 +62,11 @@ int main(int argc, char** argv) {
   if (command == "run") return run_command(args);
   if (command == "explain") return explain_command(args);
   if (command == "check") return check_command(args);
+  if (command == "diff") return diff_command(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return kExitMatch;
   }
-  std::fprintf(stderr, "clonediff: unknown command '%s' (commands: run, explain, check, help)\n", command.c_str());
+  std::fprintf(stderr, "clonediff: unknown command '%s' (commands: run, explain, check, diff, help)\n", command.c_str());
   return kExitUsage;
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "harness/catalogue.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
+#include "harness/cli/target_plan.hpp"
 #include "harness/junit_report.hpp"
 #include "harness/ktap_report.hpp"
 #include "harness/progress.hpp"
@@ -19,6 +21,8 @@
 #include "harness/running_kernel.hpp"
 #include "harness/selection.hpp"
 #include "harness/summary.hpp"
+#include "harness/targets/target_report.hpp"
+#include "harness/targets/target_results.hpp"
 
 namespace clonediff::cli {
 namespace {
@@ -105,7 +109,9 @@ int usage_error(const std::string& command, const std::string& message) {
 
 int run_command(const std::vector<std::string>& args) {
   auto opts = parse_options(args, {{"--json"}, {"--cases", true, true}, {"--no-builtin", false}, {"--filter"},
-                                   {"--timeout"}, {"--ktap", false}, {"--junit"}, {"--shard"}, {"--list", false}, {"--context"}});
+                                   {"--timeout"}, {"--ktap", false}, {"--junit"}, {"--shard"}, {"--list", false},
+                                   {"--context"}, {"--target", true, true}, {"--baseline", true, true},
+                                   {"--update-baselines", false}, {"--target-timeout"}});
   if (!opts) return usage_error("run", opts.error().message);
   if (!opts->positional.empty()) return usage_error("run", "unexpected argument '" + opts->positional[0] + "'");
   const bool ktap = opts->has("--ktap");
@@ -121,10 +127,31 @@ int run_command(const std::vector<std::string>& args) {
     if (t->empty() || *end != '\0' || ms <= 0) return usage_error("run", "--timeout takes milliseconds, not '" + *t + "'");
     timeout = std::chrono::milliseconds{ms};
   }
+  std::optional<std::chrono::seconds> target_timeout;
+  if (auto t = opts->value("--target-timeout")) {
+    char* end = nullptr;
+    const long s = std::strtol(t->c_str(), &end, 10);
+    if (t->empty() || *end != '\0' || s <= 0) return usage_error("run", "--target-timeout takes seconds, not '" + *t + "'");
+    target_timeout = std::chrono::seconds{s};
+  }
 
   auto selection = select_cases(*opts);
   if (!selection) return usage_error("run", selection.error().message);
   const std::vector<harness::CatalogueCase>& cases = selection->cases;
+  auto plan = plan_targets(*opts, cases);
+  if (!plan) return usage_error("run", plan.error().message);
+  const bool over_targets = opts->has("--target");
+  auto baselines = baseline_files(*opts, *plan);
+  if (!baselines) return usage_error("run", baselines.error().message);
+  if (opts->has("--update-baselines") && baselines->empty())
+    return usage_error("run", "--update-baselines rewrites the files given with --baseline TARGET=FILE");
+  // Baselines are read before anything runs: a bad file is a usage error.
+  std::map<std::string, targets::Baseline> known;
+  if (!opts->has("--update-baselines")) {
+    auto read = read_baselines(*baselines);
+    if (!read) return usage_error("run", read.error().message);
+    known = std::move(read).value();
+  }
   if (opts->has("--list")) {
     for (const harness::CatalogueCase& c : cases) std::cout << c.id << '\n';
     std::cout.flush();
@@ -143,41 +170,121 @@ int run_command(const std::vector<std::string>& args) {
   // Reports on stdout own it; the summary then goes to stderr.
   const bool report_on_stdout = ktap || json.on_stdout() || junit.on_stdout();
 
+  std::vector<harness::CatalogueCase> planned;
+  for (const PlannedTarget& t : *plan) planned.insert(planned.end(), t.cases.begin(), t.cases.end());
+  const std::string where = over_targets ? std::to_string(plan->size()) + " targets" : "Linux " + kernel->release;
+
   const auto started = std::chrono::steady_clock::now();
   std::optional<harness::KtapReport> ktap_report;
   if (ktap) {
-    ktap_report.emplace(std::cout, cases);
+    ktap_report.emplace(std::cout, planned);
     ktap_report->diagnostics("clonediff run: " + std::to_string(cases.size()) + " cases" +
-                             (selection->scope.empty() ? "" : " (" + selection->scope + ")") + " on Linux " +
-                             kernel->release);
+                             (selection->scope.empty() ? "" : " (" + selection->scope + ")") + " on " + where);
   }
   harness::JunitReport junit_report;
-  harness::Progress progress(harness::progress_wanted(report_on_stdout) ? stderr : nullptr, cases.size(), started);
-  harness::Runner runner(*kernel, timeout);
+  harness::Progress progress(harness::progress_wanted(report_on_stdout) ? stderr : nullptr, planned.size(), started);
   harness::RunSummary summary;
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    const harness::CaseResult r = runner.run(cases[i]);
-    summary.add(r, *kernel);
-    if (json.stream()) *json.stream() << json::dump(harness::record_to_json(r, *kernel)) << '\n';
-    if (ktap_report) ktap_report->add(r, *kernel);
-    if (junit.stream()) junit_report.add(r, *kernel);
-    progress.update(i + 1, summary.failed());
+  targets::TargetReport report;
+  std::size_t done = 0;
+  // Every result goes to every report. The summary lists failures one by one,
+  // except what the target report lists its own way: an emulator's
+  // divergences, a failed target's cases without a record, every skip.
+  const auto take = [&](const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record,
+                        bool listed_by_target) {
+    summary.add(r, judged, !over_targets || (!listed_by_target && r.verdict != harness::Verdict::skip));
+    if (over_targets) report.add(r);
+    if (json.stream()) *json.stream() << json::dump(record) << '\n';
+    if (ktap_report) ktap_report->add(r, judged);
+    if (junit.stream()) junit_report.add(r, judged);
+    progress.update(++done, summary.failed());
+  };
+
+  for (const PlannedTarget& t : *plan) {
+    const auto target_started = std::chrono::steady_clock::now();
+    if (over_targets) {
+      report.begin(t.spec, t.name);
+      if (auto b = known.find(t.name); b != known.end()) report.set_baseline(t.name, baselines->at(t.name), b->second);
+    }
+    if (t.spec.kind == targets::TargetKind::host) {
+      harness::Runner runner(*kernel, timeout);
+      for (const harness::CatalogueCase& c : t.cases) {
+        const harness::CaseResult r = runner.run(c);
+        take(r, *kernel, harness::record_to_json(r, *kernel), false);
+      }
+      if (over_targets)
+        report.end(t.name, std::chrono::steady_clock::now() - target_started, *kernel, kernel->release, "", "", {});
+      continue;
+    }
+    const targets::TargetRun ran = run_planned_target(t, *opts, timeout, target_timeout);
+    const bool emulator = targets::is_emulator(t.spec.kind);
+    // gVisor and qemu-user stand in for this kernel: judged against its profile.
+    const targets::JudgedTarget judged =
+        targets::judge_target(t.cases, ran, emulator ? std::optional<model::Kernel>(*kernel) : std::nullopt);
+    // A target that failed says why once (below), not once per case it left without a record.
+    const bool failed = ran.status == targets::TargetRun::Status::failed;
+    for (const harness::CaseResult& r : judged.results)
+      take(r, judged.profile, targets::target_record(r, judged), emulator || (failed && !r.run && !r.predicted));
+    std::string status;
+    if (ran.status == targets::TargetRun::Status::skipped) status = "skipped: " + ran.reason;
+    if (ran.status == targets::TargetRun::Status::failed) status = "failed: " + ran.reason;
+    report.end(t.name, ran.elapsed, judged.profile, judged.reported_kernel, ran.implementation, status, judged.notes);
+
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
   progress.clear();
   if (json.stream()) json.stream()->flush();
+
+  bool wrote_baselines = true;
+  if (opts->has("--update-baselines"))
+    for (const auto& [name, file] : *baselines) {
+      const targets::Baseline now = report.as_baseline(name);
+      if (auto st = write_baseline(file, now, name); !st) {
+        wrote_baselines = false;
+        std::fprintf(stderr, "clonediff run: %s\n", st.error().message.c_str());
+        continue;
+      }
+      std::fprintf(stderr, "clonediff run: %s: wrote %zu divergences to %s\n", name.c_str(), now.entries.size(),
+                   file.c_str());
+      report.set_baseline(name, file, now);
+    }
+
+  const bool passed = over_targets ? report.passed() && wrote_baselines : summary.exit_status() == 0;
+  std::string verdict_line = over_targets ? report.verdict_line(elapsed) : summary.verdict_line(elapsed);
   if (ktap_report) {
     ktap_report->finish();
-    ktap_report->diagnostics(harness::ktap_totals(summary) + "\nclonediff run: " + summary.verdict_line(elapsed));
+    ktap_report->diagnostics(harness::ktap_totals(summary) + "\nclonediff run: " + verdict_line);
     std::cout.flush();
   }
   if (junit.stream()) {
     harness::JunitReport::Properties properties = {{"kernel", kernel->release}};
     if (!selection->scope.empty()) properties.emplace_back("scope", selection->scope);
+    if (over_targets) {
+      std::string names;
+      for (const PlannedTarget& t : *plan) names += (names.empty() ? "" : ",") + t.name;
+      properties.emplace_back("targets", names);
+    }
     junit_report.write(*junit.stream(), elapsed, properties);
   }
-  std::fputs(summary.text(*kernel, elapsed, selection->scope).c_str(), report_on_stdout ? stderr : stdout);
-  return ktap ? harness::kselftest_exit_status(summary) : summary.exit_status();
+  std::string text;
+  if (!over_targets) {
+    text = summary.text(*kernel, elapsed, selection->scope);
+  } else {
+    char head[300];
+    std::snprintf(head, sizeof head, "clonediff run: %zu cases%s%s%s on %s in %.2f s\n\n", cases.size(),
+                  selection->scope.empty() ? "" : " (", selection->scope.c_str(), selection->scope.empty() ? "" : ")",
+                  where.c_str(), elapsed.count());
+    text = std::string(head) + report.table() + "\n" + summary.details() + report.failures_text() +
+           report.divergences_text() +
+           report.skips_text() + (report.baselines_text().empty() ? "" : "\n" + report.baselines_text()) + "\n" +
+           verdict_line;
+  }
+  std::fputs(text.c_str(), report_on_stdout ? stderr : stdout);
+  if (ktap) {
+    if (!over_targets) return harness::kselftest_exit_status(summary);
+    if (!passed) return harness::kKsftFail;
+    return summary.count(harness::Verdict::skip) == summary.cases() ? harness::kKsftSkip : harness::kKsftPass;
+  }
+  return passed ? kExitMatch : kExitMismatch;
 }
 
 }  // namespace clonediff::cli

@@ -76,6 +76,18 @@ TEST(ReportGroup, GroupIsTheSuiteAndNameTheRestOfTheId) {
   EXPECT_EQ(group_name({"qemu-6.1", "unpriv", "sweep"}), "qemu-6.1/unpriv/sweep");
 }
 
+TEST(ReportGroup, ARunOverTargetsPutsTheTargetAboveTheSuite) {
+  CatalogueCase c = sample_case("sweep/CLONE_VM|CLONE_FS");
+  c.target = "kernel:6.1.0-50-cloud-amd64";
+  EXPECT_EQ(report_group(c), (std::vector<std::string>{"kernel:6.1.0-50-cloud-amd64", "sweep"}));
+  EXPECT_EQ(group_name(report_group(c)), "kernel:6.1.0-50-cloud-amd64/sweep");
+  EXPECT_EQ(report_case_name(c), "CLONE_VM|CLONE_FS");
+  // Its reproduction runs it on that target.
+  c.target_spec = "kernel:/boot/vmlinuz-6.1.0-50-cloud-amd64";
+  EXPECT_EQ(reproduce_command(c),
+            "clonediff run --target 'kernel:/boot/vmlinuz-6.1.0-50-cloud-amd64' --filter 'sweep/CLONE_VM|CLONE_FS'");
+}
+
 TEST(Reproduce, RunsTheCaseAloneAndNamesItsUserFile) {
   CatalogueCase builtin = sample_case("sweep/CLONE_VM|CLONE_FS");
   EXPECT_EQ(reproduce_command(builtin), "clonediff run --filter 'sweep/CLONE_VM|CLONE_FS'");

@@ -1,0 +1,207 @@
+// `clonediff run --target`, live, on a part of the catalogue: qemu-user and
+// gVisor against their checked-in baselines, a Debian kernel booted in qemu
+// (when ci/kernels has cached one), a missing target, bad usage. The whole
+// catalogue on every target is ci/targets' job (.ci/run).
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cases/tests/cli_support.hpp"
+
+namespace {
+
+using namespace clonediff::cli_support;
+
+const std::string kSource = CLONEDIFF_SOURCE_DIR;
+const std::string kGvisorBaseline = kSource + "/cases/baselines/gvisor.txt";
+const std::string kQemuUserBaseline = kSource + "/cases/baselines/qemu-user.txt";
+
+bool installed(const std::string& program) { return !find_program(program).empty(); }
+
+// The baseline's lines for the cases whose ids start with `prefix`.
+std::vector<std::string> baseline_lines(const std::string& file, const std::string& prefix) {
+  std::vector<std::string> out;
+  for (const std::string& l : lines(slurp(file)))
+    if (l.rfind(prefix, 0) == 0) out.push_back(l);
+  return out;
+}
+
+class Targets : public Cli {
+ protected:
+  // The legacy suite on an emulator, against its baseline: as the baseline says.
+  void runs_as_its_baseline_says(const std::string& target, const std::string& baseline) {
+    const std::size_t expected = baseline_lines(baseline, "legacy/").size();
+    ASSERT_GT(expected, 0u);
+    Ran r = clonediff({"run", "--target", target, "--filter", "legacy/*", "--baseline", target + "=" + baseline});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find(target + " (baseline " + baseline + "): the divergences are the baseline's, " +
+                         std::to_string(expected) + " cases"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("PASS: " + target + " diverge as their baselines say"), std::string::npos) << r.out;
+    // Grouped by the rule they break, each way with a repro.
+    EXPECT_NE(r.out.find(target + ": " + std::to_string(expected) + " divergences from Linux"), std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("  clonediff explain "), std::string::npos) << r.out;
+  }
+
+  // The same with a baseline that misses one divergence and lists, for a case
+  // that matches, one that does not happen.
+  void a_changed_baseline_fails_naming_the_cases(const std::string& target, const std::string& baseline) {
+    const std::vector<std::string> legacy = baseline_lines(baseline, "legacy/");
+    ASSERT_FALSE(legacy.empty());
+    std::string matching;  // a legacy case the baseline does not list
+    for (const std::string& id : lines(clonediff({"run", "--list", "--filter", "legacy/*"}).out)) {
+      bool listed = false;
+      for (const std::string& l : legacy) listed = listed || l.rfind(id + "\t", 0) == 0;
+      if (!listed) matching = id;
+    }
+    ASSERT_FALSE(matching.empty());
+    std::string comments;
+    std::set<std::string> entries;
+    for (const std::string& l : lines(slurp(baseline))) {
+      if (l.rfind("#", 0) == 0)
+        comments += l + "\n";
+      else if (l != legacy.front())
+        entries.insert(l);
+    }
+    entries.insert(matching + "\ttimeout");
+    std::string doctored = comments;
+    for (const std::string& l : entries) doctored += l + "\n";
+    spit(path("doctored.txt"), doctored);
+    Ran r = clonediff({"run", "--target", target, "--filter", "legacy/*", "--baseline",
+                       target + "=" + path("doctored.txt").string()});
+    EXPECT_EQ(r.status, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find("2 cases changed against the baseline"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("  new divergence:   " + legacy.front()), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("  no longer:        " + matching + "\ttimeout"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("FAIL: " + target + " does not match the model or its baseline"), std::string::npos) << r.out;
+  }
+};
+
+TEST_F(Targets, QemuUserDivergesAsItsBaselineSays) {
+  if (!installed("qemu-x86_64")) GTEST_SKIP() << "qemu-x86_64 is not installed (ci/setup targets)";
+  runs_as_its_baseline_says("qemu-user", kQemuUserBaseline);
+}
+
+TEST_F(Targets, QemuUserWithAChangedBaselineFailsNamingTheCases) {
+  if (!installed("qemu-x86_64")) GTEST_SKIP() << "qemu-x86_64 is not installed (ci/setup targets)";
+  a_changed_baseline_fails_naming_the_cases("qemu-user", kQemuUserBaseline);
+}
+
+TEST_F(Targets, GvisorDivergesAsItsBaselineSays) {
+  if (!installed("runsc")) GTEST_SKIP() << "runsc is not installed (ci/setup targets)";
+  runs_as_its_baseline_says("gvisor", kGvisorBaseline);
+}
+
+TEST_F(Targets, GvisorWithAChangedBaselineFailsNamingTheCases) {
+  if (!installed("runsc")) GTEST_SKIP() << "runsc is not installed (ci/setup targets)";
+  a_changed_baseline_fails_naming_the_cases("gvisor", kGvisorBaseline);
+}
+
+TEST_F(Targets, UpdateBaselinesWritesWhatARunSaw) {
+  if (!installed("qemu-x86_64")) GTEST_SKIP() << "qemu-x86_64 is not installed (ci/setup targets)";
+  const std::string file = path("new.txt").string();
+  Ran r = clonediff({"run", "--target", "qemu-user", "--filter", "legacy/*", "--baseline", "qemu-user=" + file,
+                     "--update-baselines"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(baseline_lines(file, "legacy/"), baseline_lines(kQemuUserBaseline, "legacy/"));
+  EXPECT_NE(slurp(file).find("# implementation: qemu-x86_64 version "), std::string::npos) << slurp(file);
+}
+
+TEST_F(Targets, KtapAndJunitGroupByTargetThenSuite) {
+  if (!installed("qemu-x86_64")) GTEST_SKIP() << "qemu-x86_64 is not installed (ci/setup targets)";
+  Ran r = clonediff({"run", "--target", "host", "--target", "qemu-user", "--filter", "legacy/io*", "--ktap",
+                     "--junit", path("j.xml").string()});
+  EXPECT_EQ(r.status, 1) << r.out << r.err;  // qemu-user without a baseline: its divergences fail the run
+  EXPECT_NE(r.out.find("1..2\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("# Subtest: host\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  # Subtest: legacy\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("# Subtest: qemu-user\n"), std::string::npos) << r.out;
+  const std::string xml = slurp(path("j.xml"));
+  EXPECT_NE(xml.find("<testsuite name=\"host/legacy\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"qemu-user/legacy\""), std::string::npos) << xml;
+}
+
+TEST_F(Targets, AMissingTargetIsSkippedWithTheReason) {
+  Ran r = clonediff({"run", "--target", "kernel:/no/such/vmlinuz", "--filter", "legacy/io"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("skipped: cannot read the kernel image '/no/such/vmlinuz'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kernel:vmlinuz: 1 case (legacy/io): target skipped: cannot read the kernel image"),
+            std::string::npos)
+      << r.out;
+  // An emulator that is not on PATH.
+  Ran none = run("/usr/bin/env", {"PATH=/nonexistent", CLONEDIFF_BINARY, "run", "--target", "gvisor", "--filter",
+                                  "legacy/io"});
+  EXPECT_EQ(none.status, 0) << none.out << none.err;
+  EXPECT_NE(none.out.find("skipped: runsc is not installed (Debian package runsc)"), std::string::npos) << none.out;
+}
+
+TEST_F(Targets, BadUsage) {
+  const auto fails = [&](const std::vector<std::string>& args, const std::string& message) {
+    Ran r = clonediff(args);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_EQ(r.err, "clonediff run: " + message + "\n");
+  };
+  fails({"run", "--target", "qemu"}, "unknown target 'qemu' (targets: host, kernel:VMLINUZ, gvisor, qemu-user)");
+  fails({"run", "--target", "host", "--baseline", "host=x"}, "--baseline is for gvisor and qemu-user, not host");
+  fails({"run", "--target", "host", "--baseline", "gvisor=x"},
+        "--baseline names 'gvisor', which is not a --target of this run");
+  fails({"run", "--target", "gvisor", "--baseline", "gvisor=/no/such"}, "cannot read baseline '/no/such'");
+  fails({"run", "--target", "gvisor", "--update-baselines"},
+        "--update-baselines rewrites the files given with --baseline TARGET=FILE");
+  fails({"run", "--target", "host", "--target", "host"}, "target 'host' given twice");
+}
+
+// A kernel cached by ci/kernels, or nothing.
+std::string cached_kernel() {
+  const fs::path dir = make_temp_dir();
+  Ran r = run_in(dir, kSource + "/ci/kernels", {"--offline"});
+  fs::remove_all(dir);
+  if (r.status != 0) return "";
+  const std::vector<std::string> images = lines(r.out);
+  return images.empty() ? "" : images.back();
+}
+
+TEST_F(Targets, ADebianKernelBootsInQemuAndMatchesTheModel) {
+  if (!installed("qemu-system-x86_64")) GTEST_SKIP() << "qemu-system-x86_64 is not installed (ci/setup targets)";
+  const std::string kernel = cached_kernel();
+  if (kernel.empty()) GTEST_SKIP() << "no Debian kernel cached: run ci/kernels";
+  const std::string json = path("k.jsonl").string();
+  Ran r = clonediff({"run", "--target", "host", "--target", "kernel:" + kernel, "--filter", "legacy/*", "--json", json},
+                    "", std::chrono::seconds(300));
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("PASS: host, kernel:"), std::string::npos) << r.out;
+  std::size_t host = 0, guest = 0;
+  for (const std::string& l : lines(slurp(json))) {
+    host += l.find("\"target\":\"host\"") != std::string::npos;
+    guest += l.find("\"target\":\"kernel:6.") != std::string::npos && l.find("\"verdict\":\"match\"") != std::string::npos;
+  }
+  EXPECT_EQ(host, 49u);
+  EXPECT_EQ(guest, 49u);
+}
+
+TEST_F(Targets, AKernelPastItsTargetTimeoutIsKilledAndItsCasesAreErrors) {
+  if (!installed("qemu-system-x86_64")) GTEST_SKIP() << "qemu-system-x86_64 is not installed (ci/setup targets)";
+  const std::string kernel = cached_kernel();
+  if (kernel.empty()) GTEST_SKIP() << "no Debian kernel cached: run ci/kernels";
+  // One second does not boot it.
+  Ran r = clonediff({"run", "--target", "kernel:" + kernel, "--filter", "legacy/io*", "--target-timeout", "1"});
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(" failed: the guest did not power off within 1 s"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(its cases without a record are errors)"), std::string::npos) << r.out;
+  // The summary's total row: 2 cases, both errors.
+  std::vector<std::string> total;
+  for (const std::string& l : lines(r.out))
+    if (l.rfind("  total ", 0) == 0) {
+      std::istringstream words(l);
+      for (std::string w; words >> w;) total.push_back(w);
+    }
+  EXPECT_EQ(total, (std::vector<std::string>{"total", "2", "0", "0", "0", "0", "0", "2"})) << r.out;
+  Ran left = run("/usr/bin/pgrep", {"-f", "qemu-system-x86_64 .*" + kernel});
+  EXPECT_NE(left.status, 0) << "a qemu outlived its target: " << left.out;
+}
+
+}  // namespace

@@ -1,0 +1,26 @@
+// --kernel SPEC, shared by explain and check: the kernel profile to predict
+// for (model::parse_kernel_spec: "6.1.0-50-cloud-amd64", "6.12",
+// "6.1,unprivileged_userns_clone=0"); without it, the running kernel.
+#pragma once
+
+#include <string_view>
+
+#include "harness/cli/options.hpp"
+#include "harness/running_kernel.hpp"
+#include "model/kernel.hpp"
+
+namespace clonediff::cli {
+
+// `check --kernel recorded`: each record's own profile.
+inline constexpr std::string_view kRecordedKernel = "recorded";
+
+inline Result<model::Kernel> kernel_option(const Options& opts) {
+  if (auto spec = opts.value("--kernel")) {
+    auto k = model::parse_kernel_spec(*spec);
+    if (!k) return make_error("--kernel: " + k.error().message);
+    return k;
+  }
+  return harness::running_kernel();
+}
+
+}  // namespace clonediff::cli

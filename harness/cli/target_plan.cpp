@@ -1,0 +1,143 @@
+#include "harness/cli/target_plan.hpp"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace clonediff::cli {
+namespace {
+
+std::string read_text(const std::string& path, bool& ok) {
+  std::ifstream in(path);
+  ok = static_cast<bool>(in);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The static clonediff the outer targets run: beside this binary.
+std::string static_binary_path() {
+  char self[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string dir = n > 0 ? std::string(self, static_cast<std::size_t>(n)) : std::string();
+  dir = dir.substr(0, dir.rfind('/') == std::string::npos ? 0 : dir.rfind('/'));
+  return dir + "/clonediff-static";
+}
+
+// A private directory for one outer target's files, removed with what it holds.
+class WorkDir {
+ public:
+  WorkDir() {
+    char tmpl[] = "/tmp/clonediff-target-XXXXXX";
+    if (::mkdtemp(tmpl)) path_ = tmpl;
+  }
+  ~WorkDir() {
+    if (path_.empty()) return;
+    for (const char* f : {"/initramfs.cpio", "/console.txt", "/records.jsonl", "/outer.stdout", "/outer.stderr"})
+      ::unlink((path_ + f).c_str());
+    ::rmdir(path_.c_str());
+  }
+  WorkDir(const WorkDir&) = delete;
+  WorkDir& operator=(const WorkDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+constexpr const char* kBaselineHeader =
+    "clonediff baseline: the cases where TARGET diverges from Linux, judged against the profile of the kernel\n"
+    "it runs on. One line per case, ID<TAB>how it diverges (predicted -> observed). A run with\n"
+    "--target TARGET --baseline TARGET=THIS_FILE fails when the set changes; --update-baselines rewrites it.";
+
+std::string baseline_header(const std::string& target) {
+  std::string h = kBaselineHeader;
+  for (std::size_t at; (at = h.find("TARGET")) != std::string::npos;) h.replace(at, 6, target);
+  return h;
+}
+
+}  // namespace
+
+Result<std::vector<PlannedTarget>> plan_targets(const Options& opts, const std::vector<harness::CatalogueCase>& cases) {
+  std::vector<PlannedTarget> out;
+  if (!opts.has("--target")) {
+    out.push_back({targets::TargetSpec{}, "", cases});
+    return out;
+  }
+  for (const std::string& text : opts.values.at("--target")) {
+    auto spec = targets::parse_target(text);
+    if (!spec) return spec.error();
+    PlannedTarget t{*spec, targets::target_name(*spec), cases};
+    for (const PlannedTarget& before : out)
+      if (before.name == t.name) return make_error("target '" + t.name + "' given twice");
+    for (harness::CatalogueCase& c : t.cases) {
+      c.target = t.name;
+      c.target_spec = spec->kind == targets::TargetKind::host ? "" : spec->spec;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<std::map<std::string, std::string>> baseline_files(const Options& opts, const std::vector<PlannedTarget>& plan) {
+  std::map<std::string, std::string> out;
+  if (!opts.has("--baseline")) return out;
+  for (const std::string& b : opts.values.at("--baseline")) {
+    const auto eq = b.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == b.size()) return make_error("--baseline takes TARGET=FILE");
+    const std::string name = b.substr(0, eq);
+    bool found = false;
+    for (const PlannedTarget& t : plan)
+      if (t.name == name) {
+        if (!targets::is_emulator(t.spec.kind)) return make_error("--baseline is for gvisor and qemu-user, not " + name);
+        found = true;
+      }
+    if (!found) return make_error("--baseline names '" + name + "', which is not a --target of this run");
+    out[name] = b.substr(eq + 1);
+  }
+  return out;
+}
+
+Result<std::map<std::string, targets::Baseline>> read_baselines(const std::map<std::string, std::string>& files) {
+  std::map<std::string, targets::Baseline> out;
+  for (const auto& [name, file] : files) {
+    bool readable = false;
+    const std::string text = read_text(file, readable);
+    if (!readable) return make_error("cannot read baseline '" + file + "'");
+    auto parsed = targets::parse_baseline(text, file);
+    if (!parsed) return parsed.error();
+    out[name] = std::move(parsed).value();
+  }
+  return out;
+}
+
+Status write_baseline(const std::string& file, const targets::Baseline& b, const std::string& target) {
+  std::ofstream out(file, std::ios::trunc);
+  out << targets::format_baseline(b, baseline_header(target));
+  out.close();
+  if (!out) return make_error("cannot write baseline '" + file + "'");
+  return ok_status();
+}
+
+targets::TargetRun run_planned_target(const PlannedTarget& t, const Options& opts,
+                                      std::chrono::milliseconds case_timeout,
+                                      std::optional<std::chrono::seconds> target_timeout) {
+  targets::GuestSelection guest;
+  guest.no_builtin = opts.has("--no-builtin");
+  if (opts.has("--cases")) guest.case_files = opts.values.at("--cases");
+  guest.filter = opts.value("--filter");
+  guest.shard = opts.value("--shard");
+  guest.case_timeout = case_timeout;
+  WorkDir dir;
+  targets::TargetEnvironment env;
+  env.static_binary = static_binary_path();
+  env.workdir = dir.path();
+  // Boot and the catalogue under TCG or an emulator: generous, but bounded.
+  env.timeout = target_timeout.value_or(std::chrono::seconds(120 + static_cast<long>(t.cases.size()) / 10));
+  return run_outer_target(t.spec, guest, env);
+}
+
+}  // namespace clonediff::cli

@@ -1,0 +1,48 @@
+// A run over targets, as `clonediff run` plans it from its options: the
+// targets with their cases, the baseline files, and running one outer target
+// (the static clonediff beside this binary, a private work directory, a
+// timeout).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/catalogue.hpp"
+#include "harness/cli/options.hpp"
+#include "harness/targets/baseline.hpp"
+#include "harness/targets/target.hpp"
+#include "harness/targets/target_run.hpp"
+#include "model/result.hpp"
+
+namespace clonediff::cli {
+
+// One target of the run, with its cases (their target fields set). Without
+// --target the run has one, unnamed: the running kernel, reported as before
+// targets existed.
+struct PlannedTarget {
+  targets::TargetSpec spec;
+  std::string name;  // "" for the implicit host
+  std::vector<harness::CatalogueCase> cases;
+};
+
+// The --target options, each with the selected cases; a target twice is an error.
+Result<std::vector<PlannedTarget>> plan_targets(const Options& opts, const std::vector<harness::CatalogueCase>& cases);
+
+// --baseline TARGET=FILE, target name -> file; only for emulator targets of the plan.
+Result<std::map<std::string, std::string>> baseline_files(const Options& opts, const std::vector<PlannedTarget>& plan);
+// The files read and parsed; the error names the file.
+Result<std::map<std::string, targets::Baseline>> read_baselines(const std::map<std::string, std::string>& files);
+// Writes a baseline file for --update-baselines, with its header.
+Status write_baseline(const std::string& file, const targets::Baseline& b, const std::string& target);
+
+// Runs a target other than host on its cases, with the selection options of
+// the run (so that it runs exactly these cases) and the timeouts: per case,
+// and for the whole target (default 120 s + 0.1 s per case).
+targets::TargetRun run_planned_target(const PlannedTarget& t, const Options& opts,
+                                      std::chrono::milliseconds case_timeout,
+                                      std::optional<std::chrono::seconds> target_timeout);
+
+}  // namespace clonediff::cli

@@ -1,0 +1,132 @@
+// A kernel target: boot the image in qemu-system-x86_64 with TCG (KVM hangs
+// guests on the machines this was built on), run the static clonediff as the
+// initramfs's init, and read the records from the second serial port.
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "harness/targets/bzimage.hpp"
+#include "harness/targets/guest_protocol.hpp"
+#include "harness/targets/initramfs.hpp"
+#include "harness/targets/outer_process.hpp"
+#include "harness/targets/static_elf.hpp"
+#include "harness/targets/target_run.hpp"
+
+namespace clonediff::targets {
+namespace {
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("cannot read '" + path + "'");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Status write_file(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << data;
+  out.close();
+  if (!out) return make_error("cannot write '" + path + "'");
+  return ok_status();
+}
+
+TargetRun skipped(std::string why) {
+  TargetRun r;
+  r.status = TargetRun::Status::skipped;
+  r.reason = std::move(why);
+  return r;
+}
+
+// The guest's file system: init, the programs the C library's entries run,
+// the arguments and the catalogue files.
+Result<std::string> build_initramfs(const std::string& clonediff, const std::string& busybox,
+                                    const GuestSelection& s) {
+  Initramfs fs;
+  for (const char* d : {"bin", "dev", "proc", "sys", "tmp", "clonediff", "clonediff/cases"}) fs.directory(d);
+  fs.char_device("dev/console", 5, 1);  // the kernel opens it for init's stdin/out/err before devtmpfs
+  fs.file("bin/clonediff", clonediff, 0755);
+  fs.symlink("init", "bin/clonediff");
+  fs.file("bin/busybox", busybox, 0755);
+  fs.symlink("bin/sh", "busybox");    // system()
+  fs.symlink("bin/true", "busybox");  // posix_spawn()
+  std::vector<std::string> guest_paths;
+  for (std::size_t i = 0; i < s.case_files.size(); ++i) {
+    auto text = read_file(s.case_files[i]);
+    if (!text) return text.error();
+    const std::string& host = s.case_files[i];
+    const std::string base = host.substr(host.rfind('/') == std::string::npos ? 0 : host.rfind('/') + 1);
+    const std::string guest = "clonediff/cases/" + std::to_string(i) + "-" + base;
+    fs.file(guest, *text);
+    guest_paths.push_back("/" + guest);
+  }
+  std::string args;
+  for (const std::string& a : guest_run_args(s, kGuestRecordsDevice, guest_paths)) {
+    if (a.find('\n') != std::string::npos) return make_error("an argument holds a line break: " + a);
+    args += a + "\n";
+  }
+  fs.file("clonediff/args", args);
+  return fs.archive();
+}
+
+}  // namespace
+
+TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const TargetEnvironment& env) {
+  auto qemu = find_program("qemu-system-x86_64");
+  if (!qemu) return skipped("qemu-system-x86_64 is not installed (Debian package qemu-system-x86)");
+  if (::access(t.vmlinuz.c_str(), R_OK) != 0) return skipped("cannot read the kernel image '" + t.vmlinuz + "'");
+  if (auto release = bzimage_release_of(t.vmlinuz); !release) return skipped(release.error().message);
+  auto clonediff = read_file(env.static_binary);
+  if (!clonediff || !is_static_elf64(*clonediff))
+    return skipped("no static clonediff at '" + env.static_binary + "' (the build's clonediff-static)");
+  auto busybox_path = find_program("busybox");
+  auto busybox = busybox_path ? read_file(*busybox_path) : Result<std::string>(make_error("none"));
+  if (!busybox || !is_static_elf64(*busybox))
+    return skipped("needs a static busybox for /bin/sh and /bin/true in the guest (Debian package busybox-static)");
+
+  auto image = build_initramfs(*clonediff, *busybox, s);
+  if (!image) return skipped("cannot build the initramfs: " + image.error().message);
+  const std::string initrd = env.workdir + "/initramfs.cpio";
+  const std::string console = env.workdir + "/console.txt";
+  const std::string records = env.workdir + "/records.jsonl";
+  if (auto st = write_file(initrd, *image); !st) return skipped(st.error().message);
+
+  OuterCommand cmd;
+  cmd.program = *qemu;
+  cmd.args = {"-accel", "tcg", "-cpu", "max", "-m", "1024", "-smp", "2", "-nodefaults", "-display", "none",
+              "-no-reboot", "-kernel", t.vmlinuz, "-initrd", initrd,
+              "-append", "console=ttyS0 quiet panic=-1",
+              "-serial", "file:" + console, "-serial", "file:" + records};
+  cmd.workdir = env.workdir;
+  cmd.timeout = env.timeout;
+  auto ran = run_outer(cmd);
+  TargetRun run;
+  if (!ran) return skipped(ran.error().message);
+  run.implementation = version_line(*qemu, env.workdir);
+  run.elapsed = ran->elapsed;
+  auto console_text = read_file(console);
+  run.log = (console_text ? *console_text : std::string()) + ran->err;
+  if (auto text = read_file(records)) take_records(*text, run);
+
+  const auto marker = run.log.rfind(kGuestExitMarker);
+  run.status = TargetRun::Status::failed;
+  if (ran->end == OuterRun::End::timed_out) {
+    run.reason = "the guest did not power off within " + std::to_string(env.timeout.count()) + " s";
+  } else if (marker == std::string::npos) {
+    run.reason = "the guest ended without finishing the run (qemu exit status " + std::to_string(ran->exit_code) + ")";
+  } else {
+    const int status = std::atoi(run.log.c_str() + marker + std::string_view(kGuestExitMarker).size());
+    if (status == 0 || status == 1)
+      run.status = TargetRun::Status::ran;  // 1: some case did not match; the host judges anyway
+    else
+      run.reason = "clonediff in the guest exited with status " + std::to_string(status);
+  }
+  if (run.status == TargetRun::Status::failed) {
+    const std::string tail = log_tail(run.log);
+    run.reason += tail.empty() ? "; the console is empty" : "; the console's last lines:\n" + tail;
+  }
+  return run;
+}
+
+}  // namespace clonediff::targets

@@ -1,0 +1,91 @@
+#include "harness/targets/outer_process.hpp"
+
+#include <sys/wait.h>
+
+#include <boost/filesystem.hpp>
+#include <boost/process.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace clonediff::targets {
+namespace {
+
+namespace bp = boost::process;
+namespace fs = boost::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p.string(), std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Boost 1.74's child::wait_for() can sleep out its whole timeout when the
+// child exits before the wait begins (it waits for a SIGCHLD already gone).
+// running() reaps without that race; poll it against a deadline.
+bool finishes_by(bp::child& c, std::chrono::steady_clock::time_point deadline) {
+  auto nap = std::chrono::microseconds(500);
+  while (c.running()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(nap);
+    nap = std::min(nap * 2, std::chrono::microseconds(50000));
+  }
+  return true;
+}
+
+// Reaps what is left of the group and is ours to reap (members that outlived
+// the leader, orphans that came to us as a subreaper).
+void reap_group(pid_t pgid) {
+  siginfo_t info{};
+  while (::waitid(P_PGID, static_cast<id_t>(pgid), &info, WEXITED | WNOHANG) == 0 && info.si_pid != 0) info = {};
+}
+
+}  // namespace
+
+std::optional<std::string> find_program(const std::string& name) {
+  const fs::path found = bp::search_path(name);
+  if (found.empty()) return std::nullopt;
+  return found.string();
+}
+
+std::string version_line(const std::string& program, const std::string& workdir) {
+  auto ran = run_outer(OuterCommand{program, {"--version"}, workdir, std::chrono::seconds(10)});
+  if (!ran || ran->end != OuterRun::End::exited) return "";
+  return ran->out.substr(0, ran->out.find('\n'));
+}
+
+Result<OuterRun> run_outer(const OuterCommand& command) {
+  const fs::path dir(command.workdir);
+  const fs::path out = dir / "outer.stdout", err = dir / "outer.stderr";
+  boost::system::error_code ec;
+  fs::remove(out, ec);  // Boost.Process opens redirect targets without truncating them
+  fs::remove(err, ec);
+  OuterRun run;
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    bp::group group;
+    bp::child c(bp::exe = command.program, bp::args = command.args, bp::std_in < bp::null,
+                bp::std_out > out.string(), bp::std_err > err.string(), group);
+    const pid_t pgid = c.id();
+    std::error_code ignored;
+    if (!finishes_by(c, started + command.timeout)) {
+      group.terminate(ignored);  // SIGKILL to the whole group
+      c.wait(ignored);
+      run.end = OuterRun::End::timed_out;
+    } else {
+      run.exit_code = c.exit_code();
+      group.terminate(ignored);  // the rest of the group, if anything outlived the leader
+    }
+    reap_group(pgid);
+  } catch (const std::exception& e) {
+    return make_error("cannot start " + command.program + ": " + e.what());
+  }
+  run.elapsed = std::chrono::steady_clock::now() - started;
+  run.out = slurp(out);
+  run.err = slurp(err);
+  return run;
+}
+
+}  // namespace clonediff::targets

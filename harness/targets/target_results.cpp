@@ -1,0 +1,146 @@
+#include "harness/targets/target_results.hpp"
+
+#include <map>
+
+#include "harness/judge.hpp"
+#include "harness/record.hpp"
+#include "model/names.hpp"
+
+namespace clonediff::targets {
+namespace {
+
+using harness::CaseResult;
+using harness::CaseRun;
+using harness::Verdict;
+
+std::optional<Verdict> verdict_of(const json::Value& record) {
+  const json::Value* v = record.find("verdict");
+  if (!v || !v->is_string()) return std::nullopt;
+  for (Verdict x : {Verdict::match, Verdict::mismatch, Verdict::skip, Verdict::timeout, Verdict::crash, Verdict::error})
+    if (v->as_string() == harness::verdict_name(x)) return x;
+  return std::nullopt;
+}
+
+std::string string_field(const json::Value& obj, std::string_view key) {
+  const json::Value* v = obj.find(key);
+  return v && v->is_string() ? v->as_string() : std::string();
+}
+
+void read_resources(const json::Value* obj, std::array<model::Fact, model::kResourceCount>& out) {
+  if (!obj || !obj->is_object()) return;
+  for (const auto& [name, value] : obj->members()) {
+    auto r = model::parse_resource(name);
+    auto f = harness::fact_from_json(value, name);
+    if (r && f) out[static_cast<std::size_t>(*r)] = *f;
+  }
+}
+
+// What a completed case's record says beyond the outcome: witnesses, the
+// returned value, signals, the recorded route, the time taken.
+void read_run_details(const json::Value& observed, const json::Value& record, CaseRun& run) {
+  if (const json::Value* w = observed.find("witnesses")) {
+    read_resources(w->find("kcmp"), run.witnesses.kcmp);
+    read_resources(w->find("behaviour"), run.witnesses.behaviour);
+    run.witnesses.kcmp_note = string_field(*w, "kcmp_note");
+  }
+  if (const json::Value* ret = observed.find("returned"); ret && ret->as_int()) run.returned = *ret->as_int();
+  if (const json::Value* sigs = observed.find("signals"); sigs && sigs->is_array())
+    for (const json::Value& s : sigs->items())
+      if (s.is_string())
+        if (auto n = model::parse_signal(s.as_string()); n && *n >= 1 && *n <= 64)
+          run.signals |= std::uint64_t{1} << (*n - 1);
+  if (const json::Value* route = observed.find("route"))
+    if (auto req = harness::request_from_json(*route)) run.route = harness::Route{*req, string_field(*route, "text")};
+  if (const json::Value* others = observed.find("other_calls"); others && others->is_array())
+    for (const json::Value& c : others->items())
+      if (c.is_string()) run.other_calls.push_back(c.as_string());
+  if (const json::Value* us = record.find("elapsed_us"); us && us->as_int())
+    run.elapsed = std::chrono::microseconds(*us->as_int());
+}
+
+CaseResult from_record(const harness::CatalogueCase& c, const json::Value& record, const model::Kernel& kernel) {
+  CaseResult r;
+  r.spec = c;
+  auto predicted = harness::predict_record(record, kernel);
+  if (predicted) r.predicted = std::move(predicted).value();
+  const json::Value* observed = record.find("observed");
+  if (!observed) {
+    r.verdict = verdict_of(record).value_or(Verdict::error);
+    r.reason = string_field(record, "reason");
+    if (r.reason.empty()) r.reason = "the target's record has no observation and no reason";
+    if (r.verdict == Verdict::match || r.verdict == Verdict::mismatch) r.verdict = Verdict::error;
+    return r;
+  }
+  auto outcome = harness::outcome_from_json(*observed);
+  if (!outcome || !r.predicted) {
+    r.verdict = Verdict::error;
+    r.reason = "the target's record cannot be judged: " +
+               (!outcome ? outcome.error().message : harness::predict_record(record, kernel).error().message);
+    return r;
+  }
+  r.run = CaseRun{};
+  r.run->status = CaseRun::Status::completed;
+  r.run->observed = *outcome;
+  read_run_details(*observed, record, *r.run);
+  if (r.run->route) r.predicted->call.route = "recorded: " + r.run->route->text;
+  r.diff = harness::diff_outcomes(r.predicted->outcome, r.run->observed);
+  r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
+  return r;
+}
+
+}  // namespace
+
+JudgedTarget judge_target(const std::vector<harness::CatalogueCase>& cases, const TargetRun& run,
+                          const std::optional<model::Kernel>& profile) {
+  JudgedTarget t;
+  std::map<std::string, const json::Value*> by_id;
+  for (const json::Value& r : run.records) {
+    const std::string id = string_field(r, "id");
+    if (id.empty() || !by_id.emplace(id, &r).second) t.notes.push_back("a record without an id, or one id twice: " + id);
+    if (t.reported_kernel.empty()) t.reported_kernel = string_field(r, "kernel");
+  }
+  if (profile) {
+    t.profile = *profile;
+  } else if (!run.records.empty()) {
+    auto k = harness::record_kernel(run.records.front());
+    if (k) t.profile = *k;
+  }
+  if (t.profile.release.empty() && !cases.empty()) {
+    // Nothing came back: the release in the target's name, for the reports.
+    const std::string& name = cases.front().target;
+    const auto colon = name.find(':');
+    if (auto k = model::parse_kernel_spec(colon == std::string::npos ? name : name.substr(colon + 1))) t.profile = *k;
+  }
+  if (run.bad_lines) t.notes.push_back(std::to_string(run.bad_lines) + " lines of the target's output were not records");
+
+  std::size_t used = 0;
+  for (const harness::CatalogueCase& c : cases) {
+    auto found = by_id.find(c.id);
+    if (run.status == TargetRun::Status::skipped || found == by_id.end()) {
+      CaseResult r;
+      r.spec = c;
+      r.verdict = run.status == TargetRun::Status::skipped ? Verdict::skip : Verdict::error;
+      r.reason = run.status == TargetRun::Status::skipped ? "target skipped: " + run.reason
+                 : run.status == TargetRun::Status::failed ? "no record came back: " + run.reason
+                                                            : "the target sent no record for this case";
+      t.results.push_back(std::move(r));
+      continue;
+    }
+    ++used;
+    // A kernel target's records each carry their profile; they are one kernel's.
+    model::Kernel kernel = t.profile;
+    if (!profile)
+      if (auto own = harness::record_kernel(*found->second)) kernel = *own;
+    t.results.push_back(from_record(c, *found->second, kernel));
+  }
+  if (used < by_id.size()) t.notes.push_back(std::to_string(by_id.size() - used) + " records fit no selected case");
+  return t;
+}
+
+json::Value target_record(const harness::CaseResult& r, const JudgedTarget& t) {
+  json::Value j = harness::record_to_json(r, t.profile);
+  if (!t.reported_kernel.empty()) j.set("kernel", t.reported_kernel);
+  return j;
+}
+
+}  // namespace clonediff::targets

@@ -1,0 +1,69 @@
+// Running the static clonediff on an outer target (a kernel in qemu, gVisor,
+// qemu-user) and bringing its records back. Judging them is the caller's
+// business (target_results.hpp).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/json.hpp"
+#include "harness/targets/target.hpp"
+
+namespace clonediff::targets {
+
+// The `clonediff run` options that select cases, passed on to the target so
+// that it runs exactly the cases this host selected.
+struct GuestSelection {
+  bool no_builtin = false;
+  std::vector<std::string> case_files;  // host paths
+  std::optional<std::string> filter;
+  std::optional<std::string> shard;
+  std::chrono::milliseconds case_timeout{5000};
+};
+
+struct TargetEnvironment {
+  std::string static_binary;         // the static clonediff
+  std::string workdir;               // a private directory for this target's files
+  std::chrono::seconds timeout{600};  // the whole target, boot included
+};
+
+struct TargetRun {
+  enum class Status { ran, skipped, failed };
+  Status status = Status::skipped;
+  std::string reason;                // skipped: why it could not run; failed: what went wrong
+  std::vector<json::Value> records;  // what came back, in order
+  std::size_t bad_lines = 0;         // lines that were not JSON records
+  std::string log;                   // the target's console or standard error
+  std::string implementation;        // the outer program's version line: "runsc version 0.0~20221219.0"
+  std::chrono::duration<double> elapsed{0};
+};
+
+// The arguments after `clonediff`: "run --json DEST" and the selection.
+// Catalogue files are named as `case_path` maps them (the guest's view).
+std::vector<std::string> guest_run_args(const GuestSelection& s, const std::string& json_dest,
+                                        const std::vector<std::string>& case_paths);
+
+// JSON lines as a target wrote them: carriage returns dropped, blank lines
+// skipped; lines that do not parse as a JSON object are counted in bad_lines.
+void take_records(std::string_view text, TargetRun& run);
+
+// The last `n` lines of a log, for a failure's reason.
+std::string log_tail(std::string_view log, std::size_t n = 15);
+
+// Runs a target other than host: run_kernel_target() or run_emulator_target().
+// The static clonediff has no outer targets (it is what they run): there
+// every such target is skipped, with that reason.
+TargetRun run_outer_target(const TargetSpec& t, const GuestSelection& s, const TargetEnvironment& env);
+
+// Boots t.vmlinuz in qemu-system-x86_64 (TCG) with an initramfs holding the
+// static clonediff as init (cli/guest_init.hpp), a static busybox as /bin/sh
+// and /bin/true, and the selection's catalogue files.
+TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const TargetEnvironment& env);
+
+// Runs the static clonediff under runsc (`runsc --network=none do`) or
+// qemu-x86_64, its records on standard output.
+TargetRun run_emulator_target(const TargetSpec& t, const GuestSelection& s, const TargetEnvironment& env);
+
+}  // namespace clonediff::targets

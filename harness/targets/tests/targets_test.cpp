@@ -1,0 +1,318 @@
+// The parts of targets that need no outer process: target names, the
+// initramfs image, the bzImage header, static ELF detection, records coming
+// back and being judged, baselines and the per-target verdict.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "harness/targets/baseline.hpp"
+#include "harness/targets/bzimage.hpp"
+#include "harness/targets/initramfs.hpp"
+#include "harness/targets/static_elf.hpp"
+#include "harness/targets/target.hpp"
+#include "harness/targets/target_report.hpp"
+#include "harness/targets/target_results.hpp"
+#include "harness/targets/target_run.hpp"
+#include "model/flags.hpp"
+
+namespace clonediff::targets {
+namespace {
+
+using harness::CaseResult;
+using harness::CatalogueCase;
+using harness::Verdict;
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(Target, SpecsAndNames) {
+  EXPECT_EQ(parse_target("host")->kind, TargetKind::host);
+  EXPECT_EQ(parse_target("gvisor")->kind, TargetKind::gvisor);
+  EXPECT_EQ(parse_target("qemu-user")->kind, TargetKind::qemu_user);
+  auto k = parse_target("kernel:/no/such/vmlinuz-6.1.0-50-cloud-amd64");
+  ASSERT_TRUE(k.ok());
+  EXPECT_EQ(k->kind, TargetKind::kernel);
+  EXPECT_EQ(k->vmlinuz, "/no/such/vmlinuz-6.1.0-50-cloud-amd64");
+  // An image that cannot be read is named by its file.
+  EXPECT_EQ(target_name(*k), "kernel:vmlinuz-6.1.0-50-cloud-amd64");
+  EXPECT_FALSE(parse_target("kernel:").ok());
+  EXPECT_EQ(parse_target("qemu").error().message,
+            "unknown target 'qemu' (targets: host, kernel:VMLINUZ, gvisor, qemu-user)");
+  EXPECT_TRUE(is_emulator(TargetKind::gvisor));
+  EXPECT_TRUE(is_emulator(TargetKind::qemu_user));
+  EXPECT_FALSE(is_emulator(TargetKind::kernel));
+  EXPECT_FALSE(is_emulator(TargetKind::host));
+}
+
+// A setup header as the x86 boot protocol lays it out.
+std::string fake_bzimage(const std::string& version_text, unsigned protocol = 0x20f) {
+  std::string image(0x4000, '\0');
+  image.replace(0x202, 4, "HdrS");
+  image[0x206] = static_cast<char>(protocol & 0xff);
+  image[0x207] = static_cast<char>(protocol >> 8);
+  const unsigned at = 0x3000;
+  image[0x20e] = static_cast<char>((at - 0x200) & 0xff);
+  image[0x20f] = static_cast<char>((at - 0x200) >> 8);
+  image.replace(at, version_text.size(), version_text);
+  return image;
+}
+
+TEST(BzImage, TheReleaseIsTheVersionStringUpToItsFirstSpace) {
+  auto r = bzimage_release(fake_bzimage("6.1.0-50-cloud-amd64 (debian-kernel@lists.debian.org) #1 SMP"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r, "6.1.0-50-cloud-amd64");
+  EXPECT_FALSE(bzimage_release(std::string(0x4000, '\0')).ok());                    // no HdrS
+  EXPECT_FALSE(bzimage_release(fake_bzimage("6.1.0 x", 0x1ff)).ok());               // protocol < 2.00
+  EXPECT_FALSE(bzimage_release(fake_bzimage(std::string("\x01\x02", 2) + " x")).ok());  // not text
+  EXPECT_FALSE(bzimage_release("short").ok());
+}
+
+TEST(StaticElf, TheStaticBuildIsStaticAndThisTestIsNot) {
+#ifndef CLONEDIFF_STATIC_BINARY
+  GTEST_SKIP() << "clonediff-static is not built here (no libseccomp.a)";
+#else
+  EXPECT_TRUE(is_static_elf64(slurp(CLONEDIFF_STATIC_BINARY)));
+  EXPECT_FALSE(is_static_elf64(slurp("/proc/self/exe")));
+  EXPECT_FALSE(is_static_elf64("#!/bin/sh\n"));
+  EXPECT_FALSE(is_static_elf64(slurp(CLONEDIFF_STATIC_BINARY).substr(0, 100)));  // phdrs cut off
+#endif
+}
+
+// One newc header field: index 0 is ino ... 12 is check (8 hex digits each).
+unsigned field(const std::string& a, std::size_t entry_at, int index) {
+  return static_cast<unsigned>(std::stoul(a.substr(entry_at + 6 + 8 * static_cast<std::size_t>(index), 8), nullptr, 16));
+}
+
+TEST(Initramfs, NewcEntriesArePaddedAndTheArchiveEndsWithTheTrailer) {
+  Initramfs fs;
+  fs.directory("bin");
+  fs.file("bin/xy", "hello", 0755);
+  fs.symlink("init", "bin/xy");
+  fs.char_device("dev/console", 5, 1);
+  const std::string a = fs.archive();
+  EXPECT_EQ(a.size() % 4, 0u);
+  // The first entry: "070701", a directory "bin" (namesize 4), no data.
+  ASSERT_EQ(a.substr(0, 6), "070701");
+  EXPECT_EQ(field(a, 0, 1), static_cast<unsigned>(S_IFDIR | 0755));
+  EXPECT_EQ(field(a, 0, 6), 0u);
+  EXPECT_EQ(field(a, 0, 11), 4u);
+  EXPECT_EQ(a.substr(110, 4), std::string("bin\0", 4));
+  // 110 + 4 = 114, padded to 116: the file's header.
+  const std::size_t file = 116;
+  ASSERT_EQ(a.substr(file, 6), "070701");
+  EXPECT_EQ(field(a, file, 1), static_cast<unsigned>(S_IFREG | 0755));
+  EXPECT_EQ(field(a, file, 6), 5u);  // filesize
+  EXPECT_EQ(field(a, file, 11), 7u);
+  EXPECT_EQ(a.substr(file + 110, 7), std::string("bin/xy\0", 7));
+  EXPECT_EQ(a.substr(file + 117, 3), std::string(3, '\0'));
+  EXPECT_EQ(a.substr(file + 120, 5), "hello");  // 110 + 7 = 117, padded to 120
+  EXPECT_NE(a.find(std::string("init\0", 5)), std::string::npos);
+  const std::size_t dev = a.find(std::string("dev/console\0", 12)) - 110;
+  EXPECT_EQ(field(a, dev, 1), static_cast<unsigned>(S_IFCHR | 0600));
+  EXPECT_EQ(field(a, dev, 9), 5u);   // rdevmajor
+  EXPECT_EQ(field(a, dev, 10), 1u);  // rdevminor
+  EXPECT_NE(a.find(std::string("TRAILER!!!\0", 11)), std::string::npos);
+  EXPECT_EQ(a.rfind("070701"), a.find(std::string("TRAILER!!!\0", 11)) - 110);
+}
+
+TEST(TargetRun, RecordsComeBackWithoutCarriageReturnsAndBadLinesAreCounted) {
+  TargetRun run;
+  take_records("{\"id\":\"a\"}\r\n\r\n{\"id\":\"b\"}\nnoise\n[1]\n", run);
+  ASSERT_EQ(run.records.size(), 2u);
+  EXPECT_EQ(run.records[1].find("id")->as_string(), "b");
+  EXPECT_EQ(run.bad_lines, 2u);
+  EXPECT_EQ(log_tail("a\nb\nc\nd\n\n", 2), "c\nd");
+  EXPECT_EQ(log_tail("one", 5), "one");
+}
+
+TEST(TargetRun, TheGuestGetsTheHostsSelection) {
+  GuestSelection s;
+  s.no_builtin = true;
+  s.filter = "legacy/*";
+  s.shard = "1/3";
+  s.case_timeout = std::chrono::milliseconds(2000);
+  EXPECT_EQ(guest_run_args(s, "/dev/ttyS1", {"/clonediff/cases/0-mine.cases"}),
+            (std::vector<std::string>{"run", "--json", "/dev/ttyS1", "--timeout", "2000", "--no-builtin", "--cases",
+                                      "/clonediff/cases/0-mine.cases", "--filter", "legacy/*", "--shard", "1/3"}));
+}
+
+CatalogueCase thread_pidfd_case(const std::string& target) {
+  CatalogueCase c;
+  c.id = "clone3/pidfd-thread";
+  c.suite = "clone3";
+  c.request = model::Request{model::Entry::clone3,
+                             model::flag::PIDFD | model::flag::VM | model::flag::SIGHAND | model::flag::THREAD, 0};
+  c.context = "root";
+  c.target = target;
+  return c;
+}
+
+json::Value thread_pidfd_record(const std::string& kernel, const std::string& observed) {
+  return *json::parse(R"({"id":"clone3/pidfd-thread","entry":"clone3","flags":"CLONE_PIDFD|CLONE_VM|CLONE_SIGHAND|CLONE_THREAD",)"
+                      R"("exit_signal":0,"context":"root","kernel":")" + kernel + R"(","kernel_profile":")" + kernel +
+                      R"(","observed":)" + observed + R"(,"verdict":"match","elapsed_us":42})");
+}
+
+TEST(TargetResults, AKernelTargetIsJudgedAgainstItsOwnProfile) {
+  TargetRun run;
+  run.status = TargetRun::Status::ran;
+  run.records.push_back(thread_pidfd_record("6.1.0-50-cloud-amd64", R"({"result":"EINVAL"})"));
+  const JudgedTarget t = judge_target({thread_pidfd_case("kernel:6.1.0-50-cloud-amd64")}, run, std::nullopt);
+  ASSERT_EQ(t.results.size(), 1u);
+  EXPECT_EQ(t.results[0].verdict, Verdict::match);
+  EXPECT_EQ(t.results[0].predicted->rule, "copy_process.pidfd_thread");
+  EXPECT_EQ(t.profile.release, "6.1.0-50-cloud-amd64");
+  EXPECT_EQ(t.reported_kernel, "6.1.0-50-cloud-amd64");
+  // The record written back keeps what the target reported.
+  const json::Value back = target_record(t.results[0], t);
+  EXPECT_EQ(back.find("kernel")->as_string(), "6.1.0-50-cloud-amd64");
+  EXPECT_EQ(back.find("target")->as_string(), "kernel:6.1.0-50-cloud-amd64");
+  EXPECT_EQ(back.find("verdict")->as_string(), "match");
+}
+
+TEST(TargetResults, AnEmulatorIsJudgedAgainstTheGivenProfile) {
+  TargetRun run;
+  run.status = TargetRun::Status::ran;
+  // gVisor reports 4.4.0; it stands in for the running kernel, 6.18 here.
+  run.records.push_back(thread_pidfd_record("4.4.0", R"({"result":"ENOSYS"})"));
+  const JudgedTarget t =
+      judge_target({thread_pidfd_case("gvisor")}, run, *model::parse_kernel_spec("6.18.44-fc-v782"));
+  ASSERT_EQ(t.results.size(), 1u);
+  EXPECT_EQ(t.results[0].verdict, Verdict::mismatch);
+  EXPECT_EQ(t.results[0].diff, (std::vector<harness::DiffEntry>{{"result", "ok", "ENOSYS"}}));
+  EXPECT_EQ(target_record(t.results[0], t).find("kernel")->as_string(), "4.4.0");
+}
+
+TEST(TargetResults, EveryCaseGetsAResult) {
+  TargetRun failed;
+  failed.status = TargetRun::Status::failed;
+  failed.reason = "the guest did not power off within 9 s";
+  const JudgedTarget f = judge_target({thread_pidfd_case("kernel:x")}, failed, std::nullopt);
+  ASSERT_EQ(f.results.size(), 1u);
+  EXPECT_EQ(f.results[0].verdict, Verdict::error);
+  EXPECT_EQ(f.results[0].reason, "no record came back: the guest did not power off within 9 s");
+
+  TargetRun skipped;
+  skipped.reason = "runsc is not installed (Debian package runsc)";
+  const JudgedTarget s = judge_target({thread_pidfd_case("gvisor")}, skipped, std::nullopt);
+  EXPECT_EQ(s.results[0].verdict, Verdict::skip);
+  EXPECT_EQ(s.results[0].reason, "target skipped: runsc is not installed (Debian package runsc)");
+
+  TargetRun ran;
+  ran.status = TargetRun::Status::ran;
+  ran.records.push_back(*json::parse(R"({"id":"other","entry":"fork"})"));
+  const JudgedTarget r = judge_target({thread_pidfd_case("qemu-user")}, ran, std::nullopt);
+  EXPECT_EQ(r.results[0].verdict, Verdict::error);
+  EXPECT_EQ(r.results[0].reason, "the target sent no record for this case");
+  EXPECT_EQ(r.notes, std::vector<std::string>{"1 records fit no selected case"});
+}
+
+CaseResult result(const std::string& id, Verdict v, std::vector<harness::DiffEntry> diff = {},
+                  const std::string& target = "gvisor") {
+  CaseResult r;
+  r.spec.id = id;
+  r.spec.target = target;
+  r.verdict = v;
+  r.diff = std::move(diff);
+  return r;
+}
+
+TEST(Baseline, DivergencesAreMismatchesTimeoutsCrashesAndErrorsInOneLine) {
+  EXPECT_EQ(divergence_text(result("a", Verdict::mismatch, {{"result", "ok", "ENOSYS"}})), "result: ok -> ENOSYS");
+  EXPECT_EQ(divergence_text(result("a", Verdict::mismatch, {{"share.vm", "true", "false"}, {"exit_signal", "-1", "0"}})),
+            "share.vm: true -> false; exit_signal: -1 -> 0");
+  EXPECT_EQ(divergence_text(result("a", Verdict::timeout)), "timeout");
+  const auto d = divergences_of({result("b", Verdict::crash), result("a", Verdict::match), result("c", Verdict::skip),
+                                 result("a2", Verdict::error)});
+  EXPECT_EQ(d, (std::vector<BaselineEntry>{{"a2", "error"}, {"b", "crash"}}));
+}
+
+TEST(Baseline, FilesRoundTripAndBadOnesAreRefusedByLine) {
+  Baseline b{{{"b", "timeout"}, {"a", "result: ok -> EINVAL"}}, "6.18.44-fc-v782", "runsc version 0.0~20221219.0"};
+  const std::string text = format_baseline(b, "a header\nof two lines");
+  EXPECT_EQ(text,
+            "# a header\n# of two lines\n# kernel: 6.18.44-fc-v782\n# implementation: runsc version 0.0~20221219.0\n"
+            "a\tresult: ok -> EINVAL\nb\ttimeout\n");
+  auto back = parse_baseline(text, "x.txt");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->entries, (std::vector<BaselineEntry>{{"a", "result: ok -> EINVAL"}, {"b", "timeout"}}));
+  EXPECT_EQ(back->kernel, "6.18.44-fc-v782");
+  EXPECT_EQ(back->implementation, "runsc version 0.0~20221219.0");
+  EXPECT_EQ(parse_baseline("b\tx\na\ty\n", "x.txt").error().message, "x.txt:2: ids must be sorted and unique ('a')");
+  EXPECT_EQ(parse_baseline("# c\nno tab\n", "x.txt").error().message, "x.txt:2: a line is ID<TAB>DIVERGENCE");
+  EXPECT_FALSE(parse_baseline("a\tx\na\tx\n", "x.txt").ok());
+}
+
+TEST(Baseline, TheComparisonNamesEveryCaseThatChanged) {
+  const std::vector<BaselineEntry> before = {{"gone", "timeout"}, {"same", "result: ok -> EINVAL"}, {"moved", "crash"}};
+  const std::vector<BaselineEntry> now = {{"moved", "timeout"}, {"new", "share.vm: true -> false"},
+                                          {"same", "result: ok -> EINVAL"}};
+  const BaselineComparison c = compare_with_baseline(before, now);
+  EXPECT_FALSE(c.equal());
+  EXPECT_EQ(c.same, 1u);
+  EXPECT_EQ(c.entered, (std::vector<BaselineEntry>{{"new", "share.vm: true -> false"}}));
+  EXPECT_EQ(c.left, (std::vector<BaselineEntry>{{"gone", "timeout"}}));
+  ASSERT_EQ(c.changed.size(), 1u);
+  EXPECT_EQ(c.changed[0].first.divergence, "crash");
+  EXPECT_EQ(c.changed[0].second.divergence, "timeout");
+  const std::string text = comparison_text(c, "gvisor", "cases/baselines/gvisor.txt");
+  EXPECT_NE(text.find("3 cases changed against the baseline (1 as before)"), std::string::npos) << text;
+  EXPECT_NE(text.find("new divergence:   new\tshare.vm: true -> false"), std::string::npos) << text;
+  EXPECT_NE(text.find("no longer:        gone\ttimeout"), std::string::npos) << text;
+  EXPECT_NE(text.find("diverges another way: moved\n    was crash\n    now timeout"), std::string::npos) << text;
+  EXPECT_TRUE(compare_with_baseline(now, now).equal());
+}
+
+TargetSpec spec_of(const std::string& text) { return *parse_target(text); }
+
+TEST(TargetReport, LinuxTargetsMustMatchAndEmulatorsMustEqualTheirBaselines) {
+  TargetReport report;
+  report.begin(spec_of("host"), "host");
+  report.add(result("x", Verdict::match, {}, "host"));
+  report.begin(spec_of("gvisor"), "gvisor");
+  report.set_baseline("gvisor", "g.txt", Baseline{{{"x", "result: ok -> ENOSYS"}, {"not-run", "timeout"}}, "", ""});
+  report.add(result("x", Verdict::mismatch, {{"result", "ok", "ENOSYS"}}));
+  report.add(result("y", Verdict::skip));
+  // Only the cases that ran are held to the baseline: "not-run" is not missed.
+  EXPECT_TRUE(report.passed());
+  EXPECT_NE(report.baselines_text().find("the divergences are the baseline's, 1 cases"), std::string::npos)
+      << report.baselines_text();
+  EXPECT_EQ(report.verdict_line(std::chrono::seconds(2)),
+            "PASS: host match the model on every case run; gvisor diverge as their baselines say (2.0 s)\n");
+  EXPECT_EQ(report.as_baseline("gvisor").entries, (std::vector<BaselineEntry>{{"x", "result: ok -> ENOSYS"}}));
+
+  report.begin(spec_of("qemu-user"), "qemu-user");  // no baseline: any divergence fails
+  report.add(result("x", Verdict::timeout, {}, "qemu-user"));
+  EXPECT_FALSE(report.passed());
+  EXPECT_EQ(report.verdict_line(std::chrono::seconds(1)),
+            "FAIL: qemu-user does not match the model or its baseline (1.0 s)\n");
+}
+
+TEST(TargetReport, AKernelTargetWithADivergenceFails) {
+  TargetReport report;
+  report.begin(spec_of("kernel:/boot/vmlinuz-6.1.0"), "kernel:6.1.0");
+  report.add(result("x", Verdict::mismatch, {{"ns_new.time", "true", "false"}}, "kernel:6.1.0"));
+  EXPECT_FALSE(report.passed());
+  EXPECT_NE(report.table().find("kernel:6.1.0"), std::string::npos);
+}
+
+TEST(TargetReport, SkipsAreGroupedByReason) {
+  TargetReport report;
+  report.begin(spec_of("gvisor"), "gvisor");
+  for (const char* id : {"a", "b", "c", "d"}) {
+    CaseResult r = result(id, Verdict::skip);
+    r.reason = "the seccomp supervisor cannot be used here";
+    report.add(r);
+  }
+  EXPECT_EQ(report.skips_text(), "\nskipped, by reason:\n  gvisor: 4 cases: the seccomp supervisor cannot be used here\n");
+}
+
+}  // namespace
+}  // namespace clonediff::targets
