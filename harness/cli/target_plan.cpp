@@ -130,6 +130,7 @@ targets::TargetRun run_planned_target(const PlannedTarget& t, const Options& opt
   if (opts.has("--cases")) guest.case_files = opts.values.at("--cases");
   guest.filter = opts.value("--filter");
   guest.shard = opts.value("--shard");
+  guest.context = opts.value("--context");
   guest.case_timeout = case_timeout;
   WorkDir dir;
   targets::TargetEnvironment env;

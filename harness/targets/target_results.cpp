@@ -63,6 +63,10 @@ CaseResult from_record(const harness::CatalogueCase& c, const json::Value& recor
   r.spec = c;
   auto predicted = harness::predict_record(record, kernel);
   if (predicted) r.predicted = std::move(predicted).value();
+  // The caller as the target saw it: the facts the prediction rests on, which
+  // the record written from this result must carry again.
+  if (const json::Value* context = record.find("context"))
+    if (auto caller = harness::caller_from_json(*context)) r.caller = std::move(caller).value();
   const json::Value* observed = record.find("observed");
   if (!observed) {
     r.verdict = verdict_of(record).value_or(Verdict::error);

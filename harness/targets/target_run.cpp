@@ -18,6 +18,10 @@ std::vector<std::string> guest_run_args(const GuestSelection& s, const std::stri
     args.push_back("--shard");
     args.push_back(*s.shard);
   }
+  if (s.context) {
+    args.push_back("--context");
+    args.push_back(*s.context);
+  }
   return args;
 }
 

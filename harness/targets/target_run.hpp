@@ -20,6 +20,7 @@ struct GuestSelection {
   std::vector<std::string> case_files;  // host paths
   std::optional<std::string> filter;
   std::optional<std::string> shard;
+  std::optional<std::string> context;  // a caller context's name: only its cases
   std::chrono::milliseconds case_timeout{5000};
 };
 
