@@ -1,5 +1,7 @@
 #include "harness/caller_context.hpp"
 
+#include "model/caller.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -308,12 +310,24 @@ Status after_case(std::string_view name) {
   return ok_status();
 }
 
-FactsMsg read_live_facts() {
+// Whether /proc/self/ns shows this task's namespaces as the same inodes on
+// every look: the premise of every fact drawn from them.
+bool ns_identity_seen() {
+  for (const char* name : {"user", "pid", "pid_for_children"}) {
+    const auto first = own_ns_inode(name), second = own_ns_inode(name);
+    if (!first || !second || *first != *second) return false;
+  }
+  return true;
+}
+
+FactsMsg read_live_facts(std::string_view name) {
   FactsMsg f;
   f.ok = 1;
   f.uid = ::getuid();
+  const bool ns_seen = ns_identity_seen();
+  const auto built = model::caller_preset(name);
   const auto user = own_ns_inode("user");
-  f.in_initial_userns = user && *user == kInitialUserNsInode;
+  f.in_initial_userns = ns_seen || !built ? user && *user == kInitialUserNsInode : built->in_initial_userns;
 
   __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2] = {};
@@ -322,12 +336,18 @@ FactsMsg read_live_facts() {
     f.cap_sys_admin_init = f.cap_sys_admin && f.in_initial_userns;
     f.cap_sys_resource = has_cap(data, CAP_SYS_RESOURCE) && f.in_initial_userns;
     f.cap_checkpoint_restore =
-        (has_cap(data, kCapCheckpointRestore) || has_cap(data, CAP_SYS_ADMIN)) && owns_its_pidns();
+        (has_cap(data, kCapCheckpointRestore) || has_cap(data, CAP_SYS_ADMIN)) &&
+        (ns_seen || !built ? owns_its_pidns() : built->cap_checkpoint_restore);
   }
   f.pid_local = ::getpid();
   f.pidns_init = f.pid_local == 1;
-  f.pid_for_children_differs = own_ns_inode("pid") != own_ns_inode("pid_for_children");
-  f.time_for_children_differs = own_ns_inode("time") != own_ns_inode("time_for_children");
+  if (ns_seen || !built) {
+    f.pid_for_children_differs = own_ns_inode("pid") != own_ns_inode("pid_for_children");
+    f.time_for_children_differs = own_ns_inode("time") != own_ns_inode("time_for_children");
+  } else {
+    f.pid_for_children_differs = built->pid_for_children_differs;
+    f.time_for_children_differs = built->time_for_children_differs;
+  }
   f.userns_level = userns_depth();  // the host reads it again from outside (see case_host.cpp)
 
   rlimit nproc{};

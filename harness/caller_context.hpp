@@ -56,7 +56,10 @@ Status after_case(std::string_view name);
 
 // The facts the model needs, from the live caller (/proc/self, capget,
 // rlimits, namespace ioctls). The host adds what only it can see: the caller's
-// uid in the initial namespace and whether it is chrooted.
-FactsMsg read_live_facts();
+// uid in the initial namespace and whether it is chrooted. Where the kernel
+// shows no stable namespace identity (a /proc/self/ns link stat() cannot read,
+// or whose inode changes between two looks, as under gVisor), the facts drawn
+// from it are unknown, and the ones the context `name` was built to have stand.
+FactsMsg read_live_facts(std::string_view name);
 
 }  // namespace clonediff::harness

@@ -515,7 +515,7 @@ void run_caller(const CallerSetup& setup) {
     if (!fd) die_with(st.ctl, fd.error().message.c_str());
     notify_fd = *fd;
   }
-  FactsMsg facts = read_live_facts();
+  FactsMsg facts = read_live_facts(setup.context);
   facts.io_context = baseline->io_witness();  // establish() set an I/O priority, where it could
   facts.sysvsem_undo = prime_sysvsem();
   if (auto finished = finish_context(setup.context, setup.resources); !finished)

@@ -45,7 +45,15 @@ NsInodes ns_inodes_at(int dirfd) {
 Result<NsInodes> read_ns_inodes(pid_t pid) {
   auto dir = sys::open_proc_dir(pid);
   if (!dir) return dir.error();
-  return ns_inodes_at(dir->get());
+  const NsInodes first = ns_inodes_at(dir->get());
+  return stable_ns_inodes(first, ns_inodes_at(dir->get()));
+}
+
+NsInodes stable_ns_inodes(const NsInodes& first, const NsInodes& second) {
+  NsInodes out = first;
+  for (std::size_t i = 0; i < model::kNsCount; ++i)
+    if (first.ino[i] != second.ino[i]) out.ino[i].reset();
+  return out;
 }
 
 void read_seccomp(pid_t pid, std::optional<long long>& mode, std::optional<long long>& filters) {

@@ -23,7 +23,12 @@ using model::Fact;
 struct NsInodes {
   std::array<std::optional<ino_t>, model::kNsCount> ino{};
 };
+// Read twice: an entry whose inode changes from one look to the next (gVisor
+// makes one up per lookup) identifies nothing and is nullopt, so that every
+// comparison with it is unknown. Once per caller; a child's are read once.
 Result<NsInodes> read_ns_inodes(pid_t pid);
+// Two looks at the same task's entries: those both saw alike.
+NsInodes stable_ns_inodes(const NsInodes& first, const NsInodes& second);
 
 // The caller as the prober sees it, read once per caller process.
 struct CallerIdentity {

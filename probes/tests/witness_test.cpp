@@ -33,6 +33,26 @@ TEST(Identity, ATaskSharesEverythingWithItself) {
   EXPECT_EQ(o->ppid_is_caller, Fact::no);  // our parent is not ourselves
 }
 
+TEST(Identity, AnInodeThatChangesBetweenLooksIdentifiesNothing) {
+  NsInodes first, second;
+  first.ino[0] = second.ino[0] = 4026531840;  // alike: kept
+  first.ino[1] = 4026531838;                  // gVisor: a new one per lookup
+  second.ino[1] = 4026531999;
+  first.ino[2] = 4026531839;  // seen once only
+  const NsInodes kept = stable_ns_inodes(first, second);
+  EXPECT_EQ(kept.ino[0], first.ino[0]);
+  EXPECT_FALSE(kept.ino[1].has_value());
+  EXPECT_FALSE(kept.ino[2].has_value());
+  EXPECT_FALSE(kept.ino[3].has_value());
+
+  // With the caller's entry unknown, the child's namespace is unknown, not new.
+  CallerIdentity c = self_identity(true);
+  c.ns = kept;
+  auto o = observe_identity(c, ::getpid());
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  EXPECT_EQ(o->ns_new[1], Fact::unknown);
+}
+
 TEST(Identity, EqualNullPointersAreNotSharing) {
   // kcmp says "equal" for io and sysvsem; without priming that may be NULL == NULL.
   auto o = observe_identity(self_identity(false), ::getpid());
