@@ -63,6 +63,11 @@ Result<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup setup, i
       // pid_for_children, for this one fork; then this process's own again.
       sys::UniqueFd own(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
       if (!own) return make_error(errtext("open /proc/self/ns/pid"));
+      // First the way back (setns to the active pid namespace is allowed):
+      // where there is none (gVisor), every later fork() of this process
+      // would land in a namespace whose init is gone, and fail with ENOMEM.
+      if (::setns(own.get(), CLONE_NEWPID) != 0)
+        return make_error(errtext("setns(CLONE_NEWPID) to its own pid namespace, needed to come back"));
       if (::unshare(CLONE_NEWPID) != 0) return make_error(errtext("unshare(CLONE_NEWPID)"));
       pid = ::fork();
       if (pid == 0) become_caller(setup, a, b);

@@ -50,11 +50,13 @@ Result<BehaviourBaseline> BehaviourBaseline::establish() {
   if (::sigaction(kSignal, &dfl, nullptr) != 0) return make_error(errtext("sigaction witness signal"));
 
   // Also primes the io context (set_task_ioprio allocates it). Without the
-  // system call the io witness is absent, not broken.
+  // system call (ENOSYS), or the right to it (EPERM: gVisor's answer to an
+  // unprivileged caller, where Linux lets anyone take a best-effort class),
+  // the io witness is absent, not broken.
   b.caller_ioprio_ = ioprio_value(kIoprioClassBe, 4);
   if (::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, b.caller_ioprio_) == 0)
     b.io_witness_ = true;
-  else if (errno != ENOSYS)
+  else if (errno != ENOSYS && errno != EPERM)
     return make_error(errtext("ioprio_set"));
   return b;
 }
