@@ -54,6 +54,12 @@ void mount_filesystems() {
     if (::mount(m.source, m.target, m.type, 0, nullptr) != 0)
       say(std::string("mount ") + m.type + " on " + m.target + ": " + std::strerror(errno));
   }
+  // The pids controller for the children of the root, which the pids_max
+  // context's cgroup is: its cgroup v2 path, which a host that keeps pids off
+  // (as this project's machines do) cannot run. The guest is thrown away.
+  if (std::FILE* f = std::fopen("/sys/fs/cgroup/cgroup.subtree_control", "w")) {
+    if (std::fputs("+pids", f) < 0 || std::fclose(f) != 0) say(std::string("enable +pids: ") + std::strerror(errno));
+  }
 }
 
 // The records' serial port without the tty's newline translation, held open
