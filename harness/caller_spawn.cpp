@@ -12,6 +12,8 @@
 #include <cstring>
 #include <string>
 
+#include "harness/protocol.hpp"
+#include "harness/wire.hpp"
 #include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::harness {
@@ -25,6 +27,20 @@ std::string errtext(const std::string& what) { return what + ": " + std::strerro
   run_caller(setup);
 }
 
+// A spawn that cannot make its caller tells the host why, as a caller whose
+// context failed would.
+[[noreturn]] void spawn_failed(const CallerSetup& setup, const std::string& why) {
+  FactsMsg f;
+  f.ok = 0;
+  copy_text(f.error, why.c_str());
+  send_msg(setup.ctl_fd, f);
+  ::_exit(2);
+}
+
+// Linux stops at 32 levels (MAX_PID_NS_LEVEL); a chain twice that deep says
+// the implementation has no limit to find.
+constexpr int kMostPidNsLevels = 64;
+
 // The pidns_depth chain, in the first forked process: a pid namespace below
 // the last until the kernel refuses one more, each level's init waiting for
 // the next. The deepest process becomes the caller. All share this process
@@ -32,10 +48,13 @@ std::string errtext(const std::string& what) { return what + ": " + std::strerro
 [[noreturn]] void nest_pid_namespaces(CallerSetup setup, int a, int b) {
   ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  for (;;) {
+  for (int level = 0;; ++level) {
+    if (level == kMostPidNsLevels)
+      spawn_failed(setup, "pid namespaces nest " + std::to_string(level) +
+                              " levels deep without ENOSPC: no depth limit to reach (Linux stops at 32)");
     if (::unshare(CLONE_NEWPID) != 0) break;  // ENOSPC: as deep as it goes
     const pid_t next = ::fork();
-    if (next < 0) ::_exit(3);
+    if (next < 0) spawn_failed(setup, errtext("fork at pid-namespace level " + std::to_string(level + 1)));
     if (next > 0) {
       int status = 0;
       while (::waitpid(next, &status, 0) < 0 && errno == EINTR) {
