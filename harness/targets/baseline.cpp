@@ -89,7 +89,8 @@ BaselineComparison compare_with_baseline(const std::vector<BaselineEntry>& basel
 
 std::string comparison_text(const BaselineComparison& c, std::string_view target, std::string_view file) {
   const std::string where = std::string(target) + " (baseline " + std::string(file) + ")";
-  if (c.equal()) return where + ": the divergences are the baseline's, " + std::to_string(c.same) + " cases\n";
+  if (c.equal())
+    return where + ": the divergences are the baseline's, " + std::to_string(c.same) + (c.same == 1 ? " case\n" : " cases\n");
   std::string out = where + ": " + std::to_string(c.entered.size() + c.left.size() + c.changed.size()) +
                     " cases changed against the baseline (" + std::to_string(c.same) + " as before)\n";
   for (const BaselineEntry& e : c.entered) out += "  new divergence:   " + e.id + "\t" + e.divergence + "\n";

@@ -200,12 +200,14 @@ std::string TargetReport::verdict_line(std::chrono::duration<double> elapsed) co
   if (!failing.empty()) return "FAIL: " + failing + (failing.find(',') == std::string::npos ? " does" : " do") +
                                " not match the model or its baseline" + time;
   std::string s;
-  const auto part = [&](const std::string& list, const char* what) {
-    if (!list.empty()) s += std::string(s.empty() ? " " : "; ") + list + what;
+  // One target or several: "gvisor diverges as its baseline says".
+  const auto part = [&](const std::string& list, const char* one, const char* many) {
+    if (!list.empty())
+      s += std::string(s.empty() ? " " : "; ") + list + (list.find(',') == std::string::npos ? one : many);
   };
-  part(linux_targets, " match the model on every case run");
-  part(baselined, " diverge as their baselines say");
-  part(clean, " do not diverge");
+  part(linux_targets, " matches the model on every case run", " match the model on every case run");
+  part(baselined, " diverges as its baseline says", " diverge as their baselines say");
+  part(clean, " does not diverge", " do not diverge");
   return "PASS:" + s + time;
 }
 

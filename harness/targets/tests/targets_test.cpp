@@ -284,10 +284,10 @@ TEST(TargetReport, LinuxTargetsMustMatchAndEmulatorsMustEqualTheirBaselines) {
   report.add(result("y", Verdict::skip));
   // Only the cases that ran are held to the baseline: "not-run" is not missed.
   EXPECT_TRUE(report.passed());
-  EXPECT_NE(report.baselines_text().find("the divergences are the baseline's, 1 cases"), std::string::npos)
+  EXPECT_NE(report.baselines_text().find("the divergences are the baseline's, 1 case"), std::string::npos)
       << report.baselines_text();
   EXPECT_EQ(report.verdict_line(std::chrono::seconds(2)),
-            "PASS: host match the model on every case run; gvisor diverge as their baselines say (2.0 s)\n");
+            "PASS: host matches the model on every case run; gvisor diverges as its baseline says (2.0 s)\n");
   EXPECT_EQ(report.as_baseline("gvisor").entries, (std::vector<BaselineEntry>{{"x", "result: ok -> ENOSYS"}}));
 
   report.begin(spec_of("qemu-user"), "qemu-user");  // no baseline: any divergence fails
