@@ -1,7 +1,5 @@
 #include "harness/caller_context.hpp"
 
-#include "model/caller.hpp"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -24,6 +22,7 @@
 #include <sstream>
 #include <string>
 
+#include "model/caller.hpp"
 #include "probes/sys/proc_files.hpp"
 #include "probes/sys/unique_fd.hpp"
 
@@ -324,10 +323,11 @@ FactsMsg read_live_facts(std::string_view name) {
   FactsMsg f;
   f.ok = 1;
   f.uid = ::getuid();
-  const bool ns_seen = ns_identity_seen();
-  const auto built = model::caller_preset(name);
+  // Where the namespace links tell nothing, the context as it was built.
+  const auto preset = model::caller_preset(name);
+  const model::Caller* as_built = !ns_identity_seen() && preset ? &*preset : nullptr;
   const auto user = own_ns_inode("user");
-  f.in_initial_userns = ns_seen || !built ? user && *user == kInitialUserNsInode : built->in_initial_userns;
+  f.in_initial_userns = as_built ? as_built->in_initial_userns : user && *user == kInitialUserNsInode;
 
   __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2] = {};
@@ -337,16 +337,16 @@ FactsMsg read_live_facts(std::string_view name) {
     f.cap_sys_resource = has_cap(data, CAP_SYS_RESOURCE) && f.in_initial_userns;
     f.cap_checkpoint_restore =
         (has_cap(data, kCapCheckpointRestore) || has_cap(data, CAP_SYS_ADMIN)) &&
-        (ns_seen || !built ? owns_its_pidns() : built->cap_checkpoint_restore);
+        (as_built ? as_built->cap_checkpoint_restore : owns_its_pidns());
   }
   f.pid_local = ::getpid();
   f.pidns_init = f.pid_local == 1;
-  if (ns_seen || !built) {
+  if (as_built) {
+    f.pid_for_children_differs = as_built->pid_for_children_differs;
+    f.time_for_children_differs = as_built->time_for_children_differs;
+  } else {
     f.pid_for_children_differs = own_ns_inode("pid") != own_ns_inode("pid_for_children");
     f.time_for_children_differs = own_ns_inode("time") != own_ns_inode("time_for_children");
-  } else {
-    f.pid_for_children_differs = built->pid_for_children_differs;
-    f.time_for_children_differs = built->time_for_children_differs;
   }
   f.userns_level = userns_depth();  // the host reads it again from outside (see case_host.cpp)
 

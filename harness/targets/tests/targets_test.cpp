@@ -137,12 +137,12 @@ TEST(TargetRun, TheGuestGetsTheHostsSelection) {
   s.no_builtin = true;
   s.filter = "legacy/*";
   s.shard = "1/3";
-  s.context = "userns";
+  s.context = "userns_root";
   s.case_timeout = std::chrono::milliseconds(2000);
   EXPECT_EQ(guest_run_args(s, "/dev/ttyS1", {"/clonediff/cases/0-mine.cases"}),
             (std::vector<std::string>{"run", "--json", "/dev/ttyS1", "--timeout", "2000", "--no-builtin", "--cases",
                                       "/clonediff/cases/0-mine.cases", "--filter", "legacy/*", "--shard", "1/3",
-                                      "--context", "userns"}));
+                                      "--context", "userns_root"}));
 }
 
 CatalogueCase thread_pidfd_case(const std::string& target) {
