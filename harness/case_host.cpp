@@ -48,10 +48,11 @@ std::string describe_exit(int code, int status) {
   return "stopped or traced (si_code " + std::to_string(code) + ")";
 }
 
-// One message with the credentials the kernel attached (SO_PASSCRED): the
-// sender's thread-group id as this process's pid namespace numbers it.
-bool recv_with_sender(int fd, AnyMsg& msg, pid_t& sender) {
-  iovec iov{&msg, sizeof msg};
+// One message into buf, with the credentials the kernel attached
+// (SO_PASSCRED): the sender's thread-group id as this process's pid namespace
+// numbers it, when there were any. Returns what recvmsg() returned.
+ssize_t recv_with_credentials(int fd, void* buf, std::size_t size, std::optional<pid_t>& sender) {
+  iovec iov{buf, size};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
   msghdr mh{};
   mh.msg_iov = &iov;
@@ -61,13 +62,21 @@ bool recv_with_sender(int fd, AnyMsg& msg, pid_t& sender) {
   ssize_t n;
   do n = ::recvmsg(fd, &mh, 0);
   while (n < 0 && errno == EINTR);
-  if (n < static_cast<ssize_t>(sizeof(MsgKind))) return false;
+  if (n < 0) return n;
   for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
       ucred cred;
       std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
       sender = cred.pid;
     }
+  return n;
+}
+
+// Any message from the caller; sender is left alone when none was attached.
+bool recv_with_sender(int fd, AnyMsg& msg, pid_t& sender) {
+  std::optional<pid_t> from;
+  if (recv_with_credentials(fd, &msg, sizeof msg, from) < static_cast<ssize_t>(sizeof(MsgKind))) return false;
+  if (from) sender = *from;
   return true;
 }
 
@@ -113,29 +122,12 @@ bool caller_is_chrooted(pid_t pid) {
   return n > 0 && std::string_view(link, static_cast<std::size_t>(n)) != "/";
 }
 
-// Receives the child's Ready with the credentials the kernel attached: the
-// sender's thread-group id as this process's pid namespace numbers it.
+// Receives the child's Ready, whole and with its sender's thread-group id.
 bool recv_ready(int fd, ChildReadyMsg& msg, pid_t& sender_tgid) {
-  iovec iov{&msg, sizeof msg};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
-  msghdr mh{};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control;
-  mh.msg_controllen = sizeof control;
-  ssize_t n;
-  do n = ::recvmsg(fd, &mh, 0);
-  while (n < 0 && errno == EINTR);
-  if (n != static_cast<ssize_t>(sizeof msg)) return false;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
-      ucred cred;
-      std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
-      sender_tgid = cred.pid;
-      return true;
-    }
-  }
-  return false;
+  std::optional<pid_t> from;
+  if (recv_with_credentials(fd, &msg, sizeof msg, from) != static_cast<ssize_t>(sizeof msg) || !from) return false;
+  sender_tgid = *from;
+  return true;
 }
 
 // A thread the caller created, as this process numbers it: the one task of
