@@ -19,9 +19,9 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <string>
 
+#include "harness/cgroup_mounts.hpp"
 #include "model/caller.hpp"
 #include "probes/sys/proc_files.hpp"
 #include "probes/sys/unique_fd.hpp"
@@ -185,17 +185,10 @@ long long tasks_of_uid(uid_t uid) {
 // pids.max; on_cgroup2 says which hierarchy holds the limit.
 bool pids_at_max(bool& on_cgroup2) {
   std::ifstream cgroups("/proc/self/cgroup");
-  std::ifstream mounts("/proc/self/mountinfo");
   std::string v1_mount, v2_mount;
-  for (std::string line; std::getline(mounts, line);) {
-    const auto dash = line.find(" - ");
-    if (dash == std::string::npos) continue;
-    std::istringstream head(line.substr(0, dash)), tail(line.substr(dash + 3));
-    std::string id, parent, dev, root, point, fstype, source, options;
-    head >> id >> parent >> dev >> root >> point;
-    tail >> fstype >> source >> options;
-    if (fstype == "cgroup2") v2_mount = point;
-    if (fstype == "cgroup" && ("," + options + ",").find(",pids,") != std::string::npos) v1_mount = point;
+  for (const CgroupMount& m : cgroup_mounts()) {
+    if (m.fstype == "cgroup2") v2_mount = m.point;
+    if (m.v1_with("pids")) v1_mount = m.point;
   }
   for (std::string line; std::getline(cgroups, line);) {
     // "<id>:<controllers>:<path>"

@@ -5,27 +5,15 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
+
+#include "harness/cgroup_mounts.hpp"
 
 namespace clonediff::harness {
 
 Result<std::string> CgroupScratch::cgroup2_root() {
-  std::ifstream in("/proc/self/mountinfo");
-  for (std::string line; std::getline(in, line);) {
-    // "<id> <parent> <maj:min> <root> <mount point> <options> ... - <fstype> <source> <super options>"
-    const auto dash = line.find(" - ");
-    if (dash == std::string::npos) continue;
-    std::istringstream tail(line.substr(dash + 3));
-    std::string fstype;
-    tail >> fstype;
-    if (fstype != "cgroup2") continue;
-    std::istringstream head(line.substr(0, dash));
-    std::string id, parent, dev, root, mount_point;
-    head >> id >> parent >> dev >> root >> mount_point;
-    if (root == "/") return mount_point;
-  }
+  for (const CgroupMount& m : cgroup_mounts())
+    if (m.fstype == "cgroup2" && m.root == "/") return m.point;
   return make_error("no cgroup v2 hierarchy is mounted");
 }
 

@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <utility>
 
+#include "harness/cgroup_mounts.hpp"
 #include "harness/cgroup_scratch.hpp"
 
 namespace clonediff::harness {
@@ -19,16 +19,8 @@ namespace {
 std::string errtext(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 std::string v1_pids_mount() {
-  std::ifstream mounts("/proc/self/mountinfo");
-  for (std::string line; std::getline(mounts, line);) {
-    const auto dash = line.find(" - ");
-    if (dash == std::string::npos) continue;
-    std::istringstream head(line.substr(0, dash)), tail(line.substr(dash + 3));
-    std::string id, parent, dev, root, point, fstype, source, options;
-    head >> id >> parent >> dev >> root >> point;
-    tail >> fstype >> source >> options;
-    if (fstype == "cgroup" && root == "/" && ("," + options + ",").find(",pids,") != std::string::npos) return point;
-  }
+  for (const CgroupMount& m : cgroup_mounts())
+    if (m.root == "/" && m.v1_with("pids")) return m.point;
   return "";
 }
 
