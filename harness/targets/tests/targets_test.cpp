@@ -192,6 +192,22 @@ TEST(TargetResults, AnEmulatorIsJudgedAgainstTheGivenProfile) {
   EXPECT_EQ(target_record(t.results[0], t).find("kernel")->as_string(), "4.4.0");
 }
 
+TEST(TargetResults, TheRecordWrittenBackKeepsTheFactsItWasJudgedOn) {
+  TargetRun run;
+  run.status = TargetRun::Status::ran;
+  json::Value record = thread_pidfd_record("6.12.111+deb12-cloud-amd64", R"({"result":"EINVAL"})");
+  record.set("context", *json::parse(R"({"preset":"root","pid_for_children_differs":true})"));
+  run.records.push_back(record);
+  const JudgedTarget t = judge_target({thread_pidfd_case("kernel:6.12.111+deb12-cloud-amd64")}, run, std::nullopt);
+  ASSERT_EQ(t.results.size(), 1u);
+  EXPECT_EQ(t.results[0].predicted->rule, "copy_process.thread_other_pidns");
+  const json::Value back = target_record(t.results[0], t);
+  const json::Value* context = back.find("context");
+  ASSERT_TRUE(context && context->is_object()) << json::dump(back);
+  ASSERT_TRUE(context->find("pid_for_children_differs"));
+  EXPECT_TRUE(context->find("pid_for_children_differs")->as_bool());
+}
+
 TEST(TargetResults, EveryCaseGetsAResult) {
   TargetRun failed;
   failed.status = TargetRun::Status::failed;
