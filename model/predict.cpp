@@ -2,6 +2,7 @@
 
 #include "model/flags.hpp"
 #include "model/names.hpp"
+#include "model/signals.hpp"
 
 namespace clonediff::model {
 namespace {
@@ -113,10 +114,16 @@ Outcome success_outcome(const KernelCall& call, const Caller& caller, const Kern
   // do_notify_parent(): a thread sends nothing, a CLONE_PARENT child notifies
   // the caller's parent, a signal outside 1..64 is not sent, and SIGCHLD to a
   // parent that ignores it is dropped (the child is reaped at once) -- which
-  // the child's own exit arranged above, before notifying.
+  // the child's own exit arranged above, before notifying. What is sent is
+  // then dropped where the caller ignores it (exit_signal_fate()): a
+  // pid-namespace init drops what it neither blocks nor handles.
   const long long sig = o.exit_signal.value_or(0);
-  const bool dropped = ignores_sigchld && !has(PARENT) && sig == static_cast<long long>(kSigchld);
-  o.parent_signal = !has(THREAD) && !has(PARENT) && sig >= 1 && sig <= 64 && !dropped ? sig : 0;
+  const bool sent = !has(THREAD) && !has(PARENT) && sig >= 1 && sig <= 64 &&
+                    !(ignores_sigchld && sig == static_cast<long long>(kSigchld));
+  o.parent_signal = sent && exit_signal_fate(sig, caller) == SignalFate::pending ? sig : 0;
+  if (sent && !*o.parent_signal)
+    notes.emplace_back("parent signal: the caller drops " + signal_name(sig) +
+                       (caller.pidns_init ? " (a pid namespace init neither blocking nor handling it)" : " (it ignores it)"));
   return o;
 }
 

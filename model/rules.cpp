@@ -30,16 +30,18 @@ TidFailure first_set_tid_failure(const RuleInput& in) {
   const bool new_pidns = in.has(NEWPID);
   for (std::size_t i = 0; i < in.call.set_tid.size(); ++i) {
     const TidSpec& t = in.call.set_tid[i];
-    // Level i == 0 is the child's own namespace: new with CLONE_NEWPID, else
-    // the caller's pid_for_children (without an init yet if it was unshared).
-    const bool fresh_ns = i == 0 && (new_pidns || in.caller.pid_for_children_differs);
+    const bool fresh_ns = set_tid_target(i, in.call.flags, in.caller).fresh;
     const bool is_one = t.kind == TidSpec::Kind::number && t.number == 1;
     if (t.kind == TidSpec::Kind::number && (t.number < 1 || t.number >= in.kernel.pid_max)) return TidFailure::range;
     if (fresh_ns && !is_one) return TidFailure::no_init;
     // A new pid namespace is owned by the child's user namespace: a new one
     // (all capabilities), or the caller's own (its own capabilities there).
     const bool capable_in_new = i == 0 && new_pidns && (in.has(NEWUSER) || in.caller.cap_sys_admin);
-    if (!capable_in_new && !in.caller.cap_checkpoint_restore) return TidFailure::cap;
+    // checkpoint_restore_ns_capable(): CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE,
+    // counted in the caller's user namespace, which must reach the owner.
+    const bool capable_over_existing =
+        (in.caller.cap_checkpoint_restore || in.caller.cap_sys_admin) && in.caller.userns_owns_pidns;
+    if (!capable_in_new && !capable_over_existing) return TidFailure::cap;
     if (t.kind == TidSpec::Kind::in_use || (is_one && !fresh_ns)) return TidFailure::in_use;
   }
   return TidFailure::none;
@@ -243,6 +245,14 @@ constexpr std::array kRules = {
 }  // namespace
 
 std::span<const Rule> refusal_rules() { return kRules; }
+
+SetTidTarget set_tid_target(std::size_t index, std::uint64_t flags, const Caller& caller) {
+  // Entry 0 is the child's own namespace: new with CLONE_NEWPID, else the
+  // caller's pid_for_children (without an init yet if it was unshared).
+  const bool first_fresh = (flags & NEWPID) != 0 || caller.pid_for_children_differs;
+  if (index == 0 && first_fresh) return {true, 0};
+  return {false, index - (first_fresh ? 1 : 0)};
+}
 
 const Rule* find_rule(std::string_view id) {
   for (const Rule& r : kRules)
