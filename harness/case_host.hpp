@@ -76,9 +76,9 @@ class CaseHost {
   Status spawn();
   void discard_caller();  // kill the group, reap all of it, close the sockets
   void quit_caller();
-  // A set_tid entry as a number: entry `level` names the pid in the level-th
-  // pid namespace from the child's outwards.
-  std::int32_t resolve_tid(const model::TidSpec& t, std::size_t level, bool child_in_fresh_ns) const;
+  // A set_tid entry as a number: entry `index` names a pid in the index-th
+  // pid namespace from the child's outwards (model::set_tid_target()).
+  std::int32_t resolve_tid(const model::TidSpec& t, std::size_t index, std::uint64_t flags) const;
 
   CaseHostOptions options_;
   pid_t host_pid_ = 0;

@@ -355,6 +355,7 @@ json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {
       o.set("witnesses", std::move(w));
       o.set("returned", r.run->returned);
       o.set("signals", signal_list(r.run->signals));
+      if (!r.run->note.empty()) o.set("note", r.run->note);  // what could not be seen, and why
       if (r.run->route) {
         // The call glibc made, as a request `check` can predict from.
         json::Value route = json::Value::object();

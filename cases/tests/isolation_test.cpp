@@ -144,6 +144,59 @@ TEST_F(Isolation, AChildThatForksWithoutEndIsStoppedWholly) {
   expect_next_case_is_fine();
 }
 
+// Only a child sees clone return 0: in the caller it means the harness lost
+// track of who is who. That is the harness's failure, never an observation.
+TEST_F(Isolation, ACallReturningZeroInTheCallerIsAnErrorNotAnObservation) {
+  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::caller_returns_zero);
+  EXPECT_EQ(r.status, CaseRun::Status::error);
+  EXPECT_NE(r.note.find("returned 0"), std::string::npos) << r.note;
+  expect_next_case_is_fine();
+}
+
+// Exit signals the caller cannot block: SIGKILL kills it, SIGSTOP stops it.
+// Either is seen as the signal the child's exit sent, and costs no verdict.
+TEST_F(Isolation, AnExitSignalThatKillsTheCallerIsObservedAndTheRunGoesOn) {
+  const pid_t caller = host_->caller_pid();
+  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, 9});
+  ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+  EXPECT_EQ(r.observed.parent_signal, 9);
+  EXPECT_EQ(r.observed.exit_signal, 9);
+  expect_nothing_left_of(caller);
+  expect_next_case_is_fine();
+}
+
+TEST_F(Isolation, AnExitSignalThatStopsTheCallerIsObservedAndTheCallerGoesOn) {
+  const pid_t caller = host_->caller_pid();
+  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, 19});
+  ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+  EXPECT_EQ(r.observed.parent_signal, 19);
+  EXPECT_LT(r.elapsed, 400ms);
+  EXPECT_EQ(host_->caller_pid(), caller);  // resumed, not replaced
+  expect_next_case_is_fine();
+}
+
+// Signals the harness keeps pending for its own witnesses, and the two glibc
+// will not block, are observed as any other exit signal.
+TEST_F(Isolation, EveryExitSignalReachesTheCaller) {
+  for (long long sig = 1; sig <= 64; ++sig) {
+    CaseRun r = host_->run(model::Request{model::Entry::clone, 0, static_cast<std::uint64_t>(sig)});
+    ASSERT_EQ(r.status, CaseRun::Status::completed) << sig << ": " << r.note;
+    EXPECT_EQ(r.observed.parent_signal, sig);
+  }
+}
+
+// A sibling (CLONE_PARENT) that suspends the caller (CLONE_VFORK) has left
+// before the caller looks at its pidfd; the host used to reap it first, and
+// the pidfd then named no one, in about half the runs.
+TEST_F(Isolation, APidfdOfASiblingThatHasLeftStillNamesIt) {
+  const auto flags = model::flag::PIDFD | model::flag::VFORK | model::flag::PARENT;
+  for (int i = 0; i < 200; ++i) {
+    CaseRun r = host_->run(model::Request{model::Entry::clone, flags, model::kSigchld});
+    ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+    ASSERT_EQ(r.observed[model::Trait::pidfd], model::Fact::yes) << "run " << i;
+  }
+}
+
 TEST(IsolationTeardown, NothingOutlivesTheHost) {
   pid_t caller = 0;
   const int sets_before = semaphore_sets();
