@@ -90,7 +90,7 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
       return r;
     }
     if (entry == model::Entry::system) {
-      auto documented = model::predict(c.request, (*host)->caller(), kernel_);
+      auto documented = predictor_(c.request, (*host)->caller(), kernel_);
       if (documented && !documented->outcome.ok()) {
         r.verdict = Verdict::skip;
         r.reason = "system() reports a refused clone as exit status 127, not its errno (" +
@@ -100,7 +100,7 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
     }
     r.run = (*host)->run(c.request, fault);
     const model::Request& made = r.run->route ? r.run->route->request : c.request;
-    auto predicted = model::predict(made, (*host)->caller(), kernel_);
+    auto predicted = predictor_(made, (*host)->caller(), kernel_);
     if (!predicted) {
       r.verdict = Verdict::skip;
       r.reason = "the model cannot predict the recorded call: " + predicted.error().message;
@@ -111,7 +111,7 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
     judge(r);
     return r;
   }
-  auto predicted = model::predict(c.request, (*host)->caller(), kernel_);
+  auto predicted = predictor_(c.request, (*host)->caller(), kernel_);
   if (!predicted) {
     r.verdict = Verdict::skip;
     r.reason = "the model cannot predict this case: " + predicted.error().message;
