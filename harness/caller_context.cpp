@@ -234,7 +234,6 @@ const ContextSpec* find_context(std::string_view name) {
   return nullptr;
 }
 
-bool context_is_buildable(std::string_view name) { return find_context(name) != nullptr; }
 
 Status enter_context(std::string_view name, const ContextResources& res) {
   if (::geteuid() != 0) return make_error("contexts are built from root; clonediff runs as uid " + std::to_string(::geteuid()));

@@ -39,9 +39,15 @@ namespace {
 constexpr std::size_t kStackSize = 256 * 1024;
 constexpr std::size_t kGuard = 4096;
 
-[[noreturn]] void die_with(int ctl, const char* what) {
+// Why the caller gives up before its first case: this machine will not
+// follow the context's recipe (its cases are skipped), or the harness's own
+// setup failed (an error).
+enum class StartFailure : std::uint8_t { recipe, harness };
+
+[[noreturn]] void die_with(int ctl, const char* what, StartFailure kind) {
   FactsMsg f;
   f.ok = 0;
+  f.harness_fault = kind == StartFailure::harness;
   copy_text(f.error, what);
   send_msg(ctl, f);
   ::_exit(2);
@@ -464,41 +470,42 @@ void run_caller(const CallerSetup& setup) {
   reset_caller_signals();
 
   if (auto built = enter_context(setup.context, setup.resources); !built)
-    die_with(st.ctl, built.error().message.c_str());
+    die_with(st.ctl, built.error().message.c_str(), StartFailure::recipe);
   // A credential change clears the parent-death signal: arm it again. It also
   // gives the child's pdeath_signal_reset witness something to differ from.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (setup.host_is_parent && ::getppid() != setup.host_pid) ::_exit(1);
 
+  if (setup.setup_fault) die_with(st.ctl, "a setup fault injected by a test", StartFailure::harness);
   void* stack = ::mmap(nullptr, kStackSize + kGuard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
                        -1, 0);
-  if (stack == MAP_FAILED) die_with(st.ctl, "mmap child stack failed");
+  if (stack == MAP_FAILED) die_with(st.ctl, "mmap child stack failed", StartFailure::harness);
   ::mprotect(stack, kGuard, PROT_NONE);
   st.stack_base = static_cast<char*>(stack) + kGuard;
   st.stack_size = kStackSize;
   st.devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 
   auto baseline = probes::BehaviourBaseline::establish();
-  if (!baseline) die_with(st.ctl, baseline.error().message.c_str());
+  if (!baseline) die_with(st.ctl, baseline.error().message.c_str(), StartFailure::harness);
 
   // The signal state the child's witnesses compare against.
   stack_t alt{st.altstack, 0, sizeof st.altstack};
-  if (::sigaltstack(&alt, nullptr) != 0) die_with(st.ctl, "sigaltstack failed");
-  if (!arm_caller_signals(st.expect)) die_with(st.ctl, "setting up the caller's signal witnesses failed");
+  if (::sigaltstack(&alt, nullptr) != 0) die_with(st.ctl, "sigaltstack failed", StartFailure::harness);
+  if (!arm_caller_signals(st.expect)) die_with(st.ctl, "setting up the caller's signal witnesses failed", StartFailure::harness);
 
   // Last, so that nothing above is notified: the supervision filter. The host
   // reads the caller's seccomp state after Facts, filter included.
   int notify_fd = -1;
   if (setup.supervision != Supervision::none) {
     auto fd = install_supervision_filter(setup.supervision);
-    if (!fd) die_with(st.ctl, fd.error().message.c_str());
+    if (!fd) die_with(st.ctl, fd.error().message.c_str(), StartFailure::recipe);  // no user notification here
     notify_fd = *fd;
   }
   FactsMsg facts = read_live_facts(setup.context);
   facts.io_context = baseline->io_witness();  // establish() set an I/O priority, where it could
   facts.sysvsem_undo = prime_sysvsem();
   if (auto finished = finish_context(setup.context, setup.resources); !finished)
-    die_with(st.ctl, finished.error().message.c_str());
+    die_with(st.ctl, finished.error().message.c_str(), StartFailure::recipe);
   st.context = setup.context;
   st.pid_depth = facts.pidns_level > 0 ? static_cast<std::size_t>(facts.pidns_level) : 0;
   if (!send_msg(st.ctl, facts)) ::_exit(1);

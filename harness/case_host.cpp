@@ -264,9 +264,7 @@ CaseHost::CaseHost(CaseHostOptions options) : options_(std::move(options)), host
 
 CaseHost::~CaseHost() { quit_caller(); }
 
-Result<std::unique_ptr<CaseHost>> CaseHost::start(CaseHostOptions options) {
-  if (!context_is_buildable(options.context))
-    return make_error("context '" + options.context + "' cannot be built by this harness yet (buildable: root, unpriv)");
+CallerResult<std::unique_ptr<CaseHost>> CaseHost::start(CaseHostOptions options) {
   // Orphans come back here to be reaped. Where it cannot be had (qemu-user
   // refuses the prctl), the process group still finds and kills them all;
   // their zombies are reaped by whoever inherits them.
@@ -276,19 +274,27 @@ Result<std::unique_ptr<CaseHost>> CaseHost::start(CaseHostOptions options) {
   return host;
 }
 
-Status CaseHost::spawn() {
+CallerResult<Unit> CaseHost::spawn() {
   const ContextSpec* spec = find_context(options_.context);
-  if (!spec) return make_error("context '" + options_.context + "' cannot be built by this harness");
+  if (!spec) {
+    // The catalogue and --context refuse unknown names; this is a caller of
+    // the harness passing one anyway.
+    std::string known;
+    for (const ContextSpec& c : context_specs()) known += (known.empty() ? "" : ", ") + std::string(c.name);
+    return harness_failed("context '" + options_.context + "' has no recipe in this harness (contexts: " + known + ")");
+  }
+  if (spec->needs_pids_cgroup)
+    if (auto parent = pids_cgroup_parent(); !parent) return unsatisfiable(parent.error().message);
   auto lease = ContextLease::make(*spec, host_pid_);
-  if (!lease) return make_error("cannot prepare context '" + options_.context + "': " + lease.error().message);
+  if (!lease) return harness_failed("cannot prepare context '" + options_.context + "': " + lease.error().message);
   lease_.emplace(std::move(lease).value());
 
   int ctl[2], wit[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) != 0) return make_error(errtext("socketpair"));
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) != 0) return harness_failed(errtext("socketpair"));
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, wit) != 0) {
     ::close(ctl[0]);
     ::close(ctl[1]);
-    return make_error(errtext("socketpair"));
+    return harness_failed(errtext("socketpair"));
   }
   const int one = 1;
   ::setsockopt(wit[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
@@ -301,6 +307,7 @@ Status CaseHost::spawn() {
   setup.context = options_.context;
   setup.resources = lease_->resources();
   setup.supervision = options_.supervision;
+  setup.setup_fault = options_.setup_fault;
   auto spawned = spawn_caller(*spec, setup, ctl[0], wit[0]);
   ::close(ctl[1]);
   ::close(wit[1]);
@@ -313,33 +320,48 @@ Status CaseHost::spawn() {
   group_ = spawned->group;
   caller_ = spawned->caller;
 
+  // The caller reports its facts once its context is built, or why it could
+  // not be: anything else is the harness failing, never a skip.
   const auto deadline = Clock::now() + options_.timeout;
+  const std::string who = "the caller process for context '" + options_.context + "'";
   pollfd pfd{ctl_.get(), POLLIN, 0};
   AnyMsg m;
   pid_t sender = 0;
-  if (::poll(&pfd, 1, ms_left(deadline)) != 1 || !recv_with_sender(ctl_.get(), m, sender) || m.kind != MsgKind::facts) {
+  if (::poll(&pfd, 1, ms_left(deadline)) != 1) {
     discard_caller();
-    return make_error("the caller process for context '" + options_.context + "' did not start");
+    return harness_failed(who + " did not report within " + std::to_string(options_.timeout.count()) + " ms");
+  }
+  if (!recv_with_sender(ctl_.get(), m, sender)) {
+    discard_caller();
+    return harness_failed(who + " ended before it reported its facts");
+  }
+  if (m.kind != MsgKind::facts) {
+    discard_caller();
+    return harness_failed(who + " broke the protocol: message kind " +
+                          std::to_string(static_cast<std::uint32_t>(m.kind)) + " before its facts");
+  }
+  const FactsMsg& f = m.facts;
+  if (!f.ok) {
+    // The caller's own account: a recipe this machine would not follow, or
+    // its own setup failing.
+    std::string why = f.error;
+    const bool harness_fault = f.harness_fault != 0;
+    discard_caller();
+    return harness_fault ? harness_failed(who + ": " + why) : unsatisfiable(why);
   }
   if (caller_ == 0) caller_ = sender;  // a chain: only the kernel knows the caller's pid here
   caller_exit_ = ExitWatch::of(caller_);
   if (!caller_exit_.valid()) {
     const std::string why = errtext("pidfd_open and timerfd_create");
     discard_caller();
-    return make_error(why);
-  }
-  const FactsMsg& f = m.facts;
-  if (!f.ok) {
-    std::string why = f.error;
-    discard_caller();
-    return make_error(why);
+    return harness_failed(why);
   }
   if (options_.supervision != Supervision::none) {
     pollfd wait_fd{ctl_.get(), POLLIN, 0};
     const int fd = ::poll(&wait_fd, 1, ms_left(deadline)) == 1 ? recv_fd(ctl_.get()) : -1;
     if (fd < 0) {
       discard_caller();
-      return make_error("the caller did not hand over its seccomp notification descriptor");
+      return harness_failed(who + " did not hand over its seccomp notification descriptor");
     }
     supervisor_.emplace(sys::UniqueFd(fd));
   }
@@ -383,14 +405,14 @@ Status CaseHost::spawn() {
   auto ns = probes::read_ns_inodes(caller_);
   if (!ns) {
     discard_caller();
-    return ns.error();
+    return harness_failed(who + ": " + ns.error().message);
   }
   identity_ = probes::CallerIdentity{caller_, *ns, facts_.io_context, facts_.sysvsem_undo, std::nullopt, std::nullopt};
   probes::read_seccomp(caller_, identity_.seccomp_mode, identity_.seccomp_filters);
   auto own = probes::read_ns_inodes(host_pid_);
   const auto pid_index = static_cast<std::size_t>(model::Ns::pid);
   caller_shares_pidns_ = own && own->ino[pid_index] == ns->ino[pid_index];
-  return ok_status();
+  return Unit{};
 }
 
 std::int32_t CaseHost::resolve_tid(const model::TidSpec& t, std::size_t index, std::uint64_t flags) const {

@@ -1,12 +1,12 @@
 #include "harness/catalogue.hpp"
 
 #include <charconv>
-#include <fstream>
 #include <optional>
 #include <utility>
-#include <sstream>
 #include <unordered_set>
 
+#include "harness/text_file.hpp"
+#include "model/caller.hpp"
 #include "model/flags.hpp"
 #include "model/names.hpp"
 
@@ -73,6 +73,8 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
     r.exit_signal = static_cast<std::uint64_t>(*sig);
   } else if (key == "context") {
     if (value.empty()) return make_error("empty context");
+    // An unknown name is bad input now, not a skip at run time.
+    if (auto preset = model::caller_preset(value); !preset) return preset.error();
     c.context = std::string(value);
   } else if (key == "stack") {
     auto a = model::parse_stack_arg(value);
@@ -220,11 +222,9 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
 }
 
 Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("cannot read catalogue file '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto cases = parse_catalogue(text.str(), path);
+  auto text = read_text_file(path, "catalogue file");
+  if (!text) return text.error();
+  auto cases = parse_catalogue(*text, path);
   if (cases)
     for (CatalogueCase& c : *cases) c.file = path;
   return cases;

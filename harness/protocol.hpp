@@ -67,7 +67,8 @@ struct OrderMsg {
 // The facts about the live caller the model needs (model::Caller, minus names).
 struct FactsMsg {
   MsgKind kind = MsgKind::facts;
-  std::uint32_t ok = 0;  // 0: the context could not be built; see error
+  std::uint32_t ok = 0;  // 0: the caller gave up; see error
+  std::uint8_t harness_fault = 0;  // ... because the harness's own setup failed, not the context's recipe
   std::int64_t uid = 0;
   std::int64_t userns_level = 0;
   std::int64_t pidns_level = 0;

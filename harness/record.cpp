@@ -343,6 +343,8 @@ json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {
   if (r.spec.clone3_enosys) j.set("clone3_enosys", true);
   j.set("kernel", kernel.release);
   j.set("kernel_profile", model::kernel_spec(kernel));
+  j.set("modelled_range", model::modelled_range_text());
+  j.set("kernel_profile_in_range", std::string(model::range_place_name(model::place_in_modelled_range(kernel.version))));
   j.set("target", r.spec.target.empty() ? std::string("host") : r.spec.target);
   if (r.predicted) j.set("predicted", prediction_to_json(*r.predicted));
   if (r.run && r.run->status == CaseRun::Status::completed) {

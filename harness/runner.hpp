@@ -53,14 +53,15 @@ class Runner {
   const model::Kernel& kernel() const { return kernel_; }
 
  private:
-  // The host for a context, started on first use; the error if it cannot be.
-  Result<CaseHost*> host_for(const std::string& context, Supervision supervision);
+  // The host for a context, started on first use; why not if it cannot be
+  // (remembered: the context's later cases get the same verdict).
+  CallerResult<CaseHost*> host_for(const std::string& context, Supervision supervision);
 
   model::Kernel kernel_;
   std::chrono::milliseconds timeout_;
   Predictor predictor_ = model::predict;
   std::map<std::string, std::unique_ptr<CaseHost>> hosts_;  // by context and supervision
-  std::map<std::string, std::string> unbuildable_;          // ... -> why
+  std::map<std::string, CallerUnavailable> unavailable_;   // ... -> why not
 };
 
 }  // namespace clonediff::harness

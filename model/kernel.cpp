@@ -66,4 +66,47 @@ std::string kernel_spec(const Kernel& k) {
   return s;
 }
 
+ModelledRange modelled_range() {
+  // Read in Debian's linux-source-6.1 and 6.12, confirmed live on 6.18 and on
+  // both Debian kernels booted in qemu.
+  return ModelledRange{{6, 1, 0}, {6, 18, 0}};
+}
+
+namespace {
+std::string major_minor(const KernelVersion& v) { return std::to_string(v.major) + "." + std::to_string(v.minor); }
+}  // namespace
+
+RangePlace place_in_modelled_range(const KernelVersion& v) {
+  const ModelledRange r = modelled_range();
+  const KernelVersion mm{v.major, v.minor, 0};
+  if (mm < KernelVersion{r.oldest.major, r.oldest.minor, 0}) return RangePlace::older;
+  if (mm > KernelVersion{r.newest.major, r.newest.minor, 0}) return RangePlace::newer;
+  return RangePlace::inside;
+}
+
+std::string_view range_place_name(RangePlace p) {
+  switch (p) {
+    case RangePlace::older: return "older";
+    case RangePlace::inside: return "inside";
+    case RangePlace::newer: return "newer";
+  }
+  return "?";
+}
+
+std::string modelled_range_text() {
+  const ModelledRange r = modelled_range();
+  return major_minor(r.oldest) + " .. " + major_minor(r.newest);
+}
+
+std::string modelled_range_note(const KernelVersion& v) {
+  switch (place_in_modelled_range(v)) {
+    case RangePlace::inside: return "inside the modelled range " + modelled_range_text();
+    case RangePlace::newer:
+      return "newer than the modelled range " + modelled_range_text() + ": judged as " +
+             major_minor(modelled_range().newest);
+    case RangePlace::older: return "older than the modelled range " + modelled_range_text() + ": not checked against it";
+  }
+  return "";
+}
+
 }  // namespace clonediff::model

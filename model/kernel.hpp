@@ -40,4 +40,26 @@ Result<Kernel> parse_kernel_spec(std::string_view spec);
 // The inverse: the release, then every knob that is set or not default.
 std::string kernel_spec(const Kernel& k);
 
+// The kernel versions the model knows, by major.minor: the oldest and newest
+// whose sources its rules and semantics were read from and checked against.
+// This is the one place that says so; reports ask it rather than repeat it.
+// Every version bound the rules and semantics cite lies at or below the
+// newest (model_tests), so a newer kernel is predicted exactly as the newest.
+struct ModelledRange {
+  KernelVersion oldest;
+  KernelVersion newest;
+};
+ModelledRange modelled_range();
+
+// Where a version stands against modelled_range(), by major.minor.
+enum class RangePlace { older, inside, newer };
+RangePlace place_in_modelled_range(const KernelVersion& v);
+std::string_view range_place_name(RangePlace p);  // "older", "inside", "newer"
+// The range as reports show it: "6.1 .. 6.18".
+std::string modelled_range_text();
+// One phrase for a report: "inside the modelled range 6.1 .. 6.18", "newer
+// than the modelled range 6.1 .. 6.18: judged as 6.18", or "older than the
+// modelled range 6.1 .. 6.18: not checked against it".
+std::string modelled_range_note(const KernelVersion& v);
+
 }  // namespace clonediff::model

@@ -216,7 +216,32 @@ TEST(IsolationTeardown, NothingOutlivesTheHost) {
 TEST(IsolationStart, AnUnbuildableContextIsAnErrorNotACrash) {
   auto h = CaseHost::start(CaseHostOptions{"no_such_context", 1s});
   ASSERT_FALSE(h.ok());
-  EXPECT_NE(h.error().message.find("no_such_context"), std::string::npos);
+  EXPECT_EQ(h.error().kind, CallerUnavailable::Kind::failed);
+  EXPECT_NE(h.error().message.find("context 'no_such_context' has no recipe in this harness (contexts: root, "),
+            std::string::npos)
+      << h.error().message;
+}
+
+// A caller that does not report in time is the harness failing, not a
+// context this machine cannot satisfy; nothing of it is left behind.
+TEST(IsolationStart, ACallerThatDoesNotReportInTimeIsAFailure) {
+  auto h = CaseHost::start(CaseHostOptions{"pidns_depth", 1ms});
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.error().kind, CallerUnavailable::Kind::failed);
+  EXPECT_EQ(h.error().message, "the caller process for context 'pidns_depth' did not report within 1 ms");
+  EXPECT_FALSE(has_unreaped_children());
+}
+
+// The caller built its context and then its own setup failed (a stack, the
+// witnesses' baseline): the harness's failure, not the context's.
+TEST(IsolationStart, ACallerWhoseOwnSetupFailsIsAFailureNotAnUnbuildableContext) {
+  CaseHostOptions options{"root", 1s};
+  options.setup_fault = true;
+  auto h = CaseHost::start(options);
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.error().kind, CallerUnavailable::Kind::failed);
+  EXPECT_NE(h.error().message.find("a setup fault injected by a test"), std::string::npos) << h.error().message;
+  EXPECT_FALSE(has_unreaped_children());
 }
 
 }  // namespace

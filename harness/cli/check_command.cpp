@@ -1,6 +1,6 @@
 #include <cstdio>
-#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
@@ -8,6 +8,7 @@
 #include "harness/compare.hpp"
 #include "harness/judge.hpp"
 #include "harness/json.hpp"
+#include "harness/text_file.hpp"
 
 namespace clonediff::cli {
 
@@ -16,11 +17,12 @@ int check_command(const std::vector<std::string>& args) {
   if (!opts) return usage_error("check", opts.error().message);
   if (opts->positional.size() > 1) return usage_error("check", "one input FILE (or - for standard input)");
   const std::string path = opts->positional.empty() ? "-" : opts->positional[0];
-  std::ifstream file;
+  std::istringstream file;
   std::istream* in = &std::cin;
   if (path != "-") {
-    file.open(path);
-    if (!file) return usage_error("check", "cannot read '" + path + "'");
+    auto text = harness::read_text_file(path);  // a directory or a missing file says so
+    if (!text) return usage_error("check", text.error().message);
+    file.str(std::move(text).value());
     in = &file;
   }
   // The profile to judge against: --kernel SPEC, each record's own
@@ -62,7 +64,10 @@ int check_command(const std::vector<std::string>& args) {
   }
   std::cout.flush();
 
-  const std::string against = per_record ? "each record's own kernel" : "Linux " + model::kernel_spec(*kernel);
+  const std::string against = per_record ? "each record's own kernel (the modelled range is " +
+                                                model::modelled_range_text() + ")"
+                                          : "Linux " + model::kernel_spec(*kernel) + " (" +
+                                                model::modelled_range_note(kernel->version) + ")";
   std::fprintf(stderr, "clonediff check: %zu records judged against the model of %s: %zu match, %zu mismatch",
                records, against.c_str(), counts[0], counts[1]);
   for (auto v : {harness::Verdict::skip, harness::Verdict::timeout, harness::Verdict::crash, harness::Verdict::error})
