@@ -646,18 +646,21 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   // it (seen here, and undone with SIGCONT), SIGKILL kills it (seen here;
   // what the caller would have reported after that is unknown).
   ChildExitSignals exit_seen;
+  auto next_stop_look = Clock::now() + std::chrono::milliseconds(kStopLook);
   while (!have_done) {
     pollfd fds[3] = {{ctl_.get(), POLLIN, 0}, {caller_exit_.fd(), POLLIN, 0}, {supervisor_fd, POLLIN, 0}};
     const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 3 : 2, std::min(ms_left(deadline), kStopLook));
     if (n < 0 && errno == EINTR) continue;
     if (ms_left(deadline) == 0) return finish(CaseRun::Status::timeout, "the caller did not finish the case");
-    if (n == 0) {
+    // Quiet for a while (a ticking exit watch wakes poll without news): stopped?
+    if (!fds[0].revents && Clock::now() >= next_stop_look) {
+      next_stop_look = Clock::now() + std::chrono::milliseconds(kStopLook);
       if (probes::task_stopped(caller_)) {
         exit_seen.stopped = true;
         ::kill(caller_, SIGCONT);
       }
-      continue;
     }
+    if (n == 0) continue;
     if (supervisor_fd >= 0 && fds[2].revents) {
       if (!take_notification()) return finish(over_status, over);
       continue;
