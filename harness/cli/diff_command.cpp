@@ -8,8 +8,8 @@
 
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
-#include "harness/json.hpp"
-#include "harness/record_diff.hpp"
+#include "harness/records/json.hpp"
+#include "harness/records/record_diff.hpp"
 
 namespace clonediff::cli {
 namespace {

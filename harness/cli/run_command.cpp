@@ -10,18 +10,18 @@
 #include <string>
 #include <vector>
 
-#include "harness/catalogue.hpp"
+#include "harness/case/catalogue.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
 #include "harness/cli/target_plan.hpp"
-#include "harness/junit_report.hpp"
-#include "harness/ktap_report.hpp"
-#include "harness/progress.hpp"
-#include "harness/record.hpp"
-#include "harness/runner.hpp"
-#include "harness/running_kernel.hpp"
-#include "harness/selection.hpp"
-#include "harness/summary.hpp"
+#include "harness/reports/junit_report.hpp"
+#include "harness/reports/ktap_report.hpp"
+#include "harness/reports/progress.hpp"
+#include "harness/records/record.hpp"
+#include "harness/engine/runner.hpp"
+#include "probes/running_kernel.hpp"
+#include "harness/case/selection.hpp"
+#include "harness/reports/summary.hpp"
 #include "harness/targets/target_report.hpp"
 #include "harness/targets/target_results.hpp"
 
@@ -189,7 +189,7 @@ int run_command(const std::vector<std::string>& args) {
   if (::geteuid() != 0)
     return usage_error("run", "needs root: it builds caller contexts and compares tasks with kcmp (uid " +
                                   std::to_string(::geteuid()) + ")");
-  auto kernel = harness::running_kernel();
+  auto kernel = probes::running_kernel();
   if (!kernel) return usage_error("run", kernel.error().message);
 
   Output json, junit;
