@@ -19,6 +19,14 @@ constexpr std::array<std::pair<Entry, std::string_view>, 7> kEntries = {{
     {Entry::posix_spawn, "posix_spawn"},
     {Entry::system, "system"},
 }};
+// The value of a u64 field at `offset` of a struct the kernel copied `size`
+// bytes of: whole, none, or its low bytes.
+std::uint64_t low_bytes_within(std::uint64_t value, std::uint64_t size, std::uint64_t offset) {
+  if (size >= offset + 8) return value;
+  if (size <= offset) return 0;
+  return value & ((std::uint64_t{1} << (8 * (size - offset))) - 1);
+}
+
 }  // namespace
 
 std::string_view entry_name(Entry e) {
@@ -192,9 +200,16 @@ Result<KernelCall> kernel_call(const Request& r) {
       k.tls = r.tls;
       k.size = c.size;
       k.tail_nonzero = c.size > kCloneArgsSizeVer2 && c.tail == TailArg::nonzero;
-      if (c.size >= kCloneArgsSizeVer1) {
+      // copy_struct_from_user() copies `size` bytes, byte by byte: a field
+      // that lies partly within it reads as its low bytes (x86-64 is
+      // little-endian). The harness's set_tid array has an address whose low
+      // byte is not zero, so any part of the pointer within `size` makes it
+      // non-NULL. (cgroup counts only with CLONE_INTO_CGROUP, which wants the
+      // whole struct: the clone3.into_cgroup_args rule.)
+      if (c.size > kSetTidOffset) {
         k.set_tid_pointer = c.set_tid.has_value();
-        k.set_tid_size = c.set_tid_size.value_or(c.set_tid ? c.set_tid->size() : 0);
+        k.set_tid_size = low_bytes_within(c.set_tid_size.value_or(c.set_tid ? c.set_tid->size() : 0), c.size,
+                                          kSetTidSizeOffset);
         if (c.set_tid) {
           // The harness's array is zero beyond the entries given.
           const std::size_t n = std::min<std::uint64_t>(k.set_tid_size, kMaxSetTidEntries);

@@ -69,6 +69,8 @@ Result<TidSpec> parse_tid_spec(std::string_view s);
 inline constexpr std::uint64_t kCloneArgsSizeVer0 = 64;  // up to tls
 inline constexpr std::uint64_t kCloneArgsSizeVer1 = 80;  // + set_tid, set_tid_size
 inline constexpr std::uint64_t kCloneArgsSizeVer2 = 88;  // + cgroup
+inline constexpr std::uint64_t kSetTidOffset = 64;       // struct clone_args' set_tid
+inline constexpr std::uint64_t kSetTidSizeOffset = 72;   // ... and set_tid_size
 inline constexpr std::uint64_t kPageSize = 4096;
 inline constexpr std::size_t kMaxSetTidEntries = 64;  // the harness's set_tid array
 
@@ -119,7 +121,8 @@ struct KernelCall {
   StackArg stack = StackArg::harness;
   TlsArg tls = TlsArg::none;
   // clone3 only: struct clone_args as copy_clone_args_from_user() reads it.
-  // Fields that lie beyond `size` read as zero.
+  // Fields that lie beyond `size` read as zero, a field partly within it as
+  // its low bytes.
   std::uint64_t size = 0;
   bool tail_nonzero = false;      // size > 88 and the bytes beyond 88 are not all zero
   bool set_tid_pointer = false;   // set_tid is not NULL

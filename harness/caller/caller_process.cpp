@@ -132,7 +132,12 @@ struct CallerState {
   int child_tid = -1;   // CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID target
   int pidfd = -1;       // clone3's CLONE_PIDFD target
   alignas(64) unsigned char tls_block[256] = {};  // TlsArg::harness: the child's FS base
-  std::int32_t set_tid[kMaxSetTid] = {};
+  // set_tid's array starts 4 bytes past a 256-byte boundary, so its address
+  // has a non-zero low byte: a clone_args size that takes in only the low
+  // bytes of the pointer still gives the kernel a non-NULL set_tid
+  // (model/request.cpp's kernel_call() relies on it).
+  alignas(256) std::int32_t set_tid_space[kMaxSetTid + 1] = {};
+  std::int32_t* set_tid() { return set_tid_space + 1; }
   alignas(8) unsigned char clone_args[2 * model::kPageSize] = {};  // sizes up to a page are read
   ChildExpectations expect;  // the parts that do not change from case to case
   std::string context;       // for after_case()
@@ -170,8 +175,8 @@ void fill_clone_args(const OrderMsg& o, CallerState& st, int cgroup_fd) {
   }
   a.tls = tls_value(o, st);
   if (o.set_tid_pointer) {
-    std::memcpy(st.set_tid, o.set_tid, sizeof st.set_tid);
-    a.set_tid = reinterpret_cast<std::uint64_t>(st.set_tid);
+    std::memcpy(st.set_tid(), o.set_tid, sizeof o.set_tid);
+    a.set_tid = reinterpret_cast<std::uint64_t>(st.set_tid());
   }
   a.set_tid_size = o.set_tid_size;
   switch (static_cast<model::CgroupArg>(o.cgroup)) {

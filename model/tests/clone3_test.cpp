@@ -97,9 +97,22 @@ INSTANTIATE_TEST_SUITE_P(
                    "alloc_pid.set_tid_in_use"},
         Clone3Case{"set_tid 1 is init's", [](Request& r) { r.clone3.set_tid = {{n(1)}}; }, "root", EEXIST,
                    "alloc_pid.set_tid_in_use"},
-        Clone3Case{"set_tid 0", [](Request& r) { r.clone3.set_tid = {{n(0)}}; }, "root", EINVAL, "alloc_pid.set_tid_range"},
+        Clone3Case{"set_tid 0", [](Request& r) { r.clone3.set_tid = {{n(0)}}; }, "root", EINVAL,
+                   "alloc_pid.set_tid_range_pidns"},
         Clone3Case{"set_tid pid_max", [](Request& r) { r.clone3.set_tid = {{n(32768)}}; }, "root", EINVAL,
-                   "alloc_pid.set_tid_range"},
+                   "alloc_pid.set_tid_range_pidns"},
+        // Since 6.14 a pid namespace below the initial one has its own pid_max,
+        // PID_MAX_LIMIT from its start (found by clonediff explore).
+        Clone3Case{"set_tid above kernel.pid_max, nested", [](Request& r) { r.clone3.set_tid = {{n(32768)}}; },
+                   "pidns_init", 0, "copy_process.ok"},
+        Clone3Case{"set_tid PID_MAX_LIMIT, nested", [](Request& r) { r.clone3.set_tid = {{n(4194304)}}; },
+                   "pidns_init", EINVAL, "alloc_pid.set_tid_range_pidns"},
+        Clone3Case{"set_tid pid_max, the initial namespace's entry",
+                   [](Request& r) { r.flags = NEWPID; r.clone3.set_tid = {{n(1), n(32768)}}; }, "root", EINVAL,
+                   "alloc_pid.set_tid_range_pidns"},
+        Clone3Case{"set_tid above kernel.pid_max in a new namespace",
+                   [](Request& r) { r.flags = NEWPID; r.clone3.set_tid = {{n(1), kFree}}; }, "root", 0,
+                   "copy_process.ok"},
         Clone3Case{"set_tid too deep", [](Request& r) { r.clone3.set_tid = {{kFree, kFree}}; }, "root", EINVAL,
                    "alloc_pid.set_tid_too_deep"},
         Clone3Case{"set_tid unprivileged", [](Request& r) { r.clone3.set_tid = {{kFree}}; }, "unpriv", EPERM,
@@ -112,7 +125,7 @@ INSTANTIATE_TEST_SUITE_P(
                    EINVAL, "alloc_pid.set_tid_no_init"},
         // Level by level: the first bad entry decides, whatever later ones hold.
         Clone3Case{"in use before range", [](Request& r) { r.flags = NEWPID; r.clone3.set_tid = {{n(1), n(0)}}; }, "root",
-                   EINVAL, "alloc_pid.set_tid_range"},
+                   EINVAL, "alloc_pid.set_tid_range_pidns"},
         Clone3Case{"into cgroup", [](Request& r) { r.flags = INTO_CGROUP; r.clone3.cgroup = CgroupArg::harness; }, "root",
                    0, "copy_process.ok"},
         Clone3Case{"into cgroup, size 80", [](Request& r) { r.flags = INTO_CGROUP; r.clone3.cgroup = CgroupArg::harness; r.clone3.size = 80; },
@@ -142,10 +155,27 @@ TEST(Clone3, SizeDecidesWhatTheKernelReads) {
   EXPECT_TRUE(k->set_tid_pointer);
   EXPECT_EQ(k->set_tid_size, 1u);
   EXPECT_EQ(k->cgroup, CgroupArg::none);
+  // copy_struct_from_user() copies byte by byte: set_tid (offset 64) is
+  // read from size 65 on (the harness's array has a non-zero low address
+  // byte), set_tid_size (offset 72) as its low bytes from 73 on. So size 72
+  // passes a set_tid array without a size: EINVAL, as the kernel showed
+  // (found by clonediff explore).
   r.clone3.size = 72;
   k = kernel_call(r);
-  EXPECT_FALSE(k->set_tid_pointer);
+  EXPECT_TRUE(k->set_tid_pointer);
   EXPECT_EQ(k->set_tid_size, 0u);
+  auto p = predict(r, *caller_preset("root"), Kernel{{6, 18, 0}, "", std::nullopt});
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->rule, "clone3.set_tid_array_without_size");
+  r.clone3.size = 65;
+  EXPECT_TRUE(kernel_call(r)->set_tid_pointer);
+  r.clone3.size = 64;
+  EXPECT_FALSE(kernel_call(r)->set_tid_pointer);
+  r.clone3.set_tid_size = 0x100000001ULL;
+  r.clone3.size = 76;
+  EXPECT_EQ(kernel_call(r)->set_tid_size, 1u);
+  r.clone3.size = 79;
+  EXPECT_EQ(kernel_call(r)->set_tid_size, 0x100000001ULL);
 }
 
 TEST(Clone3, FieldsOfOtherEntriesAreRefused) {
