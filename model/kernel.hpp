@@ -28,7 +28,9 @@ struct Kernel {
   // Debian's kernel.unprivileged_userns_clone sysctl; absent on kernels without
   // the Debian patch.
   std::optional<bool> unprivileged_userns_clone;
-  // kernel.pid_max: set_tid entries at or above it are refused.
+  // kernel.pid_max, as the initial pid namespace has it: set_tid entries at
+  // or above it are refused (since v6.14 in that namespace only: a newer pid
+  // namespace has its own, from PID_MAX_LIMIT; model/rules.cpp).
   long long pid_max = 4194304;  // PID_MAX_LIMIT on 64-bit, the largest it can be
 };
 

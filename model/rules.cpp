@@ -10,6 +10,8 @@ namespace {
 
 using namespace flag;
 
+constexpr std::string_view kSetTidRangePidnsRule = "alloc_pid.set_tid_range_pidns";
+
 // Namespaces copy_namespaces() creates (the user namespace is created earlier,
 // by copy_creds()).
 constexpr std::uint64_t kNsproxyFlags = NEWNS | NEWUTS | NEWIPC | NEWPID | NEWNET | NEWCGROUP | NEWTIME;
@@ -23,6 +25,21 @@ bool admin_over_child_userns(const RuleInput& in) {
 
 bool is_clone3(const RuleInput& in) { return in.call.syscall == Syscall::clone3; }
 
+constexpr long long kPidMaxLimit = 4194304;  // PID_MAX_LIMIT on 64-bit
+
+bool per_pidns_pid_max(const RuleInput& in);
+
+// The pid_max a set_tid entry is checked against in alloc_pid(): the one
+// kernel.pid_max, or since v6.14 that of the entry's own pid namespace: the
+// initial namespace's is kernel.pid_max, a newer one starts at PID_MAX_LIMIT
+// (nobody in the harness's contexts sets it lower).
+long long set_tid_pid_max(const RuleInput& in, std::size_t index) {
+  if (!per_pidns_pid_max(in)) return in.kernel.pid_max;
+  const SetTidTarget target = set_tid_target(index, in.call.flags, in.caller);
+  const bool initial = !target.fresh && static_cast<long long>(target.caller_level) == in.caller.pidns_level;
+  return initial ? in.kernel.pid_max : kPidMaxLimit;
+}
+
 // alloc_pid() walks the set_tid entries from the child's own pid namespace
 // outwards and fails at the first bad one; which check fails there decides.
 enum class TidFailure { none, range, no_init, cap, in_use };
@@ -32,7 +49,7 @@ TidFailure first_set_tid_failure(const RuleInput& in) {
     const TidSpec& t = in.call.set_tid[i];
     const bool fresh_ns = set_tid_target(i, in.call.flags, in.caller).fresh;
     const bool is_one = t.kind == TidSpec::Kind::number && t.number == 1;
-    if (t.kind == TidSpec::Kind::number && (t.number < 1 || t.number >= in.kernel.pid_max)) return TidFailure::range;
+    if (t.kind == TidSpec::Kind::number && (t.number < 1 || t.number >= set_tid_pid_max(in, i))) return TidFailure::range;
     if (fresh_ns && !is_one) return TidFailure::no_init;
     // A new pid namespace is owned by the child's user namespace: a new one
     // (all capabilities), or the caller's own (its own capabilities there).
@@ -205,9 +222,20 @@ constexpr std::array kRules = {
            return static_cast<long long>(in.call.set_tid_size) > child_pidns_level(in) + 1;
          },
          "set_tid names more pid namespaces than the child will be in"},
-    Rule{"alloc_pid.set_tid_range", EINVAL, "kernel/pid.c: alloc_pid()", {},
+    Rule{"alloc_pid.set_tid_range", EINVAL, "kernel/pid.c: alloc_pid()",
+         {{0, 0, 0}, KernelVersion{6, 14, 0},
+          "replaced by alloc_pid.set_tid_range_pidns: 7863dcc72d0f \"pid: allow pid_max to be set per pid "
+          "namespace\" (v6.14) checks each entry against its own namespace's pid_max",
+          ""},
          [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::range; },
          "a set_tid entry is below 1 or at or above pid_max"},
+    Rule{kSetTidRangePidnsRule, EINVAL, "kernel/pid.c: alloc_pid()",
+         {{6, 14, 0}, std::nullopt, "",
+          "7863dcc72d0f \"pid: allow pid_max to be set per pid namespace\" (v6.14), with d385c8bceb14 \"pid: Do "
+          "not set pid_max in new pid namespaces\" (v6.14-rc6): a new namespace starts at PID_MAX_LIMIT"},
+         [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::range; },
+         "a set_tid entry is below 1 or at or above its pid namespace's pid_max (the initial one's is "
+         "kernel.pid_max, a newer one's PID_MAX_LIMIT)"},
     Rule{"alloc_pid.set_tid_no_init", EINVAL, "kernel/pid.c: alloc_pid()", {},
          [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::no_init; },
          "in a pid namespace without an init yet, only pid 1 can be chosen"},
@@ -245,6 +273,15 @@ constexpr std::array kRules = {
 }  // namespace
 
 std::span<const Rule> refusal_rules() { return kRules; }
+
+namespace {
+// Whether each pid namespace has a pid_max of its own: where the rule that
+// checks set_tid against it holds (its range cites the change).
+bool per_pidns_pid_max(const RuleInput& in) {
+  const Rule* r = find_rule(kSetTidRangePidnsRule);
+  return r && r->versions.contains(in.kernel.version);
+}
+}  // namespace
 
 SetTidTarget set_tid_target(std::size_t index, std::uint64_t flags, const Caller& caller) {
   // Entry 0 is the child's own namespace: new with CLONE_NEWPID, else the

@@ -25,6 +25,23 @@ Prediction predict_on(const Kernel& k, Request r, std::string_view preset = "roo
   return std::move(p).value();
 }
 
+// 7863dcc72d0f (v6.14): set_tid is checked against the pid_max of each
+// entry's own pid namespace, and a namespace below the initial one starts at
+// PID_MAX_LIMIT (d385c8bceb14); before, against the one kernel.pid_max.
+TEST(KernelProfile, SetTidMeetsItsOwnNamespacesPidMaxSince6_14) {
+  Request r{Entry::clone3, 0, kSigchld};
+  r.clone3.set_tid = std::vector<TidSpec>{{TidSpec::Kind::number, 32768}};
+  Kernel k612 = debian_6_12(), k618 = host_6_18();
+  k612.pid_max = k618.pid_max = 32768;
+  const Prediction old_kernel = predict_on(k612, r, "pidns_init");
+  EXPECT_EQ(old_kernel.rule, "alloc_pid.set_tid_range");
+  const Prediction new_kernel = predict_on(k618, r, "pidns_init");
+  EXPECT_EQ(new_kernel.rule, "copy_process.ok");
+  // In the initial namespace both check kernel.pid_max.
+  EXPECT_EQ(predict_on(k612, r).outcome.error, EINVAL);
+  EXPECT_EQ(predict_on(k618, r).rule, "alloc_pid.set_tid_range_pidns");
+}
+
 TEST(KernelProfile, EveryVersionBoundCitesTheChangeBehindIt) {
   const auto cited = [](const VersionRange& v, std::string_view id) {
     if (v.since != KernelVersion{0, 0, 0}) {
