@@ -312,10 +312,10 @@ std::optional<bool> watch_cleartid(int* word, long child, bool is_thread, int ch
 
 // The pidfd CLONE_PIDFD installed in the caller: legacy clone and an aliased
 // clone3 write it where parent_tid points; -1 if nothing was written.
-int returned_pidfd(const OrderMsg& o, const CallerState& st) {
-  const bool in_parent_tid = static_cast<model::Entry>(o.entry) == model::Entry::clone || o.pidfd_is_parent_tid;
-  return in_parent_tid ? st.parent_tid : st.pidfd;
+bool pidfd_in_parent_tid(const OrderMsg& o) {
+  return static_cast<model::Entry>(o.entry) == model::Entry::clone || o.pidfd_is_parent_tid;
 }
+int returned_pidfd(const OrderMsg& o, const CallerState& st) { return pidfd_in_parent_tid(o) ? st.parent_tid : st.pidfd; }
 
 // fdinfo of a pidfd: which task it names and its flags. fdinfo numbers pids
 // from the /proc mount's pid namespace down (NSpid); the entry at the
@@ -333,7 +333,11 @@ void look_at_pidfd(int fd, long child, std::size_t caller_depth, TraitBits& t) {
   if (n <= 0) return;
   const std::string_view text(buf, static_cast<std::size_t>(n));
   const auto nspid = sys::status_numbers(text, "NSpid");
-  t.set(model::Trait::pidfd, caller_depth < nspid.size() && nspid[caller_depth] == child);
+  // -1: the task has been released already (a thread that left before the
+  // caller looked, as under CLONE_VFORK; fs/pidfs.c pidfd_show_fdinfo()), so
+  // which task the pidfd names cannot be told: pidfd stays unknown.
+  const bool released = nspid.size() == 1 && nspid[0] == -1;
+  if (!released) t.set(model::Trait::pidfd, caller_depth < nspid.size() && nspid[caller_depth] == child);
   const auto at = text.find("flags:");
   if (at != std::string_view::npos) {
     const long flags = std::strtol(buf + at + 6, nullptr, 8);  // octal, as fdinfo prints it
@@ -388,7 +392,12 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     // What the caller can see at once: the tid word and the pidfd (sent now,
     // so that a caller the child's exit kills has still told them).
     const int pidfd = ret > 0 && (order.flags & model::flag::PIDFD) ? returned_pidfd(order, st) : -1;
-    if (ret > 0 && raw_entry(order)) returned.traits.set(model::Trait::parent_settid, st.parent_tid == ret);
+    // Where the pidfd went into parent_tid, the word holds a descriptor
+    // number, which can equal the tid by chance: then it says nothing of
+    // CLONE_PARENT_SETTID, and parent_settid stays unknown.
+    const bool word_holds_pidfd = (order.flags & model::flag::PIDFD) && pidfd_in_parent_tid(order);
+    if (ret > 0 && raw_entry(order) && !word_holds_pidfd)
+      returned.traits.set(model::Trait::parent_settid, st.parent_tid == ret);
     if (ret > 0 && (order.flags & model::flag::PIDFD)) look_at_pidfd(pidfd, ret, st.pid_depth, returned.traits);
     send_msg(st.ctl, returned);
     // Refused: nothing was created, so nothing can have changed the witness
