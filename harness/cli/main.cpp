@@ -31,6 +31,12 @@ constexpr const char* kUsage =
     "      --target-timeout S (1 to 86400) bounds a target other than host. A target that\n"
     "      does not start, or skips every case, fails the run unless --allow-skip T names\n"
     "      it (host, for a run without --target).\n"
+    "  clonediff explore [--seed N] [--budget DURATION|--cases N] [--context C]... [--timeout MS]\n"
+    "                    [--target T]... [--baseline T=FILE]... [--target-timeout S] [--json FILE]\n"
+    "      Model-guided random cases over every flag, clone3 field, entry and context, run live\n"
+    "      and judged; each divergence shrunk to a catalogue line. Deterministic for a seed\n"
+    "      (printed); the budget defaults to 60s. On targets as run does; an emulator's\n"
+    "      divergences that its baseline shows are listed, not failed. Needs root.\n"
     "  clonediff explain FLAGS [--entry E] [--context C] [--exit-signal N] [--kernel K]\n"
     "      Show the model's prediction for a request and the kernel rule that decides it.\n"
     "      C is a preset (root, unpriv, pidns_init) or a JSON object such as\n"
@@ -69,10 +75,11 @@ int main(int argc, char** argv) {
   if (command == "explain") return explain_command(args);
   if (command == "check") return check_command(args);
   if (command == "diff") return diff_command(args);
+  if (command == "explore") return explore_command(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return kExitMatch;
   }
-  std::fprintf(stderr, "clonediff: unknown command '%s' (commands: run, explain, check, diff, help)\n", command.c_str());
+  std::fprintf(stderr, "clonediff: unknown command '%s' (commands: run, explore, explain, check, diff, help)\n", command.c_str());
   return kExitUsage;
 }

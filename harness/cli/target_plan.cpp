@@ -132,13 +132,18 @@ targets::TargetRun run_planned_target(const PlannedTarget& t, const Options& opt
   guest.shard = opts.value("--shard");
   guest.context = opts.value("--context");
   guest.case_timeout = case_timeout;
+  // Boot and the catalogue under TCG or an emulator: generous, but bounded.
+  return run_guest(t.spec, guest, target_timeout.value_or(std::chrono::seconds(120 + static_cast<long>(t.cases.size()) / 10)));
+}
+
+targets::TargetRun run_guest(const targets::TargetSpec& t, const targets::GuestSelection& guest,
+                             std::chrono::seconds timeout) {
   WorkDir dir;
   targets::TargetEnvironment env;
   env.static_binary = static_binary_path();
   env.workdir = dir.path();
-  // Boot and the catalogue under TCG or an emulator: generous, but bounded.
-  env.timeout = target_timeout.value_or(std::chrono::seconds(120 + static_cast<long>(t.cases.size()) / 10));
-  return run_outer_target(t.spec, guest, env);
+  env.timeout = timeout;
+  return run_outer_target(t, guest, env);
 }
 
 }  // namespace clonediff::cli

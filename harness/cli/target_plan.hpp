@@ -45,4 +45,10 @@ targets::TargetRun run_planned_target(const PlannedTarget& t, const Options& opt
                                       std::chrono::milliseconds case_timeout,
                                       std::optional<std::chrono::seconds> target_timeout);
 
+// Runs a target other than host on `guest` (a selection, or a command of its
+// own), in a private work directory, with the static clonediff beside this
+// binary, for at most `timeout`.
+targets::TargetRun run_guest(const targets::TargetSpec& t, const targets::GuestSelection& guest,
+                             std::chrono::seconds timeout);
+
 }  // namespace clonediff::cli

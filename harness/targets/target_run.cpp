@@ -4,6 +4,11 @@ namespace clonediff::targets {
 
 std::vector<std::string> guest_run_args(const GuestSelection& s, const std::string& json_dest,
                                         const std::vector<std::string>& case_paths) {
+  if (!s.command.empty()) {
+    std::vector<std::string> args = s.command;
+    args.insert(args.end(), {"--json", json_dest});
+    return args;
+  }
   std::vector<std::string> args = {"run", "--json", json_dest, "--timeout", std::to_string(s.case_timeout.count())};
   if (s.no_builtin) args.push_back("--no-builtin");
   for (const std::string& p : case_paths) {

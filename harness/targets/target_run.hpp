@@ -22,6 +22,9 @@ struct GuestSelection {
   std::optional<std::string> shard;
   std::optional<std::string> context;  // a caller context's name: only its cases
   std::chrono::milliseconds case_timeout{5000};
+  // Another command than `run` with the selection above (`explore ...`): its
+  // arguments after `clonediff`; the guest adds "--json DEST".
+  std::vector<std::string> command;
 };
 
 struct TargetEnvironment {
@@ -44,7 +47,8 @@ struct TargetRun {
   std::chrono::duration<double> elapsed{0};
 };
 
-// The arguments after `clonediff`: "run --json DEST" and the selection.
+// The arguments after `clonediff`: "run --json DEST" and the selection, or
+// the selection's own command and "--json DEST".
 // Catalogue files are named as `case_path` maps them (the guest's view).
 std::vector<std::string> guest_run_args(const GuestSelection& s, const std::string& json_dest,
                                         const std::vector<std::string>& case_paths);

@@ -1,0 +1,404 @@
+// clonediff explore: model-guided random cases, run live, each divergence
+// shrunk to one catalogue line (harness/explore/). On the running kernel in
+// this process, or on targets: each target runs `clonediff explore` itself
+// (the static build, as a kernel's init or under an emulator) and sends its
+// report back as one JSON line.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "harness/case/catalogue.hpp"
+#include "harness/cli/commands.hpp"
+#include "harness/cli/options.hpp"
+#include "harness/cli/target_plan.hpp"
+#include "harness/engine/runner.hpp"
+#include "harness/explore/coverage.hpp"
+#include "harness/explore/explore_report.hpp"
+#include "harness/explore/explorer.hpp"
+#include "harness/explore/generator.hpp"
+#include "harness/explore/signature.hpp"
+#include "harness/reports/summary.hpp"
+#include "harness/targets/baseline.hpp"
+#include "harness/targets/target.hpp"
+#include "probes/running_kernel.hpp"
+
+namespace clonediff::cli {
+namespace {
+
+constexpr long long kMostBudgetMs = 24LL * 3600 * 1000;
+constexpr long long kMostTimeoutMs = 24LL * 3600 * 1000;
+// Shrinking after the budget: at most this long in all, a minute per finding.
+constexpr std::chrono::seconds kShrinkTotal{180};
+constexpr std::chrono::seconds kShrinkEach{60};
+
+// "60s", "2m", "1500ms", "90" (seconds): from 1 ms to a day.
+Result<std::chrono::milliseconds> parse_duration(const std::string& text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  const std::string unit = text.substr(digits);
+  long long scale = 0;
+  if (unit.empty() || unit == "s") scale = 1000;
+  else if (unit == "ms") scale = 1;
+  else if (unit == "m") scale = 60 * 1000;
+  else if (unit == "h") scale = 3600 * 1000;
+  const auto bad = make_error("--budget takes a duration from 1ms to 24h such as 60s, 2m or 1500ms, not '" + text + "'");
+  if (digits == 0 || digits > 12 || scale == 0) return bad;
+  const long long ms = std::stoll(text.substr(0, digits)) * scale;
+  if (ms < 1 || ms > kMostBudgetMs) return bad;
+  return std::chrono::milliseconds{ms};
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string read_text(const std::string& path, bool& ok) {
+  std::ifstream in(path);
+  ok = static_cast<bool>(in);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The divergences a baseline file shows, as signatures judged against `kernel`.
+Result<std::set<std::string>> known_from_baseline(const std::string& file, const model::Kernel& kernel) {
+  bool readable = false;
+  const std::string text = read_text(file, readable);
+  if (!readable) return make_error("cannot read baseline '" + file + "'");
+  auto baseline = targets::parse_baseline(text, file);
+  if (!baseline) return baseline.error();
+  auto catalogue = harness::builtin_catalogue();
+  if (!catalogue) return make_error("built-in catalogue: " + catalogue.error().message);
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const targets::BaselineEntry& e : baseline->entries) entries.emplace_back(e.id, e.divergence);
+  return explore::known_signatures(entries, *catalogue, kernel);
+}
+
+// What one explore takes, host or target.
+struct Plan {
+  std::uint64_t seed = 0;
+  std::optional<std::chrono::milliseconds> budget;
+  std::optional<std::size_t> cases;
+  std::vector<std::string> contexts;
+  std::chrono::milliseconds timeout{5000};
+  std::size_t max_shrunk = 8;
+};
+
+// A terminal's progress line: cases, divergent, time (nothing off a terminal).
+class ExploreProgress {
+ public:
+  explicit ExploreProgress(const Plan& plan) : plan_(plan), on_(::isatty(STDERR_FILENO) == 1) {}
+  void update(std::size_t done, std::size_t divergent) {
+    if (!on_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (drawn_ && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    drawn_ = true;
+    const double s = std::chrono::duration<double>(now - started_).count();
+    std::fprintf(stderr, "\rclonediff explore: %zu cases, %zu divergent, %.1f s%s   ", done, divergent, s,
+                 plan_.budget ? (" of " + fixed(static_cast<double>(plan_.budget->count()) / 1000, 0) + " s").c_str() : "");
+    std::fflush(stderr);
+  }
+  void clear() {
+    if (drawn_) std::fputs("\r\033[K", stderr);
+    drawn_ = false;
+  }
+
+ private:
+  const Plan& plan_;
+  bool on_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_{};
+};
+
+// Explores here, in this process, against `kernel`.
+explore::ExploreReport explore_here(const Plan& plan, const model::Kernel& kernel, const std::set<std::string>& known,
+                                    bool show_progress) {
+  auto space = explore::space_of_contexts(plan.contexts, kernel.pid_max);
+  explore::GeneratorOptions go;
+  go.seed = plan.seed;
+  go.kernel = kernel;
+  go.space = *space;  // checked by the caller
+  explore::Generator generator(go);
+  harness::Runner runner(kernel, plan.timeout);
+  explore::ExploreOptions eo;
+  eo.budget = plan.budget;
+  eo.cases = plan.cases;
+  eo.known = known;
+  eo.max_shrunk = plan.max_shrunk;
+  eo.shrink.max_time = kShrinkEach;
+  eo.shrink_total = kShrinkTotal;
+  ExploreProgress progress(plan);
+  if (show_progress) eo.progress = [&](std::size_t done, std::size_t divergent) { progress.update(done, divergent); };
+  const explore::ExploreResult result =
+      explore::explore(generator, [&](const harness::CatalogueCase& c) { return runner.run(c); }, eo);
+  progress.clear();
+  const explore::Reachability reach = explore::probe_reachability(kernel);
+  return explore::make_report(result, plan.seed, kernel, reach, result.unbuildable);
+}
+
+// The command a target runs: this explore, judged there against its own
+// kernel (a kernel target) or against this one's profile (an emulator, which
+// stands in for it), with the baseline's divergences known.
+std::vector<std::string> guest_command(const Plan& plan, const std::optional<model::Kernel>& judge,
+                                       const std::optional<std::string>& baseline) {
+  std::vector<std::string> args = {"explore", "--seed", std::to_string(plan.seed), "--timeout",
+                                   std::to_string(plan.timeout.count()), "--max-shrunk",
+                                   std::to_string(plan.max_shrunk)};
+  if (plan.budget) args.insert(args.end(), {"--budget", std::to_string(plan.budget->count()) + "ms"});
+  if (plan.cases) args.insert(args.end(), {"--cases", std::to_string(*plan.cases)});
+  for (const std::string& c : plan.contexts) args.insert(args.end(), {"--context", c});
+  if (judge) args.insert(args.end(), {"--kernel", model::kernel_spec(*judge)});
+  if (baseline) args.insert(args.end(), {"--baseline-file", *baseline});
+  return args;
+}
+
+// One target's outcome: its report, or why there is none.
+struct TargetOutcome {
+  std::string name;
+  std::optional<explore::ExploreReport> report;
+  std::string failure;  // the target did not start or did not finish
+  double seconds = 0;   // wall time, boot included
+};
+
+TargetOutcome explore_on(const targets::TargetSpec& spec, const Plan& plan, const model::Kernel& here,
+                         const std::optional<std::string>& baseline, std::optional<std::chrono::seconds> timeout) {
+  TargetOutcome out;
+  out.name = targets::target_name(spec);
+  const bool emulator = targets::is_emulator(spec.kind);
+  targets::GuestSelection guest;
+  guest.case_timeout = plan.timeout;
+  guest.command = guest_command(plan, emulator ? std::optional<model::Kernel>(here) : std::nullopt, baseline);
+  // The budget, the shrinking after it, a boot under TCG.
+  const auto budget_s = plan.budget ? std::chrono::duration_cast<std::chrono::seconds>(*plan.budget).count() : 0;
+  const auto cases_s = plan.cases ? static_cast<long long>(*plan.cases) / 5 : 0;
+  const std::chrono::seconds bound =
+      timeout.value_or(std::chrono::seconds(budget_s + cases_s + kShrinkTotal.count() + kShrinkEach.count() + 180));
+  const targets::TargetRun ran = run_guest(spec, guest, bound);
+  out.seconds = ran.elapsed.count();
+  if (ran.status != targets::TargetRun::Status::ran) {
+    out.failure = ran.status == targets::TargetRun::Status::not_started ? "did not start: " + ran.reason : ran.reason;
+    return out;
+  }
+  for (const json::Value& record : ran.records) {
+    auto report = explore::report_from_json(record);
+    if (!report) continue;
+    out.report = std::move(report).value();
+    out.report->target = out.name;
+  }
+  if (!out.report)
+    out.failure = "sent no explore report" + (ran.log.empty() ? std::string() : "; its last lines:\n" + targets::log_tail(ran.log));
+  return out;
+}
+
+std::string table(const std::vector<TargetOutcome>& outcomes) {
+  std::string out;
+  char line[512];
+  std::size_t width = 6;
+  for (const TargetOutcome& t : outcomes) width = std::max(width, t.name.size());
+  std::snprintf(line, sizeof line, "  %-*s %8s %9s %8s %8s %5s %8s  %s\n", static_cast<int>(width), "target", "cases",
+                "cases/s", "rules", "diverge", "new", "time", "verdict");
+  out += line;
+  for (const TargetOutcome& t : outcomes) {
+    if (!t.report) {
+      std::snprintf(line, sizeof line, "  %-*s %8s %9s %8s %8s %5s %6.1f s  FAIL (%s)\n", static_cast<int>(width),
+                    t.name.c_str(), "-", "-", "-", "-", "-", t.seconds, t.failure.substr(0, t.failure.find('\n')).c_str());
+      out += line;
+      continue;
+    }
+    const explore::ExploreReport& r = *t.report;
+    std::size_t diverged = 0;
+    for (const explore::FindingReport& f : r.findings) diverged += f.cases;
+    const std::string rules = std::to_string(r.decided_rules()) + "/" + std::to_string(r.reachable_rules());
+    std::snprintf(line, sizeof line, "  %-*s %8zu %9.1f %8s %8zu %5zu %6.1f s  %s\n", static_cast<int>(width),
+                  t.name.c_str(), r.cases, r.cases_per_second(), rules.c_str(), diverged, r.new_findings(), t.seconds,
+                  r.passes() ? "PASS" : "FAIL");
+    out += line;
+  }
+  return out;
+}
+
+}  // namespace
+
+int explore_command(const std::vector<std::string>& args) {
+  auto opts = parse_options(args, {{"--seed"}, {"--budget"}, {"--cases"}, {"--context", true, true},
+                                   {"--target", true, true}, {"--baseline", true, true}, {"--baseline-file"},
+                                   {"--timeout"}, {"--target-timeout"}, {"--json"}, {"--kernel"}, {"--max-shrunk"}});
+  if (!opts) return usage_error("explore", opts.error().message);
+  if (!opts->positional.empty()) return usage_error("explore", "unexpected argument '" + opts->positional[0] + "'");
+
+  Plan plan;
+  if (auto s = opts->value("--seed")) {
+    auto n = parse_bounded("--seed", *s, 0, 9223372036854775807LL, "a number");
+    if (!n) return usage_error("explore", n.error().message);
+    plan.seed = static_cast<std::uint64_t>(*n);
+  } else {
+    plan.seed = static_cast<std::uint64_t>(std::time(nullptr));  // printed, so the run can be repeated
+  }
+  if (auto b = opts->value("--budget")) {
+    auto d = parse_duration(*b);
+    if (!d) return usage_error("explore", d.error().message);
+    plan.budget = *d;
+  }
+  if (auto c = opts->value("--cases")) {
+    auto n = parse_bounded("--cases", *c, 1, 100000000, "a count");
+    if (!n) return usage_error("explore", n.error().message);
+    plan.cases = static_cast<std::size_t>(*n);
+  }
+  if (!plan.budget && !plan.cases) plan.budget = std::chrono::seconds(60);
+  if (auto t = opts->value("--timeout")) {
+    auto ms = parse_bounded("--timeout", *t, 1, kMostTimeoutMs, "milliseconds");
+    if (!ms) return usage_error("explore", ms.error().message);
+    plan.timeout = std::chrono::milliseconds{*ms};
+  }
+  if (auto m = opts->value("--max-shrunk")) {
+    auto n = parse_bounded("--max-shrunk", *m, 0, 1000, "a count");
+    if (!n) return usage_error("explore", n.error().message);
+    plan.max_shrunk = static_cast<std::size_t>(*n);
+  }
+  std::optional<std::chrono::seconds> target_timeout;
+  if (auto t = opts->value("--target-timeout")) {
+    auto s = parse_bounded("--target-timeout", *t, 1, 24LL * 3600, "seconds");
+    if (!s) return usage_error("explore", s.error().message);
+    target_timeout = std::chrono::seconds{*s};
+  }
+  if (opts->has("--context")) plan.contexts = opts->values.at("--context");
+  if (auto space = explore::space_of_contexts(plan.contexts, 0); !space) return usage_error("explore", space.error().message);
+
+  // The targets, and the emulators' baselines.
+  std::vector<targets::TargetSpec> specs;
+  if (opts->has("--target"))
+    for (const std::string& text : opts->values.at("--target")) {
+      auto spec = targets::parse_target(text);
+      if (!spec) return usage_error("explore", spec.error().message);
+      for (const targets::TargetSpec& before : specs)
+        if (targets::target_name(before) == targets::target_name(*spec))
+          return usage_error("explore", "target '" + targets::target_name(*spec) + "' given twice");
+      specs.push_back(*spec);
+    }
+  std::map<std::string, std::string> baselines;
+  if (opts->has("--baseline"))
+    for (const std::string& b : opts->values.at("--baseline")) {
+      const auto eq = b.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == b.size()) return usage_error("explore", "--baseline takes TARGET=FILE");
+      const std::string name = b.substr(0, eq);
+      bool emulator = false;
+      for (const targets::TargetSpec& s : specs)
+        if (targets::target_name(s) == name) emulator = targets::is_emulator(s.kind);
+      if (!emulator) return usage_error("explore", "--baseline names '" + name + "', which is not a gvisor or qemu-user --target of this run");
+      // The emulator runs in a directory of its own: the path must hold there.
+      std::error_code ec;
+      const auto path = std::filesystem::absolute(b.substr(eq + 1), ec);
+      baselines[name] = ec ? b.substr(eq + 1) : path.string();
+    }
+  if (opts->has("--baseline-file") && !specs.empty())
+    return usage_error("explore", "--baseline-file is for a run without --target (what a target is given); use --baseline T=FILE");
+
+  model::Kernel kernel;
+  if (auto spec = opts->value("--kernel")) {
+    auto k = model::parse_kernel_spec(*spec);
+    if (!k) return usage_error("explore", "--kernel: " + k.error().message);
+    kernel = *k;
+  } else {
+    auto k = probes::running_kernel();
+    if (!k) return usage_error("explore", k.error().message);
+    kernel = *k;
+  }
+  std::set<std::string> known;
+  if (auto file = opts->value("--baseline-file")) {
+    auto read = known_from_baseline(*file, kernel);
+    if (!read) return usage_error("explore", read.error().message);
+    known = std::move(read).value();
+  }
+  for (const auto& [name, file] : baselines)
+    if (auto read = known_from_baseline(file, kernel); !read) return usage_error("explore", read.error().message);
+
+  std::ofstream json_file;
+  std::ostream* json = nullptr;
+  if (auto path = opts->value("--json")) {
+    if (*path == "-") {
+      json = &std::cout;
+    } else {
+      json_file.open(*path, std::ios::trunc);
+      if (!json_file) return usage_error("explore", "cannot write '" + *path + "'");
+      json = &json_file;
+    }
+  }
+  const bool json_on_stdout = json == &std::cout;
+  if (::geteuid() != 0)
+    return usage_error("explore", "needs root: it builds caller contexts and compares tasks with kcmp (uid " +
+                                      std::to_string(::geteuid()) + ")");
+  std::FILE* text_out = json_on_stdout ? stderr : stdout;
+
+  const std::string what = plan.cases ? std::to_string(*plan.cases) + " cases" : "";
+  const std::string budget =
+      plan.budget ? fixed(static_cast<double>(plan.budget->count()) / 1000, 1) + " s" : std::string();
+  const std::string scope = budget + (budget.empty() || what.empty() ? "" : " or ") + what;
+  if (specs.empty()) {
+    std::fprintf(text_out, "clonediff explore: seed %llu, %s on Linux %s\n%s\n\n",
+                 static_cast<unsigned long long>(plan.seed), scope.c_str(), kernel.release.c_str(),
+                 harness::judged_against_text(kernel).c_str());
+    std::fflush(text_out);
+    explore::ExploreReport report = explore_here(plan, kernel, known, !json_on_stdout);
+    report.target = "host";
+    if (json) *json << json::dump(explore::report_to_json(report)) << '\n' << std::flush;
+    std::fprintf(text_out, "%s\n%s\n", explore::report_text(report).c_str(),
+                 explore::report_verdict_line(report).c_str());
+    return report.passes() ? kExitMatch : kExitMismatch;
+  }
+
+  std::fprintf(text_out, "clonediff explore: seed %llu, %s on %zu targets\n\n", static_cast<unsigned long long>(plan.seed),
+               scope.c_str(), specs.size());
+  std::fflush(text_out);
+  std::vector<TargetOutcome> outcomes;
+  for (const targets::TargetSpec& spec : specs) {
+    const auto started = std::chrono::steady_clock::now();
+    if (spec.kind == targets::TargetKind::host) {
+      TargetOutcome t;
+      t.name = "host";
+      t.report = explore_here(plan, kernel, known, !json_on_stdout);
+      t.report->target = "host";
+      t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      outcomes.push_back(std::move(t));
+    } else {
+      const auto b = baselines.find(targets::target_name(spec));
+      outcomes.push_back(explore_on(spec, plan, kernel,
+                                    b == baselines.end() ? std::nullopt : std::optional<std::string>(b->second),
+                                    target_timeout));
+    }
+    if (json && outcomes.back().report) *json << json::dump(explore::report_to_json(*outcomes.back().report)) << '\n' << std::flush;
+  }
+  bool pass = true;
+  std::string text = table(outcomes);
+  for (const TargetOutcome& t : outcomes) {
+    text += "\n" + t.name + ": ";
+    if (!t.report) {
+      text += "FAIL: " + t.failure + "\n";
+      pass = false;
+      continue;
+    }
+    const auto b = baselines.find(t.name);
+    text += "seed " + std::to_string(t.report->seed) + ", Linux " + t.report->kernel_release + "; " + t.report->judged +
+            (b == baselines.end() ? "" : "; baseline " + b->second) + "\n" + explore::report_text(*t.report) +
+            explore::report_verdict_line(*t.report) + "\n";
+    pass = pass && t.report->passes();
+  }
+  std::fprintf(text_out, "%s\n%s: %s\n", text.c_str(), pass ? "PASS" : "FAIL",
+               pass ? "no target diverged beyond what its baseline shows" : "a target diverged, or did not finish");
+  return pass ? kExitMatch : kExitMismatch;
+}
+
+}  // namespace clonediff::cli

@@ -1,0 +1,237 @@
+#include "harness/explore/coverage.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "harness/case/catalogue.hpp"
+#include "harness/explore/generator.hpp"
+#include "model/rules.hpp"
+#include "model/semantics.hpp"
+
+namespace clonediff::explore {
+
+std::string_view coverage_kind_name(CoverageRow::Kind k) {
+  switch (k) {
+    case CoverageRow::Kind::refusal: return "refusal";
+    case CoverageRow::Kind::success: return "success";
+    case CoverageRow::Kind::semantic: return "semantic";
+  }
+  return "?";
+}
+
+// The one place that knows what a prediction names. The success side's rows
+// (issue 12) join here: each as a row of its own, decided when it concerns
+// the created child.
+std::vector<CoverageRow> coverage_rows() {
+  std::vector<CoverageRow> rows;
+  for (const model::Rule& r : model::refusal_rules()) rows.push_back({std::string(r.id), CoverageRow::Kind::refusal});
+  rows.push_back({std::string(model::kSuccessRuleId), CoverageRow::Kind::success});
+  for (const model::Semantic& s : model::versioned_semantics())
+    rows.push_back({std::string(s.id), CoverageRow::Kind::semantic});
+  return rows;
+}
+
+std::vector<std::string> decided_ids(const model::Prediction& p) {
+  std::vector<std::string> ids = {p.rule};
+  if (p.outcome.ok()) ids.insert(ids.end(), p.semantics.begin(), p.semantics.end());
+  return ids;
+}
+
+RuleCoverage::RuleCoverage() : rows_(coverage_rows()) {}
+
+CoverageRow* RuleCoverage::row(const std::string& id) {
+  for (CoverageRow& r : rows_)
+    if (r.id == id) return &r;
+  // An id the model names that the table does not know yet: a row of its own.
+  rows_.push_back({id, CoverageRow::Kind::semantic});
+  return &rows_.back();
+}
+
+void RuleCoverage::add(const harness::CaseResult& r) {
+  if (!r.predicted || r.verdict == harness::Verdict::skip) return;
+  add(*r.predicted, r.verdict);
+}
+
+void RuleCoverage::add(const model::Prediction& p, harness::Verdict verdict) {
+  ++cases_;
+  for (const std::string& id : decided_ids(p)) {
+    CoverageRow* r = row(id);
+    ++r->decided;
+    if (verdict == harness::Verdict::match) ++r->matched;
+    if (verdict != harness::Verdict::match && verdict != harness::Verdict::skip) ++r->diverged;
+  }
+  for (const model::RuleStep& step : p.chain)
+    if (step.verdict == model::RuleStep::Verdict::passed) ++row(std::string(step.rule->id))->passed;
+}
+
+void RuleCoverage::merge(const RuleCoverage& other) {
+  cases_ += other.cases_;
+  for (const CoverageRow& o : other.rows_) {
+    CoverageRow* r = row(o.id);
+    r->decided += o.decided;
+    r->matched += o.matched;
+    r->diverged += o.diverged;
+    r->passed += o.passed;
+  }
+}
+
+namespace {
+
+// The presets in which the model, probed three ways, reached each row: the
+// generator's cases; every request of the catalogue in every preset; and
+// every neighbour of the catalogue's targeted cases (not the sweeps').
+std::map<std::string, std::set<std::string>> probe(const model::Kernel& kernel, std::size_t requests,
+                                                   std::uint64_t seed) {
+  GeneratorOptions o;
+  o.seed = seed;
+  o.kernel = kernel;
+  o.space = whole_space(kernel.pid_max);
+  std::map<std::string, std::set<std::string>> reached;
+  std::map<std::string, model::Caller> callers;
+  for (const std::string& name : o.space.contexts)
+    if (auto c = model::caller_preset(name)) callers[name] = *c;
+  const auto reach = [&](const harness::CatalogueCase& c) {
+    auto p = model::predict(c.request, callers[c.context], kernel);
+    if (p)
+      for (const std::string& id : decided_ids(*p)) reached[id].insert(c.context);
+  };
+  Generator g(o);
+  for (std::size_t i = 0; i < requests; ++i) reach(g.next());
+  if (auto catalogue = harness::builtin_catalogue()) {
+    std::vector<harness::CatalogueCase> requests_once;
+    for (const harness::CatalogueCase& c : *catalogue)
+      if (c.suite != "sweep" && c.suite != "exit-signals" && c.suite != "exit-signals3" &&
+          std::none_of(requests_once.begin(), requests_once.end(),
+                       [&](const harness::CatalogueCase& r) { return r.request == c.request; }))
+        requests_once.push_back(c);
+    for (harness::CatalogueCase c : requests_once) {
+      for (const harness::CatalogueCase& n : neighbours(c, o.space)) reach(n);
+      for (const std::string& context : o.space.contexts) {
+        c.context = context;
+        reach(c);
+      }
+    }
+  }
+  return reached;
+}
+
+// The kernel knobs a profile may lack or set otherwise, each as the profile
+// with it changed: where a row is reached only so, the knob is the reason.
+// (Issue 12's knobs join here.)
+std::vector<std::pair<std::string, model::Kernel>> knob_variants(const model::Kernel& kernel) {
+  std::vector<std::pair<std::string, model::Kernel>> out;
+  for (bool value : {false, true}) {
+    if (kernel.unprivileged_userns_clone == value) continue;
+    model::Kernel k = kernel;
+    k.unprivileged_userns_clone = value;
+    const std::string now = kernel.unprivileged_userns_clone
+                                ? "=" + std::to_string(*kernel.unprivileged_userns_clone ? 1 : 0)
+                                : " absent (not a Debian kernel)";
+    out.emplace_back("needs Debian's kernel knob unprivileged_userns_clone=" + std::to_string(value ? 1 : 0) +
+                         " (this kernel: unprivileged_userns_clone" + now + ")",
+                     k);
+  }
+  return out;
+}
+
+}  // namespace
+
+Reachability probe_reachability(const model::Kernel& kernel, std::size_t requests, std::uint64_t seed) {
+  Reachability out;
+  out.reached_in = probe(kernel, requests, seed);
+  std::vector<std::string> missing;
+  for (const CoverageRow& row : coverage_rows())
+    if (!out.reached_in.count(row.id)) missing.push_back(row.id);
+  // A semantic is named wherever a call meets it, held on this version or
+  // not; a refusal rule outside its version range cannot fire.
+  for (const std::string& id : missing)
+    if (const model::Rule* rule = model::find_rule(id); rule && !rule->versions.contains(kernel.version))
+      out.unreachable[id] = "not in " + kernel.version.str() + ": " + std::string(rule->versions.why_not(kernel.version));
+  // Knobs: probe again with each set otherwise, for what is still missing.
+  std::erase_if(missing, [&](const std::string& id) { return out.unreachable.count(id) != 0; });
+  if (!missing.empty())
+    for (const auto& [reason, variant] : knob_variants(kernel)) {
+      const auto reached = probe(variant, requests, seed);
+      for (const std::string& id : missing)
+        if (reached.count(id) && !out.unreachable.count(id)) out.unreachable[id] = reason;
+    }
+  for (const std::string& id : missing)
+    if (!out.unreachable.count(id))
+      out.unreachable[id] = "no request of the model probe (" + std::to_string(requests) +
+                            " cases over every context) reached it on this profile";
+  return out;
+}
+
+std::map<std::string, std::string> unbuildable_contexts(const std::vector<harness::CaseResult>& results) {
+  std::map<std::string, std::string> out;
+  for (const harness::CaseResult& r : results)
+    if (r.verdict == harness::Verdict::skip && !r.predicted && r.reason.rfind("context '", 0) == 0)
+      out.emplace(r.spec.context, r.reason);
+  return out;
+}
+
+std::map<std::string, std::string> unreachable_here(const Reachability& reach,
+                                                    const std::map<std::string, std::string>& unbuildable) {
+  std::map<std::string, std::string> out = reach.unreachable;
+  for (const auto& [id, contexts] : reach.reached_in) {
+    if (std::any_of(contexts.begin(), contexts.end(), [&](const std::string& c) { return !unbuildable.count(c); }))
+      continue;
+    std::string names;
+    for (const std::string& c : contexts) names += (names.empty() ? "" : ", ") + c;
+    out[id] = "decides only in context " + names + ", which this machine cannot build: " +
+              unbuildable.at(*contexts.begin());
+  }
+  return out;
+}
+
+std::vector<std::string> undecided_reachable(const RuleCoverage& coverage, const Reachability& reach,
+                                             const std::map<std::string, std::string>& unbuildable) {
+  const auto not_here = unreachable_here(reach, unbuildable);
+  std::vector<std::string> out;
+  for (const CoverageRow& r : coverage.rows())
+    if (r.decided == 0 && !not_here.count(r.id)) out.push_back(r.id);
+  return out;
+}
+
+std::string coverage_text(const RuleCoverage& coverage, const Reachability& reach,
+                          const std::map<std::string, std::string>& unbuildable) {
+  const auto not_here = unreachable_here(reach, unbuildable);
+  std::size_t width = 4;
+  for (const CoverageRow& r : coverage.rows()) width = std::max(width, r.id.size() + 11);
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "  %-*s %8s %8s %8s %8s\n", static_cast<int>(width), "rule", "decided", "matched",
+                "diverged", "passed");
+  out += line;
+  std::size_t reachable = 0, decided = 0;
+  for (const CoverageRow& r : coverage.rows()) {
+    const bool here = !not_here.count(r.id);
+    if (here) ++reachable;
+    if (here && r.decided > 0) ++decided;
+    const std::string name = r.id + (r.kind == CoverageRow::Kind::refusal ? "" : " (" + std::string(coverage_kind_name(r.kind)) + ")");
+    const std::string passed = r.kind == CoverageRow::Kind::refusal ? std::to_string(r.passed) : "-";
+    std::snprintf(line, sizeof line, "  %-*s %8zu %8zu %8zu %8s%s\n", static_cast<int>(width), name.c_str(), r.decided,
+                  r.matched, r.diverged, passed.c_str(), here ? "" : "  (not reachable here)");
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "  %zu of %zu rules reachable here decided a case (%zu cases)\n", decided, reachable,
+                coverage.cases());
+  out += line;
+  if (!not_here.empty()) {
+    out += "not reachable here (" + std::to_string(not_here.size()) + "):\n";
+    for (const auto& [id, why] : not_here) out += "  " + id + ": " + why + "\n";
+  }
+  const auto missing = undecided_reachable(coverage, reach, unbuildable);
+  if (!missing.empty()) {
+    out += "reachable here and never decided (" + std::to_string(missing.size()) + "):\n";
+    for (const std::string& id : missing) {
+      std::string contexts;
+      if (auto it = reach.reached_in.find(id); it != reach.reached_in.end())
+        for (const std::string& c : it->second) contexts += (contexts.empty() ? "" : ", ") + c;
+      out += "  " + id + (contexts.empty() ? "" : " (the model reaches it in " + contexts + ")") + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace clonediff::explore

@@ -1,0 +1,182 @@
+#include "harness/explore/generator.hpp"
+
+#include <algorithm>
+
+#include "model/flags.hpp"
+
+namespace clonediff::explore {
+namespace {
+
+using harness::CatalogueCase;
+
+constexpr std::size_t kExemplarsPerRule = 8;
+
+// The exit signal by the class the rules and the parent's signal tell apart.
+std::string signal_class(std::uint64_t sig) {
+  if (sig == 0) return "0";
+  if (sig == model::kSigchld) return "SIGCHLD";
+  if (sig == 9 || sig == 19) return "unblockable";
+  if (sig <= 64) return "1..64";
+  if (sig <= 255) return "65..255";
+  return "above 255";
+}
+
+// What the harness will not make (engine/runner.cpp's skips): a CLONE_VM child
+// without its own stack while the caller runs on, and a system() whose clone
+// is refused (it reports exit status 127, not the errno). Drawing them would
+// only add skips.
+bool harness_skips(const CatalogueCase& c, const model::Prediction& p) {
+  using namespace model::flag;
+  const model::Request& r = c.request;
+  const bool shares_stack = r.stack == model::StackArg::none && (r.flags & VM) && !(r.flags & VFORK);
+  if (shares_stack && p.outcome.ok()) return true;
+  return r.entry == model::Entry::system && !p.outcome.ok();
+}
+
+}  // namespace
+
+std::vector<std::string> case_features(const CatalogueCase& c, const model::Prediction& p) {
+  const model::Request& r = c.request;
+  const std::string entry(model::entry_name(r.entry));
+  std::vector<std::string> f = {"rule " + p.rule, "rule " + p.rule + " in " + c.context,
+                                "rule " + p.rule + " by " + entry};
+  for (const std::string& s : p.semantics) f.push_back("semantic " + s);
+  if (!p.outcome.ok()) return f;
+  // A created child: what it was asked to share and be, alone and in pairs,
+  // where the success side's answers live (bits by number: cheap to build).
+  const std::uint64_t flags = p.call.flags;
+  for (unsigned a = 0; a < 64; ++a) {
+    if (!(flags & (1ULL << a))) continue;
+    f.push_back("ok with bit " + std::to_string(a));
+    for (unsigned b = a + 1; b < 64; ++b)
+      if (flags & (1ULL << b)) f.push_back("ok with bits " + std::to_string(a) + "," + std::to_string(b));
+  }
+  f.push_back("ok signal " + signal_class(p.call.exit_signal));
+  f.push_back("ok in " + c.context);
+  f.push_back("ok by " + entry);
+  if (r.stack != model::StackArg::harness) f.push_back("ok stack " + std::string(model::stack_arg_name(r.stack)));
+  if (r.tls != model::TlsArg::none) f.push_back("ok tls " + std::string(model::tls_arg_name(r.tls)));
+  if (p.call.set_tid_size > 0) f.push_back("ok set_tid " + std::to_string(p.call.set_tid_size));
+  if (c.clone3_enosys) f.push_back("ok clone3=enosys by " + entry);
+  return f;
+}
+
+Generator::Generator(GeneratorOptions options) : options_(std::move(options)), rng_(options_.seed) {
+  for (const std::string& name : options_.space.contexts)
+    if (auto preset = model::caller_preset(name)) callers_[name] = *preset;
+}
+
+void Generator::drop_context(const std::string& name) {
+  auto& contexts = options_.space.contexts;
+  if (contexts.size() <= 1) return;  // keep one: the cases must come from somewhere
+  std::erase(contexts, name);
+  for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const CatalogueCase& c) { return c.context == name; });
+}
+
+void Generator::drop_entry(model::Entry e) {
+  auto& entries = options_.space.entries;
+  if (entries.size() <= 1) return;
+  std::erase(entries, e);
+  for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const CatalogueCase& c) { return c.request.entry == e; });
+}
+
+std::optional<Generator::Candidate> Generator::candidate(CatalogueCase c, const std::string* parent_rule) {
+  const Space& space = options_.space;
+  if (std::find(space.contexts.begin(), space.contexts.end(), c.context) == space.contexts.end() ||
+      std::find(space.entries.begin(), space.entries.end(), c.request.entry) == space.entries.end())
+    return std::nullopt;
+  const auto caller = callers_.find(c.context);
+  if (caller == callers_.end()) return std::nullopt;
+  auto p = model::predict(c.request, caller->second, options_.kernel);
+  if (!p || harness_skips(c, *p)) return std::nullopt;
+  Candidate out;
+  out.rule = p->rule;
+  out.features = case_features(c, *p);
+  if (parent_rule && *parent_rule != p->rule) {
+    out.crossed = true;
+    out.features.push_back("crossing " + *parent_rule + " > " + p->rule);
+  }
+  for (const std::string& feature : out.features) {
+    const auto it = seen_.find(feature);
+    out.score += 1.0 / (1.0 + static_cast<double>(it == seen_.end() ? 0 : it->second));
+  }
+  out.c = std::move(c);
+  return out;
+}
+
+// A taken case to start from: a rule first, each rule alike (so the rarely
+// decided ones are as likely as the rest), then one of its cases.
+const CatalogueCase* Generator::exemplar() {
+  std::vector<const std::vector<CatalogueCase>*> rules;
+  for (const auto& [rule, cases] : exemplars_)
+    if (!cases.empty()) rules.push_back(&cases);
+  if (rules.empty()) return nullptr;
+  const auto& cases = *rules[rng_.index(rules.size())];
+  return &cases[rng_.index(cases.size())];
+}
+
+void Generator::take(const Candidate& chosen) {
+  for (const std::string& feature : chosen.features) ++seen_[feature];
+  // Up to a few cases per rule to mutate from, replaced at random as more come.
+  std::vector<CatalogueCase>& kept = exemplars_[chosen.rule];
+  const std::size_t n = ++taken_by_rule_[chosen.rule];
+  if (kept.size() < kExemplarsPerRule) {
+    kept.push_back(chosen.c);
+  } else if (const std::uint64_t slot = rng_.below(n); slot < kExemplarsPerRule) {
+    kept[static_cast<std::size_t>(slot)] = chosen.c;
+  }
+}
+
+CatalogueCase Generator::next() {
+  std::vector<Candidate> pool;
+  const auto offer = [&](std::optional<Candidate> c) {
+    if (c) pool.push_back(std::move(*c));
+  };
+  for (std::size_t i = 0; i < options_.random_candidates; ++i) offer(candidate(random_case(rng_, options_.space), nullptr));
+  for (std::size_t i = 0; i < options_.mutated_candidates; ++i) {
+    const CatalogueCase* from = exemplar();
+    if (!from) break;
+    std::vector<CatalogueCase> near = neighbours(*from, options_.space);
+    if (!near.empty()) offer(candidate(std::move(near[rng_.index(near.size())]), nullptr));
+  }
+  // The boundary search: neighbours of one taken case, scored with the
+  // crossing from its rule to theirs.
+  if (const CatalogueCase* from = exemplar()) {
+    const CatalogueCase origin = *from;
+    auto parent = callers_.find(origin.context);
+    auto parent_prediction = parent == callers_.end() ? Result<model::Prediction>(make_error("no preset"))
+                                                      : model::predict(origin.request, parent->second, options_.kernel);
+    if (parent_prediction) {
+      std::vector<CatalogueCase> near = neighbours(origin, options_.space);
+      for (std::size_t i = 0; i < options_.boundary_neighbours && !near.empty(); ++i) {
+        const std::size_t at = rng_.index(near.size());
+        offer(candidate(std::move(near[at]), &parent_prediction->rule));
+        near.erase(near.begin() + static_cast<std::ptrdiff_t>(at));
+      }
+    }
+  }
+  ++count_;
+  if (pool.empty()) {
+    // Every draw was one the harness skips: a plain fork-like clone.
+    CatalogueCase plain;
+    plain.context = options_.space.contexts.empty() ? "root" : options_.space.contexts.front();
+    plain.id = "explore/" + std::to_string(options_.seed) + "-" + std::to_string(count_);
+    plain.suite = "explore";
+    last_rule_.clear();
+    last_crossed_ = false;
+    return plain;
+  }
+  // The most novel; the first of equals (the draws were random already).
+  const auto best = std::max_element(pool.begin(), pool.end(),
+                                     [](const Candidate& a, const Candidate& b) { return a.score < b.score; });
+  take(*best);
+  last_rule_ = best->rule;
+  last_crossed_ = best->crossed;
+  if (best->crossed) ++crossings_;
+  CatalogueCase out = std::move(best->c);
+  out.id = "explore/" + std::to_string(options_.seed) + "-" + std::to_string(count_);
+  out.suite = "explore";
+  return out;
+}
+
+}  // namespace clonediff::explore

@@ -1,0 +1,89 @@
+// The model-guided generator. For each case it draws candidates from the
+// space (random cases, one-step mutations of cases already taken, and a
+// boundary search: the neighbours of a taken case that the model decides by
+// another rule), predicts each with the context preset's facts, and takes the
+// most novel: the one whose features (deciding rule, rule by context and
+// entry, versioned semantics, a created child's flags and flag pairs, the
+// boundary crossed) were seen least so far. So the cases spread over every
+// rule and crowd at the places where one rule hands over to another.
+//
+// Deterministic: a seed and a kernel profile give the same cases in the same
+// order on every machine (its random numbers are its own, rng.hpp). Pure: no
+// system calls.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "harness/case/catalogue.hpp"
+#include "harness/explore/rng.hpp"
+#include "harness/explore/space.hpp"
+#include "model/caller.hpp"
+#include "model/kernel.hpp"
+#include "model/predict.hpp"
+
+namespace clonediff::explore {
+
+struct GeneratorOptions {
+  std::uint64_t seed = 0;
+  model::Kernel kernel;       // the profile candidates are predicted for
+  Space space;
+  std::size_t random_candidates = 8;    // per case
+  std::size_t mutated_candidates = 4;   // per case
+  std::size_t boundary_neighbours = 24;  // neighbours probed per case
+};
+
+class Generator {
+ public:
+  explicit Generator(GeneratorOptions options);
+
+  // The next case, its id "explore/<seed>-<n>" (n from 1).
+  harness::CatalogueCase next();
+  // The model's deciding rule for the last case next() gave, with the
+  // preset's facts (a live run predicts from the live caller's).
+  const std::string& last_rule() const { return last_rule_; }
+  // Whether the last case is a neighbour of a taken case that another rule decides.
+  bool last_crossed_boundary() const { return last_crossed_; }
+  std::size_t boundary_crossings() const { return crossings_; }
+  std::size_t count() const { return count_; }
+  // Draws no more cases in this context (it cannot be built here). The
+  // cases that follow then depend on this machine too.
+  void drop_context(const std::string& name);
+  // Draws no more cases of this entry (the C library's, where the seccomp
+  // supervisor cannot be used).
+  void drop_entry(model::Entry e);
+  const Space& space() const { return options_.space; }
+
+ private:
+  struct Candidate {
+    harness::CatalogueCase c;
+    std::string rule;
+    std::vector<std::string> features;
+    bool crossed = false;
+    double score = 0;
+  };
+  // Predicts `c`; nullopt when the harness would not make it (a skip) or
+  // the model cannot predict it.
+  std::optional<Candidate> candidate(harness::CatalogueCase c, const std::string* parent_rule);
+  const harness::CatalogueCase* exemplar();
+  void take(const Candidate& chosen);
+
+  GeneratorOptions options_;
+  Rng rng_;
+  std::map<std::string, model::Caller> callers_;  // each preset's facts
+  std::unordered_map<std::string, std::size_t> seen_;  // feature -> cases taken with it
+  std::map<std::string, std::vector<harness::CatalogueCase>> exemplars_;  // by deciding rule
+  std::map<std::string, std::size_t> taken_by_rule_;
+  std::size_t count_ = 0;
+  std::size_t crossings_ = 0;
+  std::string last_rule_;
+  bool last_crossed_ = false;
+};
+
+// The features a predicted case is scored by (exposed for tests).
+std::vector<std::string> case_features(const harness::CatalogueCase& c, const model::Prediction& p);
+
+}  // namespace clonediff::explore

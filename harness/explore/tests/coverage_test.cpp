@@ -1,0 +1,131 @@
+#include "harness/explore/coverage.hpp"
+
+#include <gtest/gtest.h>
+
+#include "harness/case/catalogue.hpp"
+#include "model/flags.hpp"
+#include "model/rules.hpp"
+
+namespace clonediff::explore {
+namespace {
+
+using namespace model::flag;
+
+model::Kernel kernel(int major, int minor, std::optional<bool> unprivileged_userns_clone = std::nullopt) {
+  model::Kernel k;
+  k.version = {major, minor, 0};
+  k.release = std::to_string(major) + "." + std::to_string(minor) + ".0";
+  k.unprivileged_userns_clone = unprivileged_userns_clone;
+  k.pid_max = 32768;
+  return k;
+}
+
+const CoverageRow& row_of(const RuleCoverage& c, std::string_view id) {
+  for (const CoverageRow& r : c.rows())
+    if (r.id == id) return r;
+  static CoverageRow none;
+  ADD_FAILURE() << "no row " << id;
+  return none;
+}
+
+TEST(Coverage, EveryRuleSuccessAndSemanticHasARow) {
+  const auto rows = coverage_rows();
+  EXPECT_EQ(rows.size(), model::refusal_rules().size() + 1 + 1);
+  EXPECT_EQ(rows.front().id, model::refusal_rules().front().id);
+}
+
+TEST(Coverage, CountsDecidedMatchedDivergedAndPassed) {
+  RuleCoverage c;
+  const model::Caller root = *model::caller_preset("root");
+  const model::Kernel k = kernel(6, 18);
+  // NEWNS|FS: refused by copy_process.newns_fs, after every clone3 rule passed.
+  auto refused = model::predict(model::Request{model::Entry::clone, NEWNS | FS, 17}, root, k);
+  c.add(*refused, harness::Verdict::match);
+  c.add(*refused, harness::Verdict::mismatch);
+  // A CLONE_VM child entering a new time namespace: ok, and the semantic.
+  auto created = model::predict(model::Request{model::Entry::clone3, VM | NEWTIME, 17}, root, k);
+  c.add(*created, harness::Verdict::match);
+  EXPECT_EQ(c.cases(), 3u);
+  EXPECT_EQ(row_of(c, "copy_process.newns_fs").decided, 2u);
+  EXPECT_EQ(row_of(c, "copy_process.newns_fs").matched, 1u);
+  EXPECT_EQ(row_of(c, "copy_process.newns_fs").diverged, 1u);
+  EXPECT_EQ(row_of(c, "copy_process.newns_fs").passed, 1u);  // checked for the created child, not fired
+  EXPECT_EQ(row_of(c, "clone3.size_above_page").passed, 3u);
+  EXPECT_EQ(row_of(c, "copy_process.ok").decided, 1u);
+  EXPECT_EQ(row_of(c, "copy_namespaces.timens_vm_child_enters").decided, 1u);
+  EXPECT_EQ(row_of(c, "pids_can_fork.pids_max").passed, 1u);
+  RuleCoverage twice = c;
+  twice.merge(c);
+  EXPECT_EQ(row_of(twice, "copy_process.newns_fs").decided, 4u);
+  EXPECT_EQ(twice.cases(), 6u);
+}
+
+TEST(Coverage, ReachabilityNamesVersionBoundsAndKnobs) {
+  const Reachability on_6_18 = probe_reachability(kernel(6, 18));
+  ASSERT_TRUE(on_6_18.unreachable.count("copy_process.timens_shared_vm"));
+  EXPECT_NE(on_6_18.unreachable.at("copy_process.timens_shared_vm").find("2b5f9dad32ed"), std::string::npos);
+  ASSERT_TRUE(on_6_18.unreachable.count("copy_process.pidfd_thread"));
+  EXPECT_NE(on_6_18.unreachable.at("copy_process.pidfd_thread").find("83b290c9e3b5"), std::string::npos);
+  ASSERT_TRUE(on_6_18.unreachable.count("copy_process.debian_unprivileged_userns_clone"));
+  EXPECT_NE(on_6_18.unreachable.at("copy_process.debian_unprivileged_userns_clone").find("unprivileged_userns_clone=0"),
+            std::string::npos);
+  ASSERT_TRUE(on_6_18.unreachable.count("alloc_pid.set_tid_range"));
+  EXPECT_NE(on_6_18.unreachable.at("alloc_pid.set_tid_range").find("7863dcc72d0f"), std::string::npos);
+  EXPECT_EQ(on_6_18.unreachable.size(), 4u) << "every other rule is reachable on 6.18";
+  // On Debian's 6.1 the two version-bounded rules hold; the knob is still 1.
+  const Reachability on_6_1 = probe_reachability(kernel(6, 1, true));
+  EXPECT_FALSE(on_6_1.unreachable.count("copy_process.timens_shared_vm"));
+  EXPECT_FALSE(on_6_1.unreachable.count("copy_process.pidfd_thread"));
+  EXPECT_TRUE(on_6_1.unreachable.count("copy_process.debian_unprivileged_userns_clone"));
+  EXPECT_TRUE(on_6_1.unreachable.count("alloc_pid.set_tid_range_pidns"));
+  EXPECT_FALSE(probe_reachability(kernel(6, 1, false)).unreachable.count("copy_process.debian_unprivileged_userns_clone"));
+}
+
+TEST(Coverage, AContextThatCannotBeBuiltMakesItsRulesUnreachableHere) {
+  Reachability reach;
+  reach.reached_in["pids_can_fork.pids_max"] = {"pids_max"};
+  reach.reached_in["copy_process.ok"] = {"root", "pids_max"};
+  const std::map<std::string, std::string> unbuildable = {{"pids_max", "no pids controller"}};
+  const auto here = unreachable_here(reach, unbuildable);
+  ASSERT_TRUE(here.count("pids_can_fork.pids_max"));
+  EXPECT_NE(here.at("pids_can_fork.pids_max").find("no pids controller"), std::string::npos);
+  EXPECT_FALSE(here.count("copy_process.ok"));
+}
+
+// What CI requires of the catalogue, on the model alone: every rule that can
+// decide a case on a kernel the model knows is decided by some catalogue case
+// there (predicted with its context preset's facts). The live check is
+// explore_live_tests' (run --require-coverage).
+TEST(Coverage, TheCatalogueDecidesEveryReachableRule) {
+  auto catalogue = harness::builtin_catalogue();
+  ASSERT_TRUE(catalogue);
+  for (const model::Kernel& k : {kernel(6, 1, true), kernel(6, 1, false), kernel(6, 12, true), kernel(6, 18)}) {
+    RuleCoverage c;
+    for (const harness::CatalogueCase& cc : *catalogue) {
+      auto p = model::predict(cc.request, *model::caller_preset(cc.context), k);
+      ASSERT_TRUE(p);
+      c.add(*p, harness::Verdict::match);
+    }
+    const auto missing = undecided_reachable(c, probe_reachability(k), {});
+    std::string names;
+    for (const std::string& id : missing) names += " " + id;
+    EXPECT_TRUE(missing.empty()) << k.version.str() << ":" << names;
+  }
+}
+
+TEST(Coverage, TheTableSaysWhatIsNotReachableAndWhatWasNeverDecided) {
+  RuleCoverage c;
+  Reachability reach;
+  reach.unreachable["copy_process.pidfd_thread"] = "not in 6.18.0: removed by 83b290c9e3b5";
+  for (const CoverageRow& r : coverage_rows())
+    if (r.id != "copy_process.pidfd_thread") reach.reached_in[r.id] = {"root"};
+  const std::string text = coverage_text(c, reach, {});
+  EXPECT_NE(text.find("not reachable here (1):\n  copy_process.pidfd_thread: not in 6.18.0"), std::string::npos) << text;
+  EXPECT_NE(text.find("reachable here and never decided"), std::string::npos);
+  EXPECT_NE(text.find("0 of " + std::to_string(coverage_rows().size() - 1) + " rules reachable here decided"),
+            std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace clonediff::explore

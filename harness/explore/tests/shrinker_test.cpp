@@ -1,0 +1,170 @@
+#include "harness/explore/shrinker.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "harness/case/catalogue_line.hpp"
+#include "harness/explore/explorer.hpp"
+#include "harness/explore/signature.hpp"
+#include "model/flags.hpp"
+
+namespace clonediff::explore {
+namespace {
+
+using harness::CatalogueCase;
+using harness::CaseResult;
+using harness::Verdict;
+using namespace model::flag;
+
+// A made-up kernel that differs from the model where a test says: the result
+// of a run as the Runner would give it.
+CaseResult result(const CatalogueCase& c, std::vector<harness::DiffEntry> diff) {
+  CaseResult r;
+  r.spec = c;
+  r.predicted.emplace();
+  r.predicted->rule = "copy_process.ok";
+  r.verdict = diff.empty() ? Verdict::match : Verdict::mismatch;
+  r.diff = std::move(diff);
+  return r;
+}
+
+CatalogueCase big_case() {
+  CatalogueCase c;
+  c.id = "explore/1-17";
+  c.suite = "explore";
+  c.context = "unpriv";
+  c.request = model::Request{model::Entry::clone3, VM | FS | FILES | SIGHAND | NEWUTS | IO | PIDFD, 33};
+  c.request.tls = model::TlsArg::harness;
+  c.request.clone3.size = 96;
+  c.request.clone3.tail = model::TailArg::nonzero;
+  c.request.clone3.set_tid = std::vector<model::TidSpec>{{model::TidSpec::Kind::free, 0}};
+  return c;
+}
+
+const Space kSpace = whole_space(32768);
+
+TEST(Shrinker, ShrinksToTheOneFlagThatMatters) {
+  std::size_t runs = 0;
+  const RunCase run = [&](const CatalogueCase& c) {
+    ++runs;
+    if (c.request.flags & FILES) return result(c, {{"share.files", "true", "false"}});
+    return result(c, {});
+  };
+  const CatalogueCase start = big_case();
+  const std::string key = shrink_key(run(start));
+  EXPECT_EQ(key, "share.files -> false");
+  const ShrinkResult s = shrink(start, key, run, kSpace, ShrinkOptions{});
+  ASSERT_EQ(s.status, ShrinkResult::Status::shrunk);
+  EXPECT_EQ(s.reproduced, 3u);
+  EXPECT_EQ(s.minimal_reproduced, 3u);
+  EXPECT_EQ(harness::catalogue_line(s.minimal), "case explore/1-17 clone3 CLONE_FILES");
+  EXPECT_GT(s.steps, 5u);
+  EXPECT_EQ(s.runs + 1, runs);
+}
+
+TEST(Shrinker, KeepsTheSameDivergenceNotAnother) {
+  // FILES alone shows one difference, FILES with FS another: the second is the
+  // one being shrunk, so FS must stay.
+  const RunCase run = [](const CatalogueCase& c) {
+    if ((c.request.flags & FILES) && (c.request.flags & FS))
+      return result(c, {{"share.fs", "true", "false"}, {"share.files", "true", "false"}});
+    if (c.request.flags & FILES) return result(c, {{"share.files", "true", "false"}});
+    return result(c, {});
+  };
+  const CatalogueCase start = big_case();
+  const ShrinkResult s = shrink(start, shrink_key(run(start)), run, kSpace, ShrinkOptions{});
+  ASSERT_EQ(s.status, ShrinkResult::Status::shrunk);
+  EXPECT_EQ(s.minimal.request.flags, FS | FILES);
+}
+
+TEST(Shrinker, AFlakyDivergenceIsNotShrunk) {
+  int n = 0;
+  const RunCase run = [&](const CatalogueCase& c) {
+    return ++n % 2 == 0 ? result(c, {{"share.vm", "true", "false"}}) : result(c, {});
+  };
+  const CatalogueCase start = big_case();
+  const ShrinkResult s = shrink(start, "share.vm -> false", run, kSpace, ShrinkOptions{});
+  EXPECT_EQ(s.status, ShrinkResult::Status::flaky);
+  EXPECT_LT(s.reproduced, 3u);
+  EXPECT_EQ(s.runs, 3u);
+  EXPECT_EQ(harness::catalogue_line(s.minimal), harness::catalogue_line(start));
+}
+
+TEST(Shrinker, AMinimalCaseThatDoesNotHoldKeepsTheOriginal) {
+  // A case without flags diverges on its first two runs only: enough to be
+  // taken while shrinking, not enough for the final check.
+  std::map<std::string, int> runs_of;
+  const RunCase run = [&](const CatalogueCase& c) {
+    const int n = ++runs_of[harness::catalogue_line(c)];
+    if (c.request.flags == 0 && n > 2) return result(c, {});
+    return result(c, {{"share.vm", "true", "false"}});
+  };
+  const CatalogueCase start = big_case();
+  const ShrinkResult s = shrink(start, "share.vm -> false", run, kSpace, ShrinkOptions{});
+  EXPECT_EQ(s.status, ShrinkResult::Status::minimal_flaky);
+  EXPECT_LT(s.minimal_reproduced, 3u);
+  EXPECT_EQ(harness::catalogue_line(s.minimal), harness::catalogue_line(start));
+}
+
+TEST(Shrinker, StopsWhenTheRunsRunOut) {
+  const RunCase run = [](const CatalogueCase& c) { return result(c, {{"share.vm", "true", "false"}}); };
+  ShrinkOptions o;
+  o.max_runs = 10;
+  const ShrinkResult s = shrink(big_case(), "share.vm -> false", run, kSpace, o);
+  EXPECT_TRUE(s.out_of_runs);
+  // The second run of a candidate may go one over; the final check adds its own.
+  EXPECT_LE(s.runs, o.max_runs + 1 + o.confirm_runs);
+}
+
+model::Kernel kernel_6_18() {
+  model::Kernel k;
+  k.version = {6, 18, 0};
+  k.release = "6.18.0";
+  return k;
+}
+
+TEST(Explorer, GroupsDivergencesShrinksNewOnesAndListsKnownOnes) {
+  GeneratorOptions go;
+  go.seed = 5;
+  go.kernel = kernel_6_18();
+  go.space = whole_space(32768);
+  Generator g(go);
+  // A made-up kernel: CLONE_FILES is never shared; CLONE_IO is a known divergence.
+  const RunCase run = [](const CatalogueCase& c) {
+    CaseResult r = result(c, {});
+    auto p = model::predict(c.request, *model::caller_preset(c.context), kernel_6_18());
+    r.predicted = *p;
+    if (p->outcome.ok() && (p->call.flags & FILES)) r.diff.push_back({"share.files", "true", "false"});
+    if (p->outcome.ok() && (p->call.flags & IO)) r.diff.push_back({"share.io", "true", "false"});
+    r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
+    return r;
+  };
+  ExploreOptions o;
+  o.cases = 400;
+  o.known = {"copy_process.ok | share.io: true -> false"};
+  const ExploreResult r = explore(g, run, o);
+  EXPECT_EQ(r.cases, 400u);
+  ASSERT_GE(r.findings.size(), 2u);
+  bool shrunk_files = false, listed_io = false;
+  for (const Finding& f : r.findings) {
+    EXPECT_GT(f.cases, 0u);
+    if (f.signature == "copy_process.ok | share.files: true -> false") {
+      ASSERT_TRUE(f.shrunk);
+      EXPECT_EQ(f.shrunk->status, ShrinkResult::Status::shrunk);
+      EXPECT_EQ(f.shrunk->minimal.request.flags, FILES) << harness::catalogue_line(f.shrunk->minimal);
+      EXPECT_EQ(f.shrunk->minimal.context, "root");
+      shrunk_files = true;
+    }
+    if (f.signature == "copy_process.ok | share.io: true -> false") {
+      EXPECT_TRUE(f.known);
+      EXPECT_FALSE(f.shrunk);
+      listed_io = true;
+    }
+  }
+  EXPECT_TRUE(shrunk_files);
+  EXPECT_TRUE(listed_io);
+}
+
+}  // namespace
+}  // namespace clonediff::explore
