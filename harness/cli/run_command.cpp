@@ -19,6 +19,7 @@
 #include "harness/reports/progress.hpp"
 #include "harness/records/record.hpp"
 #include "harness/engine/runner.hpp"
+#include "harness/explore/run_coverage.hpp"
 #include "probes/running_kernel.hpp"
 #include "harness/case/selection.hpp"
 #include "harness/reports/summary.hpp"
@@ -138,7 +139,8 @@ int run_command(const std::vector<std::string>& args) {
   auto opts = parse_options(args, {{"--json"}, {"--cases", true, true}, {"--no-builtin", false}, {"--filter"},
                                    {"--timeout"}, {"--ktap", false}, {"--junit"}, {"--shard"}, {"--list", false},
                                    {"--context"}, {"--target", true, true}, {"--baseline", true, true},
-                                   {"--update-baselines", false}, {"--target-timeout"}, {"--allow-skip", true, true}});
+                                   {"--update-baselines", false}, {"--target-timeout"}, {"--allow-skip", true, true},
+                                   {"--coverage", false}, {"--require-coverage", false}});
   if (!opts) return usage_error("run", opts.error().message);
   if (!opts->positional.empty()) return usage_error("run", "unexpected argument '" + opts->positional[0] + "'");
   const bool ktap = opts->has("--ktap");
@@ -215,6 +217,9 @@ int run_command(const std::vector<std::string>& args) {
   harness::Progress progress(harness::progress_wanted(report_on_stdout) ? stderr : nullptr, planned.size(), started);
   harness::RunSummary summary;
   targets::TargetReport report;
+  // --coverage, --require-coverage: the model's rules each case exercised.
+  const bool coverage_wanted = opts->has("--coverage") || opts->has("--require-coverage");
+  explore::RunCoverage coverage;
   std::size_t done = 0;
   // Every result goes to every report. The summary lists failures one by one,
   // except what the target report lists its own way: an emulator's
@@ -222,6 +227,7 @@ int run_command(const std::vector<std::string>& args) {
   const auto take = [&](const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record,
                         bool listed_by_target) {
     summary.add(r, judged, !over_targets || (!listed_by_target && r.verdict != harness::Verdict::skip));
+    if (coverage_wanted) coverage.add(r, judged, r.spec.target != "gvisor" && r.spec.target != "qemu-user");
     if (over_targets) report.add(r);
     if (json.stream()) *json.stream() << json::dump(record) << '\n';
     if (ktap_report) ktap_report->add(r, judged);
@@ -327,6 +333,17 @@ int run_command(const std::vector<std::string>& args) {
            verdict_line;
   }
   std::fputs(text.c_str(), report_on_stdout ? stderr : stdout);
+  if (coverage_wanted) {
+    std::string lines = coverage.text();
+    const auto missing = coverage.missing();
+    if (opts->has("--require-coverage") && !missing.empty()) {
+      lines += "\nFAIL: rules reachable here that no case decided (--require-coverage):\n";
+      for (const std::string& m : missing) lines += "  " + m + "\n";
+    }
+    std::fputs(lines.c_str(), report_on_stdout ? stderr : stdout);
+    if (opts->has("--require-coverage") && !missing.empty() && verdict != harness::RunVerdict::fail)
+      return ktap ? 1 : kExitMismatch;
+  }
   return harness::run_exit_status(verdict, skips_allowed, ktap);
 }
 
