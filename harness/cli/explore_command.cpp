@@ -93,7 +93,7 @@ struct Plan {
   std::optional<std::size_t> cases;
   std::vector<std::string> contexts;
   std::chrono::milliseconds timeout{5000};
-  std::size_t max_shrunk = 8;
+  std::size_t max_shrunk = 32;
 };
 
 // A terminal's progress line: cases, divergent, time (nothing off a terminal).

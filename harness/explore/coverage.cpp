@@ -77,23 +77,26 @@ void RuleCoverage::merge(const RuleCoverage& other) {
 
 namespace {
 
+using Reached = std::map<std::string, std::set<std::string>>;
+
 // The presets in which the model, probed three ways, reached each row: the
-// generator's cases; every request of the catalogue in every preset; and
-// every neighbour of the catalogue's targeted cases (not the sweeps').
-std::map<std::string, std::set<std::string>> probe(const model::Kernel& kernel, std::size_t requests,
-                                                   std::uint64_t seed) {
+// generator's cases (guided by the first kernel's model); every request of
+// the catalogue in every preset; and every neighbour of the catalogue's
+// targeted cases (not the sweeps'). Each case is predicted for every kernel
+// given, one map each, so that knob variants cost a prediction, not a probe.
+std::vector<Reached> probe(const std::vector<model::Kernel>& kernels, std::size_t requests, std::uint64_t seed) {
   GeneratorOptions o;
   o.seed = seed;
-  o.kernel = kernel;
-  o.space = whole_space(kernel.pid_max);
-  std::map<std::string, std::set<std::string>> reached;
+  o.kernel = kernels.front();
+  o.space = whole_space(o.kernel.pid_max);
+  std::vector<Reached> reached(kernels.size());
   std::map<std::string, model::Caller> callers;
   for (const std::string& name : o.space.contexts)
     if (auto c = model::caller_preset(name)) callers[name] = *c;
   const auto reach = [&](const harness::CatalogueCase& c) {
-    auto p = model::predict(c.request, callers[c.context], kernel);
-    if (p)
-      for (const std::string& id : decided_ids(*p)) reached[id].insert(c.context);
+    for (std::size_t k = 0; k < kernels.size(); ++k)
+      if (auto p = model::predict(c.request, callers[c.context], kernels[k]))
+        for (const std::string& id : decided_ids(*p)) reached[k][id].insert(c.context);
   };
   Generator g(o);
   for (std::size_t i = 0; i < requests; ++i) reach(g.next());
@@ -138,7 +141,11 @@ std::vector<std::pair<std::string, model::Kernel>> knob_variants(const model::Ke
 
 Reachability probe_reachability(const model::Kernel& kernel, std::size_t requests, std::uint64_t seed) {
   Reachability out;
-  out.reached_in = probe(kernel, requests, seed);
+  const auto variants = knob_variants(kernel);
+  std::vector<model::Kernel> kernels = {kernel};
+  for (const auto& [reason, variant] : variants) kernels.push_back(variant);
+  const std::vector<Reached> reached = probe(kernels, requests, seed);
+  out.reached_in = reached.front();
   std::vector<std::string> missing;
   for (const CoverageRow& row : coverage_rows())
     if (!out.reached_in.count(row.id)) missing.push_back(row.id);
@@ -149,12 +156,9 @@ Reachability probe_reachability(const model::Kernel& kernel, std::size_t request
       out.unreachable[id] = "not in " + kernel.version.str() + ": " + std::string(rule->versions.why_not(kernel.version));
   // Knobs: probe again with each set otherwise, for what is still missing.
   std::erase_if(missing, [&](const std::string& id) { return out.unreachable.count(id) != 0; });
-  if (!missing.empty())
-    for (const auto& [reason, variant] : knob_variants(kernel)) {
-      const auto reached = probe(variant, requests, seed);
-      for (const std::string& id : missing)
-        if (reached.count(id) && !out.unreachable.count(id)) out.unreachable[id] = reason;
-    }
+  for (std::size_t v = 0; v < variants.size(); ++v)
+    for (const std::string& id : missing)
+      if (reached[v + 1].count(id) && !out.unreachable.count(id)) out.unreachable[id] = variants[v].first;
   for (const std::string& id : missing)
     if (!out.unreachable.count(id))
       out.unreachable[id] = "no request of the model probe (" + std::to_string(requests) +

@@ -91,6 +91,10 @@ FindingReport render(const Finding& f, std::uint64_t seed, const model::Kernel& 
     out.line = harness::catalogue_line(s.minimal, own.empty() || own == f.signature ? comment
                                                    : "clonediff explore --seed " + std::to_string(seed) + " on " +
                                                          kernel.release + ": " + own);
+    if (!f.known_as.empty()) {
+      out.known = true;
+      out.note += "; the minimal case diverges as the baseline shows: " + f.known_as;
+    }
   }
   const harness::CaseResult& r = *shown;
   if (r.predicted && r.caller) {

@@ -65,6 +65,9 @@ ExploreResult explore(Generator& generator, const RunCase& run, const ExploreOpt
     }
     ++shrunk;
     f.shrunk = shrink(f.first.spec, shrink_key(f.first), run, generator.space(), options.shrink);
+    if (f.shrunk->status == ShrinkResult::Status::shrunk && f.shrunk->minimal_result)
+      if (const std::string minimal = divergence_signature(*f.shrunk->minimal_result); options.known.count(minimal))
+        f.known_as = minimal;
   }
   out.shrink_time = std::chrono::steady_clock::now() - shrink_started;
   return out;

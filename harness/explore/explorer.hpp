@@ -25,7 +25,7 @@ struct ExploreOptions {
   std::optional<std::chrono::milliseconds> budget;  // explore this long (shrinking comes after)
   std::optional<std::size_t> cases;                 // or this many cases (both: whichever comes first)
   ShrinkOptions shrink;
-  std::size_t max_shrunk = 8;     // new classes shrunk at most; the rest are listed with their first case
+  std::size_t max_shrunk = 32;    // new classes shrunk at most; the rest are listed with their first case
   std::chrono::milliseconds shrink_total{180000};  // shrinking in all; what is left then is listed
   std::set<std::string> known;    // signatures a baseline shows: listed, not shrunk
   // Called after each explored case: cases so far, divergent so far.
@@ -39,6 +39,10 @@ struct Finding {
   bool known = false;              // a baseline shows it
   std::optional<ShrinkResult> shrunk;  // when it was shrunk
   std::string not_shrunk;          // why not, when it was not
+  // A new class whose minimal case diverges as a baseline shows: that class.
+  // (On an emulator without clone3 every clone3 rule's refusal becomes
+  // ENOSYS; the minimal case shows it is the one divergence the baseline has.)
+  std::string known_as;
 };
 
 struct ExploreResult {

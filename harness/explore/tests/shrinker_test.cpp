@@ -8,6 +8,7 @@
 #include "harness/explore/explorer.hpp"
 #include "harness/explore/signature.hpp"
 #include "model/flags.hpp"
+#include "model/names.hpp"
 
 namespace clonediff::explore {
 namespace {
@@ -164,6 +165,42 @@ TEST(Explorer, GroupsDivergencesShrinksNewOnesAndListsKnownOnes) {
   }
   EXPECT_TRUE(shrunk_files);
   EXPECT_TRUE(listed_io);
+}
+
+// An emulator without clone3: every clone3 call is ENOSYS, whatever rule the
+// model says refuses it. The baseline shows the plainest of them; each other
+// class shrinks to that plain case and is known as it, not new.
+TEST(Explorer, ANewClassWhoseMinimalCaseTheBaselineShowsIsKnown) {
+  GeneratorOptions go;
+  go.seed = 8;
+  go.kernel = kernel_6_18();
+  go.space = whole_space(32768);
+  Generator g(go);
+  const RunCase run = [](const CatalogueCase& c) {
+    CaseResult r = result(c, {});
+    auto p = model::predict(c.request, *model::caller_preset(c.context), kernel_6_18());
+    r.predicted = *p;
+    if (c.request.entry == model::Entry::clone3 && p->outcome.error != ENOSYS)
+      r.diff.push_back({"result", p->outcome.ok() ? "ok" : model::errno_name(p->outcome.error), "ENOSYS"});
+    r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
+    return r;
+  };
+  ExploreOptions o;
+  o.cases = 300;
+  o.max_shrunk = 100;
+  o.known = {"copy_process.ok | result: ok -> ENOSYS"};
+  const ExploreResult r = explore(g, run, o);
+  ASSERT_GT(r.findings.size(), 3u);
+  std::size_t known_as = 0;
+  for (const Finding& f : r.findings) {
+    EXPECT_TRUE(f.known || !f.known_as.empty()) << f.signature << ": " << f.not_shrunk;
+    if (!f.known_as.empty()) {
+      ++known_as;
+      EXPECT_EQ(f.known_as, "copy_process.ok | result: ok -> ENOSYS");
+      EXPECT_EQ(harness::catalogue_line(f.shrunk->minimal), "case " + f.first.spec.id + " clone3 0");
+    }
+  }
+  EXPECT_GT(known_as, 2u);
 }
 
 }  // namespace
