@@ -59,7 +59,7 @@ FindingReport render(const Finding& f, std::uint64_t seed, const model::Kernel& 
   FindingReport out;
   out.signature = f.signature;
   out.cases = f.cases;
-  out.known = f.known;
+  out.known = f.known || f.known_parts;
   const std::string comment = "clonediff explore --seed " + std::to_string(seed) + " on " + kernel.release + ": " + f.signature;
   out.first_line = harness::catalogue_line(f.first.spec);
   const harness::CaseResult* shown = &f.first;

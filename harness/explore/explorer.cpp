@@ -1,6 +1,8 @@
 #include "harness/explore/explorer.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "harness/explore/signature.hpp"
 
@@ -48,11 +50,25 @@ ExploreResult explore(Generator& generator, const RunCase& run, const ExploreOpt
   out.explore_time = std::chrono::steady_clock::now() - started;
   out.boundary_crossings = generator.boundary_crossings();
 
+  std::set<std::string> known_parts;
+  for (const std::string& sig : options.known)
+    for (std::string& part : signature_parts(sig)) known_parts.insert(std::move(part));
+  for (Finding& f : out.findings) {
+    if (f.known) continue;
+    const auto parts = signature_parts(f.signature);
+    f.known_parts = parts.size() > 1 && std::all_of(parts.begin(), parts.end(),
+                                                    [&](const std::string& p) { return known_parts.count(p) != 0; });
+  }
+
   const auto shrink_started = std::chrono::steady_clock::now();
   std::size_t shrunk = 0;
   for (Finding& f : out.findings) {
     if (f.known) {
       f.not_shrunk = "the baseline shows this divergence";
+      continue;
+    }
+    if (f.known_parts) {
+      f.not_shrunk = "each of its differences is one the baseline shows with this rule, here together";
       continue;
     }
     if (shrunk >= options.max_shrunk) {

@@ -43,6 +43,10 @@ struct Finding {
   // (On an emulator without clone3 every clone3 rule's refusal becomes
   // ENOSYS; the minimal case shows it is the one divergence the baseline has.)
   std::string known_as;
+  // A new class each of whose differences a baseline class with the same
+  // rule shows: known divergences met together (each fact has a witness of
+  // its own). Listed as known, not shrunk.
+  bool known_parts = false;
 };
 
 struct ExploreResult {

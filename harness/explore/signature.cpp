@@ -69,6 +69,20 @@ std::string baseline_signature(std::string_view rule, std::string_view divergenc
   return std::string(rule) + " | " + how;
 }
 
+std::vector<std::string> signature_parts(std::string_view signature) {
+  const auto bar = signature.find(" | ");
+  if (bar == std::string_view::npos) return {std::string(signature)};
+  const std::string rule(signature.substr(0, bar + 3));
+  std::string_view how = signature.substr(bar + 3);
+  std::vector<std::string> out;
+  while (!how.empty()) {
+    const auto end = how.find("; ");
+    out.push_back(rule + std::string(how.substr(0, end)));
+    how = end == std::string_view::npos ? std::string_view() : how.substr(end + 2);
+  }
+  return out;
+}
+
 std::set<std::string> known_signatures(const std::vector<std::pair<std::string, std::string>>& entries,
                                        const std::vector<harness::CatalogueCase>& catalogue,
                                        const model::Kernel& kernel, std::size_t* unknown_ids) {

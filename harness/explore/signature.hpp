@@ -32,6 +32,10 @@ std::string shrink_key(const harness::CaseResult& r);
 // DIVERGENCE: "share.vm: true -> false; ..." or "timeout") decided by `rule`.
 std::string baseline_signature(std::string_view rule, std::string_view divergence);
 
+// A signature's parts, each "RULE | one difference": a mismatch's fields
+// one by one (each has its own witness), or the one verdict.
+std::vector<std::string> signature_parts(std::string_view signature);
+
 // The signatures of a baseline's entries (id, divergence): each id's case
 // found in `catalogue`, predicted for `kernel` with its context preset's
 // facts for the rule. Ids the catalogue does not hold are counted in

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "harness/case/catalogue_line.hpp"
 #include "harness/explore/explorer.hpp"
@@ -165,6 +166,46 @@ TEST(Explorer, GroupsDivergencesShrinksNewOnesAndListsKnownOnes) {
   }
   EXPECT_TRUE(shrunk_files);
   EXPECT_TRUE(listed_io);
+}
+
+// Two known divergences met in one case are known too: each field has a
+// witness of its own. One known and one new are new.
+TEST(Explorer, KnownDivergencesMetTogetherAreKnownANewOneAmongThemIsNot) {
+  const auto run_with = [](std::set<std::string> known) {
+    GeneratorOptions go;
+    go.seed = 5;
+    go.kernel = kernel_6_18();
+    go.space = whole_space(32768);
+    Generator g(go);
+    const RunCase run = [](const CatalogueCase& c) {
+      CaseResult r = result(c, {});
+      auto p = model::predict(c.request, *model::caller_preset(c.context), kernel_6_18());
+      r.predicted = *p;
+      if (p->outcome.ok() && (p->call.flags & FILES)) r.diff.push_back({"share.files", "true", "false"});
+      if (p->outcome.ok() && (p->call.flags & IO)) r.diff.push_back({"share.io", "true", "false"});
+      r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
+      return r;
+    };
+    ExploreOptions o;
+    o.cases = 400;
+    o.known = std::move(known);
+    return explore(g, run, o);
+  };
+  const std::string files = "copy_process.ok | share.files: true -> false";
+  const std::string io = "copy_process.ok | share.io: true -> false";
+  const std::string both = "copy_process.ok | share.files: true -> false; share.io: true -> false";
+  const ExploreResult all_known = run_with({files, io});
+  bool saw_both = false;
+  for (const Finding& f : all_known.findings) {
+    EXPECT_TRUE(f.known || f.known_parts) << f.signature;
+    if (f.signature == both) saw_both = f.known_parts && !f.shrunk;
+  }
+  EXPECT_TRUE(saw_both) << "a case sharing files and io diverged on both";
+  const ExploreResult io_known = run_with({io});
+  for (const Finding& f : io_known.findings)
+    if (f.signature == both) {
+      EXPECT_FALSE(f.known_parts);
+    }
 }
 
 // An emulator without clone3: every clone3 call is ENOSYS, whatever rule the
