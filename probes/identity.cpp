@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "probes/sys/errors.hpp"
 #include "probes/sys/proc_files.hpp"
 
 namespace clonediff::probes {
@@ -121,7 +122,7 @@ bool syscall_file_readable(pid_t pid) {
 Fact kcmp_same(pid_t a, pid_t b, model::Resource r, std::string* why) {
   long ret = ::syscall(SYS_kcmp, a, b, kcmp_type(r), 0, 0);
   if (ret < 0) {
-    if (why) *why = std::string("kcmp: ") + std::strerror(errno);
+    if (why) *why = sys::errno_error("kcmp").message;
     return Fact::unknown;
   }
   return model::fact_of(ret == 0);

@@ -1,7 +1,7 @@
 // What the command-line test suites share: the clonediff binary (and any
-// program) run as an outer process with a timeout, files in a temporary
-// directory, and small text helpers. CLONEDIFF_BINARY names the binary under
-// test. Boost.Process stays in cli_support.cpp, compiled once.
+// program) run as an outer process with a timeout (targets::run_outer()),
+// files in a temporary directory, and small text helpers. CLONEDIFF_BINARY
+// names the binary under test.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "probes/sys/text_file.hpp"
 
 namespace clonediff::cli_support {
 
@@ -21,7 +23,8 @@ struct Ran {
   std::string err;
 };
 
-std::string slurp(const fs::path& p);
+// The whole file, or "" (sys::read_text_or_empty()).
+inline std::string slurp(const fs::path& p) { return sys::read_text_or_empty(p.string()); }
 void spit(const fs::path& p, const std::string& text);
 std::vector<std::string> lines(const std::string& text);
 

@@ -9,9 +9,12 @@
 
 #include <cerrno>
 
+#include "cases/tests/seccomp_refusal.hpp"
 #include "harness/engine/runner.hpp"
-#include "probes/running_kernel.hpp"
 #include "model/flags.hpp"
+#include "probes/running_kernel.hpp"
+#include "probes/sys/check.hpp"
+#include "probes/sys/in_forked_process.hpp"
 
 namespace clonediff::harness {
 namespace {
@@ -77,33 +80,22 @@ TEST(Routes, TheRecordedCallsAreGlibcs) {
   EXPECT_EQ(vfork.run->route->request.entry, model::Entry::vfork);
 }
 
-// Runs in a forked process whose seccomp() is ENOSYS: the supervisor cannot be
-// installed. Returns an exit code naming the first failed check.
-int run_without_user_notification() {
-  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-  if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(seccomp), 0) != 0 || seccomp_load(ctx) != 0)
-    return 10;
-  seccomp_release(ctx);
-  Runner local(*probes::running_kernel());
-  const CaseResult r = local.run(library_case(model::Entry::fork, false));
-  if (r.verdict != Verdict::skip) return 11;
-  if (r.reason.find("seccomp supervisor cannot be used") == std::string::npos) return 12;
-  if (r.run) return 13;  // never run unsupervised
-  // Raw entries need no supervisor and still run.
-  CatalogueCase raw = library_case(model::Entry::fork, false);
-  raw.request = model::Request{model::Entry::clone, VM, model::kSigchld};
-  if (local.run(raw).verdict != Verdict::match) return 14;
-  return 0;
-}
-
+// In a forked process whose seccomp() is ENOSYS: the supervisor cannot be
+// installed.
 TEST(Routes, WithoutUserNotificationTheCasesAreSkippedWithTheReason) {
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) ::_exit(run_without_user_notification());
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0) << "failed check " << WEXITSTATUS(status);
+  const sys::ForkedEnd end = sys::in_forked_process([] {
+    CLONEDIFF_CHECK(refuse_in_this_process(SCMP_SYS(seccomp), ENOSYS));
+    Runner local(*probes::running_kernel());
+    const CaseResult r = local.run(library_case(model::Entry::fork, false));
+    CLONEDIFF_CHECK(r.verdict == Verdict::skip);
+    CLONEDIFF_CHECK(r.reason.find("seccomp supervisor cannot be used") != std::string::npos);
+    CLONEDIFF_CHECK(!r.run);  // never run unsupervised
+    // Raw entries need no supervisor and still run.
+    CatalogueCase raw = library_case(model::Entry::fork, false);
+    raw.request = model::Request{model::Entry::clone, VM, model::kSigchld};
+    CLONEDIFF_CHECK(local.run(raw).verdict == Verdict::match);
+  });
+  EXPECT_TRUE(end.passed()) << end.account();
 }
 
 }  // namespace

@@ -21,9 +21,12 @@
 #include <fstream>
 #include <string>
 
-#include "probes/sys/cgroup_mounts.hpp"
 #include "model/caller.hpp"
+#include "probes/sys/cgroup_mounts.hpp"
+#include "probes/sys/cleanup.hpp"
+#include "probes/sys/errors.hpp"
 #include "probes/sys/proc_files.hpp"
+#include "probes/sys/text_file.hpp"
 #include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::harness {
@@ -62,22 +65,15 @@ constexpr std::array kContexts = {
     ContextSpec{"checkpoint_restore", SpawnKind::fork, false, false, "uid/gid 65534 keeping CAP_CHECKPOINT_RESTORE"},
 };
 
-std::string errtext(const std::string& what) { return what + ": " + std::strerror(errno); }
-
-Status write_file(const std::string& path, const std::string& text) {
-  sys::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (!fd) return make_error(errtext("open " + path));
-  if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-    return make_error(errtext("write " + path));
-  return ok_status();
-}
+using sys::errno_error;
+using sys::write_file;
 
 // A user namespace of its own, with uid and gid 0 mapped to the caller's own
 // (the one mapping an unprivileged writer may make).
 Status enter_own_userns() {
   const uid_t uid = ::geteuid();
   const gid_t gid = ::getegid();
-  if (::unshare(CLONE_NEWUSER) != 0) return make_error(errtext("unshare(CLONE_NEWUSER)"));
+  if (::unshare(CLONE_NEWUSER) != 0) return errno_error("unshare(CLONE_NEWUSER)");
   if (auto st = write_file("/proc/self/setgroups", "deny"); !st) return st;
   if (auto st = write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1"); !st) return st;
   if (auto st = write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1"); !st) return st;
@@ -93,10 +89,10 @@ Status become(unsigned id, std::initializer_list<int> keep) {
     if (!(now[cap / 32].permitted & (1u << (cap % 32))))
       return make_error("clonediff holds no capability " + std::to_string(cap) +
                         " to keep here (it is not in this machine's bounding set)");
-  if (keep.size() && ::prctl(PR_SET_KEEPCAPS, 1) != 0) return make_error(errtext("PR_SET_KEEPCAPS"));
-  if (::setgroups(0, nullptr) != 0) return make_error(errtext("setgroups"));
-  if (::setresgid(id, id, id) != 0) return make_error(errtext("setresgid"));
-  if (::setresuid(id, id, id) != 0) return make_error(errtext("setresuid"));
+  if (keep.size() && ::prctl(PR_SET_KEEPCAPS, 1) != 0) return errno_error("PR_SET_KEEPCAPS");
+  if (::setgroups(0, nullptr) != 0) return errno_error("setgroups");
+  if (::setresgid(id, id, id) != 0) return errno_error("setresgid");
+  if (::setresuid(id, id, id) != 0) return errno_error("setresuid");
   // Privilege: uid/gid `id`; with keep-caps the permitted set survived.
   __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2] = {};
@@ -104,7 +100,7 @@ Status become(unsigned id, std::initializer_list<int> keep) {
     data[cap / 32].effective |= 1u << (cap % 32);
     data[cap / 32].permitted |= 1u << (cap % 32);
   }
-  if (::syscall(SYS_capset, &hdr, data) != 0) return make_error(errtext("capset"));
+  if (::syscall(SYS_capset, &hdr, data) != 0) return errno_error("capset");
   ::prctl(PR_SET_KEEPCAPS, 0);
   // Stay ptrace-readable for the prober (a uid change clears dumpable).
   ::prctl(PR_SET_DUMPABLE, 1);
@@ -113,7 +109,7 @@ Status become(unsigned id, std::initializer_list<int> keep) {
 
 Status limit_nproc_to_one() {
   const rlimit one{1, 1};
-  if (::setrlimit(RLIMIT_NPROC, &one) != 0) return make_error(errtext("setrlimit(RLIMIT_NPROC)"));
+  if (::setrlimit(RLIMIT_NPROC, &one) != 0) return errno_error("setrlimit(RLIMIT_NPROC)");
   return ok_status();
 }
 
@@ -166,6 +162,7 @@ long long tasks_of_uid(uid_t uid) {
   long long n = 0;
   DIR* proc = ::opendir("/proc");
   if (!proc) return 0;
+  const sys::Cleanup close_proc([proc] { ::closedir(proc); });
   char buf[4096];
   while (dirent* e = ::readdir(proc)) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
@@ -177,7 +174,6 @@ long long tasks_of_uid(uid_t uid) {
     if (!uid_line.empty() && uid_line[0] == static_cast<long long>(uid))
       n += sys::status_field(*status, "Threads").value_or(1);
   }
-  ::closedir(proc);
   return n;
 }
 
@@ -215,11 +211,10 @@ Status install_allow_all_filters() {
   for (int i = 0; i < 2; ++i) {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) return make_error("seccomp_init failed");
+    const sys::Cleanup release([ctx] { seccomp_release(ctx); });
     // A rule that changes nothing keeps libseccomp from refusing an empty filter.
     seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(getpid), 0);
-    const int rc = seccomp_load(ctx);
-    seccomp_release(ctx);
-    if (rc != 0) return make_error(std::string("seccomp_load: ") + std::strerror(-rc));
+    if (const int rc = seccomp_load(ctx); rc != 0) return errno_error("seccomp_load", -rc);
   }
   return ok_status();
 }
@@ -253,7 +248,7 @@ Status enter_context(std::string_view name, const ContextResources& res) {
     for (int level = 1; level <= 64; ++level) {
       if (::unshare(CLONE_NEWUSER) != 0) {
         if (errno == ENOSPC || errno == EUSERS) return ok_status();
-        return make_error(errtext("unshare(CLONE_NEWUSER) at level " + std::to_string(level)));
+        return errno_error("unshare(CLONE_NEWUSER) at level " + std::to_string(level));
       }
       if (auto st = write_file("/proc/self/setgroups", "deny"); !st) return st;
       if (auto st = write_file("/proc/self/uid_map", "0 0 1"); !st) return st;
@@ -263,7 +258,7 @@ Status enter_context(std::string_view name, const ContextResources& res) {
   }
   if (name == "pidns_unshared") return after_case(name);
   if (name == "timens_unshared") {
-    if (::unshare(CLONE_NEWTIME) != 0) return make_error(errtext("unshare(CLONE_NEWTIME)"));
+    if (::unshare(CLONE_NEWTIME) != 0) return errno_error("unshare(CLONE_NEWTIME)");
     return ok_status();
   }
   if (name == "nproc_limit_root") return limit_nproc_to_one();
@@ -283,8 +278,8 @@ Status enter_context(std::string_view name, const ContextResources& res) {
 Status finish_context(std::string_view name, const ContextResources& res) {
   if (name == "chroot") {
     // Privilege: root. After this the caller sees no /proc, which it no longer needs.
-    if (::chroot(res.chroot_dir.c_str()) != 0) return make_error(errtext("chroot " + res.chroot_dir));
-    if (::chdir("/") != 0) return make_error(errtext("chdir /"));
+    if (::chroot(res.chroot_dir.c_str()) != 0) return errno_error("chroot " + res.chroot_dir);
+    if (::chdir("/") != 0) return errno_error("chdir /");
     return ok_status();
   }
   if (name == "seccomp") return install_allow_all_filters();
@@ -295,9 +290,9 @@ Status after_case(std::string_view name) {
   if (name != "pidns_unshared") return ok_status();
   // Back to the active pid namespace for children, then a fresh one.
   static sys::UniqueFd active(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
-  if (!active) return make_error(errtext("open /proc/self/ns/pid"));
-  if (::setns(active.get(), CLONE_NEWPID) != 0) return make_error(errtext("setns(pid)"));
-  if (::unshare(CLONE_NEWPID) != 0) return make_error(errtext("unshare(CLONE_NEWPID)"));
+  if (!active) return errno_error("open /proc/self/ns/pid");
+  if (::setns(active.get(), CLONE_NEWPID) != 0) return errno_error("setns(pid)");
+  if (::unshare(CLONE_NEWPID) != 0) return errno_error("unshare(CLONE_NEWPID)");
   return ok_status();
 }
 

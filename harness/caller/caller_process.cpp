@@ -28,6 +28,7 @@
 #include "model/flags.hpp"
 #include "model/request.hpp"
 #include "probes/behaviour.hpp"
+#include "probes/sys/check.hpp"
 #include "probes/sys/pidfd.hpp"
 #include "probes/sys/proc_files.hpp"
 #include "probes/sys/unique_fd.hpp"
@@ -44,22 +45,20 @@ constexpr std::size_t kGuard = 4096;
 // setup failed (an error).
 enum class StartFailure : std::uint8_t { recipe, harness };
 
+// How the caller ends but by a failed check (probes/sys/check.hpp): the host
+// is gone or said quit; it gave up before its first case, having said why; or
+// it stops after a case so that a fresh caller replaces it, having said why.
+[[noreturn]] void leave_host_gone() { ::_exit(0); }
+constexpr int kGaveUpStatus = 2;
+constexpr int kRetiredStatus = 4;
+
 [[noreturn]] void die_with(int ctl, const char* what, StartFailure kind) {
   FactsMsg f;
   f.ok = 0;
   f.harness_fault = kind == StartFailure::harness;
   copy_text(f.error, what);
   send_msg(ctl, f);
-  ::_exit(2);
-}
-
-// Keeps only stdin/out/err and the two sockets.
-void close_other_fds(int keep_a, int keep_b) {
-  const unsigned lo = static_cast<unsigned>(std::min(keep_a, keep_b));
-  const unsigned hi = static_cast<unsigned>(std::max(keep_a, keep_b));
-  if (lo > 3) ::close_range(3, lo - 1, 0);
-  if (hi > lo + 1) ::close_range(lo + 1, hi - 1, 0);
-  ::close_range(hi + 1, ~0U, 0);
+  ::_exit(kGaveUpStatus);
 }
 
 // Creates the caller's SysV undo list and leaves no semaphore set behind: the
@@ -125,7 +124,7 @@ constexpr int kPidfdThread = O_EXCL;  // PIDFD_THREAD
 struct CallerState {
   int ctl = -1;
   int witness = -1;
-  int devnull = -1;          // CgroupArg::not_cgroup
+  sys::UniqueFd devnull;     // CgroupArg::not_cgroup
   char* stack_base = nullptr;  // lowest usable address of the child stack
   std::size_t stack_size = 0;
   int parent_tid = -1;  // CLONE_PARENT_SETTID / legacy CLONE_PIDFD target
@@ -178,7 +177,7 @@ void fill_clone_args(const OrderMsg& o, CallerState& st, int cgroup_fd) {
     case model::CgroupArg::none: break;
     case model::CgroupArg::harness: a.cgroup = static_cast<std::uint64_t>(cgroup_fd); break;
     case model::CgroupArg::bad_fd: a.cgroup = kClosedFd; break;
-    case model::CgroupArg::not_cgroup: a.cgroup = static_cast<std::uint64_t>(st.devnull); break;
+    case model::CgroupArg::not_cgroup: a.cgroup = static_cast<std::uint64_t>(st.devnull.get()); break;
     case model::CgroupArg::above_int_max: a.cgroup = kAboveIntMax; break;
   }
   std::memcpy(st.clone_args, &a, sizeof a);
@@ -209,11 +208,9 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
     case model::Entry::clone3: {
       // CgroupArg::harness: the host sent the directory right after the order.
       const bool has_cgroup = static_cast<model::CgroupArg>(o.cgroup) == model::CgroupArg::harness;
-      const int cgroup_fd = has_cgroup ? recv_fd(st.ctl) : -1;
-      fill_clone_args(o, st, cgroup_fd);
-      const long ret = clonediff_raw_clone3(st.clone_args, o.size, clonediff_child_main, &plan);
-      if (cgroup_fd >= 0) ::close(cgroup_fd);
-      return ret;
+      const sys::UniqueFd cgroup_dir = has_cgroup ? recv_fd(st.ctl) : sys::UniqueFd();
+      fill_clone_args(o, st, cgroup_dir.get());
+      return clonediff_raw_clone3(st.clone_args, o.size, clonediff_child_main, &plan);
     }
     case model::Entry::fork:
       return fork_entry(&plan);
@@ -240,10 +237,10 @@ bool await_release(CallerState& st, int child_pidfd, ReleasedMsg& released, Done
     pollfd fds[2] = {{st.ctl, POLLIN, 0}, {child_pidfd, POLLIN, 0}};
     int n = ::poll(fds, watch_child ? 2 : 1, -1);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) ::_exit(3);
+    CLONEDIFF_CHECK(n >= 0);
     if (fds[0].revents) {
       AnyMsg m;
-      if (recv_msg(st.ctl, m) <= 0) ::_exit(0);  // host gone
+      if (recv_msg(st.ctl, m) <= 0) leave_host_gone();
       if (m.kind == MsgKind::released && m.released.seq == done.seq) {
         released = m.released;
         return true;
@@ -363,7 +360,7 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     while (poll_briefly_spinning(&wait_order, 1, -1) < 0 && errno == EINTR) {
     }
     ssize_t n = recv_msg(st.ctl, m);
-    if (n <= 0 || m.kind == MsgKind::quit) ::_exit(0);
+    if (n <= 0 || m.kind == MsgKind::quit) leave_host_gone();
     if (m.kind != MsgKind::order) continue;
     const OrderMsg order = m.order;
 
@@ -382,14 +379,14 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     returned.ret = ret;
     // What the caller can see at once: the tid word and the pidfd (sent now,
     // so that a caller the child's exit kills has still told them).
-    const int pidfd = ret > 0 && (order.flags & model::flag::PIDFD) ? returned_pidfd(order, st) : -1;
+    const sys::UniqueFd pidfd(ret > 0 && (order.flags & model::flag::PIDFD) ? returned_pidfd(order, st) : -1);
     if (ret > 0 && raw_entry(order)) returned.traits.set(model::Trait::parent_settid, st.parent_tid == ret);
-    if (ret > 0 && (order.flags & model::flag::PIDFD)) look_at_pidfd(pidfd, ret, st.pid_depth, returned.traits);
+    if (ret > 0 && (order.flags & model::flag::PIDFD)) look_at_pidfd(pidfd.get(), ret, st.pid_depth, returned.traits);
     send_msg(st.ctl, returned);
     // Refused: nothing was created, so nothing can have changed the witness
     // baseline or sent a signal. (ret == 0 cannot happen here.)
     if (ret <= 0) {
-      if (auto again = after_case(st.context); !again) ::_exit(5);  // a fresh caller replaces this one
+      CLONEDIFF_CHECK_OK(after_case(st.context));  // or a fresh caller replaces this one
       continue;
     }
     if (order.fault == Fault::caller_crash) crash_now();
@@ -411,7 +408,6 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
 
     ReleasedMsg released;
     if (!await_release(st, child_watch.get(), released, done)) {
-      if (pidfd >= 0) ::close(pidfd);
       take_arrived_signals();
       send_msg(st.ctl, done);
       continue;
@@ -423,10 +419,9 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     }
     // The child is gone: its tid word and its pidfd say so.
     if (raw_entry(order)) done.traits.set(model::Trait::child_cleartid, st.child_tid == 0);
-    if (pidfd >= 0) {
-      pollfd p{pidfd, POLLIN, 0};
+    if (pidfd) {
+      pollfd p{pidfd.get(), POLLIN, 0};
       done.traits.set(model::Trait::pidfd_readable_at_exit, ::poll(&p, 1, 0) == 1 && (p.revents & POLLIN));
-      ::close(pidfd);
     }
 
     // The child may have left the caller's SIGCHLD ignored (a pid namespace
@@ -450,7 +445,7 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
       done.baseline_broken = 1;
       copy_text(done.error, intact.error().message.c_str());
       send_msg(st.ctl, done);
-      ::_exit(4);  // a fresh caller replaces this one
+      ::_exit(kRetiredStatus);
     }
     send_msg(st.ctl, done);
   }
@@ -465,8 +460,8 @@ void run_caller(const CallerSetup& setup) {
 
   if (setup.own_group) ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (setup.host_is_parent && ::getppid() != setup.host_pid) ::_exit(1);  // the host died before we armed the signal
-  close_other_fds(st.ctl, st.witness);
+  if (setup.host_is_parent && ::getppid() != setup.host_pid) leave_host_gone();  // before we armed the signal
+  sys::close_all_descriptors_but({st.ctl, st.witness});
   reset_caller_signals();
 
   if (auto built = enter_context(setup.context, setup.resources); !built)
@@ -474,7 +469,7 @@ void run_caller(const CallerSetup& setup) {
   // A credential change clears the parent-death signal: arm it again. It also
   // gives the child's pdeath_signal_reset witness something to differ from.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (setup.host_is_parent && ::getppid() != setup.host_pid) ::_exit(1);
+  if (setup.host_is_parent && ::getppid() != setup.host_pid) leave_host_gone();
 
   if (setup.setup_fault) die_with(st.ctl, "a setup fault injected by a test", StartFailure::harness);
   void* stack = ::mmap(nullptr, kStackSize + kGuard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
@@ -483,7 +478,7 @@ void run_caller(const CallerSetup& setup) {
   ::mprotect(stack, kGuard, PROT_NONE);
   st.stack_base = static_cast<char*>(stack) + kGuard;
   st.stack_size = kStackSize;
-  st.devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  st.devnull.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
 
   auto baseline = probes::BehaviourBaseline::establish();
   if (!baseline) die_with(st.ctl, baseline.error().message.c_str(), StartFailure::harness);
@@ -495,11 +490,11 @@ void run_caller(const CallerSetup& setup) {
 
   // Last, so that nothing above is notified: the supervision filter. The host
   // reads the caller's seccomp state after Facts, filter included.
-  int notify_fd = -1;
+  sys::UniqueFd notify;
   if (setup.supervision != Supervision::none) {
     auto fd = install_supervision_filter(setup.supervision);
     if (!fd) die_with(st.ctl, fd.error().message.c_str(), StartFailure::recipe);  // no user notification here
-    notify_fd = *fd;
+    notify = std::move(fd).value();
   }
   FactsMsg facts = read_live_facts(setup.context);
   facts.io_context = baseline->io_witness();  // establish() set an I/O priority, where it could
@@ -508,10 +503,10 @@ void run_caller(const CallerSetup& setup) {
     die_with(st.ctl, finished.error().message.c_str(), StartFailure::recipe);
   st.context = setup.context;
   st.pid_depth = facts.pidns_level > 0 ? static_cast<std::size_t>(facts.pidns_level) : 0;
-  if (!send_msg(st.ctl, facts)) ::_exit(1);
-  if (notify_fd >= 0) {
-    if (!send_fd(st.ctl, notify_fd)) ::_exit(1);
-    ::close(notify_fd);  // the host supervises; the caller must not hold the listener
+  if (!send_msg(st.ctl, facts)) leave_host_gone();
+  if (notify) {
+    if (!send_fd(st.ctl, notify.get())) leave_host_gone();
+    notify.reset();  // the host supervises; the caller must not hold the listener
   }
   serve(st, *baseline);
 }

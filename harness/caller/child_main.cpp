@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "harness/caller/child_plan.hpp"
+#include "probes/sys/check.hpp"
 #include "probes/sys/raw_syscall.hpp"
 
 using clonediff::sys::raw_syscall;
@@ -16,6 +17,10 @@ namespace {
 using clonediff::harness::ChildExpectations;
 using clonediff::harness::TraitBits;
 using clonediff::model::Trait;
+
+// The child's exit status when the host went away before releasing it: not
+// 0, so that the caller sees it as a death before release.
+constexpr int kHostGoneStatus = 4;
 
 constexpr long kArchGetFs = 0x1003;
 constexpr long kPrGetPdeathsig = 2;
@@ -89,14 +94,14 @@ extern "C" int clonediff_child_main(void* arg) noexcept {
   ready.acted = clonediff::probes::behaviour_act(plan.behaviour);
   ready.tid_local = static_cast<std::int32_t>(raw_syscall(SYS_gettid));
   ready.pid_local = static_cast<std::int32_t>(raw_syscall(SYS_getpid));
-  if (raw_syscall(SYS_write, plan.witness_fd, reinterpret_cast<long>(&ready), sizeof ready) != sizeof ready)
-    return 3;
+  const long sent = raw_syscall(SYS_write, plan.witness_fd, reinterpret_cast<long>(&ready), sizeof ready);
+  CLONEDIFF_CHILD_CHECK(sent == sizeof ready, sent);
 
   for (;;) {
     ChildReleaseMsg release;
     long n = raw_syscall(SYS_read, plan.witness_fd, reinterpret_cast<long>(&release), sizeof release);
     if (n == -EINTR) continue;
-    if (n <= 0) return 4;  // the host is gone: leave anyway
+    if (n <= 0) return kHostGoneStatus;  // the host is gone: leave anyway
     if (n == sizeof release && release.kind == MsgKind::child_release && release.seq == plan.seq) return 0;
   }
 }

@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "harness/caller/protocol.hpp"
+#include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::harness {
 
@@ -68,9 +69,9 @@ inline bool send_fd(int sock, int fd) {
   return ::sendmsg(sock, &mh, MSG_NOSIGNAL) == 1;
 }
 
-// The descriptor sent by send_fd(), or -1. Room for credentials too: a socket
-// with SO_PASSCRED gets them with every message.
-inline int recv_fd(int sock) {
+// The descriptor sent by send_fd(), owned; invalid if none came. Room for
+// credentials too: a socket with SO_PASSCRED gets them with every message.
+inline sys::UniqueFd recv_fd(int sock) {
   char byte = 0;
   iovec iov{&byte, 1};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(ucred))] = {};
@@ -79,14 +80,14 @@ inline int recv_fd(int sock) {
   mh.msg_iovlen = 1;
   mh.msg_control = control;
   mh.msg_controllen = sizeof control;
-  if (::recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1) return -1;
+  if (::recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1) return sys::UniqueFd();
   for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
       int fd = -1;
       std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-      return fd;
+      return sys::UniqueFd(fd);
     }
-  return -1;
+  return sys::UniqueFd();
 }
 
 template <std::size_t N>

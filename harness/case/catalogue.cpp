@@ -113,9 +113,7 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
     r.clone3.tail = *a;
   } else if (key == "clone3") {
     if (value != "enosys") return make_error("clone3=enosys is the one choice");
-    const auto e = r.entry;
-    if (e != model::Entry::fork && e != model::Entry::vfork && e != model::Entry::pthread_create &&
-        e != model::Entry::posix_spawn && e != model::Entry::system)
+    if (!model::is_library_entry(r.entry))
       return make_error("clone3=enosys is for the C library's entries (fork, vfork, pthread_create, posix_spawn, system)");
     c.clone3_enosys = true;
   } else if (key == "pidfd") {

@@ -17,12 +17,12 @@ struct SpawnedCaller {
   pid_t caller = 0;
 };
 
-// In the host. `close_in_child` are the host's ends of the sockets. Privilege:
+// In the host. The caller keeps setup's two descriptors and closes every
+// other it inherits (the host's ends of the sockets among them). Privilege:
 // root (new_pidns unshares this process's pid_for_children for one fork and
 // restores it). Never returns in the child. A machine that refuses the pid
 // namespace a spawn kind needs (gVisor has no setns() into one) is
 // unsatisfiable; a failed fork is the harness's failure.
-CallerResult<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup setup, int close_in_child_a,
-                                   int close_in_child_b);
+CallerResult<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup setup);
 
 }  // namespace clonediff::harness

@@ -29,6 +29,8 @@
 #include "model/names.hpp"
 #include "model/rules.hpp"
 #include "model/signal_set.hpp"
+#include "probes/sys/cleanup.hpp"
+#include "probes/sys/errors.hpp"
 #include "probes/sys/pidfd.hpp"
 #include "probes/sys/proc_files.hpp"
 
@@ -41,8 +43,6 @@ int ms_left(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return left > 0 ? static_cast<int>(left) : 0;
 }
-
-std::string errtext(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
 
 std::string describe_exit(int code, int status) {
   if (code == CLD_EXITED) return "exited with status " + std::to_string(status);
@@ -138,12 +138,12 @@ pid_t find_new_thread(pid_t caller) {
   std::string path = "/proc/" + std::to_string(caller) + "/task";
   DIR* dir = ::opendir(path.c_str());
   if (!dir) return 0;
+  const sys::Cleanup close_dir([dir] { ::closedir(dir); });
   pid_t found = 0;
   while (dirent* e = ::readdir(dir)) {
     pid_t tid = static_cast<pid_t>(std::atoi(e->d_name));
     if (tid > 0 && tid != caller) found = tid;
   }
-  ::closedir(dir);
   return found;
 }
 
@@ -280,30 +280,29 @@ CallerResult<Unit> CaseHost::spawn() {
   if (!lease) return harness_failed("cannot prepare context '" + options_.context + "': " + lease.error().message);
   lease_.emplace(std::move(lease).value());
 
-  int ctl[2], wit[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) != 0) return harness_failed(errtext("socketpair"));
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, wit) != 0) {
-    ::close(ctl[0]);
-    ::close(ctl[1]);
-    return harness_failed(errtext("socketpair"));
-  }
+  // Two socket pairs: first the host's end, second the caller's.
+  auto ctl = sys::socket_pair(SOCK_SEQPACKET);
+  if (!ctl) return harness_failed(ctl.error());
+  auto wit = sys::socket_pair(SOCK_SEQPACKET);
+  if (!wit) return harness_failed(wit.error());
   const int one = 1;
-  ::setsockopt(wit[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
-  ::setsockopt(ctl[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);  // the caller's pid, from its Facts
+  ::setsockopt(wit->first.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+  ::setsockopt(ctl->first.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof one);  // the caller's pid, from its Facts
 
   CallerSetup setup;
   setup.host_pid = host_pid_;
-  setup.ctl_fd = ctl[1];
-  setup.witness_fd = wit[1];
+  setup.ctl_fd = ctl->second.get();
+  setup.witness_fd = wit->second.get();
   setup.context = options_.context;
   setup.resources = lease_->resources();
   setup.supervision = options_.supervision;
   setup.setup_fault = options_.setup_fault;
-  auto spawned = spawn_caller(*spec, setup, ctl[0], wit[0]);
-  ::close(ctl[1]);
-  ::close(wit[1]);
-  ctl_.reset(ctl[0]);
-  witness_.reset(wit[0]);
+  auto spawned = spawn_caller(*spec, setup);
+  // The caller's ends are the caller's alone now: the host sees its hang-up.
+  ctl->second.reset();
+  wit->second.reset();
+  ctl_ = std::move(ctl->first);
+  witness_ = std::move(wit->first);
   if (!spawned) {
     lease_.reset();
     return spawned.error();
@@ -343,18 +342,18 @@ CallerResult<Unit> CaseHost::spawn() {
   if (caller_ == 0) caller_ = sender;  // a chain: only the kernel knows the caller's pid here
   caller_exit_ = ExitWatch::of(caller_);
   if (!caller_exit_.valid()) {
-    const std::string why = errtext("pidfd_open and timerfd_create");
+    const Error why = sys::errno_error("pidfd_open and timerfd_create");
     discard_caller();
     return harness_failed(why);
   }
   if (options_.supervision != Supervision::none) {
     pollfd wait_fd{ctl_.get(), POLLIN, 0};
-    const int fd = ::poll(&wait_fd, 1, ms_left(deadline)) == 1 ? recv_fd(ctl_.get()) : -1;
-    if (fd < 0) {
+    sys::UniqueFd fd = ::poll(&wait_fd, 1, ms_left(deadline)) == 1 ? recv_fd(ctl_.get()) : sys::UniqueFd();
+    if (!fd) {
       discard_caller();
       return harness_failed(who + " did not hand over its seccomp notification descriptor");
     }
-    supervisor_.emplace(sys::UniqueFd(fd));
+    supervisor_.emplace(std::move(fd));
   }
   facts_ = model::Caller{};
   facts_.preset = options_.context;
@@ -489,7 +488,8 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   if (scratch) {
     // The directory as a descriptor: a caller may not see the path (chroot).
     sys::UniqueFd dir(::open(scratch->path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!dir || !send_fd(ctl_.get(), dir.get())) return finish(CaseRun::Status::error, errtext("pass the cgroup directory"));
+    if (!dir || !send_fd(ctl_.get(), dir.get()))
+      return finish(CaseRun::Status::error, sys::errno_error("pass the cgroup directory").message);
   }
 
   const auto deadline = started + options_.timeout;

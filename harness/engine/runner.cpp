@@ -10,13 +10,8 @@ Runner::Runner(model::Kernel kernel, std::chrono::milliseconds timeout) : kernel
 
 Runner::~Runner() = default;
 
-bool is_library_entry(model::Entry e) {
-  return e == model::Entry::fork || e == model::Entry::vfork || e == model::Entry::pthread_create ||
-         e == model::Entry::posix_spawn || e == model::Entry::system;
-}
-
 Supervision supervision_for(const CatalogueCase& c) {
-  if (!is_library_entry(c.request.entry)) return Supervision::none;
+  if (!model::is_library_entry(c.request.entry)) return Supervision::none;
   return c.clone3_enosys ? Supervision::notify_clone3_enosys : Supervision::notify;
 }
 

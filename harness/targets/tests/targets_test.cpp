@@ -17,6 +17,7 @@
 #include "harness/targets/target_results.hpp"
 #include "harness/targets/target_run.hpp"
 #include "model/flags.hpp"
+#include "probes/sys/text_file.hpp"
 
 namespace clonediff::targets {
 namespace {
@@ -25,12 +26,7 @@ using harness::CaseResult;
 using harness::CatalogueCase;
 using harness::Verdict;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using sys::read_text_or_empty;
 
 TEST(Target, SpecsAndNames) {
   EXPECT_EQ(parse_target("host")->kind, TargetKind::host);
@@ -78,10 +74,10 @@ TEST(StaticElf, TheStaticBuildIsStaticAndThisTestIsNot) {
 #ifndef CLONEDIFF_STATIC_BINARY
   GTEST_SKIP() << "clonediff-static is not built here (no libseccomp.a)";
 #else
-  EXPECT_TRUE(is_static_elf64(slurp(CLONEDIFF_STATIC_BINARY)));
-  EXPECT_FALSE(is_static_elf64(slurp("/proc/self/exe")));
+  EXPECT_TRUE(is_static_elf64(read_text_or_empty(CLONEDIFF_STATIC_BINARY)));
+  EXPECT_FALSE(is_static_elf64(read_text_or_empty("/proc/self/exe")));
   EXPECT_FALSE(is_static_elf64("#!/bin/sh\n"));
-  EXPECT_FALSE(is_static_elf64(slurp(CLONEDIFF_STATIC_BINARY).substr(0, 100)));  // phdrs cut off
+  EXPECT_FALSE(is_static_elf64(read_text_or_empty(CLONEDIFF_STATIC_BINARY).substr(0, 100)));  // phdrs cut off
 #endif
 }
 
