@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "harness/caller/caller_context.hpp"
+#include "harness/caller/context_recipe.hpp"
 #include "harness/engine/cgroup_scratch.hpp"
 #include "harness/engine/context_lease.hpp"
 #include "harness/engine/runner.hpp"
@@ -94,8 +94,8 @@ TEST(HostUnchanged, EveryContextLeavesTheHostAsItWas) {
   const auto before = snapshot();
   {
     Runner runner(*probes::running_kernel(), std::chrono::milliseconds(500));
-    for (const ContextSpec& spec : context_specs()) {
-      const std::string ctx(spec.name);
+    for (const ContextRecipe& recipe : context_recipes()) {
+      const std::string ctx(recipe.context);
       for (std::uint64_t flags : {std::uint64_t{0}, model::flag::VM | model::flag::SIGHAND | model::flag::THREAD,
                                   model::flag::NEWUSER | model::flag::NEWNS | model::flag::NEWUTS, model::flag::NEWPID}) {
         CatalogueCase c;
@@ -115,7 +115,7 @@ TEST(HostUnchanged, EveryContextLeavesTheHostAsItWas) {
       runner.run(into);
       // A crash and a timeout in the middle, where the host lent something:
       // the group is killed and reaped, and what it was lent removed.
-      if (ctx == "root" || spec.needs_chroot_dir || spec.needs_pids_cgroup) {
+      if (ctx == "root" || recipe.needs_chroot_dir || recipe.needs_pids_cgroup) {
         CatalogueCase crash = into;
         crash.request = model::Request{model::Entry::clone, 0, model::kSigchld};
         runner.run(crash, Fault::child_crash);

@@ -20,9 +20,10 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "harness/caller/caller_context.hpp"
 #include "harness/caller/caller_signals.hpp"
 #include "harness/caller/child_plan.hpp"
+#include "harness/caller/context_recipe.hpp"
+#include "harness/caller/live_facts.hpp"
 #include "harness/caller/raw_clone.hpp"
 #include "harness/caller/wire.hpp"
 #include "model/flags.hpp"
@@ -496,14 +497,14 @@ void run_caller(const CallerSetup& setup) {
     if (!fd) die_with(st.ctl, fd.error().message.c_str(), StartFailure::recipe);  // no user notification here
     notify = std::move(fd).value();
   }
-  FactsMsg facts = read_live_facts(setup.context);
-  facts.io_context = baseline->io_witness();  // establish() set an I/O priority, where it could
-  facts.sysvsem_undo = prime_sysvsem();
+  model::Caller live = read_live_facts(setup.context);
+  live.io_context = baseline->io_witness();  // establish() set an I/O priority, where it could
+  live.sysvsem_undo = prime_sysvsem();
   if (auto finished = finish_context(setup.context, setup.resources); !finished)
     die_with(st.ctl, finished.error().message.c_str(), StartFailure::recipe);
   st.context = setup.context;
-  st.pid_depth = facts.pidns_level > 0 ? static_cast<std::size_t>(facts.pidns_level) : 0;
-  if (!send_msg(st.ctl, facts)) leave_host_gone();
+  st.pid_depth = live.pidns_level > 0 ? static_cast<std::size_t>(live.pidns_level) : 0;
+  if (!send_msg(st.ctl, facts_msg(live))) leave_host_gone();
   if (notify) {
     if (!send_fd(st.ctl, notify.get())) leave_host_gone();
     notify.reset();  // the host supervises; the caller must not hold the listener

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "harness/caller/caller_context.hpp"
+#include "harness/caller/context_recipe.hpp"
 #include "harness/caller/supervision_filter.hpp"
 
 namespace clonediff::harness {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 
+#include "model/caller.hpp"
 #include "model/outcome.hpp"
 
 namespace clonediff::harness {
@@ -64,32 +65,15 @@ struct OrderMsg {
   char cgroup_path[256] = {};  // for messages; the descriptor itself follows the order (SCM_RIGHTS)
 };
 
-// The facts about the live caller the model needs (model::Caller, minus names).
+// The facts about the live caller the model needs: model::Caller as numbers,
+// in the order of model::caller_facts() (wire.hpp packs and unpacks them), so
+// that a new fact needs nothing here.
 struct FactsMsg {
   MsgKind kind = MsgKind::facts;
   std::uint32_t ok = 0;  // 0: the caller gave up; see error
   std::uint8_t harness_fault = 0;  // ... because the harness's own setup failed, not the context's recipe
-  std::int64_t uid = 0;
-  std::int64_t userns_level = 0;
-  std::int64_t pidns_level = 0;
-  std::int64_t leader_exit_signal = 0;
-  std::int32_t pid_local = 0;  // getpid() in the caller's own pid namespace
-  std::uint8_t in_initial_userns = 0;
-  std::uint8_t cap_sys_admin = 0;
-  std::uint8_t cap_sys_admin_init = 0;
-  std::uint8_t cap_sys_resource = 0;
-  std::uint8_t pidns_init = 0;
-  std::uint8_t pid_for_children_differs = 0;
-  std::uint8_t time_for_children_differs = 0;
-  std::uint8_t chrooted = 0;
-  std::uint8_t nproc_at_limit = 0;
-  std::uint8_t pids_at_max = 0;
-  std::uint8_t pids_max_on_cgroup2 = 0;
-  std::uint8_t userns_quota_reached = 0;
-  std::uint8_t cap_checkpoint_restore = 0;
-  std::uint8_t userns_owns_pidns = 0;
-  std::uint8_t io_context = 0;
-  std::uint8_t sysvsem_undo = 0;
+  std::uint32_t fact_count = 0;    // model::caller_facts().size() as the sender knows it
+  std::int64_t facts[model::kMostCallerFacts] = {};
   char error[200] = {};
 };
 

@@ -9,9 +9,12 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <type_traits>
 
 #include "harness/caller/protocol.hpp"
+#include "model/caller.hpp"
+#include "model/result.hpp"
 #include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::harness {
@@ -88,6 +91,30 @@ inline sys::UniqueFd recv_fd(int sock) {
       return sys::UniqueFd(fd);
     }
   return sys::UniqueFd();
+}
+
+// The live caller's facts as a Facts message, in the order of
+// model::caller_facts().
+inline FactsMsg facts_msg(const model::Caller& c) {
+  FactsMsg m;
+  m.ok = 1;
+  const auto facts = model::caller_facts();
+  m.fact_count = static_cast<std::uint32_t>(facts.size());
+  for (std::size_t i = 0; i < facts.size(); ++i) m.facts[i] = facts[i].get(c);
+  return m;
+}
+
+// ... and back, for context `preset`; an error for a message that does not
+// carry this build's facts.
+inline Result<model::Caller> caller_from_facts_msg(const FactsMsg& m, const std::string& preset) {
+  const auto facts = model::caller_facts();
+  if (m.fact_count != facts.size())
+    return make_error("the caller sent " + std::to_string(m.fact_count) + " facts, not " +
+                      std::to_string(facts.size()));
+  model::Caller c;
+  c.preset = preset;
+  for (std::size_t i = 0; i < facts.size(); ++i) facts[i].set(c, m.facts[i]);
+  return c;
 }
 
 template <std::size_t N>

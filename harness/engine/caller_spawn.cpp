@@ -67,9 +67,9 @@ constexpr int kMostPidNsLevels = 64;
 
 }  // namespace
 
-CallerResult<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup setup) {
+CallerResult<SpawnedCaller> spawn_caller(const ContextRecipe& recipe, CallerSetup setup) {
   pid_t pid = -1;
-  switch (spec.spawn) {
+  switch (recipe.spawn) {
     case SpawnKind::fork:
       pid = ::fork();
       if (pid == 0) run_caller(setup);
@@ -108,7 +108,7 @@ CallerResult<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup se
   ::setpgid(pid, pid);  // also done in the child: whichever runs first wins the race
   SpawnedCaller s;
   s.group = pid;
-  s.caller = spec.spawn == SpawnKind::nested_pidns ? 0 : pid;
+  s.caller = recipe.spawn == SpawnKind::nested_pidns ? 0 : pid;
   return s;
 }
 

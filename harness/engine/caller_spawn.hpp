@@ -1,9 +1,9 @@
-// Creating the caller process the way its context asks (ContextSpec::spawn).
+// Creating the caller process the way its context's recipe asks (ContextRecipe::spawn).
 #pragma once
 
 #include <sys/types.h>
 
-#include "harness/caller/caller_context.hpp"
+#include "harness/caller/context_recipe.hpp"
 #include "harness/caller/caller_process.hpp"
 #include "harness/engine/caller_unavailable.hpp"
 #include "model/result.hpp"
@@ -23,6 +23,6 @@ struct SpawnedCaller {
 // restores it). Never returns in the child. A machine that refuses the pid
 // namespace a spawn kind needs (gVisor has no setns() into one) is
 // unsatisfiable; a failed fork is the harness's failure.
-CallerResult<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup setup);
+CallerResult<SpawnedCaller> spawn_caller(const ContextRecipe& recipe, CallerSetup setup);
 
 }  // namespace clonediff::harness

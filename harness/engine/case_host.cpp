@@ -20,7 +20,7 @@
 #include <cstring>
 #include <string>
 
-#include "harness/caller/caller_context.hpp"
+#include "harness/caller/context_recipe.hpp"
 #include "harness/engine/cgroup_scratch.hpp"
 #include "harness/caller/caller_process.hpp"
 #include "harness/engine/caller_spawn.hpp"
@@ -266,17 +266,14 @@ CallerResult<std::unique_ptr<CaseHost>> CaseHost::start(CaseHostOptions options)
 }
 
 CallerResult<Unit> CaseHost::spawn() {
-  const ContextSpec* spec = find_context(options_.context);
-  if (!spec) {
-    // The catalogue and --context refuse unknown names; this is a caller of
-    // the harness passing one anyway.
-    std::string known;
-    for (const ContextSpec& c : context_specs()) known += (known.empty() ? "" : ", ") + std::string(c.name);
-    return harness_failed("context '" + options_.context + "' has no recipe in this harness (contexts: " + known + ")");
-  }
-  if (spec->needs_pids_cgroup)
+  // The catalogue and --context refuse unknown names; this is a caller of the
+  // harness passing one anyway.
+  auto found = find_recipe(options_.context);
+  if (!found) return harness_failed(found.error());
+  const ContextRecipe& recipe = **found;
+  if (recipe.needs_pids_cgroup)
     if (auto parent = pids_cgroup_parent(); !parent) return unsatisfiable(parent.error().message);
-  auto lease = ContextLease::make(*spec, host_pid_);
+  auto lease = ContextLease::make(recipe, host_pid_);
   if (!lease) return harness_failed("cannot prepare context '" + options_.context + "': " + lease.error().message);
   lease_.emplace(std::move(lease).value());
 
@@ -297,7 +294,7 @@ CallerResult<Unit> CaseHost::spawn() {
   setup.resources = lease_->resources();
   setup.supervision = options_.supervision;
   setup.setup_fault = options_.setup_fault;
-  auto spawned = spawn_caller(*spec, setup);
+  auto spawned = spawn_caller(recipe, setup);
   // The caller's ends are the caller's alone now: the host sees its hang-up.
   ctl->second.reset();
   wit->second.reset();
@@ -355,25 +352,12 @@ CallerResult<Unit> CaseHost::spawn() {
     }
     supervisor_.emplace(std::move(fd));
   }
-  facts_ = model::Caller{};
-  facts_.preset = options_.context;
-  facts_.uid = f.uid;
-  facts_.in_initial_userns = f.in_initial_userns;
-  facts_.cap_sys_admin = f.cap_sys_admin;
-  facts_.cap_sys_admin_init = f.cap_sys_admin_init;
-  facts_.cap_sys_resource = f.cap_sys_resource;
-  facts_.pidns_init = f.pidns_init;
-  facts_.pid_for_children_differs = f.pid_for_children_differs;
-  facts_.time_for_children_differs = f.time_for_children_differs;
-  facts_.chrooted = f.chrooted;
-  facts_.userns_level = f.userns_level;
-  facts_.pidns_level = f.pidns_level;
-  facts_.nproc_at_limit = f.nproc_at_limit;
-  facts_.pids_at_max = f.pids_at_max;
-  facts_.pids_max_on_cgroup2 = f.pids_max_on_cgroup2;
-  facts_.userns_quota_reached = f.userns_quota_reached;
-  facts_.cap_checkpoint_restore = f.cap_checkpoint_restore;
-  facts_.userns_owns_pidns = f.userns_owns_pidns;
+  auto live = caller_from_facts_msg(f, options_.context);
+  if (!live) {
+    discard_caller();
+    return harness_failed(who + " broke the protocol: " + live.error().message);
+  }
+  facts_ = std::move(live).value();
   // The caller's signal state, as the kernel holds it (where /proc shows it).
   if (auto sets = probes::read_signal_sets(caller_)) {
     facts_.signals_blocked = sets->blocked;
@@ -388,9 +372,6 @@ CallerResult<Unit> CaseHost::spawn() {
   // prober in the initial one can count the caller's depth.
   if (auto depth = host_view_userns_depth(caller_)) facts_.userns_level = *depth;
   facts_.chrooted = caller_is_chrooted(caller_);
-  facts_.leader_exit_signal = f.leader_exit_signal;
-  facts_.io_context = f.io_context;
-  facts_.sysvsem_undo = f.sysvsem_undo;
 
   auto ns = probes::read_ns_inodes(caller_);
   if (!ns) {

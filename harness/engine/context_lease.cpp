@@ -37,16 +37,16 @@ Result<std::string> pids_cgroup_parent() {
   return make_error("no pids controller: not enabled in cgroup v2's root subtree, and no v1 pids hierarchy");
 }
 
-Result<ContextLease> ContextLease::make(const ContextSpec& spec, pid_t host_pid) {
+Result<ContextLease> ContextLease::make(const ContextRecipe& recipe, pid_t host_pid) {
   static int serial = 0;
   ContextLease lease;
-  if (spec.needs_chroot_dir) {
+  if (recipe.needs_chroot_dir) {
     // Named after the host, like every directory the harness makes.
     std::string dir = "/tmp/clonediff-chroot-" + std::to_string(host_pid) + "-XXXXXX";
     if (!::mkdtemp(dir.data())) return sys::errno_error("mkdtemp");
     lease.res_.chroot_dir = dir;
   }
-  if (spec.needs_pids_cgroup) {
+  if (recipe.needs_pids_cgroup) {
     auto parent = pids_cgroup_parent();
     if (!parent) return parent.error();
     const std::string dir = *parent + "/clonediff-pids-" + std::to_string(host_pid) + "-" + std::to_string(++serial);

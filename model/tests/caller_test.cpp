@@ -33,5 +33,29 @@ TEST(Caller, FactsCanBeOverriddenByName) {
   }
 }
 
+// The table of contexts: each says what it builds, and its facts are a root
+// caller's but for those it names.
+TEST(Caller, EveryContextIsARootCallerButForTheFactsItNames) {
+  const Caller root = *caller_preset("root");
+  ASSERT_EQ(caller_preset_names().size(), caller_contexts().size());
+  for (std::size_t i = 0; i < caller_contexts().size(); ++i) {
+    const CallerContext& context = caller_contexts()[i];
+    EXPECT_EQ(caller_preset_names()[i], context.name);
+    EXPECT_FALSE(context.builds.empty()) << context.name;
+    auto c = caller_preset(context.name);
+    ASSERT_TRUE(c.ok()) << context.name;
+    EXPECT_EQ(c->preset, context.name);
+    for (const CallerFact& f : caller_facts()) {
+      const FactValue* named = nullptr;
+      for (const FactValue& v : context.facts)
+        if (v.fact == f.name) named = &v;
+      EXPECT_EQ(f.get(*c), named ? named->value : f.get(root)) << context.name << ": " << f.name;
+    }
+  }
+  EXPECT_EQ(caller_preset("nproc_limit")->uid, caller_preset("nproc_limit_cap_sys_admin")->uid);
+}
+
+TEST(Caller, ThereIsRoomForEveryFactOnTheWire) { EXPECT_LE(caller_facts().size(), kMostCallerFacts); }
+
 }  // namespace
 }  // namespace clonediff::model

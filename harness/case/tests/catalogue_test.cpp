@@ -5,7 +5,6 @@
 #include <map>
 #include <set>
 
-#include "harness/caller/caller_context.hpp"
 #include "model/caller.hpp"
 #include "model/flags.hpp"
 
@@ -124,15 +123,6 @@ TEST(Catalogue, AnUnknownContextIsAnErrorAtItsLine) {
   std::string presets;
   for (auto p : model::caller_preset_names()) presets += (presets.empty() ? "" : ", ") + std::string(p);
   EXPECT_EQ(c.error().message, "typo.cases:2: unknown context 'pidns_iinit' (presets: " + presets + ")");
-}
-
-// Every preset the catalogue accepts has a recipe the harness builds, and
-// every recipe a preset the model predicts for.
-TEST(Catalogue, EveryContextPresetHasARecipe) {
-  std::set<std::string> presets, recipes;
-  for (auto p : model::caller_preset_names()) presets.insert(std::string(p));
-  for (const ContextSpec& spec : context_specs()) recipes.insert(std::string(spec.name));
-  EXPECT_EQ(presets, recipes);
 }
 
 // A directory or a missing path named as a catalogue file says so, with the
