@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <spawn.h>
-#include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -28,7 +27,10 @@
 #include "harness/caller/wire.hpp"
 #include "model/flags.hpp"
 #include "model/request.hpp"
+#include "probes/arrived_signals.hpp"
 #include "probes/behaviour.hpp"
+#include "probes/child_exit.hpp"
+#include "probes/pidfd_look.hpp"
 #include "probes/sys/check.hpp"
 #include "probes/sys/pidfd.hpp"
 #include "probes/sys/proc_files.hpp"
@@ -120,8 +122,6 @@ constexpr std::uint64_t kNonCanonical = 0x8000000000000000ULL;
 constexpr std::uint64_t kClosedFd = 1u << 20;
 constexpr std::uint64_t kAboveIntMax = 0x80000000ULL;
 
-constexpr int kPidfdThread = O_EXCL;  // PIDFD_THREAD
-
 struct CallerState {
   int ctl = -1;
   int witness = -1;
@@ -134,7 +134,7 @@ struct CallerState {
   alignas(64) unsigned char tls_block[256] = {};  // TlsArg::harness: the child's FS base
   std::int32_t set_tid[kMaxSetTid] = {};
   alignas(8) unsigned char clone_args[2 * model::kPageSize] = {};  // sizes up to a page are read
-  ChildExpectations expect;  // the parts that do not change from case to case
+  probes::ChildExpectations expect;  // the parts that do not change from case to case
   std::string context;       // for after_case()
   std::size_t pid_depth = 0; // its active pid namespace, counted from the /proc mount's
   pthread_t thread{};        // pthread_create's child, joined when it has left
@@ -267,72 +267,11 @@ bool await_release(CallerState& st, int child_pidfd, ReleasedMsg& released, Done
   }
 }
 
-// Whether the child has left: for a process, its pidfd polls readable (its
-// exit is notified); for a thread of ours, tgkill finds it no more. Both come
-// after mm_release(), which clears child_tid. Without a pidfd (gVisor), an
-// own child is asked with waitid, another with kill.
-bool child_gone(long child, bool is_thread, int child_pidfd) {
-  if (is_thread) return sys::raw_syscall(SYS_tgkill, sys::raw_syscall(SYS_getpid), child, 0) == -ESRCH;
-  if (child_pidfd >= 0) {
-    pollfd p{child_pidfd, POLLIN, 0};
-    return ::poll(&p, 1, 0) == 1;
-  }
-  siginfo_t info{};
-  if (::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0)
-    return info.si_pid != 0;
-  return ::kill(static_cast<pid_t>(child), 0) != 0 && errno == ESRCH;
-}
-
-// Watches the child_tid word until the child has left: true if a futex wake
-// came with the clear, false if the word was neither cleared nor woken,
-// nothing if it was cleared while nobody slept on it (the wake cannot be
-// told: under vfork the caller is suspended until after it).
-std::optional<bool> watch_cleartid(int* word, long child, bool is_thread, int child_pidfd) {
-  for (;;) {
-    const int seen = __atomic_load_n(word, __ATOMIC_SEQ_CST);
-    if (seen == 0) return std::nullopt;
-    const timespec slice{0, 2'000'000};
-    const long rc = ::syscall(SYS_futex, word, FUTEX_WAIT, seen, &slice, nullptr, 0);
-    if (rc == 0 && __atomic_load_n(word, __ATOMIC_SEQ_CST) == 0) return true;
-    if (rc == 0 || errno == EAGAIN || errno == EINTR) continue;  // another write (CHILD_SETTID's), or a handler
-    if (errno != ETIMEDOUT) return std::nullopt;
-    if (child_gone(child, is_thread, child_pidfd)) {
-      if (__atomic_load_n(word, __ATOMIC_SEQ_CST) == 0) return std::nullopt;
-      return false;
-    }
-  }
-}
-
 // The pidfd CLONE_PIDFD installed in the caller: legacy clone and an aliased
 // clone3 write it where parent_tid points; -1 if nothing was written.
 int returned_pidfd(const OrderMsg& o, const CallerState& st) {
   const bool in_parent_tid = static_cast<model::Entry>(o.entry) == model::Entry::clone || o.pidfd_is_parent_tid;
   return in_parent_tid ? st.parent_tid : st.pidfd;
-}
-
-// fdinfo of a pidfd: which task it names and its flags. fdinfo numbers pids
-// from the /proc mount's pid namespace down (NSpid); the entry at the
-// caller's own depth is the child's pid as the caller knows it.
-void look_at_pidfd(int fd, long child, std::size_t caller_depth, TraitBits& t) {
-  if (fd < 0) {
-    t.set(model::Trait::pidfd, false);
-    return;
-  }
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
-  char buf[1024];
-  sys::UniqueFd info(::open(path, O_RDONLY | O_CLOEXEC));
-  ssize_t n = info ? ::read(info.get(), buf, sizeof buf - 1) : -1;
-  if (n <= 0) return;
-  const std::string_view text(buf, static_cast<std::size_t>(n));
-  const auto nspid = sys::status_numbers(text, "NSpid");
-  t.set(model::Trait::pidfd, caller_depth < nspid.size() && nspid[caller_depth] == child);
-  const auto at = text.find("flags:");
-  if (at != std::string_view::npos) {
-    const long flags = std::strtol(buf + at + 6, nullptr, 8);  // octal, as fdinfo prints it
-    t.set(model::Trait::pidfd_thread, (flags & kPidfdThread) != 0);
-  }
-  t.set(model::Trait::pidfd_cloexec, (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
 }
 
 void finish_child(const OrderMsg& order, CallerState& st, long child, const ReleasedMsg& released, DoneMsg& done) {
@@ -382,7 +321,8 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     // so that a caller the child's exit kills has still told them).
     const sys::UniqueFd pidfd(ret > 0 && (order.flags & model::flag::PIDFD) ? returned_pidfd(order, st) : -1);
     if (ret > 0 && raw_entry(order)) returned.traits.set(model::Trait::parent_settid, st.parent_tid == ret);
-    if (ret > 0 && (order.flags & model::flag::PIDFD)) look_at_pidfd(pidfd.get(), ret, st.pid_depth, returned.traits);
+    if (ret > 0 && (order.flags & model::flag::PIDFD))
+      probes::look_at_pidfd(pidfd.get(), ret, st.pid_depth, returned.traits);
     send_msg(st.ctl, returned);
     // Refused: nothing was created, so nothing can have changed the witness
     // baseline or sent a signal. (ret == 0 cannot happen here.)
@@ -403,7 +343,7 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     // the caller's child_tid word and wakes a futex there as the child leaves.
     if (raw_entry(order) && (order.flags & model::flag::CHILD_CLEARTID)) {
       const bool thread = sys::raw_syscall(SYS_tgkill, sys::raw_syscall(SYS_getpid), ret, 0) == 0;
-      if (auto woke = watch_cleartid(&st.child_tid, ret, thread, child_watch.get()))
+      if (auto woke = probes::watch_cleartid(&st.child_tid, ret, thread, child_watch.get()))
         done.traits.set(model::Trait::cleartid_wake, *woke);
     }
 
@@ -420,24 +360,20 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     }
     // The child is gone: its tid word and its pidfd say so.
     if (raw_entry(order)) done.traits.set(model::Trait::child_cleartid, st.child_tid == 0);
-    if (pidfd) {
-      pollfd p{pidfd.get(), POLLIN, 0};
-      done.traits.set(model::Trait::pidfd_readable_at_exit, ::poll(&p, 1, 0) == 1 && (p.revents & POLLIN));
-    }
+    if (pidfd) done.traits.set(model::Trait::pidfd_readable_at_exit, probes::pidfd_readable(pidfd.get()));
 
     // The child may have left the caller's SIGCHLD ignored (a pid namespace
     // init sharing our handlers); note it and put SIG_DFL back.
-    struct sigaction chld {};
-    ::sigaction(SIGCHLD, nullptr, &chld);
-    done.traits.set(model::Trait::caller_sigchld_ignored, chld.sa_handler == SIG_IGN);
-    if (chld.sa_handler != SIG_DFL) {
+    const probes::Disposition chld = probes::sigchld_disposition();
+    done.traits.set(model::Trait::caller_sigchld_ignored, chld == probes::Disposition::ignored);
+    if (chld != probes::Disposition::default_action) {
       struct sigaction dfl {};
       dfl.sa_handler = SIG_DFL;
       ::sigaction(SIGCHLD, &dfl, nullptr);
     }
     const auto seen = baseline.observe_and_restore(plan.behaviour, released.acted);
     std::copy(seen.begin(), seen.end(), done.behaviour);
-    const ArrivedSignals arrived = take_arrived_signals();
+    const probes::ArrivedSignals arrived = take_arrived_signals();
     done.signals = arrived.all;
     done.child_notices = arrived.child_notices;
     // Every witness must start the next case from its baseline; checked here,

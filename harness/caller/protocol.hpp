@@ -17,6 +17,7 @@
 
 #include "model/caller.hpp"
 #include "model/outcome.hpp"
+#include "probes/trait_bits.hpp"
 
 namespace clonediff::harness {
 
@@ -77,24 +78,11 @@ struct FactsMsg {
   char error[200] = {};
 };
 
-// Observed traits as two bit sets over model::Trait: which were seen, and
-// which of those were true.
-struct TraitBits {
-  std::uint32_t known = 0;
-  std::uint32_t value = 0;
-  void set(model::Trait t, bool v) {
-    const std::uint32_t bit = 1u << static_cast<unsigned>(t);
-    known |= bit;
-    value = v ? (value | bit) : (value & ~bit);
-  }
-};
-static_assert(model::kTraitCount <= 32);
-
 struct ReturnedMsg {
   MsgKind kind = MsgKind::returned;
   std::uint32_t seq = 0;
   std::int64_t ret = 0;  // tid in the caller's pid namespace, or -errno
-  TraitBits traits;      // what the caller saw at once (tid word, pidfd)
+  probes::TraitBits traits;  // what the caller saw at once (tid word, pidfd)
 };
 
 
@@ -104,7 +92,7 @@ struct ChildReadyMsg {
   std::uint32_t acted = 0;  // probes::acted_bit() per behaviour action that took effect
   std::int32_t tid_local = 0;
   std::int32_t pid_local = 0;
-  TraitBits traits;         // what the child saw of itself
+  probes::TraitBits traits;  // what the child saw of itself
 };
 
 struct ChildReleaseMsg {
@@ -130,7 +118,7 @@ struct DoneMsg {
   std::uint8_t baseline_broken = 0;
   std::uint64_t signals = 0;       // bit n-1: signal n arrived at the caller during the case
   std::uint64_t child_notices = 0; // ... of those, the ones whose siginfo says a child changed state
-  TraitBits traits;                // what the caller saw
+  probes::TraitBits traits;        // what the caller saw
   char error[200] = {};
 };
 

@@ -243,7 +243,7 @@ struct ChildExitSignals {
   }
 };
 
-void merge_traits(model::Outcome& o, const TraitBits& bits) {
+void merge_traits(model::Outcome& o, const probes::TraitBits& bits) {
   for (std::size_t i = 0; i < model::kTraitCount; ++i)
     if (bits.known & (1u << i)) o.traits[i] = model::fact_of((bits.value >> i) & 1u);
 }
@@ -479,7 +479,7 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
     return "the caller process " + describe_exit(info.si_code, info.si_status);
   };
   bool have_returned = false;
-  TraitBits returned_traits;
+  probes::TraitBits returned_traits;
 
   // Handles one message from the caller; returns false when the case is over.
   DoneMsg done;

@@ -80,4 +80,31 @@ ForkedEnd in_forked_process(const std::function<void()>& fn) {
   return end;
 }
 
+HeldChild::HeldChild() {
+  auto pipe = pipe_pair();
+  if (!pipe) return;
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    char c;
+    pipe->second.reset();
+    (void)::read(pipe->first.get(), &c, 1);  // until the write end is closed
+    ::_exit(0);
+  }
+  if (pid_ > 0) hold_ = std::move(pipe->second);
+}
+
+HeldChild::~HeldChild() { reap(); }
+
+void HeldChild::let_go() { hold_.reset(); }
+
+int HeldChild::reap() {
+  let_go();
+  int status = -1;
+  if (pid_ > 0)
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  pid_ = -1;
+  return status;
+}
+
 }  // namespace clonediff::sys

@@ -9,8 +9,12 @@
 // stderr. A function that returns ends the child with status 0.
 #pragma once
 
+#include <sys/types.h>
+
 #include <functional>
 #include <string>
+
+#include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::sys {
 
@@ -23,5 +27,25 @@ struct ForkedEnd {
 };
 
 ForkedEnd in_forked_process(const std::function<void()>& fn);
+
+// For tests that look at a live child: a forked child that does nothing but
+// wait until it is let go (or this object goes), then exits with status 0.
+// The test reaps it with reap().
+class HeldChild {
+ public:
+  // pid() is -1 if the fork failed.
+  HeldChild();
+  ~HeldChild();
+  HeldChild(const HeldChild&) = delete;
+  HeldChild& operator=(const HeldChild&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void let_go();  // the child exits
+  int reap();     // lets it go and waits for it: its wait status (-1 if none)
+
+ private:
+  pid_t pid_ = -1;
+  UniqueFd hold_;  // the write end of the pipe the child reads
+};
 
 }  // namespace clonediff::sys

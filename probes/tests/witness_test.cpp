@@ -66,21 +66,10 @@ TEST(Identity, EqualNullPointersAreNotSharing) {
 }
 
 TEST(Identity, AForkChildSharesNoneOfTheKcmpResources) {
-  auto hold = sys::pipe_pair();
-  ASSERT_TRUE(hold.ok()) << hold.error().message;
-  pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    char c;
-    hold->second.reset();
-    (void)::read(hold->first.get(), &c, 1);  // held until the parent has looked
-    ::_exit(0);
-  }
-  hold->first.reset();
-  auto o = observe_identity(self_identity(true), child);
-  hold->second.reset();
-  int status = 0;
-  ::waitpid(child, &status, 0);
+  sys::HeldChild child;  // held until the parent has looked
+  ASSERT_GT(child.pid(), 0);
+  auto o = observe_identity(self_identity(true), child.pid());
+  child.reap();
   ASSERT_TRUE(o.ok()) << o.error().message;
   EXPECT_EQ(o->kcmp[static_cast<std::size_t>(Resource::vm)], Fact::no);
   EXPECT_EQ(o->kcmp[static_cast<std::size_t>(Resource::files)], Fact::no);
