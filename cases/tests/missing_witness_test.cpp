@@ -29,8 +29,8 @@ TEST(MissingWitness, KcmpUnavailableMeansUnknownAndBehaviourStillSpeaks) {
     auto host = CaseHost::start(CaseHostOptions{});
     CLONEDIFF_CHECK(host.ok());
     const model::Request request{model::Entry::clone, model::flag::VM | model::flag::FILES, model::kSigchld};
-    CaseRun r = (*host)->run(request);
-    CLONEDIFF_CHECK(r.status == CaseRun::Status::completed);
+    LiveCall r = (*host)->make_call(request);
+    CLONEDIFF_CHECK(r.status == LiveCall::Status::completed);
     for (Resource res : model::kResources) CLONEDIFF_CHECK(r.witnesses.kcmp[static_cast<std::size_t>(res)] == Fact::unknown);
     CLONEDIFF_CHECK(r.witnesses.kcmp_note.find("kcmp") != std::string::npos);
     // The behavioural witness decides what it covers ...
@@ -42,7 +42,7 @@ TEST(MissingWitness, KcmpUnavailableMeansUnknownAndBehaviourStillSpeaks) {
     // Unknown never makes a mismatch.
     auto kernel = probes::running_kernel();
     CLONEDIFF_CHECK(kernel.ok());
-    auto predicted = model::predict(request, (*host)->caller(), *kernel);
+    auto predicted = model::predict(request, (*host)->caller_facts(), *kernel);
     CLONEDIFF_CHECK(predicted && diff_outcomes(predicted->outcome, r.observed).empty());
   });
   EXPECT_TRUE(end.passed()) << end.account();

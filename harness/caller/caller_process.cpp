@@ -124,7 +124,7 @@ constexpr std::uint64_t kAboveIntMax = 0x80000000ULL;
 
 struct CallerState {
   int ctl = -1;
-  int witness = -1;
+  int child_socket = -1;  // the caller's (and so the child's) end of the host<->child socket
   sys::UniqueFd devnull;     // CgroupArg::not_cgroup
   char* stack_base = nullptr;  // lowest usable address of the child stack
   std::size_t stack_size = 0;
@@ -309,7 +309,7 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
 
     ChildPlan plan;
     plan.behaviour = baseline.plan((std::uint64_t{0x5eed} << 32) | order.seq);
-    plan.witness_fd = st.witness;
+    plan.child_socket_fd = st.child_socket;
     plan.seq = order.seq;
     plan.fault = order.fault;
 
@@ -390,15 +390,15 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
 
 }  // namespace
 
-void run_caller(const CallerSetup& setup) {
+void caller_main(const CallerSetup& setup) {
   static CallerState st;  // large (clone_args); one per process
   st.ctl = setup.ctl_fd;
-  st.witness = setup.witness_fd;
+  st.child_socket = setup.child_socket_fd;
 
   if (setup.own_group) ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (setup.host_is_parent && ::getppid() != setup.host_pid) leave_host_gone();  // before we armed the signal
-  sys::close_all_descriptors_but({st.ctl, st.witness});
+  sys::close_all_descriptors_but({st.ctl, st.child_socket});
   reset_caller_signals();
 
   if (auto built = enter_context(setup.context, setup.resources); !built)

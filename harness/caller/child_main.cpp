@@ -44,12 +44,12 @@ extern "C" int clonediff_child_main(void* arg) noexcept {
   ready.acted = clonediff::probes::behaviour_act(plan.behaviour);
   ready.tid_local = static_cast<std::int32_t>(raw_syscall(SYS_gettid));
   ready.pid_local = static_cast<std::int32_t>(raw_syscall(SYS_getpid));
-  const long sent = raw_syscall(SYS_write, plan.witness_fd, reinterpret_cast<long>(&ready), sizeof ready);
+  const long sent = raw_syscall(SYS_write, plan.child_socket_fd, reinterpret_cast<long>(&ready), sizeof ready);
   CLONEDIFF_CHILD_CHECK(sent == sizeof ready, sent);
 
   for (;;) {
     ChildReleaseMsg release;
-    long n = raw_syscall(SYS_read, plan.witness_fd, reinterpret_cast<long>(&release), sizeof release);
+    long n = raw_syscall(SYS_read, plan.child_socket_fd, reinterpret_cast<long>(&release), sizeof release);
     if (n == -EINTR) continue;
     if (n <= 0) return kHostGoneStatus;  // the host is gone: leave anyway
     if (n == sizeof release && release.kind == MsgKind::child_release && release.seq == plan.seq) return 0;

@@ -14,7 +14,7 @@ namespace clonediff::harness {
 struct ChildPlan {
   probes::BehaviourPlan behaviour;
   probes::ChildExpectations expect;  // what the child compares its self-look with
-  int witness_fd = -1;  // the child's end of the host<->child socket
+  int child_socket_fd = -1;  // the child's end of the host<->child socket
   std::uint32_t seq = 0;
   Fault fault = Fault::none;
 };

@@ -42,7 +42,7 @@ constexpr int kMostPidNsLevels = 64;
 [[noreturn]] void nest_pid_namespaces(CallerSetup setup) {
   // Every level but the caller only waits: it holds no descriptor but the
   // caller's sockets (the caller closes the rest itself).
-  sys::close_all_descriptors_but({setup.ctl_fd, setup.witness_fd});
+  sys::close_all_descriptors_but({setup.ctl_fd, setup.child_socket_fd});
   ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   for (int level = 0;; ++level) {
@@ -62,7 +62,7 @@ constexpr int kMostPidNsLevels = 64;
   }
   setup.own_group = false;
   setup.host_is_parent = false;
-  run_caller(setup);
+  caller_main(setup);
 }
 
 }  // namespace
@@ -72,7 +72,7 @@ CallerResult<SpawnedCaller> spawn_caller(const ContextRecipe& recipe, CallerSetu
   switch (recipe.spawn) {
     case SpawnKind::fork:
       pid = ::fork();
-      if (pid == 0) run_caller(setup);
+      if (pid == 0) caller_main(setup);
       break;
     case SpawnKind::new_pidns: {
       setup.host_is_parent = false;  // the host lies outside its pid namespace: getppid() is 0
@@ -86,7 +86,7 @@ CallerResult<SpawnedCaller> spawn_caller(const ContextRecipe& recipe, CallerSetu
         return unsatisfiable(errno_error("setns(CLONE_NEWPID) to its own pid namespace, needed to come back"));
       if (::unshare(CLONE_NEWPID) != 0) return unsatisfiable(errno_error("unshare(CLONE_NEWPID)"));
       pid = ::fork();
-      if (pid == 0) run_caller(setup);
+      if (pid == 0) caller_main(setup);
       if (::setns(own.get(), CLONE_NEWPID) != 0) return harness_failed(errno_error("setns back to the host's pid namespace"));
       break;
     }
@@ -95,7 +95,7 @@ CallerResult<SpawnedCaller> spawn_caller(const ContextRecipe& recipe, CallerSetu
       // glibc's cached tid is stale in the child: the caller must not use
       // raise(), abort() or pthread_kill().
       pid = static_cast<pid_t>(::syscall(SYS_clone, 0, 0, 0, 0, 0));
-      if (pid == 0) run_caller(setup);
+      if (pid == 0) caller_main(setup);
       // qemu-user takes no exit signal but SIGCHLD: a recipe it cannot follow.
       if (pid < 0 && errno == EINVAL) return unsatisfiable(errno_error("clone with exit signal 0"));
       break;
@@ -108,7 +108,7 @@ CallerResult<SpawnedCaller> spawn_caller(const ContextRecipe& recipe, CallerSetu
   ::setpgid(pid, pid);  // also done in the child: whichever runs first wins the race
   SpawnedCaller s;
   s.group = pid;
-  s.caller = recipe.spawn == SpawnKind::nested_pidns ? 0 : pid;
+  s.caller_pid = recipe.spawn == SpawnKind::nested_pidns ? 0 : pid;
   return s;
 }
 

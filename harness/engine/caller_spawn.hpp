@@ -14,7 +14,7 @@ struct SpawnedCaller {
   pid_t group = 0;  // the process group's leader: the caller, or the first of a chain
   // The caller itself, as this process numbers it: known now for direct
   // children, and from the kernel-attached credentials of its Facts otherwise.
-  pid_t caller = 0;
+  pid_t caller_pid = 0;
 };
 
 // In the host. The caller keeps setup's two descriptors and closes every

@@ -278,34 +278,34 @@ CallerResult<Unit> CaseHost::spawn() {
   lease_.emplace(std::move(lease).value());
 
   // Two socket pairs: first the host's end, second the caller's.
-  auto ctl = sys::socket_pair(SOCK_SEQPACKET);
-  if (!ctl) return harness_failed(ctl.error());
-  auto wit = sys::socket_pair(SOCK_SEQPACKET);
-  if (!wit) return harness_failed(wit.error());
+  auto ctl_pair = sys::socket_pair(SOCK_SEQPACKET);
+  if (!ctl_pair) return harness_failed(ctl_pair.error());
+  auto child_pair = sys::socket_pair(SOCK_SEQPACKET);
+  if (!child_pair) return harness_failed(child_pair.error());
   const int one = 1;
-  ::setsockopt(wit->first.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
-  ::setsockopt(ctl->first.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof one);  // the caller's pid, from its Facts
+  ::setsockopt(child_pair->first.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+  ::setsockopt(ctl_pair->first.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof one);  // the caller's pid, from its Facts
 
   CallerSetup setup;
   setup.host_pid = host_pid_;
-  setup.ctl_fd = ctl->second.get();
-  setup.witness_fd = wit->second.get();
+  setup.ctl_fd = ctl_pair->second.get();
+  setup.child_socket_fd = child_pair->second.get();
   setup.context = options_.context;
   setup.resources = lease_->resources();
   setup.supervision = options_.supervision;
   setup.setup_fault = options_.setup_fault;
   auto spawned = spawn_caller(recipe, setup);
   // The caller's ends are the caller's alone now: the host sees its hang-up.
-  ctl->second.reset();
-  wit->second.reset();
-  ctl_ = std::move(ctl->first);
-  witness_ = std::move(wit->first);
+  ctl_pair->second.reset();
+  child_pair->second.reset();
+  ctl_ = std::move(ctl_pair->first);
+  child_socket_ = std::move(child_pair->first);
   if (!spawned) {
     lease_.reset();
     return spawned.error();
   }
   group_ = spawned->group;
-  caller_ = spawned->caller;
+  caller_pid_ = spawned->caller_pid;
 
   // The caller reports its facts once its context is built, or why it could
   // not be: anything else is the harness failing, never a skip.
@@ -336,8 +336,8 @@ CallerResult<Unit> CaseHost::spawn() {
     discard_caller();
     return harness_fault ? harness_failed(who + ": " + why) : unsatisfiable(why);
   }
-  if (caller_ == 0) caller_ = sender;  // a chain: only the kernel knows the caller's pid here
-  caller_exit_ = ExitWatch::of(caller_);
+  if (caller_pid_ == 0) caller_pid_ = sender;  // a chain: only the kernel knows the caller's pid here
+  caller_exit_ = ExitWatch::of(caller_pid_);
   if (!caller_exit_.valid()) {
     const Error why = sys::errno_error("pidfd_open and timerfd_create");
     discard_caller();
@@ -359,27 +359,27 @@ CallerResult<Unit> CaseHost::spawn() {
   }
   facts_ = std::move(live).value();
   // The caller's signal state, as the kernel holds it (where /proc shows it).
-  if (auto sets = probes::read_signal_sets(caller_)) {
+  if (auto sets = probes::read_signal_sets(caller_pid_)) {
     facts_.signals_blocked = sets->blocked;
     facts_.signals_ignored = sets->ignored;
     facts_.signals_caught = sets->caught;
   }
   // What only the host sees: the caller's uid in the initial user namespace,
   // and whether its root is the root of its mount namespace.
-  if (auto uid = host_view_uid(caller_)) facts_.uid = *uid;
-  caller_nspid_ = host_view_nspid(caller_);
+  if (auto uid = host_view_uid(caller_pid_)) facts_.uid = *uid;
+  caller_nspid_ = host_view_nspid(caller_pid_);
   // NS_GET_PARENT does not look above the asker's own user namespace: only a
   // prober in the initial one can count the caller's depth.
-  if (auto depth = host_view_userns_depth(caller_)) facts_.userns_level = *depth;
-  facts_.chrooted = caller_is_chrooted(caller_);
+  if (auto depth = host_view_userns_depth(caller_pid_)) facts_.userns_level = *depth;
+  facts_.chrooted = caller_is_chrooted(caller_pid_);
 
-  auto ns = probes::read_ns_inodes(caller_);
+  auto ns = probes::read_ns_inodes(caller_pid_);
   if (!ns) {
     discard_caller();
     return harness_failed(who + ": " + ns.error().message);
   }
-  identity_ = probes::CallerIdentity{caller_, *ns, facts_.io_context, facts_.sysvsem_undo, std::nullopt, std::nullopt};
-  probes::read_seccomp(caller_, identity_.seccomp_mode, identity_.seccomp_filters);
+  identity_ = probes::CallerIdentity{caller_pid_, *ns, facts_.io_context, facts_.sysvsem_undo, std::nullopt, std::nullopt};
+  probes::read_seccomp(caller_pid_, identity_.seccomp_mode, identity_.seccomp_filters);
   auto own = probes::read_ns_inodes(host_pid_);
   const auto pid_index = static_cast<std::size_t>(model::Ns::pid);
   caller_shares_pidns_ = own && own->ino[pid_index] == ns->ino[pid_index];
@@ -404,12 +404,12 @@ std::int32_t CaseHost::resolve_tid(const model::TidSpec& t, std::size_t index, s
 void CaseHost::discard_caller() {
   if (group_ > 0) kill_and_reap_group(group_);
   group_ = 0;
-  caller_ = 0;
+  caller_pid_ = 0;
   lease_.reset();  // after the reap: a cgroup is busy until its tasks are released
   supervisor_.reset();
   caller_exit_.reset();
   ctl_.reset();
-  witness_.reset();
+  child_socket_.reset();
 }
 
 void CaseHost::quit_caller() {
@@ -421,19 +421,19 @@ void CaseHost::quit_caller() {
   discard_caller();
 }
 
-CaseRun CaseHost::run(const model::Request& request, Fault fault) {
+LiveCall CaseHost::make_call(const model::Request& request, Fault fault) {
   const auto started = Clock::now();
-  CaseRun r;
-  const auto finish = [&](CaseRun::Status status, std::string note) {
+  LiveCall r;
+  const auto finish = [&](LiveCall::Status status, std::string note) {
     r.status = status;
     r.note = std::move(note);
-    if (status != CaseRun::Status::completed) discard_caller();
+    if (status != LiveCall::Status::completed) discard_caller();
     r.elapsed = Clock::now() - started;
     return r;
   };
 
-  if (caller_ <= 0) {
-    if (auto st = spawn(); !st) return finish(CaseRun::Status::error, st.error().message);
+  if (caller_pid_ <= 0) {
+    if (auto st = spawn(); !st) return finish(LiveCall::Status::error, st.error().message);
   }
   OrderMsg order;
   order.seq = ++seq_;
@@ -460,17 +460,17 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
     order.cgroup = static_cast<std::uint8_t>(c.cgroup);
     if (c.cgroup == model::CgroupArg::harness) {
       auto made = CgroupScratch::create("clonediff-" + std::to_string(host_pid_) + "-" + std::to_string(order.seq));
-      if (!made) return finish(CaseRun::Status::error, made.error().message);
+      if (!made) return finish(LiveCall::Status::error, made.error().message);
       scratch.emplace(std::move(made).value());
       copy_text(order.cgroup_path, scratch->path().c_str());
     }
   }
-  if (!send_msg(ctl_.get(), order)) return finish(CaseRun::Status::crash, "the caller process is gone");
+  if (!send_msg(ctl_.get(), order)) return finish(LiveCall::Status::crash, "the caller process is gone");
   if (scratch) {
     // The directory as a descriptor: a caller may not see the path (chroot).
     sys::UniqueFd dir(::open(scratch->path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!dir || !send_fd(ctl_.get(), dir.get()))
-      return finish(CaseRun::Status::error, sys::errno_error("pass the cgroup directory").message);
+      return finish(LiveCall::Status::error, sys::errno_error("pass the cgroup directory").message);
   }
 
   const auto deadline = started + options_.timeout;
@@ -485,11 +485,11 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   DoneMsg done;
   bool have_done = false;
   std::string over;
-  CaseRun::Status over_status = CaseRun::Status::completed;
+  LiveCall::Status over_status = LiveCall::Status::completed;
   const auto take_ctl = [&]() {
     AnyMsg m;
     if (recv_msg(ctl_.get(), m) <= 0) {
-      over_status = CaseRun::Status::crash;
+      over_status = LiveCall::Status::crash;
       over = caller_death();
       return false;
     }
@@ -501,12 +501,12 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
       done = m.done;
       have_done = true;
       if (done.baseline_broken) {
-        over_status = CaseRun::Status::error;
+        over_status = LiveCall::Status::error;
         over = std::string("the caller could not restore its witness baseline after the case: ") + done.error;
         return false;
       }
       if (done.early_death) {
-        over_status = CaseRun::Status::crash;
+        over_status = LiveCall::Status::crash;
         over = "the child " + describe_exit(done.child_code, done.child_status) + " before it reported";
         return false;
       }
@@ -521,11 +521,11 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   const auto take_notification = [&]() {
     auto n = supervisor_->receive();
     if (!n) {
-      over_status = CaseRun::Status::error;
+      over_status = LiveCall::Status::error;
       over = n.error().message;
       return false;
     }
-    if (is_exec(n->call.nr) && n->call.pid != caller_ && !exec_hold) {
+    if (is_exec(n->call.nr) && n->call.pid != caller_pid_ && !exec_hold) {
       exec_hold = std::move(n).value();
       return true;
     }
@@ -537,7 +537,7 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
       r.other_calls.push_back("system call " + std::to_string(n->call.nr));
     }
     if (auto st = supervisor_->let_continue(n->id); !st) {
-      over_status = CaseRun::Status::error;
+      over_status = LiveCall::Status::error;
       over = st.error().message;
       return false;
     }
@@ -550,18 +550,18 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   pid_t sender = 0;
   for (;;) {
     if (have_returned && r.returned == 0)  // only the child sees 0: the harness lost track of who is who
-      return finish(CaseRun::Status::error, "the call returned 0 in the caller: the harness cannot tell what happened");
+      return finish(LiveCall::Status::error, "the call returned 0 in the caller: the harness cannot tell what happened");
     if (have_returned && r.returned < 0) {
       r.observed = model::Outcome{};
       r.observed.error = static_cast<int>(-r.returned);
-      return finish(CaseRun::Status::completed, "");
+      return finish(LiveCall::Status::completed, "");
     }
-    pollfd fds[4] = {{ctl_.get(), POLLIN, 0}, {witness_.get(), POLLIN, 0}, {caller_exit_.fd(), POLLIN, 0},
+    pollfd fds[4] = {{ctl_.get(), POLLIN, 0}, {child_socket_.get(), POLLIN, 0}, {caller_exit_.fd(), POLLIN, 0},
                      {supervisor_fd, POLLIN, 0}};
     const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 4 : 3, ms_left(deadline));
     if (n < 0 && errno == EINTR) continue;
     if (n == 0 || ms_left(deadline) == 0)  // a ticking exit watch wakes poll before its timeout
-      return finish(CaseRun::Status::timeout,
+      return finish(LiveCall::Status::timeout,
                     have_returned ? "the child never reported ready" : "the call did not return");
     if (fds[3].revents) {
       if (!take_notification()) return finish(over_status, over);
@@ -573,38 +573,38 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
     }
     if (fds[0].revents && !take_ctl()) return finish(over_status, over);
     if (fds[1].revents) {
-      if (recv_ready(witness_.get(), ready, sender) && ready.seq == order.seq) break;
+      if (recv_ready(child_socket_.get(), ready, sender) && ready.seq == order.seq) break;
       continue;
     }
     if (fds[2].revents && !fds[0].revents && caller_exit_.exited())
-      return finish(CaseRun::Status::crash, caller_death());
+      return finish(LiveCall::Status::crash, caller_death());
   }
 
   // Phase 2: find the child as this process numbers it, probe, release.
   // A thread's credentials name its thread group (Linux): find the thread.
   // gVisor names the thread itself; its status then names the group.
-  const bool is_thread = sender == caller_ || thread_group_of(sender) == caller_;
+  const bool is_thread = sender == caller_pid_ || thread_group_of(sender) == caller_pid_;
   pid_t child = sender;
-  if (sender == caller_) child = caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller_);
+  if (sender == caller_pid_) child = caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller_pid_);
   auto identity = probes::observe_identity(identity_, child, scratch.has_value());
-  const model::Fact suspended = caller_in_creating_call(caller_);
+  const model::Fact suspended = caller_in_creating_call(caller_pid_);
   const bool host_reaps = identity && !is_thread && identity->ppid == host_pid_;
   const ExitWatch child_exit = host_reaps ? ExitWatch::of(child) : ExitWatch();
   if (exec_hold) {
     // Let the execve go on: the child becomes the spawned program and leaves.
-    if (auto st = supervisor_->let_continue(exec_hold->id); !st) return finish(CaseRun::Status::error, st.error().message);
+    if (auto st = supervisor_->let_continue(exec_hold->id); !st) return finish(LiveCall::Status::error, st.error().message);
   } else {
     ChildReleaseMsg release;
     release.seq = order.seq;
-    send_msg(witness_.get(), release);
+    send_msg(child_socket_.get(), release);
   }
-  if (!identity) return finish(CaseRun::Status::error, "cannot probe the child: " + identity.error().message);
+  if (!identity) return finish(LiveCall::Status::error, "cannot probe the child: " + identity.error().message);
   if (host_reaps) {
     // A CLONE_PARENT child is this process's own. The caller looks at it
     // after it has left (its pidfd, its cleared tid), so it stays a zombie,
     // which a pidfd still names, until the caller is done.
     if (!child_exit.wait_exit(std::chrono::milliseconds(ms_left(deadline))))
-      return finish(CaseRun::Status::timeout, "the released child did not exit");
+      return finish(LiveCall::Status::timeout, "the released child did not exit");
   }
   ReleasedMsg released;
   released.seq = order.seq;
@@ -623,13 +623,13 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
     pollfd fds[3] = {{ctl_.get(), POLLIN, 0}, {caller_exit_.fd(), POLLIN, 0}, {supervisor_fd, POLLIN, 0}};
     const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 3 : 2, std::min(ms_left(deadline), kStopLook));
     if (n < 0 && errno == EINTR) continue;
-    if (ms_left(deadline) == 0) return finish(CaseRun::Status::timeout, "the caller did not finish the case");
+    if (ms_left(deadline) == 0) return finish(LiveCall::Status::timeout, "the caller did not finish the case");
     // Quiet for a while (a ticking exit watch wakes poll without news): stopped?
     if (!fds[0].revents && Clock::now() >= next_stop_look) {
       next_stop_look = Clock::now() + std::chrono::milliseconds(kStopLook);
-      if (probes::task_stopped(caller_)) {
+      if (probes::task_stopped(caller_pid_)) {
         exit_seen.stopped = true;
-        ::kill(caller_, SIGCONT);
+        ::kill(caller_pid_, SIGCONT);
       }
     }
     if (n == 0) continue;
@@ -638,14 +638,14 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
       continue;
     }
     const bool hung_up = fds[0].revents && !take_ctl();
-    if (hung_up && over_status != CaseRun::Status::crash) return finish(over_status, over);
+    if (hung_up && over_status != LiveCall::Status::crash) return finish(over_status, over);
     if (hung_up || (fds[1].revents && caller_exit_.exited())) {
       // The caller is gone, or going: how it died says whether the child's
       // exit signal killed it.
       if (!caller_exit_.wait_exit(std::chrono::milliseconds(ms_left(deadline))))
-        return finish(CaseRun::Status::timeout, "the caller hung up but did not exit");
+        return finish(LiveCall::Status::timeout, "the caller hung up but did not exit");
       const siginfo_t info = caller_exit_.peek().value_or(siginfo_t{});
-      if (info.si_code != CLD_KILLED || info.si_status != SIGKILL) return finish(CaseRun::Status::crash, caller_death());
+      if (info.si_code != CLD_KILLED || info.si_status != SIGKILL) return finish(LiveCall::Status::crash, caller_death());
       exit_seen.killed = true;
       break;
     }
@@ -673,15 +673,15 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   }
   if (scratch) r.observed[model::Trait::into_cgroup] = model::fact_of(identity->cgroup2 == scratch->cgroup_path());
   if (done.child_code == CLD_KILLED || done.child_code == CLD_DUMPED)
-    return finish(CaseRun::Status::crash, "the child " + describe_exit(done.child_code, done.child_status));
+    return finish(LiveCall::Status::crash, "the child " + describe_exit(done.child_code, done.child_status));
   if (exit_seen.killed) {
     // A fresh caller for the next case; this one is gone.
     const std::string why = "the child's exit killed the caller with SIGKILL: what the caller would have seen after "
                             "that (behaviour witnesses, tid words, pidfd, its SIGCHLD) is unknown";
     discard_caller();
-    return finish(CaseRun::Status::completed, why);
+    return finish(LiveCall::Status::completed, why);
   }
-  return finish(CaseRun::Status::completed, "");
+  return finish(LiveCall::Status::completed, "");
 }
 
 }  // namespace clonediff::harness

@@ -56,11 +56,11 @@ class CaseHost {
 
   // Makes the call in the caller and observes the result. `fault` is for the
   // harness's own tests.
-  CaseRun run(const model::Request& request, Fault fault = Fault::none);
+  LiveCall make_call(const model::Request& request, Fault fault = Fault::none);
 
   // The facts read back from the live caller, for the model.
-  const model::Caller& caller() const { return facts_; }
-  pid_t caller_pid() const { return caller_; }
+  const model::Caller& caller_facts() const { return facts_; }
+  pid_t caller_pid() const { return caller_pid_; }
   const CaseHostOptions& options() const { return options_; }
 
  private:
@@ -74,12 +74,12 @@ class CaseHost {
 
   CaseHostOptions options_;
   pid_t host_pid_ = 0;
-  pid_t caller_ = 0;        // the caller, as this process numbers it
+  pid_t caller_pid_ = 0;        // the caller, as this process numbers it
   pid_t group_ = 0;         // its process group (the caller, or the first of a spawn chain)
   std::optional<ContextLease> lease_;  // released after the group is reaped
   ExitWatch caller_exit_;  // the caller's pidfd, or a ticking stand-in (exit_watch.hpp)
   sys::UniqueFd ctl_;      // host's end
-  sys::UniqueFd witness_;  // host's end (SO_PASSCRED)
+  sys::UniqueFd child_socket_;  // host's end (SO_PASSCRED)
   std::optional<Supervisor> supervisor_;
   probes::CallerIdentity identity_;
   model::Caller facts_;

@@ -339,7 +339,7 @@ json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {
   json::Value j = json::Value::object();
   j.set("id", r.spec.id);
   request_to_json(r.spec.request, j);
-  j.set("context", r.caller ? context_to_json(r.spec.context, *r.caller) : json::Value(r.spec.context));
+  j.set("context", r.caller_facts ? context_to_json(r.spec.context, *r.caller_facts) : json::Value(r.spec.context));
   if (r.spec.clone3_enosys) j.set("clone3_enosys", true);
   j.set("kernel", kernel.release);
   j.set("kernel_profile", model::kernel_spec(kernel));
@@ -347,27 +347,27 @@ json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {
   j.set("kernel_profile_in_range", std::string(model::range_place_name(model::place_in_modelled_range(kernel.version))));
   j.set("target", r.spec.target.empty() ? std::string("host") : r.spec.target);
   if (r.predicted) j.set("predicted", prediction_to_json(*r.predicted));
-  if (r.run && r.run->status == CaseRun::Status::completed) {
-    json::Value o = outcome_to_json(r.run->observed);
-    if (r.run->observed.ok()) {
+  if (r.live && r.live->status == LiveCall::Status::completed) {
+    json::Value o = outcome_to_json(r.live->observed);
+    if (r.live->observed.ok()) {
       json::Value w = json::Value::object();
-      w.set("kcmp", resources_to_json(r.run->witnesses.kcmp));
-      w.set("behaviour", resources_to_json(r.run->witnesses.behaviour));
-      if (!r.run->witnesses.kcmp_note.empty()) w.set("kcmp_note", r.run->witnesses.kcmp_note);
+      w.set("kcmp", resources_to_json(r.live->witnesses.kcmp));
+      w.set("behaviour", resources_to_json(r.live->witnesses.behaviour));
+      if (!r.live->witnesses.kcmp_note.empty()) w.set("kcmp_note", r.live->witnesses.kcmp_note);
       o.set("witnesses", std::move(w));
-      o.set("returned", r.run->returned);
-      o.set("signals", signal_list(r.run->signals));
-      if (!r.run->note.empty()) o.set("note", r.run->note);  // what could not be seen, and why
-      if (r.run->route) {
+      o.set("returned", r.live->returned);
+      o.set("signals", signal_list(r.live->signals));
+      if (!r.live->note.empty()) o.set("note", r.live->note);  // what could not be seen, and why
+      if (r.live->route) {
         // The call glibc made, as a request `check` can predict from.
         json::Value route = json::Value::object();
-        request_to_json(r.run->route->request, route);
-        route.set("text", r.run->route->text);
+        request_to_json(r.live->route->request, route);
+        route.set("text", r.live->route->text);
         o.set("route", std::move(route));
       }
-      if (!r.run->other_calls.empty()) {
+      if (!r.live->other_calls.empty()) {
         json::Value others = json::Value::array();
-        for (const std::string& c : r.run->other_calls) others.push_back(c);
+        for (const std::string& c : r.live->other_calls) others.push_back(c);
         o.set("other_calls", std::move(others));
       }
     }
@@ -376,7 +376,7 @@ json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {
   j.set("verdict", text(verdict_name(r.verdict)));
   j.set("diff", diff_to_json(r.diff));
   if (!r.reason.empty()) j.set("reason", r.reason);
-  if (r.run) j.set("elapsed_us", static_cast<long long>(r.run->elapsed.count() / 1000));
+  if (r.live) j.set("elapsed_us", static_cast<long long>(r.live->elapsed.count() / 1000));
   return j;
 }
 

@@ -88,7 +88,7 @@ void JunitReport::add(const CaseResult& r, const model::Kernel& kernel) {
   Testcase t;
   t.name = report_case_name(r.spec);
   t.verdict = r.verdict;
-  if (r.run) t.seconds = std::chrono::duration<double>(r.run->elapsed).count();
+  if (r.live) t.seconds = std::chrono::duration<double>(r.live->elapsed).count();
   if (r.verdict == Verdict::mismatch) {
     for (const DiffEntry& d : r.diff) t.message += (t.message.empty() ? "" : "; ") + describe(d);
   } else {

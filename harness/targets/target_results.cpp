@@ -10,7 +10,7 @@ namespace clonediff::targets {
 namespace {
 
 using harness::CaseResult;
-using harness::CaseRun;
+using harness::LiveCall;
 using harness::Verdict;
 
 std::optional<Verdict> verdict_of(const json::Value& record) {
@@ -37,7 +37,7 @@ void read_resources(const json::Value* obj, std::array<model::Fact, model::kReso
 
 // What a completed case's record says beyond the outcome: witnesses, the
 // returned value, signals, the recorded route, the time taken.
-void read_run_details(const json::Value& observed, const json::Value& record, CaseRun& run) {
+void read_live_call(const json::Value& observed, const json::Value& record, LiveCall& run) {
   if (const json::Value* w = observed.find("witnesses")) {
     read_resources(w->find("kcmp"), run.witnesses.kcmp);
     read_resources(w->find("behaviour"), run.witnesses.behaviour);
@@ -66,7 +66,7 @@ CaseResult from_record(const harness::CatalogueCase& c, const json::Value& recor
   // The caller as the target saw it: the facts the prediction rests on, which
   // the record written from this result must carry again.
   if (const json::Value* context = record.find("context"))
-    if (auto caller = harness::caller_from_json(*context)) r.caller = std::move(caller).value();
+    if (auto caller = harness::caller_from_json(*context)) r.caller_facts = std::move(caller).value();
   const json::Value* observed = record.find("observed");
   if (!observed) {
     r.verdict = verdict_of(record).value_or(Verdict::error);
@@ -82,12 +82,12 @@ CaseResult from_record(const harness::CatalogueCase& c, const json::Value& recor
                (!outcome ? outcome.error().message : harness::predict_record(record, kernel).error().message);
     return r;
   }
-  r.run = CaseRun{};
-  r.run->status = CaseRun::Status::completed;
-  r.run->observed = *outcome;
-  read_run_details(*observed, record, *r.run);
-  if (r.run->route) r.predicted->call.route = "recorded: " + r.run->route->text;
-  r.diff = harness::diff_outcomes(r.predicted->outcome, r.run->observed);
+  r.live = LiveCall{};
+  r.live->status = LiveCall::Status::completed;
+  r.live->observed = *outcome;
+  read_live_call(*observed, record, *r.live);
+  if (r.live->route) r.predicted->call.route = "recorded: " + r.live->route->text;
+  r.diff = harness::diff_outcomes(r.predicted->outcome, r.live->observed);
   r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
   return r;
 }
