@@ -158,6 +158,8 @@ Status validate(const Request& r) {
   return make_error("bad entry");
 }
 
+// One case per entry, each the route that entry takes to kernel_clone() with
+// its reason: read as a table, longer than 80 lines because there are seven.
 Result<KernelCall> kernel_call(const Request& r) {
   if (auto st = validate(r); !st) return st.error();
   KernelCall k;

@@ -293,99 +293,124 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
   done.child_status = info.si_status;
 }
 
-[[noreturn]] void serve(CallerState& st, probes::BehaviourBaseline& baseline) {
+// Waits for the host's next Order; leaves when the host is gone or says quit.
+OrderMsg await_order(const CallerState& st) {
   for (;;) {
     AnyMsg m;
     pollfd wait_order{st.ctl, POLLIN, 0};
     while (poll_briefly_spinning(&wait_order, 1, -1) < 0 && errno == EINTR) {
     }
-    ssize_t n = recv_msg(st.ctl, m);
-    if (n <= 0 || m.kind == MsgKind::quit) leave_host_gone();
-    if (m.kind != MsgKind::order) continue;
-    const OrderMsg order = m.order;
-
-    DoneMsg done;
-    done.seq = order.seq;
-
-    ChildPlan plan;
-    plan.behaviour = baseline.plan((std::uint64_t{0x5eed} << 32) | order.seq);
-    plan.child_socket_fd = st.child_socket;
-    plan.seq = order.seq;
-    plan.fault = order.fault;
-
-    const long ret = order.fault == Fault::caller_returns_zero ? 0 : make_call(order, plan, st);
-    ReturnedMsg returned;
-    returned.seq = order.seq;
-    returned.ret = ret;
-    // What the caller can see at once: the tid word and the pidfd (sent now,
-    // so that a caller the child's exit kills has still told them).
-    const sys::UniqueFd pidfd(ret > 0 && (order.flags & model::flag::PIDFD) ? returned_pidfd(order, st) : -1);
-    if (ret > 0 && raw_entry(order)) returned.traits.set(model::Trait::parent_settid, st.parent_tid == ret);
-    if (ret > 0 && (order.flags & model::flag::PIDFD))
-      probes::look_at_pidfd(pidfd.get(), ret, st.pid_depth, returned.traits);
-    send_msg(st.ctl, returned);
-    // Refused: nothing was created, so nothing can have changed the witness
-    // baseline or sent a signal. (ret == 0 cannot happen here.)
-    if (ret <= 0) {
-      CLONEDIFF_CHECK_OK(after_case(st.context));  // or a fresh caller replaces this one
-      continue;
-    }
-    if (order.fault == Fault::caller_crash) crash_now();
-    if (order.fault == Fault::caller_hang)
-      for (;;) ::pause();
-
-    // The child's pidfd, for a child that is a process (pidfd_open refuses a
-    // thread): it says when the child has left, and whether it died early.
-    const auto entry = static_cast<model::Entry>(order.entry);
-    const bool child_is_pid = entry != model::Entry::pthread_create && entry != model::Entry::system;
-    sys::UniqueFd child_watch(child_is_pid ? sys::pidfd_open(static_cast<pid_t>(ret)) : -1);
-    // CLONE_CHILD_CLEARTID, whatever came with it: whether the kernel clears
-    // the caller's child_tid word and wakes a futex there as the child leaves.
-    if (raw_entry(order) && (order.flags & model::flag::CHILD_CLEARTID)) {
-      const bool thread = sys::raw_syscall(SYS_tgkill, sys::raw_syscall(SYS_getpid), ret, 0) == 0;
-      if (auto woke = probes::watch_cleartid(&st.child_tid, ret, thread, child_watch.get()))
-        done.traits.set(model::Trait::cleartid_wake, *woke);
-    }
-
-    ReleasedMsg released;
-    if (!await_release(st, child_watch.get(), released, done)) {
-      take_arrived_signals();
-      send_msg(st.ctl, done);
-      continue;
-    }
-    finish_child(order, st, ret, released, done);
-    if (auto again = after_case(st.context); !again) {
-      copy_text(done.error, again.error().message.c_str());
-      done.baseline_broken = 1;
-    }
-    // The child is gone: its tid word and its pidfd say so.
-    if (raw_entry(order)) done.traits.set(model::Trait::child_cleartid, st.child_tid == 0);
-    if (pidfd) done.traits.set(model::Trait::pidfd_readable_at_exit, probes::pidfd_readable(pidfd.get()));
-
-    // The child may have left the caller's SIGCHLD ignored (a pid namespace
-    // init sharing our handlers); note it and put SIG_DFL back.
-    const probes::Disposition chld = probes::sigchld_disposition();
-    done.traits.set(model::Trait::caller_sigchld_ignored, chld == probes::Disposition::ignored);
-    if (chld != probes::Disposition::default_action) {
-      struct sigaction dfl {};
-      dfl.sa_handler = SIG_DFL;
-      ::sigaction(SIGCHLD, &dfl, nullptr);
-    }
-    const auto seen = baseline.observe_and_restore(plan.behaviour, released.acted);
-    std::copy(seen.begin(), seen.end(), done.behaviour);
-    const probes::ArrivedSignals arrived = take_arrived_signals();
-    done.signals = arrived.all;
-    done.child_notices = arrived.child_notices;
-    // Every witness must start the next case from its baseline; checked here,
-    // after the only path that can change it.
-    if (auto intact = baseline.intact(); !intact) {
-      done.baseline_broken = 1;
-      copy_text(done.error, intact.error().message.c_str());
-      send_msg(st.ctl, done);
-      ::_exit(kRetiredStatus);
-    }
-    send_msg(st.ctl, done);
+    if (recv_msg(st.ctl, m) <= 0 || m.kind == MsgKind::quit) leave_host_gone();
+    if (m.kind == MsgKind::order) return m.order;
   }
+}
+
+// Tells the host what the call returned and what the caller can see at once:
+// the tid word and the pidfd (sent now, so that a caller the child's exit
+// kills has still told them). Returns the pidfd, which the caller now owns.
+sys::UniqueFd report_returned(const OrderMsg& order, const CallerState& st, long ret) {
+  ReturnedMsg returned;
+  returned.seq = order.seq;
+  returned.ret = ret;
+  const bool pidfd_asked = ret > 0 && (order.flags & model::flag::PIDFD);
+  sys::UniqueFd pidfd(pidfd_asked ? returned_pidfd(order, st) : -1);
+  if (ret > 0 && raw_entry(order)) returned.traits.set(model::Trait::parent_settid, st.parent_tid == ret);
+  if (pidfd_asked) probes::look_at_pidfd(pidfd.get(), ret, st.pid_depth, returned.traits);
+  send_msg(st.ctl, returned);
+  return pidfd;
+}
+
+// The child's pidfd, for a child that is a process (pidfd_open refuses a
+// thread): it says when the child has left, and whether it died early.
+sys::UniqueFd watch_child(const OrderMsg& order, long child) {
+  const auto entry = static_cast<model::Entry>(order.entry);
+  const bool child_is_pid = entry != model::Entry::pthread_create && entry != model::Entry::system;
+  return sys::UniqueFd(child_is_pid ? sys::pidfd_open(static_cast<pid_t>(child)) : -1);
+}
+
+// What the caller sees once the child is gone: its tid word cleared, its
+// pidfd readable, and its SIGCHLD, which the child may have left ignored (a
+// pid namespace init sharing our handlers); SIG_DFL is put back.
+void look_after_child_left(const OrderMsg& order, const CallerState& st, int pidfd, DoneMsg& done) {
+  if (raw_entry(order)) done.traits.set(model::Trait::child_cleartid, st.child_tid == 0);
+  if (pidfd >= 0) done.traits.set(model::Trait::pidfd_readable_at_exit, probes::pidfd_readable(pidfd));
+  const probes::Disposition chld = probes::sigchld_disposition();
+  done.traits.set(model::Trait::caller_sigchld_ignored, chld == probes::Disposition::ignored);
+  if (chld != probes::Disposition::default_action) {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    ::sigaction(SIGCHLD, &dfl, nullptr);
+  }
+}
+
+// The rest of Done, sent: what the behaviour witnesses saw (their baseline
+// put back) and the signals that arrived. Every witness must start the next
+// case from its baseline; checked here, after the only path that can change
+// it: a caller whose baseline is broken says so and retires.
+void report_done(const ChildPlan& plan, const ReleasedMsg& released, probes::BehaviourBaseline& baseline,
+                 const CallerState& st, DoneMsg& done) {
+  const auto seen = baseline.observe_and_restore(plan.behaviour, released.acted);
+  std::copy(seen.begin(), seen.end(), done.behaviour);
+  const probes::ArrivedSignals arrived = take_arrived_signals();
+  done.signals = arrived.all;
+  done.child_notices = arrived.child_notices;
+  if (auto intact = baseline.intact(); !intact) {
+    done.baseline_broken = 1;
+    copy_text(done.error, intact.error().message.c_str());
+    send_msg(st.ctl, done);
+    ::_exit(kRetiredStatus);
+  }
+  send_msg(st.ctl, done);
+}
+
+// One case: the call, what the caller sees of it at once, the child held by
+// the host until it is released and gone, what the caller sees then.
+void serve_case(const OrderMsg& order, CallerState& st, probes::BehaviourBaseline& baseline) {
+  DoneMsg done;
+  done.seq = order.seq;
+  ChildPlan plan;
+  plan.behaviour = baseline.plan((std::uint64_t{0x5eed} << 32) | order.seq);
+  plan.child_socket_fd = st.child_socket;
+  plan.seq = order.seq;
+  plan.fault = order.fault;
+
+  const long ret = order.fault == Fault::caller_returns_zero ? 0 : make_call(order, plan, st);
+  const sys::UniqueFd pidfd = report_returned(order, st, ret);
+  // Refused: nothing was created, so nothing can have changed the witness
+  // baseline or sent a signal. (ret == 0 cannot happen here.)
+  if (ret <= 0) {
+    CLONEDIFF_CHECK_OK(after_case(st.context));  // or a fresh caller replaces this one
+    return;
+  }
+  if (order.fault == Fault::caller_crash) crash_now();
+  if (order.fault == Fault::caller_hang)
+    for (;;) ::pause();
+
+  const sys::UniqueFd child_watch = watch_child(order, ret);
+  // CLONE_CHILD_CLEARTID, whatever came with it: whether the kernel clears
+  // the caller's child_tid word and wakes a futex there as the child leaves.
+  if (raw_entry(order) && (order.flags & model::flag::CHILD_CLEARTID)) {
+    const bool thread = sys::raw_syscall(SYS_tgkill, sys::raw_syscall(SYS_getpid), ret, 0) == 0;
+    if (auto woke = probes::watch_cleartid(&st.child_tid, ret, thread, child_watch.get()))
+      done.traits.set(model::Trait::cleartid_wake, *woke);
+  }
+  ReleasedMsg released;
+  if (!await_release(st, child_watch.get(), released, done)) {
+    take_arrived_signals();
+    send_msg(st.ctl, done);
+    return;
+  }
+  finish_child(order, st, ret, released, done);
+  if (auto again = after_case(st.context); !again) {
+    copy_text(done.error, again.error().message.c_str());
+    done.baseline_broken = 1;
+  }
+  look_after_child_left(order, st, pidfd.get(), done);
+  report_done(plan, released, baseline, st, done);
+}
+
+[[noreturn]] void serve(CallerState& st, probes::BehaviourBaseline& baseline) {
+  for (;;) serve_case(await_order(st), st, baseline);
 }
 
 }  // namespace

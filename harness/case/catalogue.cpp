@@ -126,6 +126,83 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
   return ok_status();
 }
 
+namespace {
+
+using SignalRange = std::optional<std::pair<long long, long long>>;
+
+// The cases of a sweep row: every combination of its flags, at every exit
+// signal of its range (or at its one exit signal).
+Result<std::vector<CatalogueCase>> expand_sweep(const CatalogueCase& base, std::string_view flags,
+                                                const SignalRange& signal_range) {
+  // No flags to combine ("-") is one combination: none.
+  const bool flags_swept = flags != "-";
+  if (!flags_swept && !signal_range) return make_error("a sweep needs flags to combine or a range of exit signals");
+  std::vector<std::uint64_t> bits;
+  if (flags_swept) {
+    auto swept = sweep_flags(flags);
+    if (!swept) return swept.error();
+    bits = std::move(swept).value();
+  }
+  const auto [first_signal, last_signal] = signal_range.value_or(
+      std::pair{static_cast<long long>(base.request.exit_signal), static_cast<long long>(base.request.exit_signal)});
+  std::vector<CatalogueCase> made;
+  const std::size_t n = bits.size();
+  for (std::uint64_t combo = 0; combo < (std::uint64_t{1} << n); ++combo) {
+    for (long long sig = first_signal; sig <= last_signal; ++sig) {
+      CatalogueCase c = base;
+      c.request.flags = 0;
+      for (std::size_t b = 0; b < n; ++b)
+        if (combo & (std::uint64_t{1} << b)) c.request.flags |= bits[b];
+      c.request.exit_signal = static_cast<std::uint64_t>(sig);
+      c.id = base.id;
+      if (flags_swept) c.id += "/" + model::format_flags(c.request.flags);
+      if (signal_range) c.id += "/" + (sig == 0 ? std::string("0") : model::signal_name(sig));
+      made.push_back(std::move(c));
+    }
+  }
+  return made;
+}
+
+// The cases of one row: `case` or `sweep`, its id, entry, flags and options.
+// The error is the row's fault, without its place.
+Result<std::vector<CatalogueCase>> parse_row(const std::vector<std::string_view>& cols, std::string origin) {
+  if (cols[0] != "case" && cols[0] != "sweep") return make_error("expected 'case' or 'sweep', found '" + std::string(cols[0]) + "'");
+  if (cols.size() < 4) return make_error("expected: " + std::string(cols[0]) + " <id> <entry> <flags> [exit_signal=N] [context=NAME]");
+  CatalogueCase base;
+  base.id = std::string(cols[1]);
+  base.suite = suite_of(base.id);
+  base.context = "root";
+  base.origin = std::move(origin);
+  auto entry = model::parse_entry(cols[2]);
+  if (!entry) return entry.error();
+  base.request.entry = *entry;
+  base.request.exit_signal = model::kSigchld;
+  // A sweep may range over exit signals too: exit_signal=FIRST..LAST.
+  SignalRange signal_range;
+  for (std::size_t i = 4; i < cols.size(); ++i) {
+    const auto eq = cols[i].find('=');
+    if (eq == std::string_view::npos) return make_error("option '" + std::string(cols[i]) + "' is not key=value");
+    const std::string_view key = cols[i].substr(0, eq), value = cols[i].substr(eq + 1);
+    if (key == "exit_signal" && value.find("..") != std::string_view::npos) {
+      if (cols[0] != "sweep") return make_error("a range of exit signals is for sweeps; a case has one");
+      auto range = parse_signal_range(value);
+      if (!range) return range.error();
+      signal_range = *range;
+      continue;
+    }
+    if (auto st = apply_case_option(base, key, value); !st) return st.error();
+  }
+  if (cols[0] == "sweep") return expand_sweep(base, cols[3], signal_range);
+  if (cols[3] != "-") {
+    auto flags = model::parse_flags(cols[3]);
+    if (!flags) return flags.error();
+    base.request.flags = *flags;
+  }
+  return std::vector<CatalogueCase>{base};
+}
+
+}  // namespace
+
 Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name) {
   std::vector<CatalogueCase> out;
   std::unordered_set<std::string> ids;
@@ -137,79 +214,17 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     ++lineno;
-    const auto fail = [&](const std::string& what) {
-      return Error{std::string(name) + ":" + std::to_string(lineno) + ": " + what};
-    };
+    const std::string place = std::string(name) + ":" + std::to_string(lineno);
+    const auto fail = [&](const std::string& what) { return Error{place + ": " + what}; };
     if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     const auto cols = split_columns(line);
     if (cols.empty()) {
       if (end == text.size()) break;
       continue;
     }
-    if (cols[0] != "case" && cols[0] != "sweep") return fail("expected 'case' or 'sweep', found '" + std::string(cols[0]) + "'");
-    if (cols.size() < 4) return fail("expected: " + std::string(cols[0]) + " <id> <entry> <flags> [exit_signal=N] [context=NAME]");
-
-    CatalogueCase base;
-    base.id = std::string(cols[1]);
-    base.suite = suite_of(base.id);
-    base.context = "root";
-    base.origin = std::string(name) + ":" + std::to_string(lineno);
-    auto entry = model::parse_entry(cols[2]);
-    if (!entry) return fail(entry.error().message);
-    base.request.entry = *entry;
-    base.request.exit_signal = model::kSigchld;
-    // A sweep may range over exit signals too: exit_signal=FIRST..LAST.
-    std::optional<std::pair<long long, long long>> signal_range;
-    for (std::size_t i = 4; i < cols.size(); ++i) {
-      const auto eq = cols[i].find('=');
-      if (eq == std::string_view::npos) return fail("option '" + std::string(cols[i]) + "' is not key=value");
-      const std::string_view key = cols[i].substr(0, eq), value = cols[i].substr(eq + 1);
-      if (key == "exit_signal" && value.find("..") != std::string_view::npos) {
-        if (cols[0] != "sweep") return fail("a range of exit signals is for sweeps; a case has one");
-        auto range = parse_signal_range(value);
-        if (!range) return fail(range.error().message);
-        signal_range = *range;
-        continue;
-      }
-      if (auto st = apply_case_option(base, key, value); !st) return fail(st.error().message);
-    }
-
-    std::vector<CatalogueCase> made;
-    if (cols[0] == "case") {
-      if (cols[3] != "-") {
-        auto flags = model::parse_flags(cols[3]);
-        if (!flags) return fail(flags.error().message);
-        base.request.flags = *flags;
-      }
-      made.push_back(base);
-    } else {
-      // No flags to combine ("-") is one combination: none.
-      const bool flags_swept = cols[3] != "-";
-      if (!flags_swept && !signal_range) return fail("a sweep needs flags to combine or a range of exit signals");
-      std::vector<std::uint64_t> bits;
-      if (flags_swept) {
-        auto swept = sweep_flags(cols[3]);
-        if (!swept) return fail(swept.error().message);
-        bits = std::move(swept).value();
-      }
-      const auto [first_signal, last_signal] = signal_range.value_or(
-          std::pair{static_cast<long long>(base.request.exit_signal), static_cast<long long>(base.request.exit_signal)});
-      const std::size_t n = bits.size();
-      for (std::uint64_t combo = 0; combo < (std::uint64_t{1} << n); ++combo) {
-        for (long long sig = first_signal; sig <= last_signal; ++sig) {
-          CatalogueCase c = base;
-          c.request.flags = 0;
-          for (std::size_t b = 0; b < n; ++b)
-            if (combo & (std::uint64_t{1} << b)) c.request.flags |= bits[b];
-          c.request.exit_signal = static_cast<std::uint64_t>(sig);
-          c.id = base.id;
-          if (flags_swept) c.id += "/" + model::format_flags(c.request.flags);
-          if (signal_range) c.id += "/" + (sig == 0 ? std::string("0") : model::signal_name(sig));
-          made.push_back(std::move(c));
-        }
-      }
-    }
-    for (CatalogueCase& c : made) {
+    auto made = parse_row(cols, place);
+    if (!made) return fail(made.error().message);
+    for (CatalogueCase& c : *made) {
       if (auto valid = model::validate(c.request); !valid) return fail(c.id + ": " + valid.error().message);
       if (!ids.insert(c.id).second) return fail("duplicate id '" + c.id + "'");
       out.push_back(std::move(c));

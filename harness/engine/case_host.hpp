@@ -21,6 +21,7 @@
 #include "harness/engine/caller_unavailable.hpp"
 #include "harness/engine/context_lease.hpp"
 #include "harness/engine/exit_watch.hpp"
+#include "harness/caller/context_recipe.hpp"
 #include "harness/caller/protocol.hpp"
 #include "harness/case/case_result.hpp"
 #include "harness/engine/supervisor.hpp"
@@ -64,8 +65,18 @@ class CaseHost {
   const CaseHostOptions& options() const { return options_; }
 
  private:
+  using Clock = std::chrono::steady_clock;
+  struct Call;  // one live call's state and steps (case_host.cpp)
+
   explicit CaseHost(CaseHostOptions options);
+  // A fresh caller: started by its context's recipe, its facts awaited,
+  // adopted (its exit watched, its supervisor taken), its facts learnt.
   CallerResult<Unit> spawn();
+  CallerResult<Unit> start_caller(const ContextRecipe& recipe);
+  CallerResult<FactsMsg> await_facts(Clock::time_point deadline, pid_t& sender);
+  CallerResult<Unit> adopt_caller(pid_t sender, Clock::time_point deadline);
+  CallerResult<Unit> learn_facts(const FactsMsg& f);
+  std::string who() const;  // "the caller process for context 'NAME'", for errors
   void discard_caller();  // kill the group, reap all of it, close the sockets
   void quit_caller();
   // A set_tid entry as a number: entry `index` names a pid in the index-th
