@@ -54,16 +54,22 @@ inline ssize_t recv_msg(int fd, AnyMsg& out) {
   }
 }
 
+// A message header for one buffer and a control area.
+inline msghdr message_header(iovec& iov, void* control, std::size_t control_size) {
+  msghdr mh{};
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control;
+  mh.msg_controllen = control_size;
+  return mh;
+}
+
 // A descriptor over a unix socket (SCM_RIGHTS), with a one-byte payload.
 inline bool send_fd(int sock, int fd) {
   char byte = 'f';
   iovec iov{&byte, 1};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr mh{};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control;
-  mh.msg_controllen = sizeof control;
+  msghdr mh = message_header(iov, control, sizeof control);
   cmsghdr* c = CMSG_FIRSTHDR(&mh);
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
@@ -78,11 +84,7 @@ inline sys::UniqueFd recv_fd(int sock) {
   char byte = 0;
   iovec iov{&byte, 1};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(ucred))] = {};
-  msghdr mh{};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control;
-  mh.msg_controllen = sizeof control;
+  msghdr mh = message_header(iov, control, sizeof control);
   if (::recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1) return sys::UniqueFd();
   for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {

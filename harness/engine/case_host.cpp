@@ -56,11 +56,7 @@ std::string describe_exit(int code, int status) {
 ssize_t recv_with_credentials(int fd, void* buf, std::size_t size, std::optional<pid_t>& sender) {
   iovec iov{buf, size};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
-  msghdr mh{};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control;
-  mh.msg_controllen = sizeof control;
+  msghdr mh = message_header(iov, control, sizeof control);
   ssize_t n;
   do n = ::recvmsg(fd, &mh, 0);
   while (n < 0 && errno == EINTR);
@@ -84,10 +80,8 @@ bool recv_with_sender(int fd, AnyMsg& msg, pid_t& sender) {
 
 // The caller's real uid as the initial user namespace knows it.
 std::optional<long long> host_view_uid(pid_t pid) {
-  auto dir = sys::open_proc_dir(pid);
-  if (!dir) return std::nullopt;
   char buf[4096];
-  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  auto status = sys::read_proc_file(pid, "status", buf, sizeof buf);
   if (!status) return std::nullopt;
   const auto uids = sys::status_numbers(*status, "Uid");
   if (uids.empty()) return std::nullopt;
@@ -108,10 +102,8 @@ std::optional<long long> host_view_userns_depth(pid_t pid) {
 }
 
 std::vector<long long> host_view_nspid(pid_t pid) {
-  auto dir = sys::open_proc_dir(pid);
-  if (!dir) return {};
   char buf[4096];
-  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  auto status = sys::read_proc_file(pid, "status", buf, sizeof buf);
   return status ? sys::status_numbers(*status, "NSpid") : std::vector<long long>{};
 }
 
@@ -149,10 +141,8 @@ pid_t find_new_thread(pid_t caller) {
 
 // The thread group a task belongs to, from its status; 0 if unreadable.
 pid_t thread_group_of(pid_t tid) {
-  auto dir = sys::open_proc_dir(tid);
-  if (!dir) return 0;
   char buf[4096];
-  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  auto status = sys::read_proc_file(tid, "status", buf, sizeof buf);
   if (!status) return 0;
   return static_cast<pid_t>(sys::status_field(*status, "Tgid").value_or(0));
 }

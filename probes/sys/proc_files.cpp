@@ -37,6 +37,12 @@ Result<std::string_view> read_small_file(int dirfd, const char* name, char* buf,
   return std::string_view(buf, used);
 }
 
+Result<std::string_view> read_proc_file(pid_t pid, const char* name, char* buf, std::size_t size) {
+  auto dir = open_proc_dir(pid);
+  if (!dir) return dir.error();
+  return read_small_file(dir->get(), name, buf, size);
+}
+
 std::optional<long long> status_field(std::string_view status, std::string_view key) {
   std::size_t pos = 0;
   while (pos < status.size()) {
