@@ -25,7 +25,8 @@ struct CallerSetup {
 };
 
 // Never returns. Runs in the forked caller process only. Until the context is
-// built it may allocate; the call loop allocates nothing per case.
+// built it may allocate freely; the call loop allocates little per case (the
+// pidfd look's parse of fdinfo).
 [[noreturn]] void caller_main(const CallerSetup& setup);
 
 }  // namespace clonediff::harness

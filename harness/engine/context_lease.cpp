@@ -52,8 +52,8 @@ Result<ContextLease> ContextLease::make(const ContextRecipe& recipe, pid_t host_
     const std::string dir = *parent + "/clonediff-pids-" + std::to_string(host_pid) + "-" + std::to_string(++serial);
     if (::mkdir(dir.c_str(), 0755) != 0) return sys::errno_error("mkdir " + dir);
     lease.res_.pids_cgroup = dir;
-    std::ofstream max(dir + "/pids.max");
-    if (!(max << "1\n") || !max.flush()) return make_error("cannot set " + dir + "/pids.max");
+    if (auto st = sys::write_file(dir + "/pids.max", "1\n"); !st)
+      return make_error("cannot set " + dir + "/pids.max", st.error().errnum);
   }
   return lease;
 }

@@ -73,7 +73,7 @@ std::optional<Route> route_of(const RecordedCall& call) {
 Result<Supervisor::Notification> Supervisor::receive() {
   struct seccomp_notif* req = nullptr;
   struct seccomp_notif_resp* resp = nullptr;
-  if (int rc = seccomp_notify_alloc(&req, &resp); rc != 0) return make_error("seccomp_notify_alloc failed");
+  if (int rc = seccomp_notify_alloc(&req, &resp); rc != 0) return make_error("seccomp_notify_alloc failed", -rc);
   std::unique_ptr<seccomp_notif, void (*)(seccomp_notif*)> req_owner(req, [](seccomp_notif* p) { seccomp_notify_free(p, nullptr); });
   std::unique_ptr<seccomp_notif_resp, void (*)(seccomp_notif_resp*)> resp_owner(resp, [](seccomp_notif_resp* p) { seccomp_notify_free(nullptr, p); });
   if (int rc = seccomp_notify_receive(fd_.get(), req); rc != 0)
