@@ -13,15 +13,15 @@ namespace clonediff::harness {
 namespace {
 
 std::string id_of(const json::Value& record) {
-  const json::Value* id = record.is_object() ? record.find("id") : nullptr;
-  return id && id->is_string() ? id->as_string() : std::string();
+  const json::Value* id = record.is_object() ? json::find(record, "id") : nullptr;
+  return id && id->is_string() ? json::str(*id) : std::string();
 }
 
 // Why a record cannot be compared, if it cannot: it carries no observation.
 std::optional<std::string> no_observation(const json::Value& record) {
-  if (record.find("observed")) return std::nullopt;
-  const json::Value* v = record.find("verdict");
-  return std::string("no observation (") + (v && v->is_string() ? v->as_string() : std::string("no verdict")) + ")";
+  if (json::find(record, "observed")) return std::nullopt;
+  const json::Value* v = json::find(record, "verdict");
+  return std::string("no observation (") + (v && v->is_string() ? json::str(*v) : std::string("no verdict")) + ")";
 }
 
 struct Side {
@@ -39,7 +39,7 @@ Result<Side> read_side(const json::Value& record, const std::optional<model::Ker
     if (!k) return k.error();
     s.kernel = *k;
   }
-  auto observed = outcome_from_json(*record.find("observed"));
+  auto observed = outcome_from_json(*json::find(record, "observed"));
   if (!observed) return make_error("observed: " + observed.error().message);
   s.observed = *observed;
   auto p = predict_record(record, s.kernel);
@@ -91,9 +91,9 @@ std::vector<VersionedCause> versioned_causes(const Side& a, const Side& b) {
 }
 
 std::string context_text(const json::Value& record) {
-  const json::Value* c = record.find("context");
+  const json::Value* c = json::find(record, "context");
   if (!c) return "root";
-  return c->is_string() ? c->as_string() : json::dump(*c);
+  return c->is_string() ? json::str(*c) : json::dump(*c);
 }
 
 std::string explain_line(const json::Value& record, const model::Kernel& kernel) {
@@ -114,7 +114,7 @@ std::string change_lines(const std::vector<DiffEntry>& d, const char* indent) {
 std::string kernels_of(const RecordSet& s) {
   std::set<std::string> names;
   for (const json::Value& r : s.records)
-    if (const json::Value* k = r.is_object() ? r.find("kernel") : nullptr; k && k->is_string()) names.insert(k->as_string());
+    if (const json::Value* k = r.is_object() ? json::find(r, "kernel") : nullptr; k && k->is_string()) names.insert(json::str(*k));
   std::string out;
   for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
   return out.empty() ? "no kernel named" : out;
