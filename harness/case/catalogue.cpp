@@ -1,5 +1,6 @@
 #include "harness/case/catalogue.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <utility>
@@ -27,7 +28,17 @@ std::vector<std::string_view> split_columns(std::string_view line) {
   return cols;
 }
 
-std::string suite_of(std::string_view id) { return std::string(id.substr(0, id.find('/'))); }
+// The suite of a canonical id: the part after the context.
+std::string suite_of(std::string_view id, std::string_view context) {
+  if (context != "root") id.remove_prefix(std::min(id.size(), context.size() + 1));
+  return std::string(id.substr(0, id.find('/')));
+}
+
+bool is_context_name(std::string_view name) {
+  for (std::string_view p : model::caller_preset_names())
+    if (p == name) return true;
+  return false;
+}
 
 Result<std::vector<std::uint64_t>> sweep_flags(std::string_view list) {
   std::vector<std::uint64_t> bits;
@@ -128,6 +139,19 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
   return ok_status();
 }
 
+std::string canonical_id(std::string_view id, std::string_view context) {
+  if (context == "root") return std::string(id);
+  const std::string prefix = std::string(context) + "/";
+  if (id.starts_with(prefix)) return std::string(id);
+  // SUITE/CONTEXT[/NAME], as earlier versions wrote it.
+  if (const auto slash = id.find('/'); slash != std::string_view::npos) {
+    const std::string_view suite = id.substr(0, slash), rest = id.substr(slash + 1);
+    if (rest == context) return prefix + std::string(suite);
+    if (rest.starts_with(prefix)) return prefix + std::string(suite) + "/" + std::string(rest.substr(prefix.size()));
+  }
+  return prefix + std::string(id);
+}
+
 Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name) {
   std::vector<CatalogueCase> out;
   std::unordered_set<std::string> ids;
@@ -153,7 +177,6 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
 
     CatalogueCase base;
     base.id = std::string(cols[1]);
-    base.suite = suite_of(base.id);
     base.context = "root";
     base.origin = std::string(name) + ":" + std::to_string(lineno);
     auto entry = model::parse_entry(cols[2]);
@@ -175,6 +198,11 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
       }
       if (auto st = apply_case_option(base, key, value); !st) return fail(st.error().message);
     }
+    base.id = canonical_id(base.id, base.context);
+    base.suite = suite_of(base.id, base.context);
+    if (is_context_name(base.suite))
+      return fail("the suite of '" + base.id + "' is named like a caller context: ids are [CONTEXT/]SUITE/NAME, " +
+                  "with context=CONTEXT for a case of that context");
 
     std::vector<CatalogueCase> made;
     if (cols[0] == "case") {

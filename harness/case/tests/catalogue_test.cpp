@@ -32,6 +32,42 @@ TEST(Catalogue, ReadsCasesWithOptionsAndComments) {
   EXPECT_EQ((*c)[1].request.entry, model::Entry::fork);
   EXPECT_EQ((*c)[1].request.exit_signal, model::kSigchld);
   EXPECT_EQ((*c)[1].context, "unpriv");
+  EXPECT_EQ((*c)[1].id, "unpriv/library/fork");  // the context goes in front
+  EXPECT_EQ((*c)[1].suite, "library");
+}
+
+// Ids are [CONTEXT/]SUITE/NAME. Files may leave the context out of a case's
+// id, or give it after the suite as earlier versions did: both read the same.
+TEST(Catalogue, IdsPutTheContextFirstWhateverFormTheFileUses) {
+  auto c = parse_catalogue(
+      "case  unpriv/contexts/newns  clone CLONE_NEWNS context=unpriv\n"
+      "case  contexts/unpriv/newnet  clone CLONE_NEWNET context=unpriv\n"
+      "case  mine/newipc             clone CLONE_NEWIPC context=unpriv\n"
+      "sweep sweep/pidns_init        clone CLONE_VM     context=pidns_init\n"
+      "case  exit-signals/depth/33   clone 0            context=pidns_depth\n"
+      "case  legacy/unpriv-like      clone 0\n",
+      "t.cases");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const CatalogueCase& x : *c) got.emplace_back(x.id, x.suite);
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{
+                     {"unpriv/contexts/newns", "contexts"},
+                     {"unpriv/contexts/newnet", "contexts"},
+                     {"unpriv/mine/newipc", "mine"},
+                     {"pidns_init/sweep/0", "sweep"},
+                     {"pidns_init/sweep/CLONE_VM", "sweep"},
+                     {"pidns_depth/exit-signals/depth/33", "exit-signals"},
+                     {"legacy/unpriv-like", "legacy"}}));
+  EXPECT_EQ(canonical_id("sweep/unpriv", "unpriv"), "unpriv/sweep");
+  EXPECT_EQ(canonical_id("sweep/x", "root"), "sweep/x");
+}
+
+// A suite named like a context would make 'unpriv/*' mean two things.
+TEST(Catalogue, ASuiteMayNotBeNamedLikeAContext) {
+  auto c = parse_catalogue("case ok/a clone 0\ncase unpriv/x clone 0\n", "t.cases");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().message.rfind("t.cases:2: the suite of 'unpriv/x' is named like a caller context", 0), 0u)
+      << c.error().message;
 }
 
 TEST(Catalogue, ReadsClone3Fields) {
