@@ -69,7 +69,8 @@ Ran run_in(const fs::path& dir, const std::string& program, const std::vector<st
   spit(in, stdin_text);
   fs::remove(out);  // Boost.Process opens redirect targets without truncating them
   fs::remove(err);
-  bp::child c(program, bp::args(args), bp::std_in < in.string(), bp::std_out > out.string(), bp::std_err > err.string());
+  bp::child c(program, bp::args(args), bp::start_dir(dir.string()), bp::std_in < in.string(), bp::std_out > out.string(),
+              bp::std_err > err.string());
   if (!finishes_within(c, limit)) {
     c.terminate();
     ADD_FAILURE() << program << " did not finish within " << limit.count() << " s";

@@ -18,7 +18,8 @@ namespace clonediff::targets {
 struct GuestSelection {
   bool no_builtin = false;
   std::vector<std::string> case_files;  // host paths
-  std::optional<std::string> filter;
+  std::vector<std::string> filters;   // --filter, each
+  std::vector<std::string> excludes;  // --exclude, each
   std::optional<std::string> shard;
   std::optional<std::string> context;  // a caller context's name: only its cases
   std::chrono::milliseconds case_timeout{5000};
