@@ -52,6 +52,14 @@ std::string explain(const Request& request, const Caller& caller, const Kernel& 
   out += "model    Linux " + kernel.version.str();
   if (!kernel.release.empty() && kernel.release != kernel.version.str()) out += " (" + kernel.release + ")";
   if (kernel.unprivileged_userns_clone) out += std::string(", unprivileged_userns_clone=") + (*kernel.unprivileged_userns_clone ? "1" : "0");
+  if (kernel.apparmor_restrict_unprivileged_userns)
+    out += std::string(", apparmor_restrict_unprivileged_userns=") +
+           (*kernel.apparmor_restrict_unprivileged_userns ? "1" : "0");
+  for (std::size_t i = 0; i < kNsLimitCount; ++i)
+    if (kernel.max_namespaces[i])
+      out += ", max_" + std::string(ns_limit_name(static_cast<NsLimit>(i))) + "_namespaces=" +
+             std::to_string(*kernel.max_namespaces[i]);
+  if (const std::string beyond = beyond_modelled_note(kernel); !beyond.empty()) out += "\n         " + beyond;
   out += "\n\n";
 
   out += "rules, in the kernel's order:\n";

@@ -29,6 +29,12 @@ struct VersionRange {
   std::string_view why_not(const KernelVersion& v) const { return v < since ? introduced : change; }
 };
 
+// sys_clone's flags word: the whole word reached _do_fork() until v5.7; since
+// then lower_32_bits(), so clone3's flags above bit 31 cannot be passed by
+// legacy clone.
+inline constexpr VersionRange kLegacyCloneLower32Bits{
+    {5, 7, 0}, std::nullopt, "", "3f2c788a1314 \"fork: prevent accidental access to clone3 features\" (v5.7)"};
+
 struct RuleInput {
   const KernelCall& call;
   const Caller& caller;
@@ -47,6 +53,17 @@ struct Rule {
 };
 
 std::span<const Rule> refusal_rules();
+
+// The size of struct clone_args as each release defines it: what lies beyond
+// it must be zero (copy_struct_from_user()).
+struct CloneArgsSize {
+  std::uint64_t size;
+  VersionRange versions;
+  std::string_view fields;
+};
+std::span<const CloneArgsSize> clone_args_sizes();
+// 0 before clone3 existed.
+std::uint64_t clone_args_size(const KernelVersion& v);
 const Rule* find_rule(std::string_view id);
 
 // The pseudo-rule that decides when no refusal fires.

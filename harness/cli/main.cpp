@@ -31,8 +31,10 @@ constexpr const char* kUsage =
     "      Show the model's prediction for a request and the kernel rule that decides it.\n"
     "      C is a preset (root, unpriv, pidns_init) or a JSON object such as\n"
     "      '{\"preset\": \"root\", \"leader_exit_signal\": 0}'. K is a kernel profile:\n"
-    "      a release such as 6.1.0-50-cloud-amd64, optionally with knobs\n"
-    "      (',unprivileged_userns_clone=0'); default: the running kernel.\n"
+    "      a release from 4.19 on, such as 6.1.0-50-cloud-amd64 or 5.10, optionally with\n"
+    "      knobs (',unprivileged_userns_clone=0,max_user_namespaces=0,pid_max=32768',\n"
+    "      ',apparmor_restrict_unprivileged_userns=1'); default: the running kernel.\n"
+    "      explain --kernel-history is `clonediff kernels`.\n"
     "  clonediff check [FILE|-] [--kernel K|recorded]\n"
     "      Read records carrying \"observed\" (JSON lines), write each back with \"predicted\",\n"
     "      \"verdict\" and \"diff\"; summary on stderr. Judged against the running kernel's\n"
@@ -44,6 +46,9 @@ constexpr const char* kUsage =
     "      Each side is predicted for its records' own kernel unless K is given; T keeps\n"
     "      only the records of one target of a run over targets.\n"
     "      Exit status 1 when a change is unexpected.\n"
+    "  clonediff kernels [--markdown]\n"
+    "      The model's kernel history: each change to process creation it knows, by release,\n"
+    "      with the kernel commit behind it.\n"
     "\n"
     "exit status: 0 every case matched the model; 1 some case did not (mismatch, timeout,\n"
     "crash or error); 2 bad usage or bad input; with --ktap also 4: every case skipped.\n";
@@ -63,10 +68,11 @@ int main(int argc, char** argv) {
   if (command == "explain") return explain_command(args);
   if (command == "check") return check_command(args);
   if (command == "diff") return diff_command(args);
+  if (command == "kernels") return kernels_command(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return kExitMatch;
   }
-  std::fprintf(stderr, "clonediff: unknown command '%s' (commands: run, explain, check, diff, help)\n", command.c_str());
+  std::fprintf(stderr, "clonediff: unknown command '%s' (commands: run, explain, check, diff, kernels, help)\n", command.c_str());
   return kExitUsage;
 }
