@@ -15,7 +15,7 @@ std::string release_name(const KernelVersion& v) { return std::to_string(v.major
 // A range's bounds as changes: where it begins (when not from the start) and
 // where it ends.
 void add_bounds(std::vector<Change>& out, std::string_view kind, std::string id, const VersionRange& r,
-                std::string_view begins_what, std::string_view ends_what) {
+                std::string_view begins_what, const std::string& ends_what) {
   if (r.since != KernelVersion{0, 0, 0}) out.push_back({r.since, kind, id, true, std::string(begins_what), r.introduced});
   if (r.until) out.push_back({*r.until, kind, std::move(id), false, std::string(ends_what), r.change});
 }
@@ -31,14 +31,14 @@ std::vector<Change> kernel_history() {
                      f.introduced});
   for (const CloneArgsSize& s : clone_args_sizes())
     add_bounds(out, "clone_args", "struct clone_args " + std::to_string(s.size) + " bytes", s.versions,
-               s.fields, "");
+               s.fields, {});
   add_bounds(out, "syscall", "sys_clone lower_32_bits(flags)", kLegacyCloneLower32Bits,
-             "legacy clone passes only the low 32 bits of its flags word (before: all 64 reached _do_fork())", "");
+             "legacy clone passes only the low 32 bits of its flags word (before: all 64 reached _do_fork())", {});
   for (const Rule& r : refusal_rules())
     add_bounds(out, "rule", std::string(r.id), r.versions, std::string(r.why) + " -> " + errno_name(r.error),
-               "no longer refused here");
+               "no longer: " + std::string(r.why));
   for (const SuccessRow& r : success_rows())
-    add_bounds(out, "success", std::string(r.id), r.versions, r.what, r.otherwise);
+    add_bounds(out, "success", std::string(r.id), r.versions, r.what, std::string(r.otherwise));
   std::stable_sort(out.begin(), out.end(), [](const Change& a, const Change& b) { return a.release < b.release; });
   // An end's text names what holds after it: the row's `otherwise`, or for a
   // rule that it is gone. A struct size ends where the next begins: drop it.
