@@ -59,7 +59,6 @@ std::string explain(const Request& request, const Caller& caller, const Kernel& 
     if (kernel.max_namespaces[i])
       out += ", max_" + std::string(ns_limit_name(static_cast<NsLimit>(i))) + "_namespaces=" +
              std::to_string(*kernel.max_namespaces[i]);
-  if (const std::string beyond = beyond_modelled_note(kernel); !beyond.empty()) out += "\n         " + beyond;
   out += "\n\n";
 
   out += "rules, in the kernel's order:\n";

@@ -106,8 +106,9 @@ constexpr std::array kRules = {
          [](const RuleInput& in) { return is_clone3(in) && in.call.set_tid_pointer && in.call.set_tid_size == 0; },
          "a set_tid array needs a set_tid_size"},
     Rule{"clone3.exit_signal_invalid", EINVAL, "kernel/fork.c: copy_clone_args_from_user()",
-         {{5, 4, 0}, std::nullopt, "",
-          "\"fork: check exit_signal passed in clone3() call\" (v5.4, and 5.3 stable; commit id not verified here)"},
+         {{5, 3, 0}, std::nullopt, "",
+          "7f192e3cd316 \"fork: add clone3\" (v5.3), with its fix \"fork: check exit_signal passed in clone3() "
+          "call\" pushed to mainline before the v5.3 release"},
          [](const RuleInput& in) {
            return is_clone3(in) && ((in.call.exit_signal & ~kCsignal) != 0 || in.call.exit_signal > 64);
          },

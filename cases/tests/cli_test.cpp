@@ -275,6 +275,47 @@ TEST_F(Cli, ExplainNamesTheDecidingRuleAndWhereItLives) {
   EXPECT_NE(parent.out.find("exit_signal=0"), std::string::npos) << parent.out;
 }
 
+// The modelled range: 4.19 to 6.18. Older kernels are refused wherever a
+// profile is read; newer ones are predicted as 6.18 and every report says so.
+TEST_F(Cli, KernelsOutsideTheModelledRange) {
+  Ran clone3 = clonediff({"explain", "0", "--entry", "clone3", "--kernel", "4.19"});
+  EXPECT_EQ(clone3.status, 0) << clone3.err;
+  EXPECT_NE(clone3.out.find("result   ENOSYS"), std::string::npos) << clone3.out;
+  EXPECT_NE(clone3.out.find("decided  clone3.no_syscall"), std::string::npos) << clone3.out;
+  const std::string fork = R"({"id":"f","entry":"fork","context":"root","kernel":"4.14.336",)"
+                           R"("observed":{"result":"ENOSYS"}})";
+  Ran old = clonediff({"check", "--kernel", "recorded"}, fork + "\n");
+  EXPECT_EQ(old.status, 2);
+  EXPECT_NE(old.err.find("line 1: Linux 4.14.336 is older than the oldest release the model knows (it models 4.19 "
+                         "to 6.18)"),
+            std::string::npos)
+      << old.err;
+  Ran fixed = clonediff({"check", "--kernel", "4.9"}, fork + "\n");
+  EXPECT_EQ(fixed.status, 2);
+  EXPECT_EQ(fixed.err, "clonediff check: --kernel: Linux 4.9.0 is older than the oldest release the model knows (it "
+                       "models 4.19 to 6.18)\n");
+  Ran newer = clonediff({"explain", "0", "--kernel", "6.21.1"});
+  EXPECT_EQ(newer.status, 0);
+  EXPECT_NE(newer.out.find("note     Linux 6.21.1 is newer than the newest modelled release, 6.18: predicted as 6.18"),
+            std::string::npos)
+      << newer.out;
+  Ran judged = clonediff({"check", "--kernel", "6.21.1"},
+                         R"({"id":"f","entry":"fork","context":"root","observed":{"result":"EPERM"}})" "\n");
+  EXPECT_NE(judged.err.find("clonediff check: note: Linux 6.21.1 is newer than the newest modelled release"),
+            std::string::npos)
+      << judged.err;
+}
+
+TEST_F(Cli, KernelsPrintsTheHistoryAndExplainToo) {
+  Ran text = clonediff({"kernels"});
+  EXPECT_EQ(text.status, 0) << text.err;
+  EXPECT_NE(text.out.find("from 4.19 to 6.18"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("+ flag CLONE_PIDFD"), std::string::npos) << text.out;
+  EXPECT_EQ(clonediff({"explain", "--kernel-history"}).out, text.out);
+  Ran md = clonediff({"kernels", "--markdown"});
+  EXPECT_EQ(md.out.rfind("| release | change | what | kernel change |", 0), 0u) << md.out;
+}
+
 TEST_F(Cli, ExplainTakesClone3Requests) {
   Ran tail = clonediff({"explain", "0", "--entry", "clone3", "--size", "96", "--tail", "nonzero"});
   EXPECT_EQ(tail.status, 0) << tail.err;
@@ -314,7 +355,14 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
        "clonediff run: only one of --ktap, --json - and --junit - can have standard output\n"},
       {{"run", "--junit", "/nonexistent/dir/x.xml"}, "clonediff run: cannot write '/nonexistent/dir/x.xml'\n"},
       {{"check", path("missing.jsonl").string()}, "clonediff check: cannot read '" + path("missing.jsonl").string() + "'\n"},
-      {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, diff, help)\n"},
+      {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, diff, kernels, help)\n"},
+      {{"explain", "0", "--kernel", "2.6"},
+       "clonediff explain: --kernel: Linux 2.6.0 is older than the oldest release the model knows (it models 4.19 to "
+       "6.18)\n"},
+      {{"explain", "0", "--kernel", "4.18.0-553.el8_10.x86_64"},
+       "clonediff explain: --kernel: Linux 4.18.0 is older than the oldest release the model knows (it models 4.19 "
+       "to 6.18)\n"},
+      {{"kernels", "extra"}, "clonediff kernels: takes no arguments\n"},
   };
   for (const Bad& b : bad) {
     Ran r = clonediff(b.args);

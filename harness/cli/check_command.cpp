@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
@@ -33,6 +34,7 @@ int check_command(const std::vector<std::string>& args) {
   std::size_t counts[6] = {};
   std::string line;
   std::string report;
+  std::set<std::string> beyond;  // kernels newer than the model knows, said once each
   while (std::getline(*in, line)) {
     ++lineno;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -43,6 +45,10 @@ int check_command(const std::vector<std::string>& args) {
       if (!own) return own.error();
       return harness::judge_record(r, *own);
     };
+    if (record) {
+      auto judged_on = per_record ? harness::record_kernel(*record) : kernel;
+      if (judged_on) beyond.insert(model::beyond_modelled_note(*judged_on));
+    }
     Result<harness::Judged> judged = record ? judge(*record) : Result<harness::Judged>(record.error());
     if (!judged) {
       ++bad;
@@ -69,6 +75,8 @@ int check_command(const std::vector<std::string>& args) {
     if (counts[static_cast<std::size_t>(v)])
       std::fprintf(stderr, ", %zu %s", counts[static_cast<std::size_t>(v)], std::string(harness::verdict_name(v)).c_str());
   std::fprintf(stderr, "%s\n", bad ? (", " + std::to_string(bad) + " bad lines").c_str() : "");
+  for (const std::string& note : beyond)
+    if (!note.empty()) std::fprintf(stderr, "clonediff check: note: %s\n", note.c_str());
   if (!report.empty()) std::fprintf(stderr, "not matching:\n%s", report.c_str());
   if (bad) return kExitUsage;
   if (records == 0) return usage_error("check", "no records in the input");

@@ -5,10 +5,13 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
+#include <utility>
 
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
 #include "harness/json.hpp"
+#include "harness/judge.hpp"
 #include "harness/record_diff.hpp"
 
 namespace clonediff::cli {
@@ -71,6 +74,16 @@ int diff_command(const std::vector<std::string>& args) {
   auto report = harness::diff_records(*a, *b, options);
   if (!report) return usage_error("diff", report.error().message);
   std::fputs(harness::diff_text(*report, *a, *b).c_str(), stdout);
+  // A side predicted for a kernel newer than the model knows says so.
+  std::set<std::string> beyond;
+  for (const auto& [set, forced] : {std::pair{&*a, options.kernel_a}, std::pair{&*b, options.kernel_b}}) {
+    if (forced) beyond.insert(model::beyond_modelled_note(*forced));
+    else
+      for (const json::Value& r : set->records)
+        if (auto k = harness::record_kernel(r)) beyond.insert(model::beyond_modelled_note(*k));
+  }
+  for (const std::string& note : beyond)
+    if (!note.empty()) std::printf("note: %s\n", note.c_str());
   return report->unexpected() ? kExitMismatch : kExitMatch;
 }
 

@@ -163,6 +163,8 @@ int run_command(const std::vector<std::string>& args) {
                                   std::to_string(::geteuid()) + ")");
   auto kernel = harness::running_kernel();
   if (!kernel) return usage_error("run", kernel.error().message);
+  if (const std::string beyond = model::beyond_modelled_note(*kernel); !beyond.empty())
+    std::fprintf(stderr, "clonediff run: note: %s\n", beyond.c_str());
 
   Output json, junit;
   if (auto st = json.open(opts->value("--json")); !st) return usage_error("run", st.error().message);
