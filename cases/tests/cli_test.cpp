@@ -306,6 +306,19 @@ TEST_F(Cli, KernelsOutsideTheModelledRange) {
       << judged.err;
 }
 
+// run --kernel K judges against K (as an emulator's guest judges against the
+// host's profile); the records still name the running release.
+TEST_F(Cli, RunJudgesAgainstTheProfileItIsGiven) {
+  Ran run = clonediff({"run", "--filter", "clone3/pidfd-thread", "--kernel", "6.1.0-50-cloud-amd64", "--json", "-"});
+  const auto out = lines(run.out);
+  ASSERT_EQ(out.size(), 1u) << run.out << run.err;
+  EXPECT_NE(out[0].find("\"kernel_profile\":\"6.1.0-50-cloud-amd64\""), std::string::npos) << out[0];
+  EXPECT_EQ(out[0].find("\"kernel\":\"6.1.0-50-cloud-amd64\""), std::string::npos) << out[0];
+  // The prediction is 6.1's, whatever this kernel is: CLONE_PIDFD|CLONE_THREAD
+  // is refused there (until v6.9).
+  EXPECT_NE(out[0].find("\"rule\":\"copy_process.pidfd_thread\""), std::string::npos) << out[0];
+}
+
 TEST_F(Cli, KernelsPrintsTheHistoryAndExplainToo) {
   Ran text = clonediff({"kernels"});
   EXPECT_EQ(text.status, 0) << text.err;
@@ -363,6 +376,9 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
        "clonediff explain: --kernel: Linux 4.18.0 is older than the oldest release the model knows (it models 4.19 "
        "to 6.18)\n"},
       {{"kernels", "extra"}, "clonediff kernels: takes no arguments\n"},
+      {{"run", "--kernel", "4.4"},
+       "clonediff run: --kernel: Linux 4.4.0 is older than the oldest release the model knows (it models 4.19 to "
+       "6.18)\n"},
   };
   for (const Bad& b : bad) {
     Ran r = clonediff(b.args);
