@@ -79,6 +79,65 @@ TEST(KernelHistory, TheTableIsInReleaseOrderWithinTheModelledRange) {
       << history_markdown();
 }
 
+// Every bound, pinned: a change to any range shows here first, to be checked
+// against the kernel's history before it is accepted.
+TEST(KernelHistory, EveryBoundIsWhereTheKernelPutIt) {
+  std::vector<std::string> got;
+  for (const Change& c : kernel_history())
+    got.push_back(std::to_string(c.release.major) + "." + std::to_string(c.release.minor) + " " +
+                  (c.begins ? "+ " : "- ") + std::string(c.kind) + " " + c.id);
+  const std::vector<std::string> expected = {
+      "5.2 + flag CLONE_PIDFD",
+      "5.2 + rule copy_process.pidfd_parent_settid",
+      "5.2 + rule copy_process.pidfd_thread",
+      "5.2 + rule copy_process.pidfd_detached",
+      "5.3 + clone_args struct clone_args 64 bytes",
+      "5.3 - rule clone3.no_syscall",
+      "5.3 + rule clone3.size_above_page",
+      "5.3 + rule clone3.size_below_ver0",
+      "5.3 + rule clone3.nonzero_tail",
+      "5.3 + rule clone3.exit_signal_invalid",
+      "5.3 + rule clone3.unknown_flags",
+      "5.3 + rule clone3.detached_or_csignal",
+      "5.3 + rule clone3.exit_signal_with_thread_or_parent",
+      "5.3 + rule legacy_clone_args_valid.pidfd_parent_settid",
+      "5.3 - rule copy_process.pidfd_parent_settid",
+      "5.5 + flag CLONE_CLEAR_SIGHAND",
+      "5.5 + clone_args struct clone_args 80 bytes",
+      "5.5 + rule clone3.set_tid_size_above_max",
+      "5.5 + rule clone3.set_tid_size_without_array",
+      "5.5 + rule clone3.set_tid_array_without_size",
+      "5.5 + rule clone3.sighand_and_clear_sighand",
+      "5.5 + rule clone3.stack_invalid",
+      "5.5 + rule alloc_pid.set_tid_too_deep",
+      "5.5 + rule alloc_pid.set_tid_range",
+      "5.5 + rule alloc_pid.set_tid_no_init",
+      "5.5 + rule alloc_pid.set_tid_capability_sys_admin",
+      "5.5 + rule alloc_pid.set_tid_in_use",
+      "5.6 + flag CLONE_NEWTIME",
+      "5.6 + rule copy_process.timens_shared_vm",
+      "5.6 + rule copy_time_ns.max_time_namespaces",
+      "5.6 + success copy_namespaces.timens_vm_child_enters",
+      "5.7 + flag CLONE_INTO_CGROUP",
+      "5.7 + clone_args struct clone_args 88 bytes",
+      "5.7 + syscall sys_clone lower_32_bits(flags)",
+      "5.7 + rule clone3.into_cgroup_args",
+      "5.7 + rule cgroup_css_set_fork.not_cgroup2_dir",
+      "5.7 + rule cgroup_may_write.not_writable",
+      "5.7 + rule cgroup_attach_permissions.thread_other_domain",
+      "5.9 - rule legacy_clone_args_valid.pidfd_parent_settid",
+      "5.9 + rule kernel_clone.pidfd_parent_settid",
+      "5.9 - rule alloc_pid.set_tid_capability_sys_admin",
+      "5.9 + rule alloc_pid.set_tid_capability",
+      "5.14 - rule copy_process.rlimit_nproc_before_creds",
+      "5.14 + rule copy_process.rlimit_nproc",
+      "6.2 - rule copy_process.timens_shared_vm",
+      "6.2 - success copy_namespaces.timens_vm_child_enters",
+      "6.9 - rule copy_process.pidfd_thread",
+  };
+  EXPECT_EQ(got, expected);
+}
+
 TEST(KernelHistory, RowIdsAreUniqueAndBoundedRowsSayBothSides) {
   std::set<std::string_view> ids;
   for (const Rule& r : refusal_rules()) EXPECT_TRUE(ids.insert(r.id).second) << r.id;
