@@ -51,12 +51,12 @@ Result<Prediction> predict(const Request& request, const Caller& caller, const K
     }
   }
 
-  // Before v5.5 clone3 took `stack` itself as the stack pointer (the
+  // Before v5.4 clone3 took `stack` itself as the stack pointer (the
   // clone3.stack_invalid rule's change made it stack + stack_size).
   const Rule* stack_rule = find_rule("clone3.stack_invalid");
   if (p.call.syscall == Syscall::clone3 && p.call.stack == StackArg::harness && stack_rule && no_clone3 &&
       kernel.version < stack_rule->versions.since && !no_clone3->versions.contains(kernel.version))
-    p.notes.push_back("before 5.5 (fa729c4df558) clone3 starts the child with its stack pointer at the stack's lowest "
+    p.notes.push_back("before 5.4 (fa729c4df558) clone3 starts the child with its stack pointer at the stack's lowest "
                       "address, not at stack + stack_size; the model does not predict what the child then does");
   const RuleInput in{p.call, caller, kernel};
   for (const Rule& rule : refusal_rules()) {

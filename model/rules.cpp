@@ -141,7 +141,8 @@ constexpr std::array kRules = {
          [](const RuleInput& in) { return is_clone3(in) && in.any(THREAD | PARENT) && in.call.exit_signal != 0; },
          "a thread or a sibling does not choose its exit signal: clone3 wants 0 there"},
     Rule{"clone3.stack_invalid", EINVAL, "kernel/fork.c: clone3_stack_valid()",
-         {{5, 5, 0}, std::nullopt, "", "fa729c4df558 \"clone3: validate stack arguments\" (v5.5)"},
+         {{5, 4, 0}, std::nullopt, "",
+          "fa729c4df558 \"clone3: validate stack arguments\" (v5.4, and 5.3 stable)"},
          [](const RuleInput& in) {
            return is_clone3(in) && (in.call.stack == StackArg::size_without_address ||
                                     in.call.stack == StackArg::address_without_size ||
@@ -307,15 +308,15 @@ constexpr std::array kRules = {
          "in a pid namespace without an init yet, only pid 1 can be chosen"},
     Rule{"alloc_pid.set_tid_capability_sys_admin", EPERM, "kernel/pid.c: alloc_pid()",
          {{5, 5, 0}, KernelVersion{5, 9, 0},
-          "1caef81da05a \"pid: use checkpoint_restore_ns_capable() for set_tid\" (v5.9) lets "
+          "\"pid: use checkpoint_restore_ns_capable() for set_tid\" (v5.9; commit id not verified here) lets "
           "CAP_CHECKPOINT_RESTORE do too",
           "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
          [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::cap; },
          "choosing a pid needs CAP_SYS_ADMIN over the pid namespace"},
     Rule{"alloc_pid.set_tid_capability", EPERM, "kernel/pid.c: alloc_pid()",
          {{5, 9, 0}, std::nullopt, "",
-          "1caef81da05a \"pid: use checkpoint_restore_ns_capable() for set_tid\" (v5.9), with "
-          "124ea650d307 \"capabilities: Introduce CAP_CHECKPOINT_RESTORE\" (v5.9)"},
+          "124ea650d307 \"capabilities: Introduce CAP_CHECKPOINT_RESTORE\" (v5.9) and, in the same series, "
+          "\"pid: use checkpoint_restore_ns_capable() for set_tid\" (v5.9)"},
          [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::cap; },
          "choosing a pid needs CAP_CHECKPOINT_RESTORE (or CAP_SYS_ADMIN) over the pid namespace"},
     Rule{"alloc_pid.set_tid_in_use", EEXIST, "kernel/pid.c: alloc_pid()", {{5, 5, 0}, std::nullopt, "", "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},

@@ -102,13 +102,13 @@ TEST(KernelHistory, EveryBoundIsWhereTheKernelPutIt) {
       "5.3 + rule clone3.exit_signal_with_thread_or_parent",
       "5.3 + rule legacy_clone_args_valid.pidfd_parent_settid",
       "5.3 - rule copy_process.pidfd_parent_settid",
+      "5.4 + rule clone3.stack_invalid",
       "5.5 + flag CLONE_CLEAR_SIGHAND",
       "5.5 + clone_args struct clone_args 80 bytes",
       "5.5 + rule clone3.set_tid_size_above_max",
       "5.5 + rule clone3.set_tid_size_without_array",
       "5.5 + rule clone3.set_tid_array_without_size",
       "5.5 + rule clone3.sighand_and_clear_sighand",
-      "5.5 + rule clone3.stack_invalid",
       "5.5 + rule alloc_pid.set_tid_too_deep",
       "5.5 + rule alloc_pid.set_tid_range",
       "5.5 + rule alloc_pid.set_tid_no_init",
@@ -257,13 +257,16 @@ TEST(KernelHistory, IntoCgroupArrivesWithV5_7) {
   EXPECT_EQ(predict_on("5.7", r).outcome[Trait::into_cgroup], Fact::yes);
 }
 
-// clone3's stack checks (fa729c4df558, v5.5); its exit signal check came
+// clone3's stack checks (fa729c4df558, v5.4); its exit signal check came
 // with clone3 itself (a fix before the v5.3 release).
-TEST(KernelHistory, Clone3ChecksItsStackFromV5_5) {
+TEST(KernelHistory, Clone3ChecksItsStackFromV5_4) {
   Request r = clone3();
   r.stack = StackArg::kernel_address;
-  EXPECT_EQ(predict_on("5.4", r).rule, kSuccessRuleId);
-  EXPECT_EQ(predict_on("5.5", r).rule, "clone3.stack_invalid");
+  EXPECT_EQ(predict_on("5.3", r).rule, kSuccessRuleId);
+  EXPECT_EQ(predict_on("5.4", r).rule, "clone3.stack_invalid");
+  EXPECT_NE(predict_on("5.3", clone3()).notes.back().find("stack pointer at the stack's lowest address"),
+            std::string::npos);
+  for (const std::string& n : predict_on("5.4", clone3()).notes) EXPECT_EQ(n.find("lowest address"), std::string::npos);
   EXPECT_EQ(predict_on("5.3", clone3(0, 65)).rule, "clone3.exit_signal_invalid");
 }
 
