@@ -33,7 +33,8 @@ struct VersionRange {
 // then lower_32_bits(), so clone3's flags above bit 31 cannot be passed by
 // legacy clone.
 inline constexpr VersionRange kLegacyCloneLower32Bits{
-    {5, 7, 0}, std::nullopt, "", "3f2c788a1314 \"fork: prevent accidental access to clone3 features\" (v5.7)"};
+    {5, 7, 0}, std::nullopt, "",
+    "3f2c788a1314 \"fork: prevent accidental access to clone3 features\" (v5.7, and 5.4.42 and 5.6 stable)"};
 
 struct RuleInput {
   const KernelCall& call;
