@@ -83,6 +83,11 @@ std::string explain(const Request& request, const Caller& caller, const Kernel& 
     if (r) {
       out += "decided  " + std::string(r->id) + " in " + std::string(r->where) + "\n";
       out += "because  " + std::string(r->why) + "\n";
+      // A rule that holds for some releases only: the commits that bound it.
+      if (r->versions.since != KernelVersion{0, 0, 0})
+        out += "since    " + r->versions.since.str() + ": " + std::string(r->versions.introduced) + "\n";
+      if (r->versions.until)
+        out += "until    " + r->versions.until->str() + ": " + std::string(r->versions.change) + "\n";
     }
   } else {
     out += "result   ok: a child is created (no refusal rule fires)\n";

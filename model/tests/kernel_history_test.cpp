@@ -171,6 +171,17 @@ TEST(KernelHistory, OlderThan4_19IsRefusedNewerThan6_18IsTheNewest) {
   EXPECT_NE(text.find("newer than the newest modelled release, 6.18"), std::string::npos) << text;
 }
 
+TEST(KernelHistory, ExplainNamesTheCommitsBehindTheDecidingRule) {
+  const Request r = clone3();
+  const std::string old = explain(r, *caller_preset("root"), on("4.19"), predict_on("4.19", r));
+  EXPECT_NE(old.find("until    5.3.0: ended by 7f192e3cd316 \"fork: add clone3\" (v5.3)"), std::string::npos) << old;
+  Request sized = clone3();
+  sized.clone3.size = 32;
+  const std::string now = explain(sized, *caller_preset("root"), on("5.10"), predict_on("5.10", sized));
+  EXPECT_NE(now.find("since    5.3.0: 7f192e3cd316 \"fork: add clone3\" (v5.3)"), std::string::npos) << now;
+  EXPECT_EQ(now.find("until    "), std::string::npos) << now;
+}
+
 // clone3: none before v5.3 (7f192e3cd316); glibc's entries fall back to clone.
 TEST(KernelHistory, Clone3ArrivesWithV5_3) {
   EXPECT_EQ(predict_on("5.2", clone3()).outcome.error, ENOSYS);
