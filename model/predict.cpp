@@ -46,6 +46,7 @@ Result<Prediction> predict(const Request& request, const Caller& caller, const K
   if (p.call.syscall != Syscall::clone3) {
     if (const std::uint64_t unknown = p.call.flags & ~known_flags(kernel.version)) {
       p.call.flags &= ~unknown;
+      p.ignored_flags = unknown;
       p.notes.push_back(format_flags(unknown) + " is not defined in Linux " + kernel.version.str() +
                         ": clone(2) ignores the bit");
     }

@@ -65,15 +65,6 @@ bool nproc_refused(const RuleInput& in) {
          !in.caller.cap_sys_admin_init;
 }
 
-// Whether struct clone_args holds a non-zero byte beyond the kernel's own
-// struct (of `kernel_size` bytes): set_tid and set_tid_size (64..80), cgroup
-// (80..88), or the tail beyond 88.
-bool nonzero_beyond(const RuleInput& in, std::uint64_t kernel_size) {
-  const KernelCall& c = in.call;
-  if (c.size <= kernel_size) return false;
-  return (kernel_size < kCloneArgsSizeVer1 && (c.set_tid_pointer || c.set_tid_size > 0)) ||
-         (kernel_size < kCloneArgsSizeVer2 && c.cgroup != CgroupArg::none) || c.tail_nonzero;
-}
 
 // The nesting level of the pid namespace the child is born in.
 long long child_pidns_level(const RuleInput& in) {
@@ -94,7 +85,9 @@ constexpr std::array kRules = {
          [](const RuleInput& in) { return is_clone3(in) && in.call.size < kCloneArgsSizeVer0; },
          "struct clone_args is at least CLONE_ARGS_SIZE_VER0 (64 bytes, up to tls)"},
     Rule{"clone3.nonzero_tail", E2BIG, "lib/usercopy.c: copy_struct_from_user()", {{5, 3, 0}, std::nullopt, "", "7f192e3cd316 \"fork: add clone3\" (v5.3)"},
-         [](const RuleInput& in) { return is_clone3(in) && nonzero_beyond(in, clone_args_size(in.kernel.version)); },
+         [](const RuleInput& in) {
+           return is_clone3(in) && clone_args_nonzero_beyond(in.call, clone_args_size(in.kernel.version));
+         },
          "bytes beyond the kernel's struct must be zero: a newer caller asked for what this kernel cannot do"},
     Rule{"clone3.set_tid_size_above_max", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {{5, 5, 0}, std::nullopt, "", "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
          [](const RuleInput& in) { return is_clone3(in) && in.call.set_tid_size > 32; },
@@ -366,6 +359,12 @@ constexpr std::array kCloneArgsSizes = {
 }  // namespace
 
 std::span<const CloneArgsSize> clone_args_sizes() { return kCloneArgsSizes; }
+
+bool clone_args_nonzero_beyond(const KernelCall& c, std::uint64_t kernel_size) {
+  if (c.size <= kernel_size) return false;
+  return (kernel_size < kCloneArgsSizeVer1 && (c.set_tid_pointer || c.set_tid_size > 0)) ||
+         (kernel_size < kCloneArgsSizeVer2 && c.cgroup != CgroupArg::none) || c.tail_nonzero;
+}
 
 std::uint64_t clone_args_size(const KernelVersion& v) {
   for (const CloneArgsSize& s : kCloneArgsSizes)

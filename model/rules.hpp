@@ -65,6 +65,10 @@ struct CloneArgsSize {
 std::span<const CloneArgsSize> clone_args_sizes();
 // 0 before clone3 existed.
 std::uint64_t clone_args_size(const KernelVersion& v);
+// Whether the call's struct clone_args holds a non-zero byte beyond a
+// kernel's struct of `kernel_size` bytes: set_tid and set_tid_size (64..80),
+// cgroup (80..88), or the tail beyond 88.
+bool clone_args_nonzero_beyond(const KernelCall& c, std::uint64_t kernel_size);
 const Rule* find_rule(std::string_view id);
 
 // The pseudo-rule that decides when no refusal fires.
