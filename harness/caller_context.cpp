@@ -234,7 +234,6 @@ const ContextSpec* find_context(std::string_view name) {
   return nullptr;
 }
 
-bool context_is_buildable(std::string_view name) { return find_context(name) != nullptr; }
 
 Status enter_context(std::string_view name, const ContextResources& res) {
   if (::geteuid() != 0) return make_error("contexts are built from root; clonediff runs as uid " + std::to_string(::geteuid()));
@@ -328,10 +327,9 @@ FactsMsg read_live_facts(std::string_view name) {
     f.cap_sys_admin = has_cap(data, CAP_SYS_ADMIN);
     f.cap_sys_admin_init = f.cap_sys_admin && f.in_initial_userns;
     f.cap_sys_resource = has_cap(data, CAP_SYS_RESOURCE) && f.in_initial_userns;
-    f.cap_checkpoint_restore =
-        (has_cap(data, kCapCheckpointRestore) || has_cap(data, CAP_SYS_ADMIN)) &&
-        (as_built ? as_built->cap_checkpoint_restore : owns_its_pidns());
+    f.cap_checkpoint_restore = has_cap(data, kCapCheckpointRestore);
   }
+  f.userns_owns_pidns = as_built ? as_built->userns_owns_pidns : owns_its_pidns();
   f.pid_local = ::getpid();
   f.pidns_init = f.pid_local == 1;
   if (as_built) {

@@ -34,7 +34,6 @@ struct ContextSpec {
 
 std::span<const ContextSpec> context_specs();
 const ContextSpec* find_context(std::string_view name);
-bool context_is_buildable(std::string_view name);
 
 // What the host made for the caller's context.
 struct ContextResources {

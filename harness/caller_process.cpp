@@ -21,6 +21,7 @@
 #include <cstring>
 
 #include "harness/caller_context.hpp"
+#include "harness/caller_signals.hpp"
 #include "harness/child_plan.hpp"
 #include "harness/raw_clone.hpp"
 #include "harness/wire.hpp"
@@ -38,24 +39,18 @@ namespace {
 constexpr std::size_t kStackSize = 256 * 1024;
 constexpr std::size_t kGuard = 4096;
 
-[[noreturn]] void die_with(int ctl, const char* what) {
+// Why the caller gives up before its first case: this machine will not
+// follow the context's recipe (its cases are skipped), or the harness's own
+// setup failed (an error).
+enum class StartFailure : std::uint8_t { recipe, harness };
+
+[[noreturn]] void die_with(int ctl, const char* what, StartFailure kind) {
   FactsMsg f;
   f.ok = 0;
+  f.harness_fault = kind == StartFailure::harness;
   copy_text(f.error, what);
   send_msg(ctl, f);
   ::_exit(2);
-}
-
-// Every signal back to SIG_DFL (raw, so glibc's reserved ones are reset too),
-// then all of them blocked: an exit signal such as SIGTERM must not kill the
-// caller, and a pending unblocked signal would make clone restart.
-void quiet_signals() {
-  const sys::KernelSigaction dfl{SIG_DFL, 0, nullptr, 0};
-  for (int sig = 1; sig <= 64; ++sig)
-    if (sig != SIGKILL && sig != SIGSTOP) sys::raw_syscall(SYS_rt_sigaction, sig, reinterpret_cast<long>(&dfl), 0, 8);
-  sigset_t all;
-  sigfillset(&all);
-  sigprocmask(SIG_SETMASK, &all, nullptr);
 }
 
 // Keeps only stdin/out/err and the two sockets.
@@ -125,14 +120,7 @@ constexpr std::uint64_t kNonCanonical = 0x8000000000000000ULL;
 constexpr std::uint64_t kClosedFd = 1u << 20;
 constexpr std::uint64_t kAboveIntMax = 0x80000000ULL;
 
-// Signals the caller keeps in known states for the child to look at.
-constexpr int kCaughtSignal = SIGURG;        // a handler (never run: everything is blocked)
-constexpr int kIgnoredSignal = SIGTTIN;      // SIG_IGN
-constexpr int kThreadPendingSignal = SIGUSR2;   // pending on the caller's thread
-constexpr int kProcessPendingSignal = SIGWINCH; // pending on the caller's process
-constexpr int kPidfdThread = O_EXCL;         // PIDFD_THREAD
-
-void caught_handler(int) {}
+constexpr int kPidfdThread = O_EXCL;  // PIDFD_THREAD
 
 struct CallerState {
   int ctl = -1;
@@ -242,32 +230,14 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
   }
 }
 
-// Signals that arrived during the case, drained so they cannot pile up. The
-// two kept pending on purpose stay.
-std::uint64_t drain_signals() {
-  sigset_t all;
-  sigfillset(&all);
-  sigdelset(&all, kThreadPendingSignal);
-  sigdelset(&all, kProcessPendingSignal);
-  const timespec zero{0, 0};
-  std::uint64_t seen = 0;
-  for (int i = 0; i < 128; ++i) {
-    int sig = ::sigtimedwait(&all, nullptr, &zero);
-    if (sig <= 0) break;
-    seen |= std::uint64_t{1} << (sig - 1);
-  }
-  return seen;
-}
-
 // Waits for the host's Released, or notices that an own child died before it
 // was released (a crash, not a case). Returns false on early death with done
 // filled in.
-bool await_release(CallerState& st, long child, bool child_is_pid, ReleasedMsg& released, DoneMsg& done) {
-  // pidfd_open fails for threads: fine, a crashing thread takes the caller along.
-  int pidfd = child_is_pid ? sys::pidfd_open(static_cast<pid_t>(child)) : -1;
-  bool watch_child = pidfd >= 0;
+bool await_release(CallerState& st, int child_pidfd, ReleasedMsg& released, DoneMsg& done) {
+  // Without a pidfd (a thread): fine, a crashing thread takes the caller along.
+  bool watch_child = child_pidfd >= 0;
   for (;;) {
-    pollfd fds[2] = {{st.ctl, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    pollfd fds[2] = {{st.ctl, POLLIN, 0}, {child_pidfd, POLLIN, 0}};
     int n = ::poll(fds, watch_child ? 2 : 1, -1);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) ::_exit(3);
@@ -276,14 +246,13 @@ bool await_release(CallerState& st, long child, bool child_is_pid, ReleasedMsg& 
       if (recv_msg(st.ctl, m) <= 0) ::_exit(0);  // host gone
       if (m.kind == MsgKind::released && m.released.seq == done.seq) {
         released = m.released;
-        if (pidfd >= 0) ::close(pidfd);
         return true;
       }
       continue;
     }
     if (watch_child && fds[1].revents) {
       siginfo_t info{};
-      if (::waitid(sys::kWaitOnPidfd, static_cast<id_t>(pidfd), &info, WEXITED | WNOHANG | WNOWAIT | __WALL) != 0) {
+      if (::waitid(sys::kWaitOnPidfd, static_cast<id_t>(child_pidfd), &info, WEXITED | WNOHANG | WNOWAIT | __WALL) != 0) {
         watch_child = false;  // not our child (CLONE_PARENT): the host reaps it
         continue;
       }
@@ -291,11 +260,46 @@ bool await_release(CallerState& st, long child, bool child_is_pid, ReleasedMsg& 
         watch_child = false;  // left after its release; Released is on its way
         continue;
       }
-      ::waitid(sys::kWaitOnPidfd, static_cast<id_t>(pidfd), &info, WEXITED | __WALL);
-      ::close(pidfd);
+      ::waitid(sys::kWaitOnPidfd, static_cast<id_t>(child_pidfd), &info, WEXITED | __WALL);
       done.early_death = 1;
       done.child_code = info.si_code;
       done.child_status = info.si_status;
+      return false;
+    }
+  }
+}
+
+// Whether the child has left: for a process, its pidfd polls readable (its
+// exit is notified); for a thread of ours, tgkill finds it no more. Both come
+// after mm_release(), which clears child_tid. Without a pidfd (gVisor), an
+// own child is asked with waitid, another with kill.
+bool child_gone(long child, bool is_thread, int child_pidfd) {
+  if (is_thread) return sys::raw_syscall(SYS_tgkill, sys::raw_syscall(SYS_getpid), child, 0) == -ESRCH;
+  if (child_pidfd >= 0) {
+    pollfd p{child_pidfd, POLLIN, 0};
+    return ::poll(&p, 1, 0) == 1;
+  }
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0)
+    return info.si_pid != 0;
+  return ::kill(static_cast<pid_t>(child), 0) != 0 && errno == ESRCH;
+}
+
+// Watches the child_tid word until the child has left: true if a futex wake
+// came with the clear, false if the word was neither cleared nor woken,
+// nothing if it was cleared while nobody slept on it (the wake cannot be
+// told: under vfork the caller is suspended until after it).
+std::optional<bool> watch_cleartid(int* word, long child, bool is_thread, int child_pidfd) {
+  for (;;) {
+    const int seen = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+    if (seen == 0) return std::nullopt;
+    const timespec slice{0, 2'000'000};
+    const long rc = ::syscall(SYS_futex, word, FUTEX_WAIT, seen, &slice, nullptr, 0);
+    if (rc == 0 && __atomic_load_n(word, __ATOMIC_SEQ_CST) == 0) return true;
+    if (rc == 0 || errno == EAGAIN || errno == EINTR) continue;  // another write (CHILD_SETTID's), or a handler
+    if (errno != ETIMEDOUT) return std::nullopt;
+    if (child_gone(child, is_thread, child_pidfd)) {
+      if (__atomic_load_n(word, __ATOMIC_SEQ_CST) == 0) return std::nullopt;
       return false;
     }
   }
@@ -331,13 +335,6 @@ void look_at_pidfd(int fd, long child, std::size_t caller_depth, TraitBits& t) {
     t.set(model::Trait::pidfd_thread, (flags & kPidfdThread) != 0);
   }
   t.set(model::Trait::pidfd_cloexec, (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
-}
-
-// The one signal in a set, 0 for none, -1 if several arrived.
-std::int32_t only_signal(std::uint64_t signals) {
-  if (signals == 0) return 0;
-  if (signals & (signals - 1)) return -1;
-  return static_cast<std::int32_t>(__builtin_ctzll(signals)) + 1;
 }
 
 void finish_child(const OrderMsg& order, CallerState& st, long child, const ReleasedMsg& released, DoneMsg& done) {
@@ -379,10 +376,15 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     plan.seq = order.seq;
     plan.fault = order.fault;
 
-    const long ret = make_call(order, plan, st);
+    const long ret = order.fault == Fault::caller_returns_zero ? 0 : make_call(order, plan, st);
     ReturnedMsg returned;
     returned.seq = order.seq;
     returned.ret = ret;
+    // What the caller can see at once: the tid word and the pidfd (sent now,
+    // so that a caller the child's exit kills has still told them).
+    const int pidfd = ret > 0 && (order.flags & model::flag::PIDFD) ? returned_pidfd(order, st) : -1;
+    if (ret > 0 && raw_entry(order)) returned.traits.set(model::Trait::parent_settid, st.parent_tid == ret);
+    if (ret > 0 && (order.flags & model::flag::PIDFD)) look_at_pidfd(pidfd, ret, st.pid_depth, returned.traits);
     send_msg(st.ctl, returned);
     // Refused: nothing was created, so nothing can have changed the witness
     // baseline or sent a signal. (ret == 0 cannot happen here.)
@@ -394,30 +396,24 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     if (order.fault == Fault::caller_hang)
       for (;;) ::pause();
 
-    // What the caller can see at once: the tid word and the pidfd.
-    if (raw_entry(order)) done.traits.set(model::Trait::parent_settid, st.parent_tid == ret);
-    const int pidfd = (order.flags & model::flag::PIDFD) ? returned_pidfd(order, st) : -1;
-    if (order.flags & model::flag::PIDFD) look_at_pidfd(pidfd, ret, st.pid_depth, done.traits);
-    // A shared mm with CLONE_CHILD_CLEARTID: wait on the futex the kernel
-    // will wake when the child leaves (not under vfork: we are past that).
-    const bool expect_wake = raw_entry(order) && (order.flags & model::flag::CHILD_CLEARTID) &&
-                             (order.flags & model::flag::VM) && !(order.flags & model::flag::VFORK);
-    if (expect_wake) {
-      const int seen = __atomic_load_n(&st.child_tid, __ATOMIC_SEQ_CST);
-      const timespec limit{10, 0};
-      const long woke = ::syscall(SYS_futex, &st.child_tid, FUTEX_WAIT, seen, &limit, nullptr, 0);
-      if (woke == 0) done.traits.set(model::Trait::cleartid_wake, true);
-      else if (errno == ETIMEDOUT) done.traits.set(model::Trait::cleartid_wake, false);
-      // EAGAIN: it changed before we slept; the wake cannot be told.
+    // The child's pidfd, for a child that is a process (pidfd_open refuses a
+    // thread): it says when the child has left, and whether it died early.
+    const auto entry = static_cast<model::Entry>(order.entry);
+    const bool child_is_pid = entry != model::Entry::pthread_create && entry != model::Entry::system;
+    sys::UniqueFd child_watch(child_is_pid ? sys::pidfd_open(static_cast<pid_t>(ret)) : -1);
+    // CLONE_CHILD_CLEARTID, whatever came with it: whether the kernel clears
+    // the caller's child_tid word and wakes a futex there as the child leaves.
+    if (raw_entry(order) && (order.flags & model::flag::CHILD_CLEARTID)) {
+      const bool thread = sys::raw_syscall(SYS_tgkill, sys::raw_syscall(SYS_getpid), ret, 0) == 0;
+      if (auto woke = watch_cleartid(&st.child_tid, ret, thread, child_watch.get()))
+        done.traits.set(model::Trait::cleartid_wake, *woke);
     }
 
     ReleasedMsg released;
-    const auto entry = static_cast<model::Entry>(order.entry);
-    const bool child_is_pid = entry != model::Entry::pthread_create && entry != model::Entry::system;
-    if (!await_release(st, ret, child_is_pid, released, done)) {
+    if (!await_release(st, child_watch.get(), released, done)) {
       if (pidfd >= 0) ::close(pidfd);
+      take_arrived_signals();
       send_msg(st.ctl, done);
-      drain_signals();
       continue;
     }
     finish_child(order, st, ret, released, done);
@@ -445,8 +441,9 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     }
     const auto seen = baseline.observe_and_restore(plan.behaviour, released.acted);
     std::copy(seen.begin(), seen.end(), done.behaviour);
-    done.signals = drain_signals();
-    done.parent_signal = only_signal(done.signals);
+    const ArrivedSignals arrived = take_arrived_signals();
+    done.signals = arrived.all;
+    done.child_notices = arrived.child_notices;
     // Every witness must start the next case from its baseline; checked here,
     // after the only path that can change it.
     if (auto intact = baseline.intact(); !intact) {
@@ -470,56 +467,45 @@ void run_caller(const CallerSetup& setup) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (setup.host_is_parent && ::getppid() != setup.host_pid) ::_exit(1);  // the host died before we armed the signal
   close_other_fds(st.ctl, st.witness);
-  quiet_signals();
+  reset_caller_signals();
 
   if (auto built = enter_context(setup.context, setup.resources); !built)
-    die_with(st.ctl, built.error().message.c_str());
+    die_with(st.ctl, built.error().message.c_str(), StartFailure::recipe);
   // A credential change clears the parent-death signal: arm it again. It also
   // gives the child's pdeath_signal_reset witness something to differ from.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (setup.host_is_parent && ::getppid() != setup.host_pid) ::_exit(1);
 
+  if (setup.setup_fault) die_with(st.ctl, "a setup fault injected by a test", StartFailure::harness);
   void* stack = ::mmap(nullptr, kStackSize + kGuard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
                        -1, 0);
-  if (stack == MAP_FAILED) die_with(st.ctl, "mmap child stack failed");
+  if (stack == MAP_FAILED) die_with(st.ctl, "mmap child stack failed", StartFailure::harness);
   ::mprotect(stack, kGuard, PROT_NONE);
   st.stack_base = static_cast<char*>(stack) + kGuard;
   st.stack_size = kStackSize;
   st.devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 
   auto baseline = probes::BehaviourBaseline::establish();
-  if (!baseline) die_with(st.ctl, baseline.error().message.c_str());
+  if (!baseline) die_with(st.ctl, baseline.error().message.c_str(), StartFailure::harness);
 
   // The signal state the child's witnesses compare against.
   stack_t alt{st.altstack, 0, sizeof st.altstack};
-  if (::sigaltstack(&alt, nullptr) != 0) die_with(st.ctl, "sigaltstack failed");
-  struct sigaction caught {};
-  caught.sa_handler = caught_handler;
-  struct sigaction ignored {};
-  ignored.sa_handler = SIG_IGN;
-  if (::sigaction(kCaughtSignal, &caught, nullptr) != 0 || ::sigaction(kIgnoredSignal, &ignored, nullptr) != 0)
-    die_with(st.ctl, "sigaction for the signal witnesses failed");
-  ::syscall(SYS_tgkill, ::getpid(), ::gettid(), kThreadPendingSignal);
-  ::kill(::getpid(), kProcessPendingSignal);
-  sys::raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, 0, reinterpret_cast<long>(&st.expect.blocked_mask), 8);
-  st.expect.caught_signal = kCaughtSignal;
-  st.expect.ignored_signal = kIgnoredSignal;
-  st.expect.thread_pending_signal = kThreadPendingSignal;
-  st.expect.process_pending_signal = kProcessPendingSignal;
+  if (::sigaltstack(&alt, nullptr) != 0) die_with(st.ctl, "sigaltstack failed", StartFailure::harness);
+  if (!arm_caller_signals(st.expect)) die_with(st.ctl, "setting up the caller's signal witnesses failed", StartFailure::harness);
 
   // Last, so that nothing above is notified: the supervision filter. The host
   // reads the caller's seccomp state after Facts, filter included.
   int notify_fd = -1;
   if (setup.supervision != Supervision::none) {
     auto fd = install_supervision_filter(setup.supervision);
-    if (!fd) die_with(st.ctl, fd.error().message.c_str());
+    if (!fd) die_with(st.ctl, fd.error().message.c_str(), StartFailure::recipe);  // no user notification here
     notify_fd = *fd;
   }
   FactsMsg facts = read_live_facts(setup.context);
   facts.io_context = baseline->io_witness();  // establish() set an I/O priority, where it could
   facts.sysvsem_undo = prime_sysvsem();
   if (auto finished = finish_context(setup.context, setup.resources); !finished)
-    die_with(st.ctl, finished.error().message.c_str());
+    die_with(st.ctl, finished.error().message.c_str(), StartFailure::recipe);
   st.context = setup.context;
   st.pid_depth = facts.pidns_level > 0 ? static_cast<std::size_t>(facts.pidns_level) : 0;
   if (!send_msg(st.ctl, facts)) ::_exit(1);

@@ -21,6 +21,7 @@ struct CallerSetup {
   Supervision supervision = Supervision::none;  // the C library's entries: notify the host
   bool own_group = true;       // false: the host made the process group (nested spawns)
   bool host_is_parent = true;  // false: a chain of processes lies between them
+  bool setup_fault = false;    // tests only: fail as if the caller's own setup had
 };
 
 // Never returns. Runs in the forked caller process only. Until the context is

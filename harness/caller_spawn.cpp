@@ -70,7 +70,7 @@ constexpr int kMostPidNsLevels = 64;
 
 }  // namespace
 
-Result<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup setup, int a, int b) {
+CallerResult<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup setup, int a, int b) {
   pid_t pid = -1;
   switch (spec.spawn) {
     case SpawnKind::fork:
@@ -81,16 +81,16 @@ Result<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup setup, i
       setup.host_is_parent = false;  // the host lies outside its pid namespace: getppid() is 0
       // pid_for_children, for this one fork; then this process's own again.
       sys::UniqueFd own(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
-      if (!own) return make_error(errtext("open /proc/self/ns/pid"));
+      if (!own) return harness_failed(errtext("open /proc/self/ns/pid"));
       // First the way back (setns to the active pid namespace is allowed):
       // where there is none (gVisor), every later fork() of this process
       // would land in a namespace whose init is gone, and fail with ENOMEM.
       if (::setns(own.get(), CLONE_NEWPID) != 0)
-        return make_error(errtext("setns(CLONE_NEWPID) to its own pid namespace, needed to come back"));
-      if (::unshare(CLONE_NEWPID) != 0) return make_error(errtext("unshare(CLONE_NEWPID)"));
+        return unsatisfiable(errtext("setns(CLONE_NEWPID) to its own pid namespace, needed to come back"));
+      if (::unshare(CLONE_NEWPID) != 0) return unsatisfiable(errtext("unshare(CLONE_NEWPID)"));
       pid = ::fork();
       if (pid == 0) become_caller(setup, a, b);
-      if (::setns(own.get(), CLONE_NEWPID) != 0) return make_error(errtext("setns back to the host's pid namespace"));
+      if (::setns(own.get(), CLONE_NEWPID) != 0) return harness_failed(errtext("setns back to the host's pid namespace"));
       break;
     }
     case SpawnKind::exit_signal_0:
@@ -99,13 +99,15 @@ Result<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup setup, i
       // raise(), abort() or pthread_kill().
       pid = static_cast<pid_t>(::syscall(SYS_clone, 0, 0, 0, 0, 0));
       if (pid == 0) become_caller(setup, a, b);
+      // qemu-user takes no exit signal but SIGCHLD: a recipe it cannot follow.
+      if (pid < 0 && errno == EINVAL) return unsatisfiable(errtext("clone with exit signal 0"));
       break;
     case SpawnKind::nested_pidns:
       pid = ::fork();
       if (pid == 0) nest_pid_namespaces(setup, a, b);
       break;
   }
-  if (pid < 0) return make_error(errtext("spawn caller"));
+  if (pid < 0) return harness_failed(errtext("fork of the caller process"));
   ::setpgid(pid, pid);  // also done in the child: whichever runs first wins the race
   SpawnedCaller s;
   s.group = pid;

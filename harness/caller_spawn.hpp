@@ -5,6 +5,7 @@
 
 #include "harness/caller_context.hpp"
 #include "harness/caller_process.hpp"
+#include "harness/caller_unavailable.hpp"
 #include "model/result.hpp"
 
 namespace clonediff::harness {
@@ -18,8 +19,10 @@ struct SpawnedCaller {
 
 // In the host. `close_in_child` are the host's ends of the sockets. Privilege:
 // root (new_pidns unshares this process's pid_for_children for one fork and
-// restores it). Never returns in the child.
-Result<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup setup, int close_in_child_a,
+// restores it). Never returns in the child. A machine that refuses the pid
+// namespace a spawn kind needs (gVisor has no setns() into one) is
+// unsatisfiable; a failed fork is the harness's failure.
+CallerResult<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup setup, int close_in_child_a,
                                    int close_in_child_b);
 
 }  // namespace clonediff::harness

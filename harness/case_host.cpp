@@ -27,6 +27,8 @@
 #include "harness/wire.hpp"
 #include "model/flags.hpp"
 #include "model/names.hpp"
+#include "model/rules.hpp"
+#include "model/signal_set.hpp"
 #include "probes/sys/pidfd.hpp"
 #include "probes/sys/proc_files.hpp"
 
@@ -212,6 +214,35 @@ model::Fact caller_in_creating_call(pid_t caller) {
   }
 }
 
+// How long phase 3 waits for the caller before it looks whether a stop
+// signal stopped it.
+constexpr int kStopLook = 20;
+
+// The signals a child's exit sent the caller, put together from what the
+// caller drained (with siginfo saying which came from a child) and what the
+// host saw happen to it: a stop, or death by SIGKILL.
+struct ChildExitSignals {
+  std::uint64_t notices = 0;
+  bool stopped = false;  // resumed with SIGCONT by the host
+  bool killed = false;
+
+  std::uint64_t all_notices() const {
+    return notices | (stopped ? model::signal_bit(SIGSTOP) : 0) | (killed ? model::signal_bit(SIGKILL) : 0);
+  }
+  // The one signal, 0 for none, -1 for several.
+  long long parent_signal() const {
+    const std::uint64_t set = all_notices();
+    if (set == 0) return 0;
+    if (set & (set - 1)) return -1;
+    return __builtin_ctzll(set) + 1;
+  }
+  // Everything that arrived, the host's own SIGCONT left out.
+  std::uint64_t arrived(std::uint64_t drained) const {
+    if (stopped && !(notices & model::signal_bit(SIGCONT))) drained &= ~model::signal_bit(SIGCONT);
+    return drained | all_notices();
+  }
+};
+
 void merge_traits(model::Outcome& o, const TraitBits& bits) {
   for (std::size_t i = 0; i < model::kTraitCount; ++i)
     if (bits.known & (1u << i)) o.traits[i] = model::fact_of((bits.value >> i) & 1u);
@@ -233,9 +264,7 @@ CaseHost::CaseHost(CaseHostOptions options) : options_(std::move(options)), host
 
 CaseHost::~CaseHost() { quit_caller(); }
 
-Result<std::unique_ptr<CaseHost>> CaseHost::start(CaseHostOptions options) {
-  if (!context_is_buildable(options.context))
-    return make_error("context '" + options.context + "' cannot be built by this harness yet (buildable: root, unpriv)");
+CallerResult<std::unique_ptr<CaseHost>> CaseHost::start(CaseHostOptions options) {
   // Orphans come back here to be reaped. Where it cannot be had (qemu-user
   // refuses the prctl), the process group still finds and kills them all;
   // their zombies are reaped by whoever inherits them.
@@ -245,19 +274,27 @@ Result<std::unique_ptr<CaseHost>> CaseHost::start(CaseHostOptions options) {
   return host;
 }
 
-Status CaseHost::spawn() {
+CallerResult<Unit> CaseHost::spawn() {
   const ContextSpec* spec = find_context(options_.context);
-  if (!spec) return make_error("context '" + options_.context + "' cannot be built by this harness");
+  if (!spec) {
+    // The catalogue and --context refuse unknown names; this is a caller of
+    // the harness passing one anyway.
+    std::string known;
+    for (const ContextSpec& c : context_specs()) known += (known.empty() ? "" : ", ") + std::string(c.name);
+    return harness_failed("context '" + options_.context + "' has no recipe in this harness (contexts: " + known + ")");
+  }
+  if (spec->needs_pids_cgroup)
+    if (auto parent = pids_cgroup_parent(); !parent) return unsatisfiable(parent.error().message);
   auto lease = ContextLease::make(*spec, host_pid_);
-  if (!lease) return make_error("cannot prepare context '" + options_.context + "': " + lease.error().message);
+  if (!lease) return harness_failed("cannot prepare context '" + options_.context + "': " + lease.error().message);
   lease_.emplace(std::move(lease).value());
 
   int ctl[2], wit[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) != 0) return make_error(errtext("socketpair"));
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) != 0) return harness_failed(errtext("socketpair"));
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, wit) != 0) {
     ::close(ctl[0]);
     ::close(ctl[1]);
-    return make_error(errtext("socketpair"));
+    return harness_failed(errtext("socketpair"));
   }
   const int one = 1;
   ::setsockopt(wit[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
@@ -270,6 +307,7 @@ Status CaseHost::spawn() {
   setup.context = options_.context;
   setup.resources = lease_->resources();
   setup.supervision = options_.supervision;
+  setup.setup_fault = options_.setup_fault;
   auto spawned = spawn_caller(*spec, setup, ctl[0], wit[0]);
   ::close(ctl[1]);
   ::close(wit[1]);
@@ -282,33 +320,48 @@ Status CaseHost::spawn() {
   group_ = spawned->group;
   caller_ = spawned->caller;
 
+  // The caller reports its facts once its context is built, or why it could
+  // not be: anything else is the harness failing, never a skip.
   const auto deadline = Clock::now() + options_.timeout;
+  const std::string who = "the caller process for context '" + options_.context + "'";
   pollfd pfd{ctl_.get(), POLLIN, 0};
   AnyMsg m;
   pid_t sender = 0;
-  if (::poll(&pfd, 1, ms_left(deadline)) != 1 || !recv_with_sender(ctl_.get(), m, sender) || m.kind != MsgKind::facts) {
+  if (::poll(&pfd, 1, ms_left(deadline)) != 1) {
     discard_caller();
-    return make_error("the caller process for context '" + options_.context + "' did not start");
+    return harness_failed(who + " did not report within " + std::to_string(options_.timeout.count()) + " ms");
+  }
+  if (!recv_with_sender(ctl_.get(), m, sender)) {
+    discard_caller();
+    return harness_failed(who + " ended before it reported its facts");
+  }
+  if (m.kind != MsgKind::facts) {
+    discard_caller();
+    return harness_failed(who + " broke the protocol: message kind " +
+                          std::to_string(static_cast<std::uint32_t>(m.kind)) + " before its facts");
+  }
+  const FactsMsg& f = m.facts;
+  if (!f.ok) {
+    // The caller's own account: a recipe this machine would not follow, or
+    // its own setup failing.
+    std::string why = f.error;
+    const bool harness_fault = f.harness_fault != 0;
+    discard_caller();
+    return harness_fault ? harness_failed(who + ": " + why) : unsatisfiable(why);
   }
   if (caller_ == 0) caller_ = sender;  // a chain: only the kernel knows the caller's pid here
   caller_exit_ = ExitWatch::of(caller_);
   if (!caller_exit_.valid()) {
     const std::string why = errtext("pidfd_open and timerfd_create");
     discard_caller();
-    return make_error(why);
-  }
-  const FactsMsg& f = m.facts;
-  if (!f.ok) {
-    std::string why = f.error;
-    discard_caller();
-    return make_error(why);
+    return harness_failed(why);
   }
   if (options_.supervision != Supervision::none) {
     pollfd wait_fd{ctl_.get(), POLLIN, 0};
     const int fd = ::poll(&wait_fd, 1, ms_left(deadline)) == 1 ? recv_fd(ctl_.get()) : -1;
     if (fd < 0) {
       discard_caller();
-      return make_error("the caller did not hand over its seccomp notification descriptor");
+      return harness_failed(who + " did not hand over its seccomp notification descriptor");
     }
     supervisor_.emplace(sys::UniqueFd(fd));
   }
@@ -330,6 +383,13 @@ Status CaseHost::spawn() {
   facts_.pids_max_on_cgroup2 = f.pids_max_on_cgroup2;
   facts_.userns_quota_reached = f.userns_quota_reached;
   facts_.cap_checkpoint_restore = f.cap_checkpoint_restore;
+  facts_.userns_owns_pidns = f.userns_owns_pidns;
+  // The caller's signal state, as the kernel holds it (where /proc shows it).
+  if (auto sets = probes::read_signal_sets(caller_)) {
+    facts_.signals_blocked = sets->blocked;
+    facts_.signals_ignored = sets->ignored;
+    facts_.signals_caught = sets->caught;
+  }
   // What only the host sees: the caller's uid in the initial user namespace,
   // and whether its root is the root of its mount namespace.
   if (auto uid = host_view_uid(caller_)) facts_.uid = *uid;
@@ -345,22 +405,23 @@ Status CaseHost::spawn() {
   auto ns = probes::read_ns_inodes(caller_);
   if (!ns) {
     discard_caller();
-    return ns.error();
+    return harness_failed(who + ": " + ns.error().message);
   }
   identity_ = probes::CallerIdentity{caller_, *ns, facts_.io_context, facts_.sysvsem_undo, std::nullopt, std::nullopt};
   probes::read_seccomp(caller_, identity_.seccomp_mode, identity_.seccomp_filters);
   auto own = probes::read_ns_inodes(host_pid_);
   const auto pid_index = static_cast<std::size_t>(model::Ns::pid);
   caller_shares_pidns_ = own && own->ino[pid_index] == ns->ino[pid_index];
-  return ok_status();
+  return Unit{};
 }
 
-std::int32_t CaseHost::resolve_tid(const model::TidSpec& t, std::size_t level, bool child_in_fresh_ns) const {
+std::int32_t CaseHost::resolve_tid(const model::TidSpec& t, std::size_t index, std::uint64_t flags) const {
   if (t.kind == model::TidSpec::Kind::number) return static_cast<std::int32_t>(t.number);
-  // A namespace the child starts has nobody in it yet; the kernel only lets
-  // pid 1 be chosen there, so any other number shows that rule.
-  if (level == 0 && child_in_fresh_ns) return 2;
-  const std::size_t k = level - (child_in_fresh_ns ? 1 : 0);  // 0: the caller's active namespace
+  const model::SetTidTarget target = model::set_tid_target(index, flags, facts_);
+  // A namespace nobody is in yet: every number but 1 is free there, and none
+  // is in use; 2 stands for both.
+  if (target.fresh) return 2;
+  const std::size_t k = target.caller_level;  // 0: the caller's active namespace
   if (k >= caller_nspid_.size()) return 2;
   if (t.kind == model::TidSpec::Kind::in_use)
     return static_cast<std::int32_t>(caller_nspid_[caller_nspid_.size() - 1 - k]);  // the caller's own
@@ -423,10 +484,7 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
     order.set_tid_size = c.set_tid_size.value_or(c.set_tid ? c.set_tid->size() : 0);
     if (c.set_tid) {
       set_tid_entries = std::min(c.set_tid->size(), kMaxSetTid);
-      for (std::size_t i = 0; i < set_tid_entries; ++i) {
-        const bool fresh = (request.flags & model::flag::NEWPID) || facts_.pid_for_children_differs;
-        order.set_tid[i] = resolve_tid((*c.set_tid)[i], i, fresh);
-      }
+      for (std::size_t i = 0; i < set_tid_entries; ++i) order.set_tid[i] = resolve_tid((*c.set_tid)[i], i, request.flags);
     }
     order.cgroup = static_cast<std::uint8_t>(c.cgroup);
     if (c.cgroup == model::CgroupArg::harness) {
@@ -449,6 +507,7 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
     return "the caller process " + describe_exit(info.si_code, info.si_status);
   };
   bool have_returned = false;
+  TraitBits returned_traits;
 
   // Handles one message from the caller; returns false when the case is over.
   DoneMsg done;
@@ -465,6 +524,7 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
     if (m.kind == MsgKind::returned && m.returned.seq == order.seq) {
       have_returned = true;
       r.returned = m.returned.ret;
+      returned_traits = m.returned.traits;
     } else if (m.kind == MsgKind::done && m.done.seq == order.seq) {
       done = m.done;
       have_done = true;
@@ -517,10 +577,12 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   ChildReadyMsg ready;
   pid_t sender = 0;
   for (;;) {
-    if (have_returned && r.returned <= 0) {
+    if (have_returned && r.returned == 0)  // only the child sees 0: the harness lost track of who is who
+      return finish(CaseRun::Status::error, "the call returned 0 in the caller: the harness cannot tell what happened");
+    if (have_returned && r.returned < 0) {
       r.observed = model::Outcome{};
-      r.observed.error = r.returned == 0 ? EINVAL : static_cast<int>(-r.returned);
-      return finish(CaseRun::Status::completed, r.returned == 0 ? "the call returned 0 in the caller" : "");
+      r.observed.error = static_cast<int>(-r.returned);
+      return finish(CaseRun::Status::completed, "");
     }
     pollfd fds[4] = {{ctl_.get(), POLLIN, 0}, {witness_.get(), POLLIN, 0}, {caller_exit_.fd(), POLLIN, 0},
                      {supervisor_fd, POLLIN, 0}};
@@ -566,10 +628,11 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   }
   if (!identity) return finish(CaseRun::Status::error, "cannot probe the child: " + identity.error().message);
   if (host_reaps) {
-    // A CLONE_PARENT child is this process's own: reap it before the next case.
+    // A CLONE_PARENT child is this process's own. The caller looks at it
+    // after it has left (its pidfd, its cleared tid), so it stays a zombie,
+    // which a pidfd still names, until the caller is done.
     if (!child_exit.wait_exit(std::chrono::milliseconds(ms_left(deadline))))
       return finish(CaseRun::Status::timeout, "the released child did not exit");
-    child_exit.reap();
   }
   ReleasedMsg released;
   released.seq = order.seq;
@@ -578,42 +641,74 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   released.is_thread = is_thread;
   send_msg(ctl_.get(), released);
 
-  // Phase 3: the caller reports what it saw once the child is gone.
+  // Phase 3: the caller reports what it saw once the child is gone. The
+  // child's exit signal may be one the caller cannot block: SIGSTOP stops
+  // it (seen here, and undone with SIGCONT), SIGKILL kills it (seen here;
+  // what the caller would have reported after that is unknown).
+  ChildExitSignals exit_seen;
+  auto next_stop_look = Clock::now() + std::chrono::milliseconds(kStopLook);
   while (!have_done) {
     pollfd fds[3] = {{ctl_.get(), POLLIN, 0}, {caller_exit_.fd(), POLLIN, 0}, {supervisor_fd, POLLIN, 0}};
-    const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 3 : 2, ms_left(deadline));
+    const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 3 : 2, std::min(ms_left(deadline), kStopLook));
     if (n < 0 && errno == EINTR) continue;
-    if (n == 0 || ms_left(deadline) == 0) return finish(CaseRun::Status::timeout, "the caller did not finish the case");
+    if (ms_left(deadline) == 0) return finish(CaseRun::Status::timeout, "the caller did not finish the case");
+    // Quiet for a while (a ticking exit watch wakes poll without news): stopped?
+    if (!fds[0].revents && Clock::now() >= next_stop_look) {
+      next_stop_look = Clock::now() + std::chrono::milliseconds(kStopLook);
+      if (probes::task_stopped(caller_)) {
+        exit_seen.stopped = true;
+        ::kill(caller_, SIGCONT);
+      }
+    }
+    if (n == 0) continue;
     if (supervisor_fd >= 0 && fds[2].revents) {
       if (!take_notification()) return finish(over_status, over);
       continue;
     }
-    if (fds[0].revents && !take_ctl()) return finish(over_status, over);
-    if (fds[1].revents && !fds[0].revents && caller_exit_.exited())
-      return finish(CaseRun::Status::crash, caller_death());
+    const bool hung_up = fds[0].revents && !take_ctl();
+    if (hung_up && over_status != CaseRun::Status::crash) return finish(over_status, over);
+    if (hung_up || (fds[1].revents && caller_exit_.exited())) {
+      // The caller is gone, or going: how it died says whether the child's
+      // exit signal killed it.
+      if (!caller_exit_.wait_exit(std::chrono::milliseconds(ms_left(deadline))))
+        return finish(CaseRun::Status::timeout, "the caller hung up but did not exit");
+      const siginfo_t info = caller_exit_.peek().value_or(siginfo_t{});
+      if (info.si_code != CLD_KILLED || info.si_status != SIGKILL) return finish(CaseRun::Status::crash, caller_death());
+      exit_seen.killed = true;
+      break;
+    }
   }
+  if (host_reaps) child_exit.reap();
 
   r.witnesses.kcmp = identity->kcmp;
   r.witnesses.kcmp_note = identity->kcmp_note;
-  std::copy(std::begin(done.behaviour), std::end(done.behaviour), r.witnesses.behaviour.begin());
+  if (have_done) std::copy(std::begin(done.behaviour), std::end(done.behaviour), r.witnesses.behaviour.begin());
   r.observed = probes::observed_outcome(*identity, r.witnesses);
   merge_traits(r.observed, ready.traits);
-  merge_traits(r.observed, done.traits);
+  merge_traits(r.observed, returned_traits);
+  if (have_done) merge_traits(r.observed, done.traits);
   r.observed[model::Trait::caller_suspended] = suspended;
-  if (done.parent_signal >= 0) r.observed.parent_signal = done.parent_signal;
+  exit_seen.notices = done.child_notices;
+  r.observed.parent_signal = exit_seen.parent_signal();
+  r.signals = exit_seen.arrived(done.signals);
   // set_tid: entry i names the pid in the i-th namespace from the child's outwards.
-  const std::uint64_t tids = order.size >= model::kCloneArgsSizeVer1 && order.set_tid_pointer ? order.set_tid_size : 0;
+  const std::uint64_t tids = order.set_tid_pointer ? order.set_tid_size : 0;
   if (tids > 0 && tids <= set_tid_entries) {
     bool same = identity->nspid.size() >= tids;
     for (std::size_t i = 0; same && i < tids; ++i)
       same = identity->nspid[identity->nspid.size() - 1 - i] == order.set_tid[i];
     r.observed[model::Trait::set_tid_honoured] = model::fact_of(same);
   }
-  if (scratch && (order.flags & model::flag::INTO_CGROUP))
-    r.observed[model::Trait::into_cgroup] = model::fact_of(identity->cgroup2 == scratch->cgroup_path());
-  r.signals = done.signals;
+  if (scratch) r.observed[model::Trait::into_cgroup] = model::fact_of(identity->cgroup2 == scratch->cgroup_path());
   if (done.child_code == CLD_KILLED || done.child_code == CLD_DUMPED)
     return finish(CaseRun::Status::crash, "the child " + describe_exit(done.child_code, done.child_status));
+  if (exit_seen.killed) {
+    // A fresh caller for the next case; this one is gone.
+    const std::string why = "the child's exit killed the caller with SIGKILL: what the caller would have seen after "
+                            "that (behaviour witnesses, tid words, pidfd, its SIGCHLD) is unknown";
+    discard_caller();
+    return finish(CaseRun::Status::completed, why);
+  }
   return finish(CaseRun::Status::completed, "");
 }
 

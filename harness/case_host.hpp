@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/caller_unavailable.hpp"
 #include "harness/context_lease.hpp"
 #include "harness/exit_watch.hpp"
 #include "harness/protocol.hpp"
@@ -51,13 +52,17 @@ struct CaseHostOptions {
   std::string context = "root";
   std::chrono::milliseconds timeout{5000};
   Supervision supervision = Supervision::none;  // for the C library's entries
+  bool setup_fault = false;  // tests only: the caller's own setup fails after its context is built
 };
 
 class CaseHost {
  public:
-  // Forks the caller process. Call while this process is single-threaded:
-  // the caller allocates before it reaches its call loop.
-  static Result<std::unique_ptr<CaseHost>> start(CaseHostOptions options);
+  // Forks the caller process and waits (options.timeout at most) for its
+  // facts. Call while this process is single-threaded: the caller allocates
+  // before it reaches its call loop. The error says whether this machine
+  // cannot satisfy the context's recipe or the harness failed
+  // (caller_unavailable.hpp).
+  static CallerResult<std::unique_ptr<CaseHost>> start(CaseHostOptions options);
   ~CaseHost();
   CaseHost(const CaseHost&) = delete;
   CaseHost& operator=(const CaseHost&) = delete;
@@ -73,12 +78,12 @@ class CaseHost {
 
  private:
   explicit CaseHost(CaseHostOptions options);
-  Status spawn();
+  CallerResult<Unit> spawn();
   void discard_caller();  // kill the group, reap all of it, close the sockets
   void quit_caller();
-  // A set_tid entry as a number: entry `level` names the pid in the level-th
-  // pid namespace from the child's outwards.
-  std::int32_t resolve_tid(const model::TidSpec& t, std::size_t level, bool child_in_fresh_ns) const;
+  // A set_tid entry as a number: entry `index` names a pid in the index-th
+  // pid namespace from the child's outwards (model::set_tid_target()).
+  std::int32_t resolve_tid(const model::TidSpec& t, std::size_t index, std::uint64_t flags) const;
 
   CaseHostOptions options_;
   pid_t host_pid_ = 0;

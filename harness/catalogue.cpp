@@ -1,10 +1,12 @@
 #include "harness/catalogue.hpp"
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
+#include <optional>
+#include <utility>
 #include <unordered_set>
 
+#include "harness/text_file.hpp"
+#include "model/caller.hpp"
 #include "model/flags.hpp"
 #include "model/names.hpp"
 
@@ -51,6 +53,16 @@ Result<std::uint64_t> parse_count(std::string_view value, std::string_view key) 
   return n;
 }
 
+// "0..255": an inclusive range of exit signals, each a number or a name.
+Result<std::pair<long long, long long>> parse_signal_range(std::string_view value) {
+  const auto dots = value.find("..");
+  auto first = model::parse_signal(value.substr(0, dots));
+  auto last = model::parse_signal(value.substr(dots + 2));
+  if (!first || !last || *first < 0 || *last < *first || *last > 255)
+    return make_error("bad exit_signal range '" + std::string(value) + "' (FIRST..LAST, 0 <= FIRST <= LAST <= 255)");
+  return std::pair{*first, *last};
+}
+
 }  // namespace
 
 Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_view value) {
@@ -61,6 +73,8 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
     r.exit_signal = static_cast<std::uint64_t>(*sig);
   } else if (key == "context") {
     if (value.empty()) return make_error("empty context");
+    // An unknown name is bad input now, not a skip at run time.
+    if (auto preset = model::caller_preset(value); !preset) return preset.error();
     c.context = std::string(value);
   } else if (key == "stack") {
     auto a = model::parse_stack_arg(value);
@@ -146,10 +160,20 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
     if (!entry) return fail(entry.error().message);
     base.request.entry = *entry;
     base.request.exit_signal = model::kSigchld;
+    // A sweep may range over exit signals too: exit_signal=FIRST..LAST.
+    std::optional<std::pair<long long, long long>> signal_range;
     for (std::size_t i = 4; i < cols.size(); ++i) {
       const auto eq = cols[i].find('=');
       if (eq == std::string_view::npos) return fail("option '" + std::string(cols[i]) + "' is not key=value");
-      if (auto st = apply_case_option(base, cols[i].substr(0, eq), cols[i].substr(eq + 1)); !st) return fail(st.error().message);
+      const std::string_view key = cols[i].substr(0, eq), value = cols[i].substr(eq + 1);
+      if (key == "exit_signal" && value.find("..") != std::string_view::npos) {
+        if (cols[0] != "sweep") return fail("a range of exit signals is for sweeps; a case has one");
+        auto range = parse_signal_range(value);
+        if (!range) return fail(range.error().message);
+        signal_range = *range;
+        continue;
+      }
+      if (auto st = apply_case_option(base, key, value); !st) return fail(st.error().message);
     }
 
     std::vector<CatalogueCase> made;
@@ -161,16 +185,30 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
       }
       made.push_back(base);
     } else {
-      auto bits = sweep_flags(cols[3]);
-      if (!bits) return fail(bits.error().message);
-      const std::size_t n = bits->size();
+      // No flags to combine ("-") is one combination: none.
+      const bool flags_swept = cols[3] != "-";
+      if (!flags_swept && !signal_range) return fail("a sweep needs flags to combine or a range of exit signals");
+      std::vector<std::uint64_t> bits;
+      if (flags_swept) {
+        auto swept = sweep_flags(cols[3]);
+        if (!swept) return fail(swept.error().message);
+        bits = std::move(swept).value();
+      }
+      const auto [first_signal, last_signal] = signal_range.value_or(
+          std::pair{static_cast<long long>(base.request.exit_signal), static_cast<long long>(base.request.exit_signal)});
+      const std::size_t n = bits.size();
       for (std::uint64_t combo = 0; combo < (std::uint64_t{1} << n); ++combo) {
-        CatalogueCase c = base;
-        c.request.flags = 0;
-        for (std::size_t b = 0; b < n; ++b)
-          if (combo & (std::uint64_t{1} << b)) c.request.flags |= (*bits)[b];
-        c.id = base.id + "/" + model::format_flags(c.request.flags);
-        made.push_back(std::move(c));
+        for (long long sig = first_signal; sig <= last_signal; ++sig) {
+          CatalogueCase c = base;
+          c.request.flags = 0;
+          for (std::size_t b = 0; b < n; ++b)
+            if (combo & (std::uint64_t{1} << b)) c.request.flags |= bits[b];
+          c.request.exit_signal = static_cast<std::uint64_t>(sig);
+          c.id = base.id;
+          if (flags_swept) c.id += "/" + model::format_flags(c.request.flags);
+          if (signal_range) c.id += "/" + (sig == 0 ? std::string("0") : model::signal_name(sig));
+          made.push_back(std::move(c));
+        }
       }
     }
     for (CatalogueCase& c : made) {
@@ -184,11 +222,9 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
 }
 
 Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("cannot read catalogue file '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto cases = parse_catalogue(text.str(), path);
+  auto text = read_text_file(path, "catalogue file");
+  if (!text) return text.error();
+  auto cases = parse_catalogue(*text, path);
   if (cases)
     for (CatalogueCase& c : *cases) c.file = path;
   return cases;

@@ -27,18 +27,18 @@ std::vector<DiffEntry> diff_outcomes(const model::Outcome& predicted, const mode
     return out;
   }
   if (!predicted.ok()) return out;
-  for (model::Resource r : model::kResources)
-    compare_fact(out, "share." + std::string(model::resource_name(r)), predicted[r], observed[r]);
-  for (model::Ns n : model::kNamespaces)
-    compare_fact(out, "ns_new." + std::string(model::ns_name(n)), predicted[n], observed[n]);
-  compare_fact(out, "same_tgid", predicted.same_tgid, observed.same_tgid);
-  compare_fact(out, "ppid_is_caller", predicted.ppid_is_caller, observed.ppid_is_caller);
-  for (std::size_t i = 0; i < model::kTraitCount; ++i)
-    compare_fact(out, std::string(model::trait_name(model::trait_at(i))), predicted.traits[i], observed.traits[i]);
-  if (predicted.parent_signal && observed.parent_signal && *predicted.parent_signal != *observed.parent_signal)
-    out.push_back({"parent_signal", model::signal_name(*predicted.parent_signal), model::signal_name(*observed.parent_signal)});
-  if (predicted.exit_signal && observed.exit_signal && *predicted.exit_signal != *observed.exit_signal)
-    out.push_back({"exit_signal", std::to_string(*predicted.exit_signal), std::to_string(*observed.exit_signal)});
+  for (std::size_t i = 0; i < model::kFactFieldCount; ++i)
+    compare_fact(out, model::fact_field_name(i), model::fact_field(predicted, i), model::fact_field(observed, i));
+  for (model::NumberField f : model::kNumberFields) {
+    const auto& p = model::number_field(predicted, f);
+    const auto& o = model::number_field(observed, f);
+    if (!p || !o || *p == *o) continue;
+    // A signal by its name; the exit signal as /proc/<pid>/stat shows it (-1 for a thread).
+    const auto text = [f](long long v) {
+      return f == model::NumberField::parent_signal ? model::signal_name(v) : std::to_string(v);
+    };
+    out.push_back({std::string(model::number_field_name(f)), text(*p), text(*o)});
+  }
   return out;
 }
 

@@ -84,7 +84,7 @@ std::string xml_escape(std::string_view s, bool attribute) {
 void JunitReport::add(const CaseResult& r, const model::Kernel& kernel) {
   const std::string group = group_name(report_group(r.spec));
   auto [it, added] = index_.emplace(group, suites_.size());
-  if (added) suites_.push_back(Suite{group, {}});
+  if (added) suites_.push_back(Suite{group, kernel, {}});
   Testcase t;
   t.name = report_case_name(r.spec);
   t.verdict = r.verdict;
@@ -130,12 +130,15 @@ void JunitReport::write(std::ostream& out, std::chrono::duration<double> elapsed
   for (const Suite& s : suites_) {
     const Counts c = count(s);
     out << "  <testsuite" << attr("name", s.name) << c.attributes() << attr("time", seconds(c.seconds)) << ">\n";
-    if (!properties.empty()) {
-      out << "    <properties>\n";
-      for (const auto& [name, value] : properties)
-        out << "      <property" << attr("name", name) << attr("value", value) << "/>\n";
-      out << "    </properties>\n";
-    }
+    Properties all = properties;
+    all.emplace_back("kernel_profile", model::kernel_spec(s.judged_against));
+    all.emplace_back("modelled_range", model::modelled_range_text());
+    all.emplace_back("kernel_profile_in_range",
+                     std::string(model::range_place_name(model::place_in_modelled_range(s.judged_against.version))));
+    out << "    <properties>\n";
+    for (const auto& [name, value] : all)
+      out << "      <property" << attr("name", name) << attr("value", value) << "/>\n";
+    out << "    </properties>\n";
     for (const Testcase& t : s.cases) {
       out << "    <testcase" << attr("classname", s.name) << attr("name", t.name) << attr("time", seconds(t.seconds));
       const std::string type(verdict_name(t.verdict));

@@ -4,7 +4,9 @@
 // name = report_case_name() and time in seconds. A mismatch is a <failure>; a
 // timeout, crash or error is an <error>; both carry type = the verdict,
 // message = the diff or the reason, and verdict_text() as their text. A skip is
-// <skipped message="reason"/>. Every suite carries the run's properties.
+// <skipped message="reason"/>. Every suite carries the run's properties, and
+// the profile its cases were judged against: kernel_profile, modelled_range
+// ("6.1 .. 6.18") and kernel_profile_in_range (inside, newer or older).
 //
 // Text is escaped for XML 1.0: bytes that are not valid UTF-8, and control
 // characters XML cannot hold, become '?'.
@@ -46,6 +48,7 @@ class JunitReport {
   };
   struct Suite {
     std::string name;
+    model::Kernel judged_against;  // the profile of its first case
     std::vector<Testcase> cases;
   };
   std::vector<Suite> suites_;                  // in order of first appearance

@@ -34,11 +34,7 @@ std::string directive(std::string_view keyword, std::string_view reason) {
 
 }  // namespace
 
-int kselftest_exit_status(const RunSummary& s) {
-  if (s.failed() != 0) return kKsftFail;
-  if (s.cases() != 0 && s.count(Verdict::skip) == s.cases()) return kKsftSkip;
-  return kKsftPass;
-}
+int kselftest_exit_status(const RunSummary& s) { return run_exit_status(s.verdict(), false, true); }
 
 std::string ktap_totals(const RunSummary& s) {
   return "Totals: pass:" + std::to_string(s.count(Verdict::match)) +

@@ -41,7 +41,8 @@ inline constexpr int kKsftPass = 0;
 inline constexpr int kKsftFail = 1;
 inline constexpr int kKsftSkip = 4;
 
-// 1 if any case failed, 4 if every case was skipped, else 0.
+// 1 if any case failed, 4 if every case was skipped (or there were none),
+// else 0: run_exit_status() of the summary's verdict under --ktap.
 int kselftest_exit_status(const RunSummary& s);
 
 // "Totals: pass:N fail:N xfail:0 xpass:0 skip:N error:N", as kselftest ends a

@@ -38,6 +38,7 @@ enum class Fault : std::uint32_t {
   caller_crash,  // the caller dies with SIGSEGV after the call returns
   caller_hang,   // the caller stops answering after the call returns
   child_forks,   // the child forks without end: each new process forks once more
+  caller_returns_zero,  // the caller reports that the call returned 0 without making it
 };
 
 inline constexpr std::size_t kMaxSetTid = 64;
@@ -66,7 +67,8 @@ struct OrderMsg {
 // The facts about the live caller the model needs (model::Caller, minus names).
 struct FactsMsg {
   MsgKind kind = MsgKind::facts;
-  std::uint32_t ok = 0;  // 0: the context could not be built; see error
+  std::uint32_t ok = 0;  // 0: the caller gave up; see error
+  std::uint8_t harness_fault = 0;  // ... because the harness's own setup failed, not the context's recipe
   std::int64_t uid = 0;
   std::int64_t userns_level = 0;
   std::int64_t pidns_level = 0;
@@ -85,15 +87,10 @@ struct FactsMsg {
   std::uint8_t pids_max_on_cgroup2 = 0;
   std::uint8_t userns_quota_reached = 0;
   std::uint8_t cap_checkpoint_restore = 0;
+  std::uint8_t userns_owns_pidns = 0;
   std::uint8_t io_context = 0;
   std::uint8_t sysvsem_undo = 0;
   char error[200] = {};
-};
-
-struct ReturnedMsg {
-  MsgKind kind = MsgKind::returned;
-  std::uint32_t seq = 0;
-  std::int64_t ret = 0;  // tid in the caller's pid namespace, or -errno
 };
 
 // Observed traits as two bit sets over model::Trait: which were seen, and
@@ -108,6 +105,14 @@ struct TraitBits {
   }
 };
 static_assert(model::kTraitCount <= 32);
+
+struct ReturnedMsg {
+  MsgKind kind = MsgKind::returned;
+  std::uint32_t seq = 0;
+  std::int64_t ret = 0;  // tid in the caller's pid namespace, or -errno
+  TraitBits traits;      // what the caller saw at once (tid word, pidfd)
+};
+
 
 struct ChildReadyMsg {
   MsgKind kind = MsgKind::child_ready;
@@ -140,8 +145,8 @@ struct DoneMsg {
   std::uint8_t early_death = 0;    // the child died before the host released it
   std::uint8_t baseline_broken = 0;
   std::uint64_t signals = 0;       // bit n-1: signal n arrived at the caller during the case
+  std::uint64_t child_notices = 0; // ... of those, the ones whose siginfo says a child changed state
   TraitBits traits;                // what the caller saw
-  std::int32_t parent_signal = -1; // the one signal it got at the child's exit; 0 none; -1 not one
   char error[200] = {};
 };
 

@@ -343,6 +343,8 @@ json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {
   if (r.spec.clone3_enosys) j.set("clone3_enosys", true);
   j.set("kernel", kernel.release);
   j.set("kernel_profile", model::kernel_spec(kernel));
+  j.set("modelled_range", model::modelled_range_text());
+  j.set("kernel_profile_in_range", std::string(model::range_place_name(model::place_in_modelled_range(kernel.version))));
   j.set("target", r.spec.target.empty() ? std::string("host") : r.spec.target);
   if (r.predicted) j.set("predicted", prediction_to_json(*r.predicted));
   if (r.run && r.run->status == CaseRun::Status::completed) {
@@ -355,6 +357,7 @@ json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel) {
       o.set("witnesses", std::move(w));
       o.set("returned", r.run->returned);
       o.set("signals", signal_list(r.run->signals));
+      if (!r.run->note.empty()) o.set("note", r.run->note);  // what could not be seen, and why
       if (r.run->route) {
         // The call glibc made, as a request `check` can predict from.
         json::Value route = json::Value::object();

@@ -20,13 +20,13 @@ Supervision supervision_for(const CatalogueCase& c) {
   return c.clone3_enosys ? Supervision::notify_clone3_enosys : Supervision::notify;
 }
 
-Result<CaseHost*> Runner::host_for(const std::string& context, Supervision supervision) {
+CallerResult<CaseHost*> Runner::host_for(const std::string& context, Supervision supervision) {
   const std::string key = context + "/" + std::string(supervision_name(supervision));
   if (auto it = hosts_.find(key); it != hosts_.end()) return it->second.get();
-  if (auto it = unbuildable_.find(key); it != unbuildable_.end()) return make_error(it->second);
+  if (auto it = unavailable_.find(key); it != unavailable_.end()) return it->second;
   auto host = CaseHost::start(CaseHostOptions{context, timeout_, supervision});
   if (!host) {
-    unbuildable_[key] = host.error().message;
+    unavailable_[key] = host.error();
     return host.error();
   }
   CaseHost* raw = host->get();
@@ -71,10 +71,17 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
   const Supervision supervision = supervision_for(c);
   auto host = host_for(c.context, supervision);
   if (!host) {
-    r.verdict = Verdict::skip;
-    r.reason = supervision == Supervision::none
-                   ? "context '" + c.context + "' cannot be built here: " + host.error().message
-                   : "the seccomp supervisor cannot be used here: " + host.error().message;
+    // A recipe this machine cannot follow is a skip, with the reason; a
+    // caller that did not start, died or broke the protocol is the harness
+    // failing, never a skip.
+    const bool unsatisfiable = host.error().kind == CallerUnavailable::Kind::unsatisfiable;
+    r.verdict = unsatisfiable ? Verdict::skip : Verdict::error;
+    if (!unsatisfiable)
+      r.reason = "the harness could not start a caller: " + host.error().message;
+    else if (supervision == Supervision::none)
+      r.reason = "context '" + c.context + "' cannot be built here: " + host.error().message;
+    else
+      r.reason = "the seccomp supervisor cannot be used here: " + host.error().message;
     return r;
   }
   r.caller = (*host)->caller();
@@ -90,7 +97,7 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
       return r;
     }
     if (entry == model::Entry::system) {
-      auto documented = model::predict(c.request, (*host)->caller(), kernel_);
+      auto documented = predictor_(c.request, (*host)->caller(), kernel_);
       if (documented && !documented->outcome.ok()) {
         r.verdict = Verdict::skip;
         r.reason = "system() reports a refused clone as exit status 127, not its errno (" +
@@ -100,7 +107,7 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
     }
     r.run = (*host)->run(c.request, fault);
     const model::Request& made = r.run->route ? r.run->route->request : c.request;
-    auto predicted = model::predict(made, (*host)->caller(), kernel_);
+    auto predicted = predictor_(made, (*host)->caller(), kernel_);
     if (!predicted) {
       r.verdict = Verdict::skip;
       r.reason = "the model cannot predict the recorded call: " + predicted.error().message;
@@ -111,7 +118,7 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
     judge(r);
     return r;
   }
-  auto predicted = model::predict(c.request, (*host)->caller(), kernel_);
+  auto predicted = predictor_(c.request, (*host)->caller(), kernel_);
   if (!predicted) {
     r.verdict = Verdict::skip;
     r.reason = "the model cannot predict this case: " + predicted.error().message;

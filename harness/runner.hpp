@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,22 +35,33 @@ struct CaseResult {
 bool is_library_entry(model::Entry e);
 Supervision supervision_for(const CatalogueCase& c);
 
+// What a Runner predicts with: model::predict(), unless a test puts a
+// deliberately wrong model in its place to show that what the harness
+// observes does not follow the prediction.
+using Predictor =
+    std::function<Result<model::Prediction>(const model::Request&, const model::Caller&, const model::Kernel&)>;
+
 class Runner {
  public:
   explicit Runner(model::Kernel kernel, std::chrono::milliseconds timeout = std::chrono::milliseconds{5000});
   ~Runner();
 
+  // For tests only (see Predictor).
+  void set_predictor(Predictor predictor) { predictor_ = std::move(predictor); }
+
   CaseResult run(const CatalogueCase& c, Fault fault = Fault::none);
   const model::Kernel& kernel() const { return kernel_; }
 
  private:
-  // The host for a context, started on first use; the error if it cannot be.
-  Result<CaseHost*> host_for(const std::string& context, Supervision supervision);
+  // The host for a context, started on first use; why not if it cannot be
+  // (remembered: the context's later cases get the same verdict).
+  CallerResult<CaseHost*> host_for(const std::string& context, Supervision supervision);
 
   model::Kernel kernel_;
   std::chrono::milliseconds timeout_;
+  Predictor predictor_ = model::predict;
   std::map<std::string, std::unique_ptr<CaseHost>> hosts_;  // by context and supervision
-  std::map<std::string, std::string> unbuildable_;          // ... -> why
+  std::map<std::string, CallerUnavailable> unavailable_;   // ... -> why not
 };
 
 }  // namespace clonediff::harness

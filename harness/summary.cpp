@@ -40,22 +40,59 @@ void RunSummary::add(const CaseResult& r, const model::Kernel& kernel, bool list
     failures_.push_back(verdict_text(r, kernel));
 }
 
-int RunSummary::exit_status() const {
-  for (Verdict v : {Verdict::mismatch, Verdict::timeout, Verdict::crash, Verdict::error})
-    if (total_[static_cast<std::size_t>(v)] != 0) return 1;
-  return 0;
+std::string_view run_verdict_word(RunVerdict v) {
+  switch (v) {
+    case RunVerdict::pass: return "PASS";
+    case RunVerdict::skip: return "SKIP";
+    case RunVerdict::fail: return "FAIL";
+  }
+  return "FAIL";
+}
+
+int run_exit_status(RunVerdict v, bool skip_allowed, bool ktap) {
+  switch (v) {
+    case RunVerdict::pass: return 0;
+    case RunVerdict::fail: return 1;
+    case RunVerdict::skip: return ktap ? 4 : skip_allowed ? 0 : 1;
+  }
+  return 1;
+}
+
+std::string judged_against_text(const model::Kernel& kernel) {
+  return "judged against the model of Linux " + model::kernel_spec(kernel) + " (" +
+         model::modelled_range_note(kernel.version) + ")";
+}
+
+RunVerdict RunSummary::verdict() const {
+  if (failed_ != 0) return RunVerdict::fail;
+  if (count(Verdict::skip) == cases()) return RunVerdict::skip;  // no case at all is no pass either
+  return RunVerdict::pass;
+}
+
+std::string RunSummary::counts_text() const {
+  std::string out = std::to_string(count(Verdict::match)) + " matched";
+  const std::pair<Verdict, const char*> others[] = {{Verdict::mismatch, " mismatched"}, {Verdict::skip, " skipped"},
+                                                    {Verdict::timeout, " timed out"},   {Verdict::crash, " crashed"},
+                                                    {Verdict::error, " errors"}};
+  for (const auto& [v, word] : others) {
+    const std::size_t n = count(v);
+    if (n == 0) continue;
+    out += ", " + std::to_string(n) + (v == Verdict::error && n == 1 ? std::string(" error") : word);
+  }
+  return out + " of " + std::to_string(cases()) + (cases() == 1 ? " case" : " cases");
 }
 
 std::string RunSummary::text(const model::Kernel& kernel, std::chrono::duration<double> elapsed,
-                             const std::string& scope) const {
+                             const std::string& scope, bool skip_allowed) const {
   static_assert(kOrder.size() == kVerdicts);
   std::string out;
   char head[200];
-  std::snprintf(head, sizeof head, "clonediff run: %zu cases%s%s%s on Linux %s in %.2f s\n\n", cases(),
+  std::snprintf(head, sizeof head, "clonediff run: %zu cases%s%s%s on Linux %s in %.2f s\n", cases(),
                 scope.empty() ? "" : " (", scope.c_str(), scope.empty() ? "" : ")", kernel.release.c_str(),
                 elapsed.count());
   out += head;
-  return out + details() + "\n" + verdict_line(elapsed);
+  out += judged_against_text(kernel) + "\n\n";
+  return out + details() + "\n" + verdict_line(elapsed, skip_allowed);
 }
 
 std::string RunSummary::details() const {
@@ -104,15 +141,14 @@ std::string RunSummary::details() const {
   return out;
 }
 
-std::string RunSummary::verdict_line(std::chrono::duration<double> elapsed) const {
-  char line[200];
-  if (exit_status() == 0)
-    std::snprintf(line, sizeof line, "PASS: %zu of %zu cases match the model%s (%.2f s)\n", count(Verdict::match),
-                  cases(), count(Verdict::skip) == 0 ? "" : "; the rest skipped", elapsed.count());
-  else
-    std::snprintf(line, sizeof line, "FAIL: %zu of %zu cases do not match the model (%.2f s)\n", failed_, cases(),
-                  elapsed.count());
-  return line;
+std::string RunSummary::verdict_line(std::chrono::duration<double> elapsed, bool skip_allowed) const {
+  std::string line = std::string(run_verdict_word(verdict())) + ": " + counts_text();
+  if (verdict() == RunVerdict::skip)
+    line += skip_allowed ? "; every case was skipped, as --allow-skip host allows"
+                         : "; every case was skipped (--allow-skip host if that is expected)";
+  char time[40];
+  std::snprintf(time, sizeof time, " (%.2f s)\n", elapsed.count());
+  return line + time;
 }
 
 }  // namespace clonediff::harness

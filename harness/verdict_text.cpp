@@ -110,6 +110,8 @@ std::string verdict_text(const CaseResult& r, const model::Kernel& kernel) {
     out += "\n";
   }
   if (r.run && !r.run->witnesses.kcmp_note.empty()) out += "  note: " + r.run->witnesses.kcmp_note + "\n";
+  if (r.run && r.run->status == CaseRun::Status::completed && !r.run->note.empty())
+    out += "  note: " + r.run->note + "\n";
   out += "  reproduce: " + reproduce_command(r.spec) + "\n";
   out += "  explain:   clonediff explain " + explain_arguments(r.spec);
   if (!r.spec.target.empty()) out += " --kernel " + quote(model::kernel_spec(kernel));

@@ -23,7 +23,8 @@ const std::array kFacts = {
     CLONEDIFF_FACT(cap_sys_admin, true, "CAP_SYS_ADMIN in its own user namespace"),
     CLONEDIFF_FACT(cap_sys_admin_init, true, "CAP_SYS_ADMIN in the initial user namespace"),
     CLONEDIFF_FACT(cap_sys_resource, true, "CAP_SYS_RESOURCE in the initial user namespace"),
-    CLONEDIFF_FACT(cap_checkpoint_restore, true, "CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN in its user namespace"),
+    CLONEDIFF_FACT(cap_checkpoint_restore, true, "CAP_CHECKPOINT_RESTORE in its own user namespace"),
+    CLONEDIFF_FACT(userns_owns_pidns, true, "its user namespace owns its pid namespace (or an ancestor of the owner)"),
     CLONEDIFF_FACT(pidns_init, true, "pid 1 of its pid namespace"),
     CLONEDIFF_FACT(pid_for_children_differs, true, "pid_for_children differs from its pid namespace"),
     CLONEDIFF_FACT(time_for_children_differs, true, "time_for_children differs from its time namespace"),
@@ -35,6 +36,9 @@ const std::array kFacts = {
     CLONEDIFF_FACT(pids_max_on_cgroup2, true, "that pids limit is in cgroup v2, not v1"),
     CLONEDIFF_FACT(userns_quota_reached, true, "max_user_namespaces allows no more"),
     CLONEDIFF_FACT(leader_exit_signal, false, "exit signal of its thread-group leader"),
+    CLONEDIFF_FACT(signals_blocked, false, "signals it blocks (bit n-1: signal n, as SigBlk)"),
+    CLONEDIFF_FACT(signals_ignored, false, "signals it ignores (as SigIgn)"),
+    CLONEDIFF_FACT(signals_caught, false, "signals it has handlers for (as SigCgt)"),
     CLONEDIFF_FACT(io_context, true, "holds an io context"),
     CLONEDIFF_FACT(sysvsem_undo, true, "holds a SysV semaphore undo list"),
 };
@@ -67,7 +71,8 @@ Result<Caller> caller_preset(std::string_view name) {
     // and not over the initial pid namespace.
     c.in_initial_userns = false;
     c.userns_level = 1;
-    c.cap_sys_admin_init = c.cap_sys_resource = c.cap_checkpoint_restore = false;
+    c.cap_sys_admin_init = c.cap_sys_resource = false;
+    c.userns_owns_pidns = false;
     return c;
   }
   if (name == "pidns_init") {
@@ -92,7 +97,7 @@ Result<Caller> caller_preset(std::string_view name) {
     drop_capabilities(c);
     c.nproc_at_limit = true;
     if (name == "nproc_limit_cap_sys_resource") c.cap_sys_resource = true;
-    if (name == "nproc_limit_cap_sys_admin") c.cap_sys_admin = c.cap_sys_admin_init = c.cap_checkpoint_restore = true;
+    if (name == "nproc_limit_cap_sys_admin") c.cap_sys_admin = c.cap_sys_admin_init = true;
     return c;
   }
   if (name == "nproc_limit_root") {
@@ -106,7 +111,8 @@ Result<Caller> caller_preset(std::string_view name) {
   if (name == "userns_depth") {
     c.in_initial_userns = false;
     c.userns_level = 33;  // create_user_ns() refuses a child of a level above 32
-    c.cap_sys_admin_init = c.cap_sys_resource = c.cap_checkpoint_restore = false;
+    c.cap_sys_admin_init = c.cap_sys_resource = false;
+    c.userns_owns_pidns = false;
     return c;
   }
   if (name == "pidns_depth") {
@@ -117,7 +123,8 @@ Result<Caller> caller_preset(std::string_view name) {
   if (name == "userns_quota") {
     c.in_initial_userns = false;
     c.userns_level = 1;
-    c.cap_sys_admin_init = c.cap_sys_resource = c.cap_checkpoint_restore = false;
+    c.cap_sys_admin_init = c.cap_sys_resource = false;
+    c.userns_owns_pidns = false;
     c.userns_quota_reached = true;
     return c;
   }

@@ -3,11 +3,13 @@
 // preset, optionally overridden fact by fact.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "model/result.hpp"
+#include "model/signal_set.hpp"
 
 namespace clonediff::model {
 
@@ -19,9 +21,10 @@ struct Caller {
   bool cap_sys_admin = true;         // effective CAP_SYS_ADMIN in its own user namespace
   bool cap_sys_admin_init = true;    // ... in the initial user namespace (capable())
   bool cap_sys_resource = true;      // ... in the initial user namespace
-  // CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN over the user namespace that owns
-  // its pid namespace (what alloc_pid() asks for set_tid).
-  bool cap_checkpoint_restore = true;
+  bool cap_checkpoint_restore = true;  // effective CAP_CHECKPOINT_RESTORE in its own user namespace
+  // Its user namespace owns its pid namespace, or is an ancestor of the owner:
+  // its own capabilities count there (ns_capable() walks up to it).
+  bool userns_owns_pidns = true;
   // Task state.
   bool pidns_init = false;           // pid 1 of its pid namespace (SIGNAL_UNKILLABLE)
   bool pid_for_children_differs = false;   // pid_ns_for_children != active pid ns
@@ -34,6 +37,12 @@ struct Caller {
   bool pids_max_on_cgroup2 = true;   // ... in cgroup v2, which CLONE_INTO_CGROUP leaves (v1 stays)
   bool userns_quota_reached = false; // max_user_namespaces allows it no more
   long long leader_exit_signal = 17; // its thread-group leader's exit signal
+  // Its signal state (bit n-1: signal n), as /proc/<pid>/status shows it: what
+  // becomes of the signal a child's exit sends (model/signals.hpp). The
+  // defaults are the state the harness gives every caller.
+  std::uint64_t signals_blocked = kCallerBlocked;
+  std::uint64_t signals_ignored = kCallerIgnored;
+  std::uint64_t signals_caught = kCallerCaught;
   // Priming: without an io context and a SysV undo list, sharing them cannot be
   // told apart from not sharing (both NULL), so every preset creates both.
   bool io_context = true;

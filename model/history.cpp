@@ -48,7 +48,7 @@ std::vector<Change> kernel_history() {
 
 std::string history_text() {
   const ModelledRange range = modelled_range();
-  std::string s = "clonediff models Linux process creation from " + range.text() +
+  std::string s = "clonediff models Linux process creation in releases " + modelled_range_text() +
                   "; each change, by the release that made it:\n";
   KernelVersion last{-1, 0, 0};
   for (const Change& c : kernel_history()) {

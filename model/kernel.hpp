@@ -49,23 +49,12 @@ struct Kernel {
   std::optional<long long> max(NsLimit n) const { return max_namespaces[static_cast<std::size_t>(n)]; }
   bool forbids(NsLimit n) const { return max(n) == 0; }
 };
-
-// The releases the model knows: from `oldest` to `newest`, each a major.minor
-// release. A kernel below `oldest` is refused (modelled_kernel); one above
-// `newest` is predicted as `newest`, and reports say so.
-struct ModelledRange {
-  KernelVersion oldest;
-  KernelVersion newest;
-  std::string text() const;  // "4.19 to 6.18"
-};
-ModelledRange modelled_range();
-// The kernel itself when the model knows its release; an error naming the
-// range when it is older than the oldest.
-Result<Kernel> modelled_kernel(Kernel k);
-// When the kernel is newer than the newest modelled release: the sentence
-// every report prints ("Linux 6.19.2 is newer than the newest modelled
-// release, 6.18: predicted as 6.18"). Empty otherwise.
-std::string beyond_modelled_note(const Kernel& k);
+// A profile of that version with default knobs and no release name.
+inline Kernel kernel_at(const KernelVersion& v) {
+  Kernel k;
+  k.version = v;
+  return k;
+}
 
 // A kernel profile named in words, as `--kernel` takes it and records carry
 // it: the release, then host knobs that differ from the defaults above,
@@ -77,5 +66,33 @@ std::string beyond_modelled_note(const Kernel& k);
 Result<Kernel> parse_kernel_spec(std::string_view spec);
 // The inverse: the release, then every knob that is set or not default.
 std::string kernel_spec(const Kernel& k);
+
+// The kernel versions the model knows, by major.minor: the oldest and newest
+// whose sources its rules and semantics were read from and checked against
+// (the kernel history, model/history.hpp). This is the one place that says
+// so; reports ask it rather than repeat it. Every version bound the rules and
+// semantics cite lies within it (model_tests), so a newer kernel is
+// predicted exactly as the newest, and an older one is refused.
+struct ModelledRange {
+  KernelVersion oldest;
+  KernelVersion newest;
+};
+ModelledRange modelled_range();
+// The kernel itself when the model knows its release; an error naming the
+// range when it is older ("Linux 4.14.0 is older than the modelled range
+// 4.19 .. 6.18").
+Result<Kernel> modelled_kernel(Kernel k);
+
+// Where a version stands against modelled_range(), by major.minor.
+enum class RangePlace { older, inside, newer };
+RangePlace place_in_modelled_range(const KernelVersion& v);
+std::string_view range_place_name(RangePlace p);  // "older", "inside", "newer"
+// The range as reports show it: "4.19 .. 6.18".
+std::string modelled_range_text();
+// One phrase for a report: "inside the modelled range 4.19 .. 6.18", "newer
+// than the modelled range 4.19 .. 6.18: judged as 6.18", or "older than the
+// modelled range 4.19 .. 6.18: not checked against it" (for a profile made
+// without parse_kernel_spec(), which refuses it).
+std::string modelled_range_note(const KernelVersion& v);
 
 }  // namespace clonediff::model

@@ -49,4 +49,41 @@ Result<Ns> parse_ns(std::string_view name) {
   return make_error("unknown namespace '" + std::string(name) + "'");
 }
 
+namespace {
+// Field i of the fact list, or nullptr past its end.
+template <typename O>
+auto* fact_at(O& o, std::size_t i) {
+  if (i < kResourceCount) return &o.share[i];
+  i -= kResourceCount;
+  if (i < kNsCount) return &o.ns_new[i];
+  i -= kNsCount;
+  if (i == 0) return &o.same_tgid;
+  if (i == 1) return &o.ppid_is_caller;
+  return &o.traits[i - 2];
+}
+}  // namespace
+
+std::string fact_field_name(std::size_t i) {
+  if (i < kResourceCount) return "share." + std::string(kResourceNames[i]);
+  i -= kResourceCount;
+  if (i < kNsCount) return "ns_new." + std::string(kNsNames[i]);
+  i -= kNsCount;
+  if (i == 0) return "same_tgid";
+  if (i == 1) return "ppid_is_caller";
+  return std::string(kTraitNames[i - 2]);
+}
+
+Fact& fact_field(Outcome& o, std::size_t i) { return *fact_at(o, i); }
+Fact fact_field(const Outcome& o, std::size_t i) { return *fact_at(o, i); }
+
+std::string_view number_field_name(NumberField f) {
+  return f == NumberField::parent_signal ? "parent_signal" : "exit_signal";
+}
+std::optional<long long>& number_field(Outcome& o, NumberField f) {
+  return f == NumberField::parent_signal ? o.parent_signal : o.exit_signal;
+}
+const std::optional<long long>& number_field(const Outcome& o, NumberField f) {
+  return f == NumberField::parent_signal ? o.parent_signal : o.exit_signal;
+}
+
 }  // namespace clonediff::model

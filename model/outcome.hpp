@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "model/result.hpp"
@@ -94,5 +95,21 @@ struct Outcome {
   Fact operator[](Trait t) const { return traits[static_cast<std::size_t>(t)]; }
   bool operator==(const Outcome&) const = default;
 };
+
+// Every field of a created child's Outcome by number, so that whatever must
+// treat them all (the comparison, tests) cannot leave one out: the facts
+// first (share.*, ns_new.*, same_tgid, ppid_is_caller, the traits), then the
+// two numbers. A new field of Outcome joins this list; harness_tests fails
+// until it does.
+inline constexpr std::size_t kFactFieldCount = kResourceCount + kNsCount + 2 + kTraitCount;
+std::string fact_field_name(std::size_t i);  // "share.vm", "ns_new.pid", "same_tgid", "pidfd", ...
+Fact& fact_field(Outcome& o, std::size_t i);
+Fact fact_field(const Outcome& o, std::size_t i);
+
+enum class NumberField : unsigned char { parent_signal, exit_signal };
+inline constexpr std::array<NumberField, 2> kNumberFields = {NumberField::parent_signal, NumberField::exit_signal};
+std::string_view number_field_name(NumberField f);
+std::optional<long long>& number_field(Outcome& o, NumberField f);
+const std::optional<long long>& number_field(const Outcome& o, NumberField f);
 
 }  // namespace clonediff::model

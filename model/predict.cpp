@@ -19,7 +19,8 @@ Result<Prediction> predict(const Request& request, const Caller& caller, const K
   auto call = kernel_call(request);
   if (!call) return call.error();
   Prediction p;
-  if (const std::string beyond = beyond_modelled_note(kernel); !beyond.empty()) p.notes.push_back(beyond);
+  if (place_in_modelled_range(kernel.version) == RangePlace::newer)
+    p.notes.push_back("Linux " + kernel.version.str() + ": " + modelled_range_note(kernel.version));
   const Rule* no_clone3 = find_rule("clone3.no_syscall");
   if (library_entry(request.entry) && call->syscall == Syscall::clone3 && no_clone3 &&
       no_clone3->versions.contains(kernel.version)) {

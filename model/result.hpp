@@ -1,6 +1,7 @@
 // Errors as values at every boundary: a Result<T> holds either a T or an Error
 // whose message is one line a user can act on. [[nodiscard]] so that a failure
-// cannot be dropped silently.
+// cannot be dropped silently. Where a caller must tell kinds of failure apart,
+// E is another type with a `message`.
 #pragma once
 
 #include <string>
@@ -13,11 +14,11 @@ struct Error {
   std::string message;
 };
 
-template <typename T>
+template <typename T, typename E = Error>
 class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}        // NOLINT: implicit by design
+  Result(E error) : v_(std::move(error)) {}            // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   explicit operator bool() const { return ok(); }
@@ -30,10 +31,10 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const { return std::get<Error>(v_); }
+  const E& error() const { return std::get<E>(v_); }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
 // For operations that produce nothing but can fail.

@@ -23,18 +23,17 @@ bool admin_over_child_userns(const RuleInput& in) {
 
 bool is_clone3(const RuleInput& in) { return in.call.syscall == Syscall::clone3; }
 
-// What alloc_pid() asks of the caller over the user namespace that owns its
-// pid namespace, for a set_tid entry there: CAP_SYS_ADMIN until v5.9, since
-// then CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN (the two capability rules'
-// ranges say which holds). cap_checkpoint_restore is the caller's
-// "CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN over that namespace"; with
-// cap_sys_admin (in its own namespace, which can only own or be below the
-// owner) it is CAP_SYS_ADMIN over it.
+// What alloc_pid() asks of the caller over the user namespace that owns an
+// existing pid namespace, for a set_tid entry there: ns_capable(CAP_SYS_ADMIN)
+// until v5.9, since then checkpoint_restore_ns_capable(): CAP_SYS_ADMIN or
+// CAP_CHECKPOINT_RESTORE (the two capability rules' ranges say which holds).
+// Either is counted in the caller's user namespace, which must reach the
+// owner.
 bool set_tid_capable(const RuleInput& in) {
   const Rule* since_5_9 = find_rule("alloc_pid.set_tid_capability");
   const bool checkpoint_restore_counts = since_5_9 && since_5_9->versions.contains(in.kernel.version);
-  return checkpoint_restore_counts ? in.caller.cap_checkpoint_restore
-                                   : in.caller.cap_checkpoint_restore && in.caller.cap_sys_admin;
+  const bool capable = in.caller.cap_sys_admin || (checkpoint_restore_counts && in.caller.cap_checkpoint_restore);
+  return capable && in.caller.userns_owns_pidns;
 }
 
 // alloc_pid() walks the set_tid entries from the child's own pid namespace
@@ -44,9 +43,7 @@ TidFailure first_set_tid_failure(const RuleInput& in) {
   const bool new_pidns = in.has(NEWPID);
   for (std::size_t i = 0; i < in.call.set_tid.size(); ++i) {
     const TidSpec& t = in.call.set_tid[i];
-    // Level i == 0 is the child's own namespace: new with CLONE_NEWPID, else
-    // the caller's pid_for_children (without an init yet if it was unshared).
-    const bool fresh_ns = i == 0 && (new_pidns || in.caller.pid_for_children_differs);
+    const bool fresh_ns = set_tid_target(i, in.call.flags, in.caller).fresh;
     const bool is_one = t.kind == TidSpec::Kind::number && t.number == 1;
     if (t.kind == TidSpec::Kind::number && (t.number < 1 || t.number >= in.kernel.pid_max)) return TidFailure::range;
     if (fresh_ns && !is_one) return TidFailure::no_init;
@@ -373,6 +370,14 @@ std::uint64_t clone_args_size(const KernelVersion& v) {
 }
 
 std::span<const Rule> refusal_rules() { return kRules; }
+
+SetTidTarget set_tid_target(std::size_t index, std::uint64_t flags, const Caller& caller) {
+  // Entry 0 is the child's own namespace: new with CLONE_NEWPID, else the
+  // caller's pid_for_children (without an init yet if it was unshared).
+  const bool first_fresh = (flags & NEWPID) != 0 || caller.pid_for_children_differs;
+  if (index == 0 && first_fresh) return {true, 0};
+  return {false, index - (first_fresh ? 1 : 0)};
+}
 
 const Rule* find_rule(std::string_view id) {
   for (const Rule& r : kRules)

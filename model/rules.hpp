@@ -69,6 +69,17 @@ std::uint64_t clone_args_size(const KernelVersion& v);
 // kernel's struct of `kernel_size` bytes: set_tid and set_tid_size (64..80),
 // cgroup (80..88), or the tail beyond 88.
 bool clone_args_nonzero_beyond(const KernelCall& c, std::uint64_t kernel_size);
+// The pid namespace set_tid entry `index` names: alloc_pid() walks from the
+// child's own namespace outwards. The harness turns the symbolic entries
+// (free, in_use) into numbers with it; the set_tid rules read it too.
+struct SetTidTarget {
+  // A namespace nobody is in yet: a new one (CLONE_NEWPID), or the caller's
+  // unshared pid_for_children. Only pid 1 can be had there.
+  bool fresh = false;
+  // Otherwise, counted from the caller's active pid namespace (0) outwards.
+  std::size_t caller_level = 0;
+};
+SetTidTarget set_tid_target(std::size_t index, std::uint64_t flags, const Caller& caller);
 const Rule* find_rule(std::string_view id);
 
 // The pseudo-rule that decides when no refusal fires.

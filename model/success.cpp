@@ -5,6 +5,7 @@
 #include "model/flags.hpp"
 #include "model/names.hpp"
 #include "model/semantics.hpp"
+#include "model/signals.hpp"
 
 namespace clonediff::model {
 
@@ -188,12 +189,19 @@ constexpr std::array kRows = {
     // notifies the caller's parent, a signal outside 1..64 is not sent, and
     // SIGCHLD to a parent that ignores it is dropped (the child is reaped at
     // once) -- which the child's own exit arranged above, before notifying.
+    // What is sent is then dropped where the caller ignores it
+    // (exit_signal_fate()): a pid-namespace init drops what it neither
+    // blocks nor handles.
     SuccessRow{"do_notify_parent.parent_signal", "kernel/signal.c: do_notify_parent()", {}, nullptr,
-               [](const SuccessInput& in, Outcome& o, Notes&) {
+               [](const SuccessInput& in, Outcome& o, Notes& notes) {
                  const long long sig = o.exit_signal.value_or(0);
-                 const bool dropped =
-                     init_shares_handlers(in) && !in.has(PARENT) && sig == static_cast<long long>(kSigchld);
-                 o.parent_signal = !in.has(THREAD) && !in.has(PARENT) && sig >= 1 && sig <= 64 && !dropped ? sig : 0;
+                 const bool sent = !in.has(THREAD) && !in.has(PARENT) && sig >= 1 && sig <= 64 &&
+                                   !(init_shares_handlers(in) && sig == static_cast<long long>(kSigchld));
+                 o.parent_signal = sent && exit_signal_fate(sig, in.caller) == SignalFate::pending ? sig : 0;
+                 if (sent && !*o.parent_signal)
+                   notes.emplace_back("parent signal: the caller drops " + signal_name(sig) +
+                                      (in.caller.pidns_init ? " (a pid namespace init neither blocking nor handling it)"
+                                                            : " (it ignores it)"));
                },
                "the exit signal reaches the caller, unless it is a thread's, a sibling's, invalid or an ignored "
                "SIGCHLD",

@@ -77,6 +77,40 @@ std::optional<long> blocked_in_syscall(pid_t pid) {
   return nr;
 }
 
+bool task_stopped(pid_t pid) {
+  auto dir = sys::open_proc_dir(pid);
+  if (!dir) return false;
+  char buf[1024];
+  auto stat = sys::read_small_file(dir->get(), "stat", buf, sizeof buf);
+  if (!stat) return false;
+  const auto close = stat->rfind(')');  // field 3 follows the command name
+  return close != std::string_view::npos && close + 2 < stat->size() && (*stat)[close + 2] == 'T';
+}
+
+namespace {
+std::optional<std::uint64_t> status_hex(std::string_view status, std::string_view key) {
+  const auto at = status.find(std::string(key) + ":\t");
+  if (at == std::string_view::npos) return std::nullopt;
+  const char* first = status.data() + at + key.size() + 2;
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(first, status.data() + status.size(), value, 16);
+  if (ec != std::errc() || end == first) return std::nullopt;
+  return value;
+}
+}  // namespace
+
+std::optional<SignalSets> read_signal_sets(pid_t pid) {
+  auto dir = sys::open_proc_dir(pid);
+  if (!dir) return std::nullopt;
+  char buf[4096];
+  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  if (!status) return std::nullopt;
+  const auto blocked = status_hex(*status, "SigBlk"), ignored = status_hex(*status, "SigIgn"),
+             caught = status_hex(*status, "SigCgt");
+  if (!blocked || !ignored || !caught) return std::nullopt;
+  return SignalSets{*blocked, *ignored, *caught};
+}
+
 bool syscall_file_readable(pid_t pid) {
   auto dir = sys::open_proc_dir(pid);
   if (!dir) return false;

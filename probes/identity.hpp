@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,19 @@ void read_seccomp(pid_t pid, std::optional<long long>& mode, std::optional<long 
 // The system call a task is blocked in (/proc/<pid>/syscall), or nullopt if
 // it is running or cannot be read.
 std::optional<long> blocked_in_syscall(pid_t pid);
+// Whether a task is in a stop (state T in /proc/<pid>/stat: a stop signal
+// took effect); false if it runs, sleeps, or cannot be read.
+bool task_stopped(pid_t pid);
+
+// The signal sets of /proc/<pid>/status (bit n-1: signal n): SigBlk, SigIgn
+// and SigCgt; nullopt where the file does not show them.
+struct SignalSets {
+  std::uint64_t blocked = 0;
+  std::uint64_t ignored = 0;
+  std::uint64_t caught = 0;
+};
+std::optional<SignalSets> read_signal_sets(pid_t pid);
+
 // Whether /proc/<pid>/syscall can be read at all (gVisor has none): without
 // it, blocked_in_syscall() cannot tell "running" from "unknown".
 bool syscall_file_readable(pid_t pid);

@@ -144,6 +144,59 @@ TEST_F(Isolation, AChildThatForksWithoutEndIsStoppedWholly) {
   expect_next_case_is_fine();
 }
 
+// Only a child sees clone return 0: in the caller it means the harness lost
+// track of who is who. That is the harness's failure, never an observation.
+TEST_F(Isolation, ACallReturningZeroInTheCallerIsAnErrorNotAnObservation) {
+  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::caller_returns_zero);
+  EXPECT_EQ(r.status, CaseRun::Status::error);
+  EXPECT_NE(r.note.find("returned 0"), std::string::npos) << r.note;
+  expect_next_case_is_fine();
+}
+
+// Exit signals the caller cannot block: SIGKILL kills it, SIGSTOP stops it.
+// Either is seen as the signal the child's exit sent, and costs no verdict.
+TEST_F(Isolation, AnExitSignalThatKillsTheCallerIsObservedAndTheRunGoesOn) {
+  const pid_t caller = host_->caller_pid();
+  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, 9});
+  ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+  EXPECT_EQ(r.observed.parent_signal, 9);
+  EXPECT_EQ(r.observed.exit_signal, 9);
+  expect_nothing_left_of(caller);
+  expect_next_case_is_fine();
+}
+
+TEST_F(Isolation, AnExitSignalThatStopsTheCallerIsObservedAndTheCallerGoesOn) {
+  const pid_t caller = host_->caller_pid();
+  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, 19});
+  ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+  EXPECT_EQ(r.observed.parent_signal, 19);
+  EXPECT_LT(r.elapsed, 400ms);
+  EXPECT_EQ(host_->caller_pid(), caller);  // resumed, not replaced
+  expect_next_case_is_fine();
+}
+
+// Signals the harness keeps pending for its own witnesses, and the two glibc
+// will not block, are observed as any other exit signal.
+TEST_F(Isolation, EveryExitSignalReachesTheCaller) {
+  for (long long sig = 1; sig <= 64; ++sig) {
+    CaseRun r = host_->run(model::Request{model::Entry::clone, 0, static_cast<std::uint64_t>(sig)});
+    ASSERT_EQ(r.status, CaseRun::Status::completed) << sig << ": " << r.note;
+    EXPECT_EQ(r.observed.parent_signal, sig);
+  }
+}
+
+// A sibling (CLONE_PARENT) that suspends the caller (CLONE_VFORK) has left
+// before the caller looks at its pidfd; the host used to reap it first, and
+// the pidfd then named no one, in about half the runs.
+TEST_F(Isolation, APidfdOfASiblingThatHasLeftStillNamesIt) {
+  const auto flags = model::flag::PIDFD | model::flag::VFORK | model::flag::PARENT;
+  for (int i = 0; i < 200; ++i) {
+    CaseRun r = host_->run(model::Request{model::Entry::clone, flags, model::kSigchld});
+    ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+    ASSERT_EQ(r.observed[model::Trait::pidfd], model::Fact::yes) << "run " << i;
+  }
+}
+
 TEST(IsolationTeardown, NothingOutlivesTheHost) {
   pid_t caller = 0;
   const int sets_before = semaphore_sets();
@@ -163,7 +216,32 @@ TEST(IsolationTeardown, NothingOutlivesTheHost) {
 TEST(IsolationStart, AnUnbuildableContextIsAnErrorNotACrash) {
   auto h = CaseHost::start(CaseHostOptions{"no_such_context", 1s});
   ASSERT_FALSE(h.ok());
-  EXPECT_NE(h.error().message.find("no_such_context"), std::string::npos);
+  EXPECT_EQ(h.error().kind, CallerUnavailable::Kind::failed);
+  EXPECT_NE(h.error().message.find("context 'no_such_context' has no recipe in this harness (contexts: root, "),
+            std::string::npos)
+      << h.error().message;
+}
+
+// A caller that does not report in time is the harness failing, not a
+// context this machine cannot satisfy; nothing of it is left behind.
+TEST(IsolationStart, ACallerThatDoesNotReportInTimeIsAFailure) {
+  auto h = CaseHost::start(CaseHostOptions{"pidns_depth", 1ms});
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.error().kind, CallerUnavailable::Kind::failed);
+  EXPECT_EQ(h.error().message, "the caller process for context 'pidns_depth' did not report within 1 ms");
+  EXPECT_FALSE(has_unreaped_children());
+}
+
+// The caller built its context and then its own setup failed (a stack, the
+// witnesses' baseline): the harness's failure, not the context's.
+TEST(IsolationStart, ACallerWhoseOwnSetupFailsIsAFailureNotAnUnbuildableContext) {
+  CaseHostOptions options{"root", 1s};
+  options.setup_fault = true;
+  auto h = CaseHost::start(options);
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.error().kind, CallerUnavailable::Kind::failed);
+  EXPECT_NE(h.error().message.find("a setup fault injected by a test"), std::string::npos) << h.error().message;
+  EXPECT_FALSE(has_unreaped_children());
 }
 
 }  // namespace

@@ -199,7 +199,12 @@ class KtapByTheKernelsParser(unittest.TestCase):
         self.assertEqual([t.name for t in test.subtests], top)  # in run order
         n = len(listed)
         matched = sum(r["verdict"] == "match" for r in RUN["records"])
-        self.assertIn(f"PASS: {matched} of {n}", RUN["stderr"])  # the summary is on stderr, not in the KTAP
+        skipped = sum(r["verdict"] == "skip" for r in RUN["records"])
+        counts = f"{matched} matched" + (f", {skipped} skipped" if skipped else "") + f" of {n} cases"
+        self.assertIn(f"\nPASS: {counts} (", RUN["stderr"])  # the summary is on stderr, not in the KTAP
+        # The KTAP trailer carries the same verdict line, and names the profile that judged the run.
+        self.assertIn(f"\n# clonediff run: PASS: {counts} (", RUN["ktap"])
+        self.assertRegex(RUN["ktap"], r"\n# judged against the model of Linux \S+ \((inside|newer|older) ")
 
     def test_every_verdict_parses_and_counts(self):
         with open(work("s.ktap")) as f:

@@ -40,7 +40,10 @@ class Targets : public Cli {
                          std::to_string(expected) + " cases"),
               std::string::npos)
         << r.out;
-    EXPECT_NE(r.out.find("PASS: " + target + " diverges as its baseline says"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\nPASS: "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(" of 49 cases; " + target + " diverges as its baseline says ("), std::string::npos) << r.out;
+    // The table's verdict agrees with the line's.
+    EXPECT_NE(r.out.find("  PASS           Linux "), std::string::npos) << r.out;
     // Grouped by the rule they break, each way with a repro.
     EXPECT_NE(r.out.find(target + ": " + std::to_string(expected) + " divergences from Linux"), std::string::npos)
         << r.out;
@@ -77,7 +80,10 @@ class Targets : public Cli {
     EXPECT_NE(r.out.find("2 cases changed against the baseline"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("  new divergence:   " + legacy.front()), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("  no longer:        " + matching + "\ttimeout"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("FAIL: " + target + " does not match the model or its baseline"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\nFAIL: "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(" of 49 cases; " + target + " does not match the model or its baseline ("), std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("  FAIL           Linux "), std::string::npos) << r.out;
   }
 };
 
@@ -120,23 +126,100 @@ TEST_F(Targets, KtapAndJunitGroupByTargetThenSuite) {
   EXPECT_NE(r.out.find("# Subtest: host\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  # Subtest: legacy\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("# Subtest: qemu-user\n"), std::string::npos) << r.out;
+  // Which profile judged each target, and the verdict, agree with the text.
+  EXPECT_NE(r.out.find("\n# host: judged against the model of Linux "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n# qemu-user: judged against the model of Linux "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n# clonediff run: FAIL: "), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("\nFAIL: "), std::string::npos) << r.err;
   const std::string xml = slurp(path("j.xml"));
   EXPECT_NE(xml.find("<testsuite name=\"host/legacy\""), std::string::npos) << xml;
   EXPECT_NE(xml.find("<testsuite name=\"qemu-user/legacy\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<property name=\"kernel_profile_in_range\" value=\"inside\"/>"), std::string::npos) << xml;
 }
 
-TEST_F(Targets, AMissingTargetIsSkippedWithTheReason) {
+// A requested target that does not start fails the run, with the reason, in
+// every report; --allow-skip TARGET makes its cases skips instead.
+TEST_F(Targets, ATargetThatDoesNotStartFailsTheRunUnlessAllowed) {
   Ran r = clonediff({"run", "--target", "kernel:/no/such/vmlinuz", "--filter", "legacy/io"});
-  EXPECT_EQ(r.status, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("skipped: cannot read the kernel image '/no/such/vmlinuz'"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("kernel:vmlinuz: 1 case (legacy/io): target skipped: cannot read the kernel image"),
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(" FAIL           did not start: cannot read the kernel image '/no/such/vmlinuz': No such file"),
             std::string::npos)
       << r.out;
-  // An emulator that is not on PATH.
-  Ran none = run("/usr/bin/env", {"PATH=/nonexistent", CLONEDIFF_BINARY, "run", "--target", "gvisor", "--filter",
-                                  "legacy/io"});
-  EXPECT_EQ(none.status, 0) << none.out << none.err;
-  EXPECT_NE(none.out.find("skipped: runsc is not installed (Debian package runsc)"), std::string::npos) << none.out;
+  EXPECT_NE(r.out.find("\nFAIL: 0 matched, 1 error of 1 case; kernel:vmlinuz did not start: cannot read the kernel "
+                       "image '/no/such/vmlinuz': No such file or directory ("),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("PASS"), std::string::npos) << r.out;
+  Ran ktap = clonediff({"run", "--target", "kernel:/no/such/vmlinuz", "--filter", "legacy/io", "--ktap"});
+  EXPECT_EQ(ktap.status, 1) << ktap.out;  // KSFT_FAIL: a failed target is no skip
+  EXPECT_NE(ktap.out.find("not ok 1 io # ERROR the target did not start: cannot read the kernel image"),
+            std::string::npos)
+      << ktap.out;
+  EXPECT_NE(ktap.out.find("\n# clonediff run: FAIL: "), std::string::npos) << ktap.out;
+
+  // Allowed, by the name reports use or as --target gave it.
+  for (const char* name : {"kernel:vmlinuz", "kernel:/no/such/vmlinuz"}) {
+    Ran allowed = clonediff({"run", "--target", "kernel:/no/such/vmlinuz", "--filter", "legacy/io", "--allow-skip", name});
+    EXPECT_EQ(allowed.status, 0) << allowed.out << allowed.err;
+    EXPECT_NE(allowed.out.find("kernel:vmlinuz: 1 case (legacy/io): the target did not start: cannot read the kernel "
+                               "image"),
+              std::string::npos)
+        << allowed.out;
+    EXPECT_NE(allowed.out.find("\nSKIP: 0 matched, 1 skipped of 1 case; kernel:vmlinuz did not start, as "
+                               "--allow-skip kernel:vmlinuz allows: cannot read the kernel image"),
+              std::string::npos)
+        << allowed.out;
+  }
+  Ran allowed_ktap = clonediff({"run", "--target", "kernel:/no/such/vmlinuz", "--filter", "legacy/io", "--allow-skip",
+                                "kernel:vmlinuz", "--ktap"});
+  EXPECT_EQ(allowed_ktap.status, 4) << allowed_ktap.out;
+  EXPECT_NE(allowed_ktap.out.find("ok 1 io # SKIP the target did not start"), std::string::npos) << allowed_ktap.out;
+
+  // An emulator that is not on PATH, beside a host that runs: the run fails.
+  Ran none = run("/usr/bin/env", {"PATH=/nonexistent", CLONEDIFF_BINARY, "run", "--target", "host", "--target",
+                                  "gvisor", "--filter", "legacy/io"});
+  EXPECT_EQ(none.status, 1) << none.out << none.err;
+  EXPECT_NE(none.out.find("\nFAIL: 1 matched, 1 error of 2 cases; gvisor did not start: runsc is not installed "
+                          "(Debian package runsc); host matches the model on every case run ("),
+            std::string::npos)
+      << none.out;
+}
+
+// The static clonediff starts no outer targets: asked for one, it says so
+// and fails, whatever the output format.
+TEST_F(Targets, TheStaticBuildFailsARunOverOuterTargets) {
+  const std::string static_binary = std::string(CLONEDIFF_BINARY) + "-static";
+  if (!fs::exists(static_binary)) GTEST_SKIP() << "clonediff-static is not built (no libseccomp.a)";
+  for (const std::vector<std::string>& more : {std::vector<std::string>{}, std::vector<std::string>{"--ktap"}}) {
+    std::vector<std::string> args = {"run", "--target", "gvisor", "--filter", "legacy/io"};
+    args.insert(args.end(), more.begin(), more.end());
+    Ran r = run(static_binary, args);
+    EXPECT_EQ(r.status, 1) << r.out << r.err;
+    EXPECT_NE((r.out + r.err).find("FAIL: 0 matched, 1 error of 1 case; gvisor did not start: the static clonediff runs "
+                                   "no outer targets"),
+              std::string::npos)
+        << r.out << r.err;
+    EXPECT_EQ((r.out + r.err).find("PASS"), std::string::npos) << r.out << r.err;
+  }
+}
+
+// A target that starts and skips every case is no pass either: a case in
+// leader_exit_signal under qemu-user, which makes no clone with exit signal 0.
+TEST_F(Targets, ATargetThatSkipsEveryCaseIsNoPass) {
+  if (!installed("qemu-x86_64")) GTEST_SKIP() << "qemu-x86_64 is not installed (ci/setup targets)";
+  const std::vector<std::string> args = {"run", "--target", "qemu-user", "--context", "leader_exit_signal", "--filter",
+                                         "legacy/leader_exit_signal/io"};
+  Ran r = clonediff(args);
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("\nSKIP: 0 matched, 1 skipped of 1 case; qemu-user skipped every case (--allow-skip qemu-user if "
+                       "that is expected) ("),
+            std::string::npos)
+      << r.out;
+  std::vector<std::string> allowed = args;
+  allowed.insert(allowed.end(), {"--allow-skip", "qemu-user"});
+  Ran ok = clonediff(allowed);
+  EXPECT_EQ(ok.status, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("qemu-user skipped every case, as --allow-skip qemu-user allows"), std::string::npos) << ok.out;
 }
 
 TEST_F(Targets, BadUsage) {
@@ -173,7 +256,7 @@ TEST_F(Targets, ADebianKernelBootsInQemuAndMatchesTheModel) {
   Ran r = clonediff({"run", "--target", "host", "--target", "kernel:" + kernel, "--filter", "legacy/*", "--json", json},
                     "", std::chrono::seconds(300));
   EXPECT_EQ(r.status, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("PASS: host, kernel:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nPASS: 98 matched of 98 cases; host, kernel:"), std::string::npos) << r.out;
   std::size_t host = 0, guest = 0;
   for (const std::string& l : lines(slurp(json))) {
     host += l.find("\"target\":\"host\"") != std::string::npos;

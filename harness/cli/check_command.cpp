@@ -1,7 +1,6 @@
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <set>
+#include <sstream>
 
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
@@ -9,6 +8,7 @@
 #include "harness/compare.hpp"
 #include "harness/judge.hpp"
 #include "harness/json.hpp"
+#include "harness/text_file.hpp"
 
 namespace clonediff::cli {
 
@@ -17,11 +17,12 @@ int check_command(const std::vector<std::string>& args) {
   if (!opts) return usage_error("check", opts.error().message);
   if (opts->positional.size() > 1) return usage_error("check", "one input FILE (or - for standard input)");
   const std::string path = opts->positional.empty() ? "-" : opts->positional[0];
-  std::ifstream file;
+  std::istringstream file;
   std::istream* in = &std::cin;
   if (path != "-") {
-    file.open(path);
-    if (!file) return usage_error("check", "cannot read '" + path + "'");
+    auto text = harness::read_text_file(path);  // a directory or a missing file says so
+    if (!text) return usage_error("check", text.error().message);
+    file.str(std::move(text).value());
     in = &file;
   }
   // The profile to judge against: --kernel SPEC, each record's own
@@ -34,7 +35,6 @@ int check_command(const std::vector<std::string>& args) {
   std::size_t counts[6] = {};
   std::string line;
   std::string report;
-  std::set<std::string> beyond;  // kernels newer than the model knows, said once each
   while (std::getline(*in, line)) {
     ++lineno;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -45,10 +45,6 @@ int check_command(const std::vector<std::string>& args) {
       if (!own) return own.error();
       return harness::judge_record(r, *own);
     };
-    if (record) {
-      auto judged_on = per_record ? harness::record_kernel(*record) : kernel;
-      if (judged_on) beyond.insert(model::beyond_modelled_note(*judged_on));
-    }
     Result<harness::Judged> judged = record ? judge(*record) : Result<harness::Judged>(record.error());
     if (!judged) {
       ++bad;
@@ -68,15 +64,16 @@ int check_command(const std::vector<std::string>& args) {
   }
   std::cout.flush();
 
-  const std::string against = per_record ? "each record's own kernel" : "Linux " + model::kernel_spec(*kernel);
+  const std::string against = per_record ? "each record's own kernel (the modelled range is " +
+                                                model::modelled_range_text() + ")"
+                                          : "Linux " + model::kernel_spec(*kernel) + " (" +
+                                                model::modelled_range_note(kernel->version) + ")";
   std::fprintf(stderr, "clonediff check: %zu records judged against the model of %s: %zu match, %zu mismatch",
                records, against.c_str(), counts[0], counts[1]);
   for (auto v : {harness::Verdict::skip, harness::Verdict::timeout, harness::Verdict::crash, harness::Verdict::error})
     if (counts[static_cast<std::size_t>(v)])
       std::fprintf(stderr, ", %zu %s", counts[static_cast<std::size_t>(v)], std::string(harness::verdict_name(v)).c_str());
   std::fprintf(stderr, "%s\n", bad ? (", " + std::to_string(bad) + " bad lines").c_str() : "");
-  for (const std::string& note : beyond)
-    if (!note.empty()) std::fprintf(stderr, "clonediff check: note: %s\n", note.c_str());
   if (!report.empty()) std::fprintf(stderr, "not matching:\n%s", report.c_str());
   if (bad) return kExitUsage;
   if (records == 0) return usage_error("check", "no records in the input");

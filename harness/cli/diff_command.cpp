@@ -52,6 +52,13 @@ Result<std::optional<model::Kernel>> kernel_of(const Options& opts, const char* 
   return std::optional<model::Kernel>(*k);
 }
 
+// "Linux 6.19.2: newer than the modelled range 4.19 .. 6.18: judged as 6.18",
+// or empty for a kernel inside the range.
+std::string newer_note(const model::Kernel& k) {
+  if (model::place_in_modelled_range(k.version) != model::RangePlace::newer) return {};
+  return "Linux " + k.version.str() + ": " + model::modelled_range_note(k.version);
+}
+
 }  // namespace
 
 int diff_command(const std::vector<std::string>& args) {
@@ -77,10 +84,10 @@ int diff_command(const std::vector<std::string>& args) {
   // A side predicted for a kernel newer than the model knows says so.
   std::set<std::string> beyond;
   for (const auto& [set, forced] : {std::pair{&*a, options.kernel_a}, std::pair{&*b, options.kernel_b}}) {
-    if (forced) beyond.insert(model::beyond_modelled_note(*forced));
+    if (forced) beyond.insert(newer_note(*forced));
     else
       for (const json::Value& r : set->records)
-        if (auto k = harness::record_kernel(r)) beyond.insert(model::beyond_modelled_note(*k));
+        if (auto k = harness::record_kernel(r)) beyond.insert(newer_note(*k));
   }
   for (const std::string& note : beyond)
     if (!note.empty()) std::printf("note: %s\n", note.c_str());

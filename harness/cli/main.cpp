@@ -17,17 +17,21 @@ constexpr const char* kUsage =
     "  clonediff run [--cases FILE]... [--no-builtin] [--filter PATTERN] [--shard I/N] [--list]\n"
     "                [--json FILE] [--junit FILE] [--ktap] [--timeout MS] [--target T]...\n"
     "                [--baseline T=FILE]... [--update-baselines] [--target-timeout S]\n"
+    "                [--allow-skip T]...\n"
     "      Run the built-in catalogue (and/or catalogue FILEs) on the running kernel; needs root.\n"
     "      --filter takes a shell pattern over case ids, e.g. 'legacy/*'; --shard I/N runs\n"
     "      every Nth selected case from the Ith (0 <= I < N); --list prints the selected ids\n"
     "      and runs nothing. --json writes one JSON record per case, --junit JUnit XML ('-'\n"
     "      for stdout); --ktap writes KTAP to stdout and exits as kselftest does (4: every\n"
-    "      case skipped). Progress shows on stderr when it is a terminal.\n"
+    "      case skipped). --timeout MS (1 to 86400000) bounds a case and a caller's start.\n"
+    "      Progress shows on stderr when it is a terminal.\n"
     "      --target T (repeatable) runs on host, kernel:VMLINUZ (booted in qemu, TCG), gvisor\n"
     "      or qemu-user, and prints a table per target; --baseline T=FILE compares an\n"
     "      emulator's divergences with a baseline file (--update-baselines rewrites it);\n"
-    "      --target-timeout S bounds a target other than host. --kernel K judges against\n"
-    "      profile K instead of the running kernel's (gVisor and qemu-user guests get the host's).\n"
+    "      --target-timeout S (1 to 86400) bounds a target other than host. A target that\n"
+    "      does not start, or skips every case, fails the run unless --allow-skip T names\n"
+    "      it (host, for a run without --target). --kernel K judges against profile K\n"
+    "      instead of the running kernel's (gVisor and qemu-user guests get the host's).\n"
     "  clonediff explain FLAGS [--entry E] [--context C] [--exit-signal N] [--kernel K]\n"
     "      Show the model's prediction for a request and the kernel rule that decides it.\n"
     "      C is a preset (root, unpriv, pidns_init) or a JSON object such as\n"
@@ -51,8 +55,10 @@ constexpr const char* kUsage =
     "      The model's kernel history: each change to process creation it knows, by release,\n"
     "      with the kernel commit behind it.\n"
     "\n"
-    "exit status: 0 every case matched the model; 1 some case did not (mismatch, timeout,\n"
-    "crash or error); 2 bad usage or bad input; with --ktap also 4: every case skipped.\n";
+    "exit status: 0 every case that ran matched the model (PASS); 1 some case did not\n"
+    "(mismatch, timeout, crash or error), a target did not start, or every case of a\n"
+    "target was skipped without --allow-skip; 2 bad usage or bad input; with --ktap,\n"
+    "kselftest's: 0 PASS, 1 FAIL, 4 every case (of a target) skipped.\n";
 
 }  // namespace
 

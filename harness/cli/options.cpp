@@ -1,5 +1,7 @@
 #include "harness/cli/options.hpp"
 
+#include <charconv>
+
 namespace clonediff::cli {
 
 std::optional<std::string> Options::value(const std::string& name) const {
@@ -42,6 +44,16 @@ Result<Options> parse_options(const std::vector<std::string>& args, const std::v
     slot.push_back(value);
   }
   return out;
+}
+
+Result<long long> parse_bounded(const std::string& option, const std::string& text, long long low, long long high,
+                                const std::string& unit) {
+  long long n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || n < low || n > high)
+    return make_error(option + " takes " + unit + " from " + std::to_string(low) + " to " + std::to_string(high) +
+                      ", not '" + text + "'");
+  return n;
 }
 
 }  // namespace clonediff::cli

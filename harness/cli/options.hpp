@@ -27,4 +27,10 @@ struct Options {
 
 Result<Options> parse_options(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs);
 
+// A whole decimal number from `low` to `high`; the error names the option,
+// the unit and the range: "--timeout takes milliseconds from 1 to 86400000,
+// not 'soon'". For values that must stay representable once added to a clock.
+Result<long long> parse_bounded(const std::string& option, const std::string& text, long long low, long long high,
+                                const std::string& unit);
+
 }  // namespace clonediff::cli

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,32 @@ Result<Selection> select_cases(const Options& opts) {
   return out;
 }
 
+// The largest timeouts taken: a day per case, a day per target.
+constexpr long long kMostTimeoutMs = 24LL * 3600 * 1000;
+constexpr long long kMostTargetTimeoutS = 24LL * 3600;
+
+// --allow-skip TARGET (repeatable): the targets of the plan, by the name
+// reports use or as --target gave it, whose skipping every case (or not
+// starting) the user expects. The implicit host of a run without --target is
+// "host", kept as "".
+Result<std::set<std::string>> allowed_skips(const Options& opts, const std::vector<PlannedTarget>& plan) {
+  std::set<std::string> out;
+  if (!opts.has("--allow-skip")) return out;
+  std::string names;
+  for (const PlannedTarget& t : plan) names += (names.empty() ? "" : ", ") + (t.name.empty() ? "host" : t.name);
+  for (const std::string& wanted : opts.values.at("--allow-skip")) {
+    bool found = false;
+    for (const PlannedTarget& t : plan) {
+      const bool named = t.name.empty() ? wanted == "host" : wanted == t.name || wanted == t.spec.spec;
+      if (named) out.insert(t.name);
+      found = found || named;
+    }
+    if (!found)
+      return make_error("--allow-skip names '" + wanted + "', which is not a target of this run (targets: " + names + ")");
+  }
+  return out;
+}
+
 // An output named on the command line: "-" is stdout, else a file opened now,
 // so that an unwritable path is a usage error before anything runs.
 class Output {
@@ -111,7 +138,8 @@ int run_command(const std::vector<std::string>& args) {
   auto opts = parse_options(args, {{"--json"}, {"--cases", true, true}, {"--no-builtin", false}, {"--filter"},
                                    {"--timeout"}, {"--ktap", false}, {"--junit"}, {"--shard"}, {"--list", false},
                                    {"--context"}, {"--target", true, true}, {"--baseline", true, true},
-                                   {"--update-baselines", false}, {"--target-timeout"}, {"--kernel"}});
+                                   {"--update-baselines", false}, {"--target-timeout"}, {"--allow-skip", true, true},
+                                   {"--kernel"}});
   if (!opts) return usage_error("run", opts.error().message);
   if (!opts->positional.empty()) return usage_error("run", "unexpected argument '" + opts->positional[0] + "'");
   const bool ktap = opts->has("--ktap");
@@ -120,19 +148,18 @@ int run_command(const std::vector<std::string>& args) {
   const int on_stdout = (ktap ? 1 : 0) + (opts->value("--json") == "-" ? 1 : 0) + (opts->value("--junit") == "-" ? 1 : 0);
   if (on_stdout > 1) return usage_error("run", "only one of --ktap, --json - and --junit - can have standard output");
 
+  // Bounded so that a deadline of now + timeout is always representable.
   std::chrono::milliseconds timeout{5000};
   if (auto t = opts->value("--timeout")) {
-    char* end = nullptr;
-    const long ms = std::strtol(t->c_str(), &end, 10);
-    if (t->empty() || *end != '\0' || ms <= 0) return usage_error("run", "--timeout takes milliseconds, not '" + *t + "'");
-    timeout = std::chrono::milliseconds{ms};
+    auto ms = parse_bounded("--timeout", *t, 1, kMostTimeoutMs, "milliseconds");
+    if (!ms) return usage_error("run", ms.error().message);
+    timeout = std::chrono::milliseconds{*ms};
   }
   std::optional<std::chrono::seconds> target_timeout;
   if (auto t = opts->value("--target-timeout")) {
-    char* end = nullptr;
-    const long s = std::strtol(t->c_str(), &end, 10);
-    if (t->empty() || *end != '\0' || s <= 0) return usage_error("run", "--target-timeout takes seconds, not '" + *t + "'");
-    target_timeout = std::chrono::seconds{s};
+    auto s = parse_bounded("--target-timeout", *t, 1, kMostTargetTimeoutS, "seconds");
+    if (!s) return usage_error("run", s.error().message);
+    target_timeout = std::chrono::seconds{*s};
   }
 
   auto selection = select_cases(*opts);
@@ -141,6 +168,8 @@ int run_command(const std::vector<std::string>& args) {
   auto plan = plan_targets(*opts, cases);
   if (!plan) return usage_error("run", plan.error().message);
   const bool over_targets = opts->has("--target");
+  auto allowed = allowed_skips(*opts, *plan);
+  if (!allowed) return usage_error("run", allowed.error().message);
   auto baselines = baseline_files(*opts, *plan);
   if (!baselines) return usage_error("run", baselines.error().message);
   if (opts->has("--update-baselines") && baselines->empty())
@@ -174,8 +203,6 @@ int run_command(const std::vector<std::string>& args) {
     j.set("kernel", running->release);
     return j;
   };
-  if (const std::string beyond = model::beyond_modelled_note(*kernel); !beyond.empty())
-    std::fprintf(stderr, "clonediff run: note: %s\n", beyond.c_str());
 
   Output json, junit;
   if (auto st = json.open(opts->value("--json")); !st) return usage_error("run", st.error().message);
@@ -193,6 +220,8 @@ int run_command(const std::vector<std::string>& args) {
     ktap_report.emplace(std::cout, planned);
     ktap_report->diagnostics("clonediff run: " + std::to_string(cases.size()) + " cases" +
                              (selection->scope.empty() ? "" : " (" + selection->scope + ")") + " on " + where);
+    // Over targets, each target's profile is known once it ran: at the end.
+    if (!over_targets) ktap_report->diagnostics(harness::judged_against_text(*kernel));
   }
   harness::JunitReport junit_report;
   harness::Progress progress(harness::progress_wanted(report_on_stdout) ? stderr : nullptr, planned.size(), started);
@@ -212,10 +241,13 @@ int run_command(const std::vector<std::string>& args) {
     progress.update(++done, summary.failed());
   };
 
+  // Each target's profile, for the KTAP trailer of a run over targets.
+  std::vector<std::string> judged_lines;
   for (const PlannedTarget& t : *plan) {
     const auto target_started = std::chrono::steady_clock::now();
+    const bool skip_allowed = allowed->count(t.name) != 0;
     if (over_targets) {
-      report.begin(t.spec, t.name);
+      report.begin(t.spec, t.name, skip_allowed);
       if (auto b = known.find(t.name); b != known.end()) report.set_baseline(t.name, baselines->at(t.name), b->second);
     }
     if (t.spec.kind == targets::TargetKind::host) {
@@ -224,35 +256,45 @@ int run_command(const std::vector<std::string>& args) {
         const harness::CaseResult r = runner.run(c);
         take(r, *kernel, host_record(r), false);
       }
-      if (over_targets)
-        report.end(t.name, std::chrono::steady_clock::now() - target_started, *kernel, running->release, "", "", {});
+      if (over_targets) {
+        report.end(t.name, std::chrono::steady_clock::now() - target_started, *kernel, running->release, "",
+                   targets::TargetRun::Status::ran, "", {});
+        judged_lines.push_back(t.name + ": " + harness::judged_against_text(*kernel));
+      }
       continue;
     }
     const targets::TargetRun ran = run_planned_target(t, *opts, timeout, target_timeout, *kernel);
     const bool emulator = targets::is_emulator(t.spec.kind);
     // gVisor and qemu-user stand in for this kernel: judged against its profile.
-    const targets::JudgedTarget judged =
-        targets::judge_target(t.cases, ran, emulator ? std::optional<model::Kernel>(*kernel) : std::nullopt);
-    // A target that failed says why once (below), not once per case it left without a record.
-    const bool failed = ran.status == targets::TargetRun::Status::failed;
+    const targets::JudgedTarget judged = targets::judge_target(
+        t.cases, ran, emulator ? std::optional<model::Kernel>(*kernel) : std::nullopt, skip_allowed);
+    // A target that failed or did not start says why once (below), not once
+    // per case it left without a record.
+    const bool no_run = ran.status != targets::TargetRun::Status::ran;
     for (const harness::CaseResult& r : judged.results)
-      take(r, judged.profile, targets::target_record(r, judged), emulator || (failed && !r.run && !r.predicted));
-    std::string status;
-    if (ran.status == targets::TargetRun::Status::skipped) status = "skipped: " + ran.reason;
-    if (ran.status == targets::TargetRun::Status::failed) status = "failed: " + ran.reason;
-    report.end(t.name, ran.elapsed, judged.profile, judged.reported_kernel, ran.implementation, status, judged.notes);
-
+      take(r, judged.profile, targets::target_record(r, judged), emulator || (no_run && !r.run && !r.predicted));
+    report.end(t.name, ran.elapsed, judged.profile, judged.reported_kernel, ran.implementation, ran.status, ran.reason,
+               judged.notes);
+    judged_lines.push_back(t.name + ": " + (ran.status == targets::TargetRun::Status::not_started
+                                                ? "did not start: " + ran.reason.substr(0, ran.reason.find('\n'))
+                                                : harness::judged_against_text(judged.profile)));
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
   progress.clear();
   if (json.stream()) json.stream()->flush();
 
-  bool wrote_baselines = true;
   if (opts->has("--update-baselines"))
     for (const auto& [name, file] : *baselines) {
+      // A target that did not run to the end has no divergences to record.
+      if (report.status(name) != targets::TargetRun::Status::ran) {
+        report.baseline_not_written(name, "the target did not run to the end");
+        std::fprintf(stderr, "clonediff run: %s: %s not rewritten: the target did not run to the end\n", name.c_str(),
+                     file.c_str());
+        continue;
+      }
       const targets::Baseline now = report.as_baseline(name);
       if (auto st = write_baseline(file, now, name); !st) {
-        wrote_baselines = false;
+        report.baseline_not_written(name, st.error().message);
         std::fprintf(stderr, "clonediff run: %s\n", st.error().message.c_str());
         continue;
       }
@@ -261,10 +303,15 @@ int run_command(const std::vector<std::string>& args) {
       report.set_baseline(name, file, now);
     }
 
-  const bool passed = over_targets ? report.passed() && wrote_baselines : summary.exit_status() == 0;
-  std::string verdict_line = over_targets ? report.verdict_line(elapsed) : summary.verdict_line(elapsed);
+  // One verdict for every report: the text summary, the KTAP trailer, the
+  // target table, and the exit status.
+  const harness::RunVerdict verdict = over_targets ? report.verdict() : summary.verdict();
+  const bool skips_allowed = over_targets ? report.skips_allowed() : allowed->count("") != 0;
+  const std::string verdict_line = over_targets ? report.verdict_line(elapsed, summary.counts_text())
+                                                : summary.verdict_line(elapsed, skips_allowed);
   if (ktap_report) {
     ktap_report->finish();
+    for (const std::string& l : judged_lines) ktap_report->diagnostics(l);
     ktap_report->diagnostics(harness::ktap_totals(summary) + "\nclonediff run: " + verdict_line);
     std::cout.flush();
   }
@@ -280,7 +327,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   std::string text;
   if (!over_targets) {
-    text = summary.text(*kernel, elapsed, selection->scope);
+    text = summary.text(*kernel, elapsed, selection->scope, skips_allowed);
   } else {
     char head[300];
     std::snprintf(head, sizeof head, "clonediff run: %zu cases%s%s%s on %s in %.2f s\n\n", cases.size(),
@@ -292,12 +339,7 @@ int run_command(const std::vector<std::string>& args) {
            verdict_line;
   }
   std::fputs(text.c_str(), report_on_stdout ? stderr : stdout);
-  if (ktap) {
-    if (!over_targets) return harness::kselftest_exit_status(summary);
-    if (!passed) return harness::kKsftFail;
-    return summary.count(harness::Verdict::skip) == summary.cases() ? harness::kKsftSkip : harness::kKsftPass;
-  }
-  return passed ? kExitMatch : kExitMismatch;
+  return harness::run_exit_status(verdict, skips_allowed, ktap);
 }
 
 }  // namespace clonediff::cli

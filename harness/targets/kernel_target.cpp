@@ -3,6 +3,8 @@
 // initramfs's init, and read the records from the second serial port.
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -32,9 +34,9 @@ Status write_file(const std::string& path, const std::string& data) {
   return ok_status();
 }
 
-TargetRun skipped(std::string why) {
+TargetRun not_started(std::string why) {
   TargetRun r;
-  r.status = TargetRun::Status::skipped;
+  r.status = TargetRun::Status::not_started;
   r.reason = std::move(why);
   return r;
 }
@@ -74,23 +76,24 @@ Result<std::string> build_initramfs(const std::string& clonediff, const std::str
 
 TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const TargetEnvironment& env) {
   auto qemu = find_program("qemu-system-x86_64");
-  if (!qemu) return skipped("qemu-system-x86_64 is not installed (Debian package qemu-system-x86)");
-  if (::access(t.vmlinuz.c_str(), R_OK) != 0) return skipped("cannot read the kernel image '" + t.vmlinuz + "'");
-  if (auto release = bzimage_release_of(t.vmlinuz); !release) return skipped(release.error().message);
+  if (!qemu) return not_started("qemu-system-x86_64 is not installed (Debian package qemu-system-x86)");
+  if (::access(t.vmlinuz.c_str(), R_OK) != 0)
+    return not_started("cannot read the kernel image '" + t.vmlinuz + "': " + std::strerror(errno));
+  if (auto release = bzimage_release_of(t.vmlinuz); !release) return not_started(release.error().message);
   auto clonediff = read_file(env.static_binary);
   if (!clonediff || !is_static_elf64(*clonediff))
-    return skipped("no static clonediff at '" + env.static_binary + "' (the build's clonediff-static)");
+    return not_started("no static clonediff at '" + env.static_binary + "' (the build's clonediff-static)");
   auto busybox_path = find_program("busybox");
   auto busybox = busybox_path ? read_file(*busybox_path) : Result<std::string>(make_error("none"));
   if (!busybox || !is_static_elf64(*busybox))
-    return skipped("needs a static busybox for /bin/sh and /bin/true in the guest (Debian package busybox-static)");
+    return not_started("needs a static busybox for /bin/sh and /bin/true in the guest (Debian package busybox-static)");
 
   auto image = build_initramfs(*clonediff, *busybox, s);
-  if (!image) return skipped("cannot build the initramfs: " + image.error().message);
+  if (!image) return not_started("cannot build the initramfs: " + image.error().message);
   const std::string initrd = env.workdir + "/initramfs.cpio";
   const std::string console = env.workdir + "/console.txt";
   const std::string records = env.workdir + "/records.jsonl";
-  if (auto st = write_file(initrd, *image); !st) return skipped(st.error().message);
+  if (auto st = write_file(initrd, *image); !st) return not_started(st.error().message);
 
   OuterCommand cmd;
   cmd.program = *qemu;
@@ -102,7 +105,7 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
   cmd.timeout = env.timeout;
   auto ran = run_outer(cmd);
   TargetRun run;
-  if (!ran) return skipped(ran.error().message);
+  if (!ran) return not_started(ran.error().message);
   run.implementation = version_line(*qemu, env.workdir);
   run.elapsed = ran->elapsed;
   auto console_text = read_file(console);

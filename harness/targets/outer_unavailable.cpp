@@ -6,7 +6,7 @@ namespace clonediff::targets {
 
 TargetRun run_outer_target(const TargetSpec& t, const GuestSelection&, const TargetEnvironment&) {
   TargetRun r;
-  r.status = TargetRun::Status::skipped;
+  r.status = TargetRun::Status::not_started;
   r.reason = "the static clonediff runs no outer targets (" + t.spec + "): use the clonediff it was built beside";
   return r;
 }

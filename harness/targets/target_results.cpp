@@ -95,7 +95,7 @@ CaseResult from_record(const harness::CatalogueCase& c, const json::Value& recor
 }  // namespace
 
 JudgedTarget judge_target(const std::vector<harness::CatalogueCase>& cases, const TargetRun& run,
-                          const std::optional<model::Kernel>& profile) {
+                          const std::optional<model::Kernel>& profile, bool skip_allowed) {
   JudgedTarget t;
   std::map<std::string, const json::Value*> by_id;
   for (const json::Value& r : run.records) {
@@ -120,11 +120,12 @@ JudgedTarget judge_target(const std::vector<harness::CatalogueCase>& cases, cons
   std::size_t used = 0;
   for (const harness::CatalogueCase& c : cases) {
     auto found = by_id.find(c.id);
-    if (run.status == TargetRun::Status::skipped || found == by_id.end()) {
+    const bool not_started = run.status == TargetRun::Status::not_started;
+    if (not_started || found == by_id.end()) {
       CaseResult r;
       r.spec = c;
-      r.verdict = run.status == TargetRun::Status::skipped ? Verdict::skip : Verdict::error;
-      r.reason = run.status == TargetRun::Status::skipped ? "target skipped: " + run.reason
+      r.verdict = not_started && skip_allowed ? Verdict::skip : Verdict::error;
+      r.reason = not_started                                ? "the target did not start: " + run.reason
                  : run.status == TargetRun::Status::failed ? "no record came back: " + run.reason
                                                             : "the target sent no record for this case";
       t.results.push_back(std::move(r));

@@ -25,9 +25,11 @@ struct JudgedTarget {
 // `profile` when given (gVisor, qemu-user: the running kernel's), else
 // against the profile the records carry (a kernel target's own). A case
 // without a record is an error verdict: the target's failure reason, or that
-// none came back; a skipped target makes every case a skip with its reason.
+// none came back. A target that did not start leaves every case an error
+// with its reason, or a skip where the user allowed that (`skip_allowed`:
+// --allow-skip).
 JudgedTarget judge_target(const std::vector<harness::CatalogueCase>& cases, const TargetRun& run,
-                          const std::optional<model::Kernel>& profile);
+                          const std::optional<model::Kernel>& profile, bool skip_allowed = false);
 
 // The JSON record of a judged case: as a run on the host writes it, with
 // "kernel" the release the target reported and "kernel_profile" the profile

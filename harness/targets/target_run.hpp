@@ -35,9 +35,12 @@ struct TargetEnvironment {
 };
 
 struct TargetRun {
-  enum class Status { ran, skipped, failed };
-  Status status = Status::skipped;
-  std::string reason;                // skipped: why it could not run; failed: what went wrong
+  // ran: it finished and sent its records; not_started: it could not be
+  // started here (a program, the image, the static binary missing); failed:
+  // it started and did not finish.
+  enum class Status { ran, not_started, failed };
+  Status status = Status::not_started;
+  std::string reason;                // not_started: why; failed: what went wrong
   std::vector<json::Value> records;  // what came back, in order
   std::size_t bad_lines = 0;         // lines that were not JSON records
   std::string log;                   // the target's console or standard error
@@ -59,7 +62,7 @@ std::string log_tail(std::string_view log, std::size_t n = 15);
 
 // Runs a target other than host: run_kernel_target() or run_emulator_target().
 // The static clonediff has no outer targets (it is what they run): there
-// every such target is skipped, with that reason.
+// no such target starts, and the reason says so.
 TargetRun run_outer_target(const TargetSpec& t, const GuestSelection& s, const TargetEnvironment& env);
 
 // Boots t.vmlinuz in qemu-system-x86_64 (TCG) with an initramfs holding the

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "harness/caller_context.hpp"
+#include "model/caller.hpp"
 #include "model/flags.hpp"
 
 namespace clonediff::harness {
@@ -112,6 +114,36 @@ TEST(Catalogue, BuiltinHasTheFullSweepAndTheTargetedCases) {
                          "clone3/newtime-thread", "clone3/pidfd-parent-settid-same", "clone3/pidfd-parent-settid-apart",
                          "clone3/thread", "clone3/vm"})
     EXPECT_TRUE(ids.count(id)) << id;
+}
+
+// A context the model has no preset for is bad input where it is read, with
+// the file, the line and the names there are; not a skip when the case runs.
+TEST(Catalogue, AnUnknownContextIsAnErrorAtItsLine) {
+  auto c = parse_catalogue("case x clone 0\ncase y clone 0 context=pidns_iinit\n", "typo.cases");
+  ASSERT_FALSE(c.ok());
+  std::string presets;
+  for (auto p : model::caller_preset_names()) presets += (presets.empty() ? "" : ", ") + std::string(p);
+  EXPECT_EQ(c.error().message, "typo.cases:2: unknown context 'pidns_iinit' (presets: " + presets + ")");
+}
+
+// Every preset the catalogue accepts has a recipe the harness builds, and
+// every recipe a preset the model predicts for.
+TEST(Catalogue, EveryContextPresetHasARecipe) {
+  std::set<std::string> presets, recipes;
+  for (auto p : model::caller_preset_names()) presets.insert(std::string(p));
+  for (const ContextSpec& spec : context_specs()) recipes.insert(std::string(spec.name));
+  EXPECT_EQ(presets, recipes);
+}
+
+// A directory or a missing path named as a catalogue file says so, with the
+// system's reason; it is never an empty catalogue.
+TEST(Catalogue, ADirectoryOrAMissingFileIsNotACatalogue) {
+  auto dir = load_catalogue_file("/");
+  ASSERT_FALSE(dir.ok());
+  EXPECT_EQ(dir.error().message, "cannot read catalogue file '/': Is a directory");
+  auto missing = load_catalogue_file("/nonexistent/x.cases");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().message, "cannot read catalogue file '/nonexistent/x.cases': No such file or directory");
 }
 
 TEST(Catalogue, MergeRefusesDuplicateIds) {

@@ -46,6 +46,30 @@ TEST(Junit, SuitesCountEachKindOfResult) {
   EXPECT_EQ(occurrences(xml, "</testsuite>"), 4u);
 }
 
+// Each suite says which profile judged it and where that stands against the
+// model's range.
+TEST(Junit, EverySuiteNamesTheProfileThatJudgedIt) {
+  JunitReport j;
+  const auto all = sample_results();
+  j.add(all[0], sample_kernel());
+  const model::KernelVersion newest = model::modelled_range().newest;
+  const std::string newer = std::to_string(newest.major + 1) + ".0.0";
+  j.add(all[6], *model::parse_kernel_spec(newer));  // unpriv/beta
+  std::ostringstream out;
+  j.write(out, std::chrono::seconds(1), {});
+  const std::string xml = out.str();
+  const std::string range = R"(<property name="modelled_range" value=")" + model::modelled_range_text() + R"("/>)";
+  EXPECT_EQ(occurrences(xml, range), 2u) << xml;
+  EXPECT_NE(xml.find(R"(<property name="kernel_profile" value="6.18.0-sample"/>)" "\n      " + range +
+                     "\n      " R"(<property name="kernel_profile_in_range" value="inside"/>)"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(<property name="kernel_profile" value=")" + newer + R"("/>)" "\n      " + range +
+                     "\n      " R"(<property name="kernel_profile_in_range" value="newer"/>)"),
+            std::string::npos)
+      << xml;
+}
+
 TEST(Junit, FailuresErrorsAndSkipsSayWhy) {
   const std::string xml = junit_of(sample_results());
   EXPECT_NE(xml.find(R"(<testcase classname="alpha" name="CLONE_VM|CLONE_FS" time="0.000000"/>)"), std::string::npos)

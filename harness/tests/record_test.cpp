@@ -151,6 +151,28 @@ TEST(Record, ContextsCarryTheLiveFactsWhereTheyDifferFromThePreset) {
   EXPECT_EQ(*back, live);
 }
 
+// A record names the profile it was judged against and, in fields of its
+// own, where that stands against the model's range.
+TEST(Record, SaysWhereItsProfileStandsAgainstTheModelledRange) {
+  CaseResult r;
+  r.spec.id = "x";
+  r.spec.context = "root";
+  r.verdict = Verdict::skip;
+  const model::Kernel inside = *model::parse_kernel_spec("6.12.111+deb12-cloud-amd64,pid_max=32768");
+  json::Value j = record_to_json(r, inside);
+  EXPECT_EQ(j.find("kernel_profile")->as_string(), "6.12.111+deb12-cloud-amd64,pid_max=32768");
+  EXPECT_EQ(j.find("modelled_range")->as_string(), model::modelled_range_text());
+  EXPECT_EQ(j.find("kernel_profile_in_range")->as_string(), "inside");
+  const model::KernelVersion newest = model::modelled_range().newest;
+  j = record_to_json(r, *model::parse_kernel_spec(std::to_string(newest.major + 1) + ".1"));
+  EXPECT_EQ(j.find("kernel_profile_in_range")->as_string(), "newer");
+  // An older profile is refused where one is read (parse_kernel_spec); one
+  // made otherwise still says where it stands.
+  EXPECT_FALSE(model::parse_kernel_spec("4.4.0").ok());
+  j = record_to_json(r, model::kernel_at({4, 4, 0}));
+  EXPECT_EQ(j.find("kernel_profile_in_range")->as_string(), "older");
+}
+
 TEST(Record, DiffsKeepTheirTypes) {
   const std::vector<DiffEntry> diff = {{"share.vm", "true", "conflict"}, {"result", "EINVAL", "ok"}, {"exit_signal", "17", "-1"}};
   EXPECT_EQ(json::dump(diff_to_json(diff)),

@@ -7,6 +7,7 @@
 #include "model/explain.hpp"
 #include "model/flags.hpp"
 #include "model/predict.hpp"
+#include "model/rules.hpp"
 #include "model/semantics.hpp"
 
 namespace clonediff::model {
@@ -41,6 +42,57 @@ TEST(KernelProfile, EveryVersionBoundCitesTheChangeBehindIt) {
     EXPECT_FALSE(s.what.empty()) << s.id;
     EXPECT_FALSE(s.otherwise.empty()) << s.id;
   }
+}
+
+// modelled_range() is the one statement of which kernels the model knows. No
+// bound lies above its newest version, so a newer kernel meets every rule and
+// semantic exactly as the newest does: reports may say "judged as" it.
+TEST(KernelProfile, NoVersionBoundLiesAboveTheNewestModelled) {
+  const KernelVersion newest = modelled_range().newest;
+  const KernelVersion top{newest.major, newest.minor, 0};
+  EXPECT_LE(modelled_range().oldest, newest);
+  const auto within = [&](const VersionRange& v, std::string_view id) {
+    EXPECT_LE(v.since, top) << id << ": since " << v.since.str() << " is past the modelled range";
+    if (v.until) {
+      EXPECT_LE(*v.until, top) << id << ": until " << v.until->str() << " is past the modelled range";
+    }
+  };
+  for (const Rule& r : refusal_rules()) within(r.versions, r.id);
+  for (const Semantic& s : versioned_semantics()) within(s.versions, s.id);
+}
+
+TEST(KernelProfile, ReportsSayWhereAVersionStandsAgainstTheModelledRange) {
+  const ModelledRange r = modelled_range();
+  EXPECT_EQ(place_in_modelled_range(r.oldest), RangePlace::inside);
+  EXPECT_EQ(place_in_modelled_range(KernelVersion{r.newest.major, r.newest.minor, 99}), RangePlace::inside);
+  EXPECT_EQ(place_in_modelled_range(KernelVersion{r.newest.major, r.newest.minor + 1, 0}), RangePlace::newer);
+  EXPECT_EQ(place_in_modelled_range(KernelVersion{r.newest.major + 1, 0, 0}), RangePlace::newer);
+  EXPECT_EQ(place_in_modelled_range(KernelVersion{r.oldest.major - 1, 99, 0}), RangePlace::older);
+  const std::string range = std::to_string(r.oldest.major) + "." + std::to_string(r.oldest.minor) + " .. " +
+                            std::to_string(r.newest.major) + "." + std::to_string(r.newest.minor);
+  EXPECT_EQ(modelled_range_text(), range);
+  EXPECT_EQ(modelled_range_note(r.newest), "inside the modelled range " + range);
+  EXPECT_EQ(modelled_range_note(KernelVersion{r.newest.major + 1, 2, 3}),
+            "newer than the modelled range " + range + ": judged as " + std::to_string(r.newest.major) + "." +
+                std::to_string(r.newest.minor));
+  EXPECT_EQ(modelled_range_note(KernelVersion{2, 6, 32}), "older than the modelled range " + range + ": not checked against it");
+}
+
+// A kernel newer than the newest modelled is predicted as the newest.
+TEST(KernelProfile, ANewerKernelIsPredictedAsTheNewestModelled) {
+  const KernelVersion n = modelled_range().newest;
+  Kernel newest = kernel_at({n.major, n.minor, 0});
+  Kernel newer = kernel_at({n.major + 1, 0, 0});
+  const std::uint64_t flags[] = {0, VM, VM | SIGHAND | THREAD, NEWUSER | NEWPID, NEWNS | FS, PARENT | VFORK | VM,
+                                 NEWIPC | SYSVSEM, PIDFD, PIDFD | DETACHED, NEWTIME | VM, PIDFD | VM | SIGHAND | THREAD};
+  for (std::string_view preset : {"root", "unpriv", "pidns_init"})
+    for (std::uint64_t f : flags) {
+      const Request r{Entry::clone3, f, (f & THREAD) ? 0u : kSigchld};
+      const Prediction a = predict_on(newest, r, preset);
+      const Prediction b = predict_on(newer, r, preset);
+      EXPECT_EQ(a.outcome, b.outcome) << format_flags(f) << " " << preset;
+      EXPECT_EQ(a.rule, b.rule) << format_flags(f) << " " << preset;
+    }
 }
 
 TEST(KernelProfile, SpecsReadReleasesAndKnobs) {

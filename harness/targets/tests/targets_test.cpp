@@ -223,11 +223,16 @@ TEST(TargetResults, EveryCaseGetsAResult) {
   EXPECT_EQ(f.results[0].verdict, Verdict::error);
   EXPECT_EQ(f.results[0].reason, "no record came back: the guest did not power off within 9 s");
 
-  TargetRun skipped;
-  skipped.reason = "runsc is not installed (Debian package runsc)";
-  const JudgedTarget s = judge_target({thread_pidfd_case("gvisor")}, skipped, std::nullopt);
+  // A target that did not start: its cases are errors, or skips where the
+  // user allowed that (--allow-skip).
+  TargetRun not_started;
+  not_started.reason = "runsc is not installed (Debian package runsc)";
+  const JudgedTarget n = judge_target({thread_pidfd_case("gvisor")}, not_started, std::nullopt);
+  EXPECT_EQ(n.results[0].verdict, Verdict::error);
+  EXPECT_EQ(n.results[0].reason, "the target did not start: runsc is not installed (Debian package runsc)");
+  const JudgedTarget s = judge_target({thread_pidfd_case("gvisor")}, not_started, std::nullopt, true);
   EXPECT_EQ(s.results[0].verdict, Verdict::skip);
-  EXPECT_EQ(s.results[0].reason, "target skipped: runsc is not installed (Debian package runsc)");
+  EXPECT_EQ(s.results[0].reason, "the target did not start: runsc is not installed (Debian package runsc)");
 
   TargetRun ran;
   ran.status = TargetRun::Status::ran;
@@ -296,35 +301,144 @@ TEST(Baseline, TheComparisonNamesEveryCaseThatChanged) {
 
 TargetSpec spec_of(const std::string& text) { return *parse_target(text); }
 
+using harness::RunVerdict;
+
+const model::Kernel& kernel_6_18() {
+  static const model::Kernel k = *model::parse_kernel_spec("6.18.44-fc-v782");
+  return k;
+}
+
+void ran(TargetReport& report, const std::string& name) {
+  report.end(name, std::chrono::seconds(1), kernel_6_18(), "6.18.44-fc-v782", "", TargetRun::Status::ran, "", {});
+}
+
 TEST(TargetReport, LinuxTargetsMustMatchAndEmulatorsMustEqualTheirBaselines) {
   TargetReport report;
   report.begin(spec_of("host"), "host");
   report.add(result("x", Verdict::match, {}, "host"));
+  ran(report, "host");
   report.begin(spec_of("gvisor"), "gvisor");
   report.set_baseline("gvisor", "g.txt", Baseline{{{"x", "result: ok -> ENOSYS"}, {"not-run", "timeout"}}, "", ""});
   report.add(result("x", Verdict::mismatch, {{"result", "ok", "ENOSYS"}}));
   report.add(result("y", Verdict::skip));
+  ran(report, "gvisor");
   // Only the cases that ran are held to the baseline: "not-run" is not missed.
-  EXPECT_TRUE(report.passed());
+  EXPECT_EQ(report.verdict(), RunVerdict::pass);
   EXPECT_NE(report.baselines_text().find("the divergences are the baseline's, 1 case"), std::string::npos)
       << report.baselines_text();
-  EXPECT_EQ(report.verdict_line(std::chrono::seconds(2)),
-            "PASS: host matches the model on every case run; gvisor diverges as its baseline says (2.0 s)\n");
+  EXPECT_EQ(report.verdict_line(std::chrono::seconds(2), "1 matched, 1 mismatched, 1 skipped of 3 cases"),
+            "PASS: 1 matched, 1 mismatched, 1 skipped of 3 cases; host matches the model on every case run; gvisor "
+            "diverges as its baseline says (2.0 s)\n");
   EXPECT_EQ(report.as_baseline("gvisor").entries, (std::vector<BaselineEntry>{{"x", "result: ok -> ENOSYS"}}));
 
   report.begin(spec_of("qemu-user"), "qemu-user");  // no baseline: any divergence fails
   report.add(result("x", Verdict::timeout, {}, "qemu-user"));
-  EXPECT_FALSE(report.passed());
-  EXPECT_EQ(report.verdict_line(std::chrono::seconds(1)),
-            "FAIL: qemu-user does not match the model or its baseline (1.0 s)\n");
+  ran(report, "qemu-user");
+  EXPECT_EQ(report.verdict(), RunVerdict::fail);
+  EXPECT_EQ(report.verdict_line(std::chrono::seconds(1), "C"),
+            "FAIL: C; qemu-user does not match the model or its baseline; host matches the model on every case run; "
+            "gvisor diverges as its baseline says (1.0 s)\n");
 }
 
 TEST(TargetReport, AKernelTargetWithADivergenceFails) {
   TargetReport report;
   report.begin(spec_of("kernel:/boot/vmlinuz-6.1.0"), "kernel:6.1.0");
   report.add(result("x", Verdict::mismatch, {{"ns_new.time", "true", "false"}}, "kernel:6.1.0"));
-  EXPECT_FALSE(report.passed());
+  ran(report, "kernel:6.1.0");
+  EXPECT_EQ(report.verdict(), RunVerdict::fail);
   EXPECT_NE(report.table().find("kernel:6.1.0"), std::string::npos);
+  EXPECT_NE(report.table().find(" FAIL "), std::string::npos) << report.table();
+}
+
+// A target that did not start fails the run, saying why, in the table, the
+// failures and the verdict line; allowed (--allow-skip), it is a skip, and a
+// run of nothing but skips is SKIP, never PASS.
+TEST(TargetReport, ATargetThatDidNotStartFailsUnlessAllowed) {
+  const auto report_of = [](bool allowed) {
+    TargetReport report;
+    report.begin(spec_of("host"), "host");
+    report.add(result("x", Verdict::match, {}, "host"));
+    ran(report, "host");
+    report.begin(spec_of("gvisor"), "gvisor", allowed);
+    report.set_baseline("gvisor", "g.txt", Baseline{{{"x", "result: ok -> ENOSYS"}}, "", ""});
+    report.add(result("x", allowed ? Verdict::skip : Verdict::error));
+    report.end("gvisor", std::chrono::seconds(0), kernel_6_18(), "", "", TargetRun::Status::not_started,
+               "runsc is not installed (Debian package runsc)", {});
+    return report;
+  };
+  const TargetReport refused = report_of(false);
+  EXPECT_EQ(refused.verdict("gvisor"), RunVerdict::fail);
+  EXPECT_EQ(refused.verdict(), RunVerdict::fail);
+  EXPECT_EQ(refused.baselines_text(), "");  // nothing ran to compare
+  EXPECT_NE(refused.table().find("FAIL           did not start: runsc is not installed"), std::string::npos)
+      << refused.table();
+  EXPECT_NE(refused.failures_text().find("gvisor did not start: runsc is not installed (Debian package runsc)\n"
+                                         "  (its cases are errors; --allow-skip gvisor makes them skips)"),
+            std::string::npos)
+      << refused.failures_text();
+  EXPECT_EQ(refused.verdict_line(std::chrono::seconds(1), "C"),
+            "FAIL: C; gvisor did not start: runsc is not installed (Debian package runsc); host matches the model on "
+            "every case run (1.0 s)\n");
+
+  const TargetReport allowed = report_of(true);
+  EXPECT_EQ(allowed.verdict("gvisor"), RunVerdict::skip);
+  EXPECT_EQ(allowed.verdict(), RunVerdict::pass);
+  EXPECT_TRUE(allowed.skips_allowed());
+  EXPECT_EQ(allowed.failures_text(), "");
+  EXPECT_NE(allowed.table().find("SKIP, allowed  did not start"), std::string::npos) << allowed.table();
+  EXPECT_EQ(allowed.verdict_line(std::chrono::seconds(1), "C"),
+            "PASS: C; gvisor did not start, as --allow-skip gvisor allows: runsc is not installed (Debian package "
+            "runsc); host matches the model on every case run (1.0 s)\n");
+}
+
+TEST(TargetReport, ATargetThatSkipsEveryCaseIsASkip) {
+  TargetReport report;
+  report.begin(spec_of("host"), "host");
+  report.add(result("x", Verdict::match, {}, "host"));
+  ran(report, "host");
+  report.begin(spec_of("qemu-user"), "qemu-user");
+  report.add(result("x", Verdict::skip, {}, "qemu-user"));
+  ran(report, "qemu-user");
+  EXPECT_EQ(report.verdict(), RunVerdict::skip);
+  EXPECT_FALSE(report.skips_allowed());
+  EXPECT_EQ(report.verdict_line(std::chrono::seconds(1), "C"),
+            "SKIP: C; qemu-user skipped every case (--allow-skip qemu-user if that is expected); host matches the "
+            "model on every case run (1.0 s)\n");
+  EXPECT_NE(report.table().find(" SKIP "), std::string::npos) << report.table();
+  EXPECT_EQ(harness::run_exit_status(report.verdict(), report.skips_allowed(), false), 1);
+  EXPECT_EQ(harness::run_exit_status(report.verdict(), report.skips_allowed(), true), 4);
+
+  TargetReport allowed;
+  allowed.begin(spec_of("qemu-user"), "qemu-user", true);
+  allowed.add(result("x", Verdict::skip, {}, "qemu-user"));
+  ran(allowed, "qemu-user");
+  EXPECT_EQ(allowed.verdict(), RunVerdict::skip);  // nothing ran at all
+  EXPECT_TRUE(allowed.skips_allowed());
+  EXPECT_EQ(harness::run_exit_status(allowed.verdict(), allowed.skips_allowed(), false), 0);
+  EXPECT_EQ(harness::run_exit_status(allowed.verdict(), allowed.skips_allowed(), true), 4);
+}
+
+// The table says which profile judged each target and where it stands
+// against the model's range.
+TEST(TargetReport, TheTableSaysWhereEachProfileStandsAgainstTheModelledRange) {
+  TargetReport report;
+  report.begin(spec_of("host"), "host");
+  report.add(result("x", Verdict::match, {}, "host"));
+  ran(report, "host");
+  EXPECT_NE(report.table().find("  the model knows Linux " + model::modelled_range_text() +
+                                "; every profile above is inside it\n"),
+            std::string::npos)
+      << report.table();
+  const model::KernelVersion newest = model::modelled_range().newest;
+  const std::string newer = std::to_string(newest.major + 1) + ".0.0";
+  report.begin(spec_of("kernel:/boot/vmlinuz-x"), "kernel:" + newer);
+  report.add(result("x", Verdict::match, {}, "kernel:" + newer));
+  report.end("kernel:" + newer, std::chrono::seconds(1), *model::parse_kernel_spec(newer), newer, "",
+             TargetRun::Status::ran, "", {});
+  EXPECT_NE(report.table().find("  kernel:" + newer + ": Linux " + newer + " is newer than the modelled range " +
+                                model::modelled_range_text() + ": judged as "),
+            std::string::npos)
+      << report.table();
 }
 
 TEST(TargetReport, SkipsAreGroupedByReason) {
