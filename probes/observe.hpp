@@ -6,19 +6,9 @@
 
 #include "model/outcome.hpp"
 #include "probes/identity.hpp"
+#include "probes/witnesses.hpp"
 
 namespace clonediff::probes {
-
-// Per shared resource, what each witness said.
-struct Witnesses {
-  std::array<Fact, model::kResourceCount> kcmp{};
-  std::array<Fact, model::kResourceCount> behaviour{};
-  std::string kcmp_note;
-  Witnesses() {
-    kcmp.fill(Fact::unknown);
-    behaviour.fill(Fact::unknown);
-  }
-};
 
 // Two witnesses agree: that; one silent: the other; both silent: unknown;
 // they disagree: conflict (which never matches a prediction).

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "cases/tests/cli_support.hpp"
-#include "harness/catalogue.hpp"
-#include "harness/json.hpp"
+#include "harness/case/catalogue.hpp"
+#include "harness/records/json.hpp"
 #include "model/caller.hpp"
 #include "model/request.hpp"
 

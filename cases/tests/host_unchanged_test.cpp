@@ -12,11 +12,11 @@
 #include <sstream>
 #include <string>
 
-#include "harness/caller_context.hpp"
-#include "harness/cgroup_scratch.hpp"
-#include "harness/context_lease.hpp"
-#include "harness/runner.hpp"
-#include "harness/running_kernel.hpp"
+#include "harness/caller/caller_context.hpp"
+#include "harness/engine/cgroup_scratch.hpp"
+#include "harness/engine/context_lease.hpp"
+#include "harness/engine/runner.hpp"
+#include "probes/running_kernel.hpp"
 #include "model/flags.hpp"
 
 namespace clonediff::harness {
@@ -97,7 +97,7 @@ bool has_unreaped_children() {
 TEST(HostUnchanged, EveryContextLeavesTheHostAsItWas) {
   const auto before = snapshot();
   {
-    Runner runner(*running_kernel(), std::chrono::milliseconds(500));
+    Runner runner(*probes::running_kernel(), std::chrono::milliseconds(500));
     for (const ContextSpec& spec : context_specs()) {
       const std::string ctx(spec.name);
       for (std::uint64_t flags : {std::uint64_t{0}, model::flag::VM | model::flag::SIGHAND | model::flag::THREAD,

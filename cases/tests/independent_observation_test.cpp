@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/catalogue.hpp"
-#include "harness/runner.hpp"
-#include "harness/running_kernel.hpp"
-#include "harness/verdict_text.hpp"
+#include "harness/case/catalogue.hpp"
+#include "harness/engine/runner.hpp"
+#include "probes/running_kernel.hpp"
+#include "harness/reports/verdict_text.hpp"
 #include "model/predict.hpp"
 
 namespace clonediff {
@@ -93,7 +93,7 @@ harness::Predictor wrong_about(const Field& f) {
 class IndependentObservation : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto kernel = harness::running_kernel();
+    auto kernel = probes::running_kernel();
     ASSERT_TRUE(kernel.ok()) << kernel.error().message;
     runner_ = std::make_unique<harness::Runner>(*kernel);
     cases_ = slice();

@@ -12,7 +12,7 @@
 #include <cstdio>
 #include <string>
 
-#include "harness/case_host.hpp"
+#include "harness/engine/case_host.hpp"
 #include "model/flags.hpp"
 
 namespace clonediff::harness {

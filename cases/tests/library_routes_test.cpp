@@ -9,8 +9,8 @@
 
 #include <cerrno>
 
-#include "harness/runner.hpp"
-#include "harness/running_kernel.hpp"
+#include "harness/engine/runner.hpp"
+#include "probes/running_kernel.hpp"
 #include "model/flags.hpp"
 
 namespace clonediff::harness {
@@ -29,7 +29,7 @@ CatalogueCase library_case(model::Entry entry, bool clone3_enosys) {
 }
 
 Runner& runner() {
-  static Runner r(*running_kernel());
+  static Runner r(*probes::running_kernel());
   return r;
 }
 
@@ -84,7 +84,7 @@ int run_without_user_notification() {
   if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(seccomp), 0) != 0 || seccomp_load(ctx) != 0)
     return 10;
   seccomp_release(ctx);
-  Runner local(*running_kernel());
+  Runner local(*probes::running_kernel());
   const CaseResult r = local.run(library_case(model::Entry::fork, false));
   if (r.verdict != Verdict::skip) return 11;
   if (r.reason.find("seccomp supervisor cannot be used") == std::string::npos) return 12;

@@ -8,18 +8,18 @@
 #include <cstdio>
 #include <memory>
 
-#include "harness/catalogue.hpp"
-#include "harness/report_group.hpp"
-#include "harness/runner.hpp"
-#include "harness/running_kernel.hpp"
-#include "harness/verdict_text.hpp"
+#include "harness/case/catalogue.hpp"
+#include "harness/case/report_group.hpp"
+#include "harness/engine/runner.hpp"
+#include "probes/running_kernel.hpp"
+#include "harness/reports/verdict_text.hpp"
 
 namespace clonediff {
 namespace {
 
 harness::Runner& shared_runner() {
   static std::unique_ptr<harness::Runner> runner = [] {
-    auto kernel = harness::running_kernel();
+    auto kernel = probes::running_kernel();
     if (!kernel) {
       std::fprintf(stderr, "clonediff: %s\n", kernel.error().message.c_str());
       std::exit(2);

@@ -9,11 +9,11 @@
 
 #include <cerrno>
 
-#include "harness/case_host.hpp"
-#include "harness/compare.hpp"
+#include "harness/engine/case_host.hpp"
+#include "harness/case/compare.hpp"
 #include "model/flags.hpp"
 #include "model/predict.hpp"
-#include "harness/running_kernel.hpp"
+#include "probes/running_kernel.hpp"
 
 namespace clonediff::harness {
 namespace {
@@ -43,7 +43,7 @@ int probe_without_kcmp() {
   // ... and what nobody could see stays unknown.
   if (r.observed[Resource::sysvsem] != Fact::unknown) return 17;
   // Unknown never makes a mismatch.
-  auto kernel = running_kernel();
+  auto kernel = probes::running_kernel();
   if (!kernel) return 18;
   auto predicted = model::predict(request, (*host)->caller(), *kernel);
   if (!predicted || !diff_outcomes(predicted->outcome, r.observed).empty()) return 19;

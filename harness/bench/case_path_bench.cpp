@@ -15,9 +15,9 @@
 #include <memory>
 #include <string>
 
-#include "harness/catalogue.hpp"
-#include "harness/runner.hpp"
-#include "harness/running_kernel.hpp"
+#include "harness/case/catalogue.hpp"
+#include "harness/engine/runner.hpp"
+#include "probes/running_kernel.hpp"
 #include "model/flags.hpp"
 
 namespace {
@@ -25,7 +25,7 @@ namespace {
 using namespace clonediff;
 
 harness::Runner& runner() {
-  static std::unique_ptr<harness::Runner> r = std::make_unique<harness::Runner>(*harness::running_kernel());
+  static std::unique_ptr<harness::Runner> r = std::make_unique<harness::Runner>(*probes::running_kernel());
   return *r;
 }
 

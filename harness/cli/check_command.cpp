@@ -5,10 +5,10 @@
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
 #include "harness/cli/kernel_option.hpp"
-#include "harness/compare.hpp"
-#include "harness/judge.hpp"
-#include "harness/json.hpp"
-#include "harness/text_file.hpp"
+#include "harness/case/compare.hpp"
+#include "harness/records/judge.hpp"
+#include "harness/records/json.hpp"
+#include "probes/sys/text_file.hpp"
 
 namespace clonediff::cli {
 
@@ -20,7 +20,7 @@ int check_command(const std::vector<std::string>& args) {
   std::istringstream file;
   std::istream* in = &std::cin;
   if (path != "-") {
-    auto text = harness::read_text_file(path);  // a directory or a missing file says so
+    auto text = sys::read_text_file(path);  // a directory or a missing file says so
     if (!text) return usage_error("check", text.error().message);
     file.str(std::move(text).value());
     in = &file;

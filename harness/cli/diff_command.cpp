@@ -10,9 +10,9 @@
 
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
-#include "harness/json.hpp"
-#include "harness/judge.hpp"
-#include "harness/record_diff.hpp"
+#include "harness/records/json.hpp"
+#include "harness/records/judge.hpp"
+#include "harness/records/record_diff.hpp"
 
 namespace clonediff::cli {
 namespace {

@@ -1,12 +1,12 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "harness/catalogue.hpp"
+#include "harness/case/catalogue.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/kernel_option.hpp"
 #include "harness/cli/options.hpp"
-#include "harness/json.hpp"
-#include "harness/record.hpp"
+#include "harness/records/json.hpp"
+#include "harness/records/record.hpp"
 #include "model/explain.hpp"
 #include "model/flags.hpp"
 #include "model/names.hpp"

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "harness/cli/options.hpp"
-#include "harness/running_kernel.hpp"
+#include "probes/running_kernel.hpp"
 #include "model/kernel.hpp"
 
 namespace clonediff::cli {
@@ -20,7 +20,7 @@ inline Result<model::Kernel> kernel_option(const Options& opts) {
     if (!k) return make_error("--kernel: " + k.error().message);
     return k;
   }
-  auto running = harness::running_kernel();
+  auto running = probes::running_kernel();
   if (!running) return running;
   return model::modelled_kernel(std::move(running).value());
 }

@@ -10,18 +10,18 @@
 #include <string>
 #include <vector>
 
-#include "harness/catalogue.hpp"
+#include "harness/case/catalogue.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
 #include "harness/cli/target_plan.hpp"
-#include "harness/junit_report.hpp"
-#include "harness/ktap_report.hpp"
-#include "harness/progress.hpp"
-#include "harness/record.hpp"
-#include "harness/runner.hpp"
-#include "harness/running_kernel.hpp"
-#include "harness/selection.hpp"
-#include "harness/summary.hpp"
+#include "harness/reports/junit_report.hpp"
+#include "harness/reports/ktap_report.hpp"
+#include "harness/reports/progress.hpp"
+#include "harness/records/record.hpp"
+#include "harness/engine/runner.hpp"
+#include "probes/running_kernel.hpp"
+#include "harness/case/selection.hpp"
+#include "harness/reports/summary.hpp"
 #include "harness/targets/target_report.hpp"
 #include "harness/targets/target_results.hpp"
 
@@ -193,7 +193,7 @@ int run_command(const std::vector<std::string>& args) {
   // The profile to judge against: the running kernel's, or --kernel K's (a
   // guest under gVisor or qemu-user is given the host's). Records name the
   // running release in "kernel" either way.
-  auto running = harness::running_kernel();
+  auto running = probes::running_kernel();
   if (!running) return usage_error("run", running.error().message);
   auto kernel = opts->value("--kernel") ? model::parse_kernel_spec(*opts->value("--kernel"))
                                         : model::modelled_kernel(*running);

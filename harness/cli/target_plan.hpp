@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/catalogue.hpp"
+#include "harness/case/catalogue.hpp"
 #include "harness/cli/options.hpp"
 #include "harness/targets/baseline.hpp"
 #include "harness/targets/target.hpp"

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/runner.hpp"
+#include "harness/case/case_result.hpp"
 #include "model/result.hpp"
 
 namespace clonediff::targets {

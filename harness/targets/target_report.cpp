@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "harness/verdict_text.hpp"
+#include "harness/reports/verdict_text.hpp"
 
 namespace clonediff::targets {
 namespace {

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/runner.hpp"
-#include "harness/summary.hpp"
+#include "harness/case/case_result.hpp"
+#include "harness/reports/summary.hpp"
 #include "harness/targets/baseline.hpp"
 #include "harness/targets/target.hpp"
 #include "harness/targets/target_run.hpp"

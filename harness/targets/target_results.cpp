@@ -2,8 +2,8 @@
 
 #include <map>
 
-#include "harness/judge.hpp"
-#include "harness/record.hpp"
+#include "harness/records/judge.hpp"
+#include "harness/records/record.hpp"
 #include "model/names.hpp"
 
 namespace clonediff::targets {

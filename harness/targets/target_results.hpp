@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/catalogue.hpp"
-#include "harness/json.hpp"
-#include "harness/runner.hpp"
+#include "harness/case/catalogue.hpp"
+#include "harness/records/json.hpp"
+#include "harness/case/case_result.hpp"
 #include "harness/targets/target_run.hpp"
 #include "model/kernel.hpp"
 

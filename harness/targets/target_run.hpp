@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/json.hpp"
+#include "harness/records/json.hpp"
 #include "harness/targets/target.hpp"
 
 namespace clonediff::targets {

@@ -1,0 +1,124 @@
+// Sending and receiving the fixed-size protocol messages (protocol.hpp).
+#pragma once
+
+#include <poll.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "harness/caller/protocol.hpp"
+
+namespace clonediff::harness {
+
+// Large enough for any message in protocol.hpp.
+union AnyMsg {
+  MsgKind kind;
+  OrderMsg order;
+  FactsMsg facts;
+  ReturnedMsg returned;
+  ChildReadyMsg ready;
+  ReleasedMsg released;
+  DoneMsg done;
+  QuitMsg quit;
+  AnyMsg() : kind(MsgKind::quit) {}
+};
+
+// MSG_NOSIGNAL: a dead peer is an error value, not a SIGPIPE.
+template <typename T>
+bool send_msg(int fd, const T& msg) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  for (;;) {
+    ssize_t n = ::send(fd, &msg, sizeof msg, MSG_NOSIGNAL);
+    if (n == static_cast<ssize_t>(sizeof msg)) return true;
+    if (n < 0 && errno == EINTR) continue;
+    return false;
+  }
+}
+
+// One message; 0 on EOF, -1 on error, else its size.
+inline ssize_t recv_msg(int fd, AnyMsg& out) {
+  for (;;) {
+    ssize_t n = ::recv(fd, &out, sizeof out, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n > 0 && static_cast<std::size_t>(n) < sizeof(MsgKind)) return -1;
+    return n;
+  }
+}
+
+// A descriptor over a unix socket (SCM_RIGHTS), with a one-byte payload.
+inline bool send_fd(int sock, int fd) {
+  char byte = 'f';
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr mh{};
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control;
+  mh.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&mh);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  return ::sendmsg(sock, &mh, MSG_NOSIGNAL) == 1;
+}
+
+// The descriptor sent by send_fd(), or -1. Room for credentials too: a socket
+// with SO_PASSCRED gets them with every message.
+inline int recv_fd(int sock) {
+  char byte = 0;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(ucred))] = {};
+  msghdr mh{};
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control;
+  mh.msg_controllen = sizeof control;
+  if (::recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1) return -1;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      int fd = -1;
+      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      return fd;
+    }
+  return -1;
+}
+
+template <std::size_t N>
+void copy_text(char (&dst)[N], const char* src) {
+  std::strncpy(dst, src, N - 1);
+  dst[N - 1] = '\0';
+}
+
+// poll(2), but first a short busy wait: the peer usually answers within a few
+// microseconds, and on this kind of machine a sleep/wake round trip costs
+// ~20 us against ~6 us spinning. Spins only when another CPU can run the peer.
+// Same contract as poll(): returns the number of ready descriptors, 0 on
+// timeout, -1 on error.
+inline int poll_briefly_spinning(pollfd* fds, nfds_t n, int timeout_ms) {
+  static const bool several_cpus = [] {
+    cpu_set_t set;
+    return ::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 1;
+  }();
+  constexpr long kSpinNs = 60'000;
+  if (several_cpus && timeout_ms != 0) {
+    timespec start{};
+    ::clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+      int ready = ::poll(fds, n, 0);
+      if (ready != 0) return ready;
+      ::sched_yield();  // the peer may be waiting for this CPU
+      timespec now{};
+      ::clock_gettime(CLOCK_MONOTONIC, &now);
+      if ((now.tv_sec - start.tv_sec) * 1'000'000'000L + (now.tv_nsec - start.tv_nsec) > kSpinNs) break;
+    }
+  }
+  return ::poll(fds, n, timeout_ms);
+}
+
+}  // namespace clonediff::harness

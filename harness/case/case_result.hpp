@@ -1,0 +1,57 @@
+// What one case came to: the prediction, what the live call showed, the
+// verdict. Plain data, without the engine that produces it, so that records,
+// reports, `check` and `diff` depend on this and not on the engine.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/case/catalogue.hpp"
+#include "harness/case/compare.hpp"
+#include "model/caller.hpp"
+#include "model/outcome.hpp"
+#include "model/predict.hpp"
+#include "model/request.hpp"
+#include "probes/witnesses.hpp"
+
+namespace clonediff::harness {
+
+// The request a recorded process-creating call amounts to, for the model; the
+// text says how it was made ("clone3(size 88, CLONE_VM|..., exit 0)").
+struct Route {
+  model::Request request;
+  std::string text;
+};
+
+// What the live call showed, or why it could not show it.
+struct CaseRun {
+  enum class Status { completed, timeout, crash, error };
+  Status status = Status::error;
+  model::Outcome observed;   // meaningful when completed
+  probes::Witnesses witnesses;
+  std::string note;          // for timeout/crash/error: what happened
+  long long returned = 0;    // the call's return value in the caller's pid namespace
+  std::uint64_t signals = 0; // bit n-1: signal n reached the caller during the case
+  // Supervised entries: the process-creating call glibc made, and any others.
+  std::optional<Route> route;
+  std::vector<std::string> other_calls;
+  std::chrono::nanoseconds elapsed{0};
+};
+std::string_view status_name(CaseRun::Status s);
+
+// Everything known about one case after it ran (or could not run).
+struct CaseResult {
+  CatalogueCase spec;
+  std::optional<model::Prediction> predicted;
+  std::optional<model::Caller> caller;  // the facts read back from the live caller, as predicted with
+  std::optional<CaseRun> run;
+  Verdict verdict = Verdict::error;
+  std::vector<DiffEntry> diff;
+  std::string reason;  // for skip/timeout/crash/error: why
+};
+
+}  // namespace clonediff::harness

@@ -1,0 +1,253 @@
+#include "harness/case/catalogue.hpp"
+
+#include <charconv>
+#include <optional>
+#include <utility>
+#include <unordered_set>
+
+#include "probes/sys/text_file.hpp"
+#include "model/caller.hpp"
+#include "model/flags.hpp"
+#include "model/names.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+std::vector<std::string_view> split_columns(std::string_view line) {
+  std::vector<std::string_view> cols;
+  std::size_t pos = 0;
+  while (pos < line.size()) {
+    while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+    if (pos >= line.size()) break;
+    std::size_t end = pos;
+    while (end < line.size() && line[end] != ' ' && line[end] != '\t') ++end;
+    cols.push_back(line.substr(pos, end - pos));
+    pos = end;
+  }
+  return cols;
+}
+
+std::string suite_of(std::string_view id) { return std::string(id.substr(0, id.find('/'))); }
+
+Result<std::vector<std::uint64_t>> sweep_flags(std::string_view list) {
+  std::vector<std::uint64_t> bits;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    auto one = model::parse_flags(list.substr(0, comma));
+    if (!one) return one.error();
+    if (*one == 0 || (*one & (*one - 1)) != 0) return make_error("a sweep combines single flags; '" + std::string(list.substr(0, comma)) + "' is not one");
+    bits.push_back(*one);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  if (bits.empty()) return make_error("a sweep needs at least one flag");
+  if (bits.size() > 16) return make_error("a sweep of more than 16 flags (65536 cases) is too large");
+  return bits;
+}
+
+Result<std::uint64_t> parse_count(std::string_view value, std::string_view key) {
+  std::uint64_t n = 0;
+  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (value.empty() || ec != std::errc{} || p != value.data() + value.size())
+    return make_error("'" + std::string(key) + "' takes a number, not '" + std::string(value) + "'");
+  return n;
+}
+
+// "0..255": an inclusive range of exit signals, each a number or a name.
+Result<std::pair<long long, long long>> parse_signal_range(std::string_view value) {
+  const auto dots = value.find("..");
+  auto first = model::parse_signal(value.substr(0, dots));
+  auto last = model::parse_signal(value.substr(dots + 2));
+  if (!first || !last || *first < 0 || *last < *first || *last > 255)
+    return make_error("bad exit_signal range '" + std::string(value) + "' (FIRST..LAST, 0 <= FIRST <= LAST <= 255)");
+  return std::pair{*first, *last};
+}
+
+}  // namespace
+
+Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_view value) {
+  model::Request& r = c.request;
+  if (key == "exit_signal") {
+    auto sig = model::parse_signal(value);
+    if (!sig || *sig < 0) return make_error("bad exit_signal '" + std::string(value) + "'");
+    r.exit_signal = static_cast<std::uint64_t>(*sig);
+  } else if (key == "context") {
+    if (value.empty()) return make_error("empty context");
+    // An unknown name is bad input now, not a skip at run time.
+    if (auto preset = model::caller_preset(value); !preset) return preset.error();
+    c.context = std::string(value);
+  } else if (key == "stack") {
+    auto a = model::parse_stack_arg(value);
+    if (!a) return a.error();
+    r.stack = *a;
+  } else if (key == "tls") {
+    auto a = model::parse_tls_arg(value);
+    if (!a) return a.error();
+    r.tls = *a;
+  } else if (key == "size") {
+    auto n = parse_count(value, key);
+    if (!n) return n.error();
+    r.clone3.size = *n;
+  } else if (key == "set_tid") {
+    std::vector<model::TidSpec> tids;
+    while (!value.empty()) {
+      const auto comma = value.find(',');
+      auto t = model::parse_tid_spec(value.substr(0, comma));
+      if (!t) return t.error();
+      tids.push_back(*t);
+      if (comma == std::string_view::npos) break;
+      value.remove_prefix(comma + 1);
+    }
+    r.clone3.set_tid = std::move(tids);
+  } else if (key == "set_tid_size") {
+    auto n = parse_count(value, key);
+    if (!n) return n.error();
+    r.clone3.set_tid_size = *n;
+  } else if (key == "cgroup") {
+    auto a = model::parse_cgroup_arg(value);
+    if (!a) return a.error();
+    r.clone3.cgroup = *a;
+  } else if (key == "tail") {
+    auto a = model::parse_tail_arg(value);
+    if (!a) return a.error();
+    r.clone3.tail = *a;
+  } else if (key == "clone3") {
+    if (value != "enosys") return make_error("clone3=enosys is the one choice");
+    const auto e = r.entry;
+    if (e != model::Entry::fork && e != model::Entry::vfork && e != model::Entry::pthread_create &&
+        e != model::Entry::posix_spawn && e != model::Entry::system)
+      return make_error("clone3=enosys is for the C library's entries (fork, vfork, pthread_create, posix_spawn, system)");
+    c.clone3_enosys = true;
+  } else if (key == "pidfd") {
+    if (value != "parent_tid") return make_error("pidfd=parent_tid is the one choice (the default keeps them apart)");
+    r.clone3.pidfd_is_parent_tid = true;
+  } else {
+    return make_error("unknown option '" + std::string(key) +
+                      "' (options: exit_signal, context, stack, tls, size, set_tid, set_tid_size, cgroup, tail, pidfd, clone3)");
+  }
+  return ok_status();
+}
+
+Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name) {
+  std::vector<CatalogueCase> out;
+  std::unordered_set<std::string> ids;
+  int lineno = 0;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++lineno;
+    const auto fail = [&](const std::string& what) {
+      return Error{std::string(name) + ":" + std::to_string(lineno) + ": " + what};
+    };
+    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    const auto cols = split_columns(line);
+    if (cols.empty()) {
+      if (end == text.size()) break;
+      continue;
+    }
+    if (cols[0] != "case" && cols[0] != "sweep") return fail("expected 'case' or 'sweep', found '" + std::string(cols[0]) + "'");
+    if (cols.size() < 4) return fail("expected: " + std::string(cols[0]) + " <id> <entry> <flags> [exit_signal=N] [context=NAME]");
+
+    CatalogueCase base;
+    base.id = std::string(cols[1]);
+    base.suite = suite_of(base.id);
+    base.context = "root";
+    base.origin = std::string(name) + ":" + std::to_string(lineno);
+    auto entry = model::parse_entry(cols[2]);
+    if (!entry) return fail(entry.error().message);
+    base.request.entry = *entry;
+    base.request.exit_signal = model::kSigchld;
+    // A sweep may range over exit signals too: exit_signal=FIRST..LAST.
+    std::optional<std::pair<long long, long long>> signal_range;
+    for (std::size_t i = 4; i < cols.size(); ++i) {
+      const auto eq = cols[i].find('=');
+      if (eq == std::string_view::npos) return fail("option '" + std::string(cols[i]) + "' is not key=value");
+      const std::string_view key = cols[i].substr(0, eq), value = cols[i].substr(eq + 1);
+      if (key == "exit_signal" && value.find("..") != std::string_view::npos) {
+        if (cols[0] != "sweep") return fail("a range of exit signals is for sweeps; a case has one");
+        auto range = parse_signal_range(value);
+        if (!range) return fail(range.error().message);
+        signal_range = *range;
+        continue;
+      }
+      if (auto st = apply_case_option(base, key, value); !st) return fail(st.error().message);
+    }
+
+    std::vector<CatalogueCase> made;
+    if (cols[0] == "case") {
+      if (cols[3] != "-") {
+        auto flags = model::parse_flags(cols[3]);
+        if (!flags) return fail(flags.error().message);
+        base.request.flags = *flags;
+      }
+      made.push_back(base);
+    } else {
+      // No flags to combine ("-") is one combination: none.
+      const bool flags_swept = cols[3] != "-";
+      if (!flags_swept && !signal_range) return fail("a sweep needs flags to combine or a range of exit signals");
+      std::vector<std::uint64_t> bits;
+      if (flags_swept) {
+        auto swept = sweep_flags(cols[3]);
+        if (!swept) return fail(swept.error().message);
+        bits = std::move(swept).value();
+      }
+      const auto [first_signal, last_signal] = signal_range.value_or(
+          std::pair{static_cast<long long>(base.request.exit_signal), static_cast<long long>(base.request.exit_signal)});
+      const std::size_t n = bits.size();
+      for (std::uint64_t combo = 0; combo < (std::uint64_t{1} << n); ++combo) {
+        for (long long sig = first_signal; sig <= last_signal; ++sig) {
+          CatalogueCase c = base;
+          c.request.flags = 0;
+          for (std::size_t b = 0; b < n; ++b)
+            if (combo & (std::uint64_t{1} << b)) c.request.flags |= bits[b];
+          c.request.exit_signal = static_cast<std::uint64_t>(sig);
+          c.id = base.id;
+          if (flags_swept) c.id += "/" + model::format_flags(c.request.flags);
+          if (signal_range) c.id += "/" + (sig == 0 ? std::string("0") : model::signal_name(sig));
+          made.push_back(std::move(c));
+        }
+      }
+    }
+    for (CatalogueCase& c : made) {
+      if (auto valid = model::validate(c.request); !valid) return fail(c.id + ": " + valid.error().message);
+      if (!ids.insert(c.id).second) return fail("duplicate id '" + c.id + "'");
+      out.push_back(std::move(c));
+    }
+    if (end == text.size()) break;
+  }
+  return out;
+}
+
+Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path) {
+  auto text = sys::read_text_file(path, "catalogue file");
+  if (!text) return text.error();
+  auto cases = parse_catalogue(*text, path);
+  if (cases)
+    for (CatalogueCase& c : *cases) c.file = path;
+  return cases;
+}
+
+Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCase> more) {
+  std::unordered_set<std::string> ids;
+  for (const auto& c : into) ids.insert(c.id);
+  for (auto& c : more) {
+    if (!ids.insert(c.id).second) return make_error(c.origin + ": id '" + c.id + "' is already in the catalogue");
+    into.push_back(std::move(c));
+  }
+  return ok_status();
+}
+
+Result<std::vector<CatalogueCase>> builtin_catalogue() {
+  std::vector<CatalogueCase> all;
+  for (const EmbeddedCatalogueFile& f : embedded_catalogue_files()) {
+    auto cases = parse_catalogue(f.text, f.name);
+    if (!cases) return cases.error();
+    if (auto st = merge_catalogue(all, std::move(cases).value()); !st) return st.error();
+  }
+  return all;
+}
+
+}  // namespace clonediff::harness

@@ -1,0 +1,93 @@
+#include "harness/case/selection.hpp"
+
+#include <set>
+
+#include "model/caller.hpp"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "harness/case/report_group.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+bool parse_count(std::string_view s, std::size_t& out) {
+  if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  return std::from_chars(s.data(), s.data() + s.size(), out).ec == std::errc{};
+}
+
+}  // namespace
+
+Result<Shard> parse_shard(std::string_view text) {
+  const auto bad = [&] { return make_error("--shard takes I/N with 0 <= I < N, not '" + std::string(text) + "'"); };
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) return bad();
+  Shard s;
+  if (!parse_count(text.substr(0, slash), s.index) || !parse_count(text.substr(slash + 1), s.count)) return bad();
+  if (s.count == 0 || s.index >= s.count) return bad();
+  return s;
+}
+
+Status take_context(std::vector<CatalogueCase>& cases, const std::string& context) {
+  if (auto preset = model::caller_preset(context); !preset) return preset.error();
+  std::vector<CatalogueCase> out;
+  std::set<std::string> ids;
+  for (CatalogueCase& c : cases) {
+    if (c.context == "root" && context != "root") {
+      const auto slash = c.id.find('/');
+      c.id = slash == std::string::npos ? c.id + "/" + context : c.id.substr(0, slash) + "/" + context + c.id.substr(slash);
+      c.context = context;
+      c.context_option = context;
+    } else if (c.context != context) {
+      continue;
+    }
+    if (ids.insert(c.id).second) out.push_back(std::move(c));
+  }
+  cases = std::move(out);
+  return ok_status();
+}
+
+void keep_matching(std::vector<CatalogueCase>& cases, const std::string& pattern) {
+  std::erase_if(cases, [&](const CatalogueCase& c) { return ::fnmatch(pattern.c_str(), c.id.c_str(), 0) != 0; });
+}
+
+std::string exact_pattern(std::string_view id) {
+  std::string out;
+  for (char c : id) {
+    if (c == '*' || c == '?' || c == '[' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+void order_by_group(std::vector<CatalogueCase>& cases) {
+  // Each group prefix gets the rank of its first appearance; a case sorts by
+  // the ranks of its prefixes, outermost first.
+  std::map<std::vector<std::string>, std::size_t> first_seen;
+  std::vector<std::pair<std::vector<std::size_t>, CatalogueCase>> keyed;
+  keyed.reserve(cases.size());
+  for (CatalogueCase& c : cases) {
+    const auto path = report_group(c);
+    std::vector<std::size_t> key;
+    for (std::size_t depth = 1; depth <= path.size(); ++depth) {
+      std::vector<std::string> prefix(path.begin(), path.begin() + static_cast<long>(depth));
+      key.push_back(first_seen.emplace(std::move(prefix), first_seen.size()).first->second);
+    }
+    keyed.emplace_back(std::move(key), std::move(c));
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t i = 0; i < cases.size(); ++i) cases[i] = std::move(keyed[i].second);
+}
+
+std::vector<CatalogueCase> take_shard(std::vector<CatalogueCase> cases, Shard shard) {
+  std::vector<CatalogueCase> out;
+  for (std::size_t i = shard.index; i < cases.size(); i += shard.count) out.push_back(std::move(cases[i]));
+  return out;
+}
+
+}  // namespace clonediff::harness

@@ -1,0 +1,45 @@
+// Which cases a run takes and in which order: filter, group, shard. `run` and
+// `run --list` take the same steps, so a list is exactly what a run would run.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/case/catalogue.hpp"
+#include "model/result.hpp"
+
+namespace clonediff::harness {
+
+struct Shard {
+  std::size_t index = 0;  // 0 <= index < count
+  std::size_t count = 1;
+};
+
+// "I/N" in decimal with 0 <= I < N; the error says what is wrong.
+Result<Shard> parse_shard(std::string_view text);
+
+// `run --context NAME`: the catalogue as that caller runs it. Cases of the root
+// context run in NAME instead ("sweep/CLONE_VM" becomes
+// "sweep/NAME/CLONE_VM"), NAME's own cases stay, cases of other contexts go;
+// where an id would repeat, the first stays. NAME must be a model preset.
+Status take_context(std::vector<CatalogueCase>& cases, const std::string& context);
+
+// Keeps the cases whose id matches the shell pattern (fnmatch(3), no flags).
+void keep_matching(std::vector<CatalogueCase>& cases, const std::string& pattern);
+
+// A pattern for keep_matching() that matches this id and no other: the
+// pattern characters * ? [ and \ are escaped.
+std::string exact_pattern(std::string_view id);
+
+// Stable reorder so that every report group (report_group()) is contiguous at
+// every level: groups in order of first appearance, cases in their order
+// within a group. The built-in catalogue is already in this order.
+void order_by_group(std::vector<CatalogueCase>& cases);
+
+// The cases of one shard: case i of the list belongs to shard i mod count.
+// The shards of one list are disjoint and together hold every case.
+std::vector<CatalogueCase> take_shard(std::vector<CatalogueCase> cases, Shard shard);
+
+}  // namespace clonediff::harness

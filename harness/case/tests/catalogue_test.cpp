@@ -1,0 +1,160 @@
+#include "harness/case/catalogue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "harness/caller/caller_context.hpp"
+#include "model/caller.hpp"
+#include "model/flags.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+using namespace model::flag;
+
+TEST(Catalogue, ReadsCasesWithOptionsAndComments) {
+  auto c = parse_catalogue(
+      "# a comment\n"
+      "case  legacy/one   clone  CLONE_VM|CLONE_FS  exit_signal=0   # trailing comment\n"
+      "\n"
+      "case  library/fork fork   -  context=unpriv\n",
+      "t.cases");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->size(), 2u);
+  EXPECT_EQ((*c)[0].id, "legacy/one");
+  EXPECT_EQ((*c)[0].suite, "legacy");
+  EXPECT_EQ((*c)[0].request.flags, VM | FS);
+  EXPECT_EQ((*c)[0].request.exit_signal, 0u);
+  EXPECT_EQ((*c)[0].context, "root");
+  EXPECT_EQ((*c)[0].origin, "t.cases:2");
+  EXPECT_EQ((*c)[1].request.entry, model::Entry::fork);
+  EXPECT_EQ((*c)[1].request.exit_signal, model::kSigchld);
+  EXPECT_EQ((*c)[1].context, "unpriv");
+}
+
+TEST(Catalogue, ReadsClone3Fields) {
+  auto c = parse_catalogue(
+      "case c3/all clone3 CLONE_INTO_CGROUP|CLONE_SETTLS size=96 stack=none tls=harness set_tid=1,free,in_use "
+      "set_tid_size=2 cgroup=harness tail=nonzero pidfd=parent_tid exit_signal=0\n",
+      "c.cases");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const model::Request& r = c->front().request;
+  EXPECT_EQ(r.entry, model::Entry::clone3);
+  EXPECT_EQ(r.clone3.size, 96u);
+  EXPECT_EQ(r.stack, model::StackArg::none);
+  EXPECT_EQ(r.tls, model::TlsArg::harness);
+  ASSERT_TRUE(r.clone3.set_tid.has_value());
+  EXPECT_EQ(r.clone3.set_tid->size(), 3u);
+  EXPECT_EQ((*r.clone3.set_tid)[1].kind, model::TidSpec::Kind::free);
+  EXPECT_EQ(r.clone3.set_tid_size, 2u);
+  EXPECT_EQ(r.clone3.cgroup, model::CgroupArg::harness);
+  EXPECT_EQ(r.clone3.tail, model::TailArg::nonzero);
+  EXPECT_TRUE(r.clone3.pidfd_is_parent_tid);
+}
+
+TEST(Catalogue, SweepMakesEveryCombinationOnce) {
+  auto c = parse_catalogue("sweep s clone CLONE_VM,CLONE_FS,CLONE_NEWNS exit_signal=SIGCHLD\n", "s.cases");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->size(), 8u);
+  std::set<std::uint64_t> seen;
+  for (const auto& x : *c) seen.insert(x.request.flags);
+  EXPECT_EQ(seen.size(), 8u);
+  EXPECT_EQ(c->front().id, "s/0");
+  EXPECT_EQ(c->back().id, "s/CLONE_VM|CLONE_FS|CLONE_NEWNS");
+}
+
+TEST(Catalogue, ErrorsNameTheFileAndLine) {
+  const auto error_of = [](const char* text) {
+    auto c = parse_catalogue(text, "bad.cases");
+    return c.ok() ? std::string("(parsed)") : c.error().message;
+  };
+  EXPECT_EQ(error_of("\ncase x clone CLONE_BOGUS\n"), "bad.cases:2: unknown flag 'CLONE_BOGUS'");
+  EXPECT_EQ(error_of("kase x clone 0\n"), "bad.cases:1: expected 'case' or 'sweep', found 'kase'");
+  EXPECT_NE(error_of("case x clone\n").find("bad.cases:1: expected: case <id>"), std::string::npos);
+  EXPECT_NE(error_of("case x spawn 0\n").find("unknown entry 'spawn'"), std::string::npos);
+  EXPECT_NE(error_of("case x clone 0 exit_signal=SIGNOPE\n").find("bad exit_signal"), std::string::npos);
+  EXPECT_NE(error_of("case x clone 0 colour=red\n").find("unknown option 'colour'"), std::string::npos);
+  EXPECT_NE(error_of("case x clone3 0 size=big\n").find("'size' takes a number"), std::string::npos);
+  EXPECT_NE(error_of("case x clone3 0 set_tid=1,two\n").find("'two'"), std::string::npos);
+  EXPECT_NE(error_of("case x clone 0 size=64\n").find("clone3 fields"), std::string::npos);
+  EXPECT_NE(error_of("case x clone 0\ncase x clone 0\n").find("bad.cases:2: duplicate id 'x'"), std::string::npos);
+  EXPECT_NE(error_of("case x clone 0 exit_signal=256\n").find("does not fit"), std::string::npos);
+  EXPECT_NE(error_of("case x fork CLONE_VM\n").find("takes no flags"), std::string::npos);
+  EXPECT_NE(error_of("sweep s clone CLONE_VM|CLONE_FS\n").find("single flags"), std::string::npos);
+}
+
+TEST(Catalogue, BuiltinHasTheFullSweepAndTheTargetedCases) {
+  auto c = builtin_catalogue();
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  std::map<std::string, std::size_t> sweep;  // per context
+  std::set<std::string> ids;
+  for (const auto& x : *c) {
+    if (x.suite == "sweep") ++sweep[x.context];
+    ids.insert(x.id);
+  }
+  // The sweep in root, unpriv and pidns_init: every combination once each.
+  EXPECT_EQ(sweep, (std::map<std::string, std::size_t>{{"pidns_init", 4096}, {"root", 4096}, {"unpriv", 4096}}));
+  EXPECT_EQ(ids.size(), c->size());
+  for (const char* id : {"legacy/exit-signal-0", "legacy/exit-signal-65", "legacy/exit-signal-255", "legacy/detached",
+                         "legacy/bit-32", "legacy/bit-40", "legacy/bit-63", "legacy/pidfd", "legacy/pidfd-parent-settid",
+                         "legacy/pidfd-detached", "legacy/pidfd-thread", "legacy/newuts", "legacy/newnet",
+                         "legacy/newcgroup", "legacy/io", "legacy/untraced", "legacy/thread-newuts", "library/fork",
+                         "library/vfork", "sweep/0", "sweep/CLONE_VM|CLONE_FS", "clone3/size-56", "clone3/size-ver0-64",
+                         "clone3/size-ver1-80", "clone3/size-ver2-88", "clone3/size-96-zero-tail",
+                         "clone3/size-96-nonzero-tail", "clone3/size-above-page", "clone3/unknown-bit-40",
+                         "clone3/csignal-bits", "clone3/detached", "clone3/exit-signal-65", "clone3/exit-signal-high-bits",
+                         "clone3/thread-with-exit-signal", "clone3/parent-with-exit-signal",
+                         "clone3/stack-size-without-address", "clone3/stack-address-without-size", "clone3/settls",
+                         "clone3/set_tid-size-33", "clone3/set_tid-null-with-size", "clone3/set_tid-with-size-0",
+                         "clone3/set_tid-in-use", "clone3/set_tid-newpid-1", "clone3/into-cgroup",
+                         "clone3/into-cgroup-bad-fd", "clone3/into-cgroup-size-ver1", "clone3/clear-sighand",
+                         "clone3/clear-sighand-with-sighand", "clone3/newtime", "clone3/newtime-vm",
+                         "clone3/newtime-thread", "clone3/pidfd-parent-settid-same", "clone3/pidfd-parent-settid-apart",
+                         "clone3/thread", "clone3/vm"})
+    EXPECT_TRUE(ids.count(id)) << id;
+}
+
+// A context the model has no preset for is bad input where it is read, with
+// the file, the line and the names there are; not a skip when the case runs.
+TEST(Catalogue, AnUnknownContextIsAnErrorAtItsLine) {
+  auto c = parse_catalogue("case x clone 0\ncase y clone 0 context=pidns_iinit\n", "typo.cases");
+  ASSERT_FALSE(c.ok());
+  std::string presets;
+  for (auto p : model::caller_preset_names()) presets += (presets.empty() ? "" : ", ") + std::string(p);
+  EXPECT_EQ(c.error().message, "typo.cases:2: unknown context 'pidns_iinit' (presets: " + presets + ")");
+}
+
+// Every preset the catalogue accepts has a recipe the harness builds, and
+// every recipe a preset the model predicts for.
+TEST(Catalogue, EveryContextPresetHasARecipe) {
+  std::set<std::string> presets, recipes;
+  for (auto p : model::caller_preset_names()) presets.insert(std::string(p));
+  for (const ContextSpec& spec : context_specs()) recipes.insert(std::string(spec.name));
+  EXPECT_EQ(presets, recipes);
+}
+
+// A directory or a missing path named as a catalogue file says so, with the
+// system's reason; it is never an empty catalogue.
+TEST(Catalogue, ADirectoryOrAMissingFileIsNotACatalogue) {
+  auto dir = load_catalogue_file("/");
+  ASSERT_FALSE(dir.ok());
+  EXPECT_EQ(dir.error().message, "cannot read catalogue file '/': Is a directory");
+  auto missing = load_catalogue_file("/nonexistent/x.cases");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().message, "cannot read catalogue file '/nonexistent/x.cases': No such file or directory");
+}
+
+TEST(Catalogue, MergeRefusesDuplicateIds) {
+  auto a = parse_catalogue("case x clone 0\n", "a.cases");
+  auto b = parse_catalogue("case x clone CLONE_VM\n", "b.cases");
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto all = std::move(a).value();
+  auto st = merge_catalogue(all, std::move(b).value());
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("b.cases:1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace clonediff::harness

@@ -1,0 +1,145 @@
+#include "harness/case/selection.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "harness/case/report_group.hpp"
+#include "harness/reports/tests/sample_results.hpp"
+#include "harness/reports/verdict_text.hpp"
+#include "model/flags.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+using testing::sample_case;
+
+std::vector<std::string> ids(const std::vector<CatalogueCase>& cases) {
+  std::vector<std::string> out;
+  for (const auto& c : cases) out.push_back(c.id);
+  return out;
+}
+
+TEST(Shard, ParsesIndexOverCount) {
+  auto s = parse_shard("1/3");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->index, 1u);
+  EXPECT_EQ(s->count, 3u);
+  EXPECT_TRUE(parse_shard("0/1").ok());
+}
+
+TEST(Shard, RejectsWhatIsNotIOverN) {
+  for (const char* bad : {"", "1", "/2", "1/", "2/2", "3/2", "0/0", "-1/2", "1/-2", "a/2", "1/2/3", " 1/2", "1/2 ",
+                          "+1/2", "1/9999999999"}) {
+    auto s = parse_shard(bad);
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_EQ(s.error().message, "--shard takes I/N with 0 <= I < N, not '" + std::string(bad) + "'");
+  }
+}
+
+TEST(Shard, ShardsPartitionTheListExactly) {
+  std::vector<CatalogueCase> all;
+  for (int i = 0; i < 17; ++i) all.push_back(sample_case("s/" + std::to_string(i)));
+  for (std::size_t n : {1u, 2u, 3u, 17u, 20u}) {
+    std::multiset<std::string> seen;
+    for (std::size_t i = 0; i < n; ++i)
+      for (const auto& id : ids(take_shard(all, Shard{i, n}))) seen.insert(id);
+    EXPECT_EQ(seen.size(), all.size()) << n << " shards";
+    for (const auto& id : ids(all)) EXPECT_EQ(seen.count(id), 1u) << id << " in " << n << " shards";
+  }
+  EXPECT_EQ(ids(take_shard(all, Shard{1, 8})), (std::vector<std::string>{"s/1", "s/9"}));
+}
+
+TEST(Selection, OrderByGroupKeepsFirstAppearanceAndOrderWithin) {
+  std::vector<CatalogueCase> cases = {sample_case("b/1"), sample_case("a/1"), sample_case("b/2"),
+                                      sample_case("c/1"), sample_case("a/2"), sample_case("b/3")};
+  order_by_group(cases);
+  EXPECT_EQ(ids(cases), (std::vector<std::string>{"b/1", "b/2", "b/3", "a/1", "a/2", "c/1"}));
+}
+
+TEST(Selection, ExactPatternMatchesTheIdAndNoOther) {
+  std::vector<CatalogueCase> cases = {sample_case("x/a*b?[c]\\d"), sample_case("x/aXXbY[c]\\d"),
+                                      sample_case("x/a*b?c\\d"), sample_case("x/plain")};
+  for (const auto& c : std::vector<CatalogueCase>(cases)) {
+    auto kept = cases;
+    keep_matching(kept, exact_pattern(c.id));
+    EXPECT_EQ(ids(kept), std::vector<std::string>{c.id}) << exact_pattern(c.id);
+  }
+}
+
+TEST(ReportGroup, GroupIsTheSuiteAndNameTheRestOfTheId) {
+  EXPECT_EQ(report_group(sample_case("sweep/CLONE_VM|CLONE_FS")), std::vector<std::string>{"sweep"});
+  EXPECT_EQ(report_case_name(sample_case("sweep/CLONE_VM|CLONE_FS")), "CLONE_VM|CLONE_FS");
+  EXPECT_EQ(report_case_name(sample_case("mine/a/b")), "a/b");
+  EXPECT_EQ(report_case_name(sample_case("alone")), "alone");
+  EXPECT_EQ(report_case_name(sample_case("trailing/")), "trailing/");
+  EXPECT_EQ(group_name({"qemu-6.1", "unpriv", "sweep"}), "qemu-6.1/unpriv/sweep");
+}
+
+TEST(ReportGroup, ARunOverTargetsPutsTheTargetAboveTheSuite) {
+  CatalogueCase c = sample_case("sweep/CLONE_VM|CLONE_FS");
+  c.target = "kernel:6.1.0-50-cloud-amd64";
+  EXPECT_EQ(report_group(c), (std::vector<std::string>{"kernel:6.1.0-50-cloud-amd64", "sweep"}));
+  EXPECT_EQ(group_name(report_group(c)), "kernel:6.1.0-50-cloud-amd64/sweep");
+  EXPECT_EQ(report_case_name(c), "CLONE_VM|CLONE_FS");
+  // Its reproduction runs it on that target.
+  c.target_spec = "kernel:/boot/vmlinuz-6.1.0-50-cloud-amd64";
+  EXPECT_EQ(reproduce_command(c),
+            "clonediff run --target 'kernel:/boot/vmlinuz-6.1.0-50-cloud-amd64' --filter 'sweep/CLONE_VM|CLONE_FS'");
+}
+
+TEST(Reproduce, RunsTheCaseAloneAndNamesItsUserFile) {
+  CatalogueCase builtin = sample_case("sweep/CLONE_VM|CLONE_FS");
+  EXPECT_EQ(reproduce_command(builtin), "clonediff run --filter 'sweep/CLONE_VM|CLONE_FS'");
+  CatalogueCase mine = sample_case("mine/it's[1]");
+  mine.file = "my cases/x.cases";
+  EXPECT_EQ(reproduce_command(mine), R"(clonediff run --cases 'my cases/x.cases' --filter 'mine/it'\''s\[1]')");
+  mine.file = "x.cases";
+  mine.id = "mine/plain";
+  EXPECT_EQ(reproduce_command(mine), "clonediff run --cases x.cases --filter mine/plain");
+}
+
+TEST(Context, RunsRootCasesAgainInTheContextBesideItsOwn) {
+  std::vector<CatalogueCase> cases = {sample_case("legacy/exit-signal-0"), sample_case("contexts/unpriv/newns", 0, "unpriv"),
+                                      sample_case("contexts/chroot/newuser", 0, "chroot"), sample_case("alone")};
+  ASSERT_TRUE(take_context(cases, "unpriv"));
+  EXPECT_EQ(ids(cases), (std::vector<std::string>{"legacy/unpriv/exit-signal-0", "contexts/unpriv/newns", "alone/unpriv"}));
+  for (const auto& c : cases) EXPECT_EQ(c.context, "unpriv") << c.id;
+  // Moved cases say so when reproduced; the context's own cases need not.
+  EXPECT_EQ(reproduce_command(cases[0]), "clonediff run --context unpriv --filter legacy/unpriv/exit-signal-0");
+  EXPECT_EQ(reproduce_command(cases[1]), "clonediff run --filter contexts/unpriv/newns");
+}
+
+TEST(Context, RootKeepsRootCasesAsTheyAre) {
+  std::vector<CatalogueCase> cases = {sample_case("legacy/a"), sample_case("contexts/unpriv/b", 0, "unpriv")};
+  ASSERT_TRUE(take_context(cases, "root"));
+  EXPECT_EQ(ids(cases), std::vector<std::string>{"legacy/a"});
+  EXPECT_EQ(reproduce_command(cases[0]), "clonediff run --filter legacy/a");
+}
+
+TEST(Context, AnUnknownContextIsAnErrorNamingThePresets) {
+  std::vector<CatalogueCase> cases = {sample_case("legacy/a")};
+  const auto st = take_context(cases, "nobody");
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("unknown context 'nobody' (presets: root, unpriv"), std::string::npos)
+      << st.error().message;
+}
+
+TEST(Reproduce, VerdictTextCarriesTheReproduceCommand) {
+  CaseResult r;
+  r.spec = sample_case("mine/refused", 0);
+  r.spec.file = "/tmp/mine.cases";
+  r.verdict = Verdict::mismatch;
+  r.diff = {{"result", "EINVAL", "ok"}};
+  const std::string text = verdict_text(r, testing::sample_kernel());
+  EXPECT_NE(text.find("  reproduce: clonediff run --cases /tmp/mine.cases --filter mine/refused\n"), std::string::npos)
+      << text;
+}
+
+TEST(PrintTo, ACasePrintsAsItsIdAndSummary) {
+  EXPECT_EQ(::testing::PrintToString(sample_case("sweep/CLONE_VM", model::flag::VM)),
+            "sweep/CLONE_VM (clone CLONE_VM exit_signal=SIGCHLD(17) context=root)");
+}
+
+}  // namespace
+}  // namespace clonediff::harness

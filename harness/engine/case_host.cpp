@@ -1,0 +1,706 @@
+#include "harness/engine/case_host.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <optional>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "harness/caller/caller_context.hpp"
+#include "harness/engine/cgroup_scratch.hpp"
+#include "harness/caller/caller_process.hpp"
+#include "harness/engine/caller_spawn.hpp"
+#include "harness/caller/wire.hpp"
+#include "model/flags.hpp"
+#include "model/names.hpp"
+#include "model/rules.hpp"
+#include "model/signal_set.hpp"
+#include "probes/sys/pidfd.hpp"
+#include "probes/sys/proc_files.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int ms_left(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left > 0 ? static_cast<int>(left) : 0;
+}
+
+std::string errtext(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+std::string describe_exit(int code, int status) {
+  if (code == CLD_EXITED) return "exited with status " + std::to_string(status);
+  if (code == CLD_KILLED || code == CLD_DUMPED) return "killed by " + model::signal_name(status);
+  return "stopped or traced (si_code " + std::to_string(code) + ")";
+}
+
+// One message into buf, with the credentials the kernel attached
+// (SO_PASSCRED): the sender's thread-group id as this process's pid namespace
+// numbers it, when there were any. Returns what recvmsg() returned.
+ssize_t recv_with_credentials(int fd, void* buf, std::size_t size, std::optional<pid_t>& sender) {
+  iovec iov{buf, size};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
+  msghdr mh{};
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control;
+  mh.msg_controllen = sizeof control;
+  ssize_t n;
+  do n = ::recvmsg(fd, &mh, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return n;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+      ucred cred;
+      std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
+      sender = cred.pid;
+    }
+  return n;
+}
+
+// Any message from the caller; sender is left alone when none was attached.
+bool recv_with_sender(int fd, AnyMsg& msg, pid_t& sender) {
+  std::optional<pid_t> from;
+  if (recv_with_credentials(fd, &msg, sizeof msg, from) < static_cast<ssize_t>(sizeof(MsgKind))) return false;
+  if (from) sender = *from;
+  return true;
+}
+
+// The caller's real uid as the initial user namespace knows it.
+std::optional<long long> host_view_uid(pid_t pid) {
+  auto dir = sys::open_proc_dir(pid);
+  if (!dir) return std::nullopt;
+  char buf[4096];
+  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  if (!status) return std::nullopt;
+  const auto uids = sys::status_numbers(*status, "Uid");
+  if (uids.empty()) return std::nullopt;
+  return uids[0];
+}
+
+std::optional<long long> host_view_userns_depth(pid_t pid) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/ns/user";
+  sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  long long depth = 0;
+  for (;;) {
+    const int parent = ::ioctl(fd.get(), NS_GET_PARENT);
+    if (parent < 0) return errno == EPERM ? std::optional<long long>(depth) : std::nullopt;  // EPERM: the initial one
+    fd.reset(parent);
+    ++depth;
+  }
+}
+
+std::vector<long long> host_view_nspid(pid_t pid) {
+  auto dir = sys::open_proc_dir(pid);
+  if (!dir) return {};
+  char buf[4096];
+  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  return status ? sys::status_numbers(*status, "NSpid") : std::vector<long long>{};
+}
+
+// Whether a task's root is other than its mount namespace's root, the way
+// /proc/<pid>/root reads to a prober in the initial mount namespace.
+bool caller_is_chrooted(pid_t pid) {
+  char link[4096];
+  const std::string path = "/proc/" + std::to_string(pid) + "/root";
+  const ssize_t n = ::readlink(path.c_str(), link, sizeof link - 1);
+  return n > 0 && std::string_view(link, static_cast<std::size_t>(n)) != "/";
+}
+
+// Receives the child's Ready, whole and with its sender's thread-group id.
+bool recv_ready(int fd, ChildReadyMsg& msg, pid_t& sender_tgid) {
+  std::optional<pid_t> from;
+  if (recv_with_credentials(fd, &msg, sizeof msg, from) != static_cast<ssize_t>(sizeof msg) || !from) return false;
+  sender_tgid = *from;
+  return true;
+}
+
+// A thread the caller created, as this process numbers it: the one task of
+// the caller's group that is not the caller itself.
+pid_t find_new_thread(pid_t caller) {
+  std::string path = "/proc/" + std::to_string(caller) + "/task";
+  DIR* dir = ::opendir(path.c_str());
+  if (!dir) return 0;
+  pid_t found = 0;
+  while (dirent* e = ::readdir(dir)) {
+    pid_t tid = static_cast<pid_t>(std::atoi(e->d_name));
+    if (tid > 0 && tid != caller) found = tid;
+  }
+  ::closedir(dir);
+  return found;
+}
+
+// The thread group a task belongs to, from its status; 0 if unreadable.
+pid_t thread_group_of(pid_t tid) {
+  auto dir = sys::open_proc_dir(tid);
+  if (!dir) return 0;
+  char buf[4096];
+  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  if (!status) return 0;
+  return static_cast<pid_t>(sys::status_field(*status, "Tgid").value_or(0));
+}
+
+// Kills what is left of a process group and reaps every member that is this
+// process's child (orphans come here: we are a child subreaper). The group id
+// cannot be reused while any member or zombie still holds it.
+void kill_and_reap_group(pid_t pgid) {
+  for (int round = 0; round < 500; ++round) {
+    siginfo_t info{};
+    while (::waitid(P_PGID, static_cast<id_t>(pgid), &info, WEXITED | WNOHANG | __WALL) == 0 && info.si_pid != 0)
+      info = siginfo_t{};
+    if (::kill(-pgid, 0) != 0 && errno == ESRCH) return;
+    ::kill(-pgid, SIGKILL);
+    ::usleep(round < 10 ? 1000 : 10000);
+  }
+  std::fprintf(stderr, "clonediff: process group %d still has members after 5 s of SIGKILL\n", pgid);
+}
+
+long long read_pid_max() {
+  long long pid_max = 32768;
+  if (std::FILE* f = std::fopen("/proc/sys/kernel/pid_max", "r")) {
+    if (std::fscanf(f, "%lld", &pid_max) != 1) pid_max = 32768;
+    std::fclose(f);
+  }
+  return pid_max;
+}
+
+// A pid that nothing in this pid namespace holds: no /proc entry, no process.
+// Searched downwards from near pid_max, where pids are rarely handed out.
+std::int32_t find_free_pid() {
+  const long long pid_max = read_pid_max();
+  for (long long n = pid_max - 2; n > pid_max - 5000 && n > 300; --n) {
+    const std::string proc = "/proc/" + std::to_string(n);
+    if (::access(proc.c_str(), F_OK) != 0 && errno == ENOENT && ::kill(static_cast<pid_t>(n), 0) != 0 && errno == ESRCH)
+      return static_cast<std::int32_t>(n);
+  }
+  return 0;
+}
+
+// Whether the caller is still inside the call that created the child, which
+// is held: only vfork-like calls keep it there. Sampled until the caller is
+// seen asleep: in the creating call for 150 us on end, yes; in any other call,
+// no. A sample of a running caller (on a CPU, spinning, not asleep yet) says
+// nothing -- under TCG a vfork caller can still be on its way into the wait
+// when the child reports. Seen only running for 50 ms: unknown.
+model::Fact caller_in_creating_call(pid_t caller) {
+  if (!probes::syscall_file_readable(caller)) return model::Fact::unknown;  // no witness (gVisor)
+  const auto start = Clock::now();
+  std::optional<Clock::time_point> in_call_since;
+  for (;;) {
+    const auto now = Clock::now();
+    const auto nr = probes::blocked_in_syscall(caller);
+    if (nr && *nr != SYS_clone && *nr != SYS_clone3 && *nr != SYS_vfork) return model::Fact::no;
+    if (nr && !in_call_since) in_call_since = now;
+    if (in_call_since && now - *in_call_since >= std::chrono::microseconds(150)) return model::Fact::yes;
+    if (now - start >= std::chrono::milliseconds(50)) return in_call_since ? model::Fact::yes : model::Fact::unknown;
+    ::sched_yield();  // a caller that is merely late gets the CPU to leave the call
+  }
+}
+
+// How long phase 3 waits for the caller before it looks whether a stop
+// signal stopped it.
+constexpr int kStopLook = 20;
+
+// The signals a child's exit sent the caller, put together from what the
+// caller drained (with siginfo saying which came from a child) and what the
+// host saw happen to it: a stop, or death by SIGKILL.
+struct ChildExitSignals {
+  std::uint64_t notices = 0;
+  bool stopped = false;  // resumed with SIGCONT by the host
+  bool killed = false;
+
+  std::uint64_t all_notices() const {
+    return notices | (stopped ? model::signal_bit(SIGSTOP) : 0) | (killed ? model::signal_bit(SIGKILL) : 0);
+  }
+  // The one signal, 0 for none, -1 for several.
+  long long parent_signal() const {
+    const std::uint64_t set = all_notices();
+    if (set == 0) return 0;
+    if (set & (set - 1)) return -1;
+    return __builtin_ctzll(set) + 1;
+  }
+  // Everything that arrived, the host's own SIGCONT left out.
+  std::uint64_t arrived(std::uint64_t drained) const {
+    if (stopped && !(notices & model::signal_bit(SIGCONT))) drained &= ~model::signal_bit(SIGCONT);
+    return drained | all_notices();
+  }
+};
+
+void merge_traits(model::Outcome& o, const TraitBits& bits) {
+  for (std::size_t i = 0; i < model::kTraitCount; ++i)
+    if (bits.known & (1u << i)) o.traits[i] = model::fact_of((bits.value >> i) & 1u);
+}
+
+}  // namespace
+
+
+CaseHost::CaseHost(CaseHostOptions options) : options_(std::move(options)), host_pid_(::getpid()) {}
+
+CaseHost::~CaseHost() { quit_caller(); }
+
+CallerResult<std::unique_ptr<CaseHost>> CaseHost::start(CaseHostOptions options) {
+  // Orphans come back here to be reaped. Where it cannot be had (qemu-user
+  // refuses the prctl), the process group still finds and kills them all;
+  // their zombies are reaped by whoever inherits them.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  std::unique_ptr<CaseHost> host(new CaseHost(std::move(options)));
+  if (auto st = host->spawn(); !st) return st.error();
+  return host;
+}
+
+CallerResult<Unit> CaseHost::spawn() {
+  const ContextSpec* spec = find_context(options_.context);
+  if (!spec) {
+    // The catalogue and --context refuse unknown names; this is a caller of
+    // the harness passing one anyway.
+    std::string known;
+    for (const ContextSpec& c : context_specs()) known += (known.empty() ? "" : ", ") + std::string(c.name);
+    return harness_failed("context '" + options_.context + "' has no recipe in this harness (contexts: " + known + ")");
+  }
+  if (spec->needs_pids_cgroup)
+    if (auto parent = pids_cgroup_parent(); !parent) return unsatisfiable(parent.error().message);
+  auto lease = ContextLease::make(*spec, host_pid_);
+  if (!lease) return harness_failed("cannot prepare context '" + options_.context + "': " + lease.error().message);
+  lease_.emplace(std::move(lease).value());
+
+  int ctl[2], wit[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) != 0) return harness_failed(errtext("socketpair"));
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, wit) != 0) {
+    ::close(ctl[0]);
+    ::close(ctl[1]);
+    return harness_failed(errtext("socketpair"));
+  }
+  const int one = 1;
+  ::setsockopt(wit[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+  ::setsockopt(ctl[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);  // the caller's pid, from its Facts
+
+  CallerSetup setup;
+  setup.host_pid = host_pid_;
+  setup.ctl_fd = ctl[1];
+  setup.witness_fd = wit[1];
+  setup.context = options_.context;
+  setup.resources = lease_->resources();
+  setup.supervision = options_.supervision;
+  setup.setup_fault = options_.setup_fault;
+  auto spawned = spawn_caller(*spec, setup, ctl[0], wit[0]);
+  ::close(ctl[1]);
+  ::close(wit[1]);
+  ctl_.reset(ctl[0]);
+  witness_.reset(wit[0]);
+  if (!spawned) {
+    lease_.reset();
+    return spawned.error();
+  }
+  group_ = spawned->group;
+  caller_ = spawned->caller;
+
+  // The caller reports its facts once its context is built, or why it could
+  // not be: anything else is the harness failing, never a skip.
+  const auto deadline = Clock::now() + options_.timeout;
+  const std::string who = "the caller process for context '" + options_.context + "'";
+  pollfd pfd{ctl_.get(), POLLIN, 0};
+  AnyMsg m;
+  pid_t sender = 0;
+  if (::poll(&pfd, 1, ms_left(deadline)) != 1) {
+    discard_caller();
+    return harness_failed(who + " did not report within " + std::to_string(options_.timeout.count()) + " ms");
+  }
+  if (!recv_with_sender(ctl_.get(), m, sender)) {
+    discard_caller();
+    return harness_failed(who + " ended before it reported its facts");
+  }
+  if (m.kind != MsgKind::facts) {
+    discard_caller();
+    return harness_failed(who + " broke the protocol: message kind " +
+                          std::to_string(static_cast<std::uint32_t>(m.kind)) + " before its facts");
+  }
+  const FactsMsg& f = m.facts;
+  if (!f.ok) {
+    // The caller's own account: a recipe this machine would not follow, or
+    // its own setup failing.
+    std::string why = f.error;
+    const bool harness_fault = f.harness_fault != 0;
+    discard_caller();
+    return harness_fault ? harness_failed(who + ": " + why) : unsatisfiable(why);
+  }
+  if (caller_ == 0) caller_ = sender;  // a chain: only the kernel knows the caller's pid here
+  caller_exit_ = ExitWatch::of(caller_);
+  if (!caller_exit_.valid()) {
+    const std::string why = errtext("pidfd_open and timerfd_create");
+    discard_caller();
+    return harness_failed(why);
+  }
+  if (options_.supervision != Supervision::none) {
+    pollfd wait_fd{ctl_.get(), POLLIN, 0};
+    const int fd = ::poll(&wait_fd, 1, ms_left(deadline)) == 1 ? recv_fd(ctl_.get()) : -1;
+    if (fd < 0) {
+      discard_caller();
+      return harness_failed(who + " did not hand over its seccomp notification descriptor");
+    }
+    supervisor_.emplace(sys::UniqueFd(fd));
+  }
+  facts_ = model::Caller{};
+  facts_.preset = options_.context;
+  facts_.uid = f.uid;
+  facts_.in_initial_userns = f.in_initial_userns;
+  facts_.cap_sys_admin = f.cap_sys_admin;
+  facts_.cap_sys_admin_init = f.cap_sys_admin_init;
+  facts_.cap_sys_resource = f.cap_sys_resource;
+  facts_.pidns_init = f.pidns_init;
+  facts_.pid_for_children_differs = f.pid_for_children_differs;
+  facts_.time_for_children_differs = f.time_for_children_differs;
+  facts_.chrooted = f.chrooted;
+  facts_.userns_level = f.userns_level;
+  facts_.pidns_level = f.pidns_level;
+  facts_.nproc_at_limit = f.nproc_at_limit;
+  facts_.pids_at_max = f.pids_at_max;
+  facts_.pids_max_on_cgroup2 = f.pids_max_on_cgroup2;
+  facts_.userns_quota_reached = f.userns_quota_reached;
+  facts_.cap_checkpoint_restore = f.cap_checkpoint_restore;
+  facts_.userns_owns_pidns = f.userns_owns_pidns;
+  // The caller's signal state, as the kernel holds it (where /proc shows it).
+  if (auto sets = probes::read_signal_sets(caller_)) {
+    facts_.signals_blocked = sets->blocked;
+    facts_.signals_ignored = sets->ignored;
+    facts_.signals_caught = sets->caught;
+  }
+  // What only the host sees: the caller's uid in the initial user namespace,
+  // and whether its root is the root of its mount namespace.
+  if (auto uid = host_view_uid(caller_)) facts_.uid = *uid;
+  caller_nspid_ = host_view_nspid(caller_);
+  // NS_GET_PARENT does not look above the asker's own user namespace: only a
+  // prober in the initial one can count the caller's depth.
+  if (auto depth = host_view_userns_depth(caller_)) facts_.userns_level = *depth;
+  facts_.chrooted = caller_is_chrooted(caller_);
+  facts_.leader_exit_signal = f.leader_exit_signal;
+  facts_.io_context = f.io_context;
+  facts_.sysvsem_undo = f.sysvsem_undo;
+
+  auto ns = probes::read_ns_inodes(caller_);
+  if (!ns) {
+    discard_caller();
+    return harness_failed(who + ": " + ns.error().message);
+  }
+  identity_ = probes::CallerIdentity{caller_, *ns, facts_.io_context, facts_.sysvsem_undo, std::nullopt, std::nullopt};
+  probes::read_seccomp(caller_, identity_.seccomp_mode, identity_.seccomp_filters);
+  auto own = probes::read_ns_inodes(host_pid_);
+  const auto pid_index = static_cast<std::size_t>(model::Ns::pid);
+  caller_shares_pidns_ = own && own->ino[pid_index] == ns->ino[pid_index];
+  return Unit{};
+}
+
+std::int32_t CaseHost::resolve_tid(const model::TidSpec& t, std::size_t index, std::uint64_t flags) const {
+  if (t.kind == model::TidSpec::Kind::number) return static_cast<std::int32_t>(t.number);
+  const model::SetTidTarget target = model::set_tid_target(index, flags, facts_);
+  // A namespace nobody is in yet: every number but 1 is free there, and none
+  // is in use; 2 stands for both.
+  if (target.fresh) return 2;
+  const std::size_t k = target.caller_level;  // 0: the caller's active namespace
+  if (k >= caller_nspid_.size()) return 2;
+  if (t.kind == model::TidSpec::Kind::in_use)
+    return static_cast<std::int32_t>(caller_nspid_[caller_nspid_.size() - 1 - k]);  // the caller's own
+  // Free: this process's /proc shows the outermost namespace; inner ones hold
+  // few processes, and none near pid_max.
+  return k + 1 == caller_nspid_.size() ? find_free_pid() : static_cast<std::int32_t>(read_pid_max() - 2);
+}
+
+void CaseHost::discard_caller() {
+  if (group_ > 0) kill_and_reap_group(group_);
+  group_ = 0;
+  caller_ = 0;
+  lease_.reset();  // after the reap: a cgroup is busy until its tasks are released
+  supervisor_.reset();
+  caller_exit_.reset();
+  ctl_.reset();
+  witness_.reset();
+}
+
+void CaseHost::quit_caller() {
+  if (group_ <= 0) return;
+  QuitMsg q;
+  if (send_msg(ctl_.get(), q)) {
+    caller_exit_.wait_exit(std::chrono::milliseconds(1000));
+  }
+  discard_caller();
+}
+
+CaseRun CaseHost::run(const model::Request& request, Fault fault) {
+  const auto started = Clock::now();
+  CaseRun r;
+  const auto finish = [&](CaseRun::Status status, std::string note) {
+    r.status = status;
+    r.note = std::move(note);
+    if (status != CaseRun::Status::completed) discard_caller();
+    r.elapsed = Clock::now() - started;
+    return r;
+  };
+
+  if (caller_ <= 0) {
+    if (auto st = spawn(); !st) return finish(CaseRun::Status::error, st.error().message);
+  }
+  OrderMsg order;
+  order.seq = ++seq_;
+  order.entry = static_cast<std::uint32_t>(request.entry);
+  order.fault = fault;
+  order.flags = request.flags;
+  order.exit_signal = request.exit_signal;
+  order.stack = static_cast<std::uint8_t>(request.stack);
+  order.tls = static_cast<std::uint8_t>(request.tls);
+  // clone3's struct, its symbolic arguments made real here.
+  std::optional<CgroupScratch> scratch;
+  std::size_t set_tid_entries = 0;
+  if (request.entry == model::Entry::clone3) {
+    const model::Clone3Args& c = request.clone3;
+    order.size = c.size;
+    order.tail_nonzero = c.tail == model::TailArg::nonzero;
+    order.pidfd_is_parent_tid = c.pidfd_is_parent_tid;
+    order.set_tid_pointer = c.set_tid.has_value();
+    order.set_tid_size = c.set_tid_size.value_or(c.set_tid ? c.set_tid->size() : 0);
+    if (c.set_tid) {
+      set_tid_entries = std::min(c.set_tid->size(), kMaxSetTid);
+      for (std::size_t i = 0; i < set_tid_entries; ++i) order.set_tid[i] = resolve_tid((*c.set_tid)[i], i, request.flags);
+    }
+    order.cgroup = static_cast<std::uint8_t>(c.cgroup);
+    if (c.cgroup == model::CgroupArg::harness) {
+      auto made = CgroupScratch::create("clonediff-" + std::to_string(host_pid_) + "-" + std::to_string(order.seq));
+      if (!made) return finish(CaseRun::Status::error, made.error().message);
+      scratch.emplace(std::move(made).value());
+      copy_text(order.cgroup_path, scratch->path().c_str());
+    }
+  }
+  if (!send_msg(ctl_.get(), order)) return finish(CaseRun::Status::crash, "the caller process is gone");
+  if (scratch) {
+    // The directory as a descriptor: a caller may not see the path (chroot).
+    sys::UniqueFd dir(::open(scratch->path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir || !send_fd(ctl_.get(), dir.get())) return finish(CaseRun::Status::error, errtext("pass the cgroup directory"));
+  }
+
+  const auto deadline = started + options_.timeout;
+  const auto caller_death = [&]() {
+    const siginfo_t info = caller_exit_.peek().value_or(siginfo_t{});
+    return "the caller process " + describe_exit(info.si_code, info.si_status);
+  };
+  bool have_returned = false;
+  TraitBits returned_traits;
+
+  // Handles one message from the caller; returns false when the case is over.
+  DoneMsg done;
+  bool have_done = false;
+  std::string over;
+  CaseRun::Status over_status = CaseRun::Status::completed;
+  const auto take_ctl = [&]() {
+    AnyMsg m;
+    if (recv_msg(ctl_.get(), m) <= 0) {
+      over_status = CaseRun::Status::crash;
+      over = caller_death();
+      return false;
+    }
+    if (m.kind == MsgKind::returned && m.returned.seq == order.seq) {
+      have_returned = true;
+      r.returned = m.returned.ret;
+      returned_traits = m.returned.traits;
+    } else if (m.kind == MsgKind::done && m.done.seq == order.seq) {
+      done = m.done;
+      have_done = true;
+      if (done.baseline_broken) {
+        over_status = CaseRun::Status::error;
+        over = std::string("the caller could not restore its witness baseline after the case: ") + done.error;
+        return false;
+      }
+      if (done.early_death) {
+        over_status = CaseRun::Status::crash;
+        over = "the child " + describe_exit(done.child_code, done.child_status) + " before it reported";
+        return false;
+      }
+    }
+    return true;
+  };
+
+  // Supervised entries: a process-creating call is recorded and let go on; a
+  // child's execve holds it before it becomes another program, which makes
+  // the execve its "ready". Returns false on a supervisor failure.
+  std::optional<Supervisor::Notification> exec_hold;
+  const auto take_notification = [&]() {
+    auto n = supervisor_->receive();
+    if (!n) {
+      over_status = CaseRun::Status::error;
+      over = n.error().message;
+      return false;
+    }
+    if (is_exec(n->call.nr) && n->call.pid != caller_ && !exec_hold) {
+      exec_hold = std::move(n).value();
+      return true;
+    }
+    if (creates_a_task(n->call.nr) && !r.route) {
+      r.route = route_of(n->call);
+    } else if (auto other = route_of(n->call)) {
+      r.other_calls.push_back(other->text);
+    } else {
+      r.other_calls.push_back("system call " + std::to_string(n->call.nr));
+    }
+    if (auto st = supervisor_->let_continue(n->id); !st) {
+      over_status = CaseRun::Status::error;
+      over = st.error().message;
+      return false;
+    }
+    return true;
+  };
+  const int supervisor_fd = supervisor_ ? supervisor_->fd() : -1;
+
+  // Phase 1: the call returns refused, or the child reports ready.
+  ChildReadyMsg ready;
+  pid_t sender = 0;
+  for (;;) {
+    if (have_returned && r.returned == 0)  // only the child sees 0: the harness lost track of who is who
+      return finish(CaseRun::Status::error, "the call returned 0 in the caller: the harness cannot tell what happened");
+    if (have_returned && r.returned < 0) {
+      r.observed = model::Outcome{};
+      r.observed.error = static_cast<int>(-r.returned);
+      return finish(CaseRun::Status::completed, "");
+    }
+    pollfd fds[4] = {{ctl_.get(), POLLIN, 0}, {witness_.get(), POLLIN, 0}, {caller_exit_.fd(), POLLIN, 0},
+                     {supervisor_fd, POLLIN, 0}};
+    const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 4 : 3, ms_left(deadline));
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0 || ms_left(deadline) == 0)  // a ticking exit watch wakes poll before its timeout
+      return finish(CaseRun::Status::timeout,
+                    have_returned ? "the child never reported ready" : "the call did not return");
+    if (fds[3].revents) {
+      if (!take_notification()) return finish(over_status, over);
+      if (exec_hold) {
+        sender = exec_hold->call.pid;  // a process: its pid is its tgid
+        break;
+      }
+      continue;
+    }
+    if (fds[0].revents && !take_ctl()) return finish(over_status, over);
+    if (fds[1].revents) {
+      if (recv_ready(witness_.get(), ready, sender) && ready.seq == order.seq) break;
+      continue;
+    }
+    if (fds[2].revents && !fds[0].revents && caller_exit_.exited())
+      return finish(CaseRun::Status::crash, caller_death());
+  }
+
+  // Phase 2: find the child as this process numbers it, probe, release.
+  // A thread's credentials name its thread group (Linux): find the thread.
+  // gVisor names the thread itself; its status then names the group.
+  const bool is_thread = sender == caller_ || thread_group_of(sender) == caller_;
+  pid_t child = sender;
+  if (sender == caller_) child = caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller_);
+  auto identity = probes::observe_identity(identity_, child, scratch.has_value());
+  const model::Fact suspended = caller_in_creating_call(caller_);
+  const bool host_reaps = identity && !is_thread && identity->ppid == host_pid_;
+  const ExitWatch child_exit = host_reaps ? ExitWatch::of(child) : ExitWatch();
+  if (exec_hold) {
+    // Let the execve go on: the child becomes the spawned program and leaves.
+    if (auto st = supervisor_->let_continue(exec_hold->id); !st) return finish(CaseRun::Status::error, st.error().message);
+  } else {
+    ChildReleaseMsg release;
+    release.seq = order.seq;
+    send_msg(witness_.get(), release);
+  }
+  if (!identity) return finish(CaseRun::Status::error, "cannot probe the child: " + identity.error().message);
+  if (host_reaps) {
+    // A CLONE_PARENT child is this process's own. The caller looks at it
+    // after it has left (its pidfd, its cleared tid), so it stays a zombie,
+    // which a pidfd still names, until the caller is done.
+    if (!child_exit.wait_exit(std::chrono::milliseconds(ms_left(deadline))))
+      return finish(CaseRun::Status::timeout, "the released child did not exit");
+  }
+  ReleasedMsg released;
+  released.seq = order.seq;
+  released.acted = ready.acted;
+  released.host_reaped = host_reaps;
+  released.is_thread = is_thread;
+  send_msg(ctl_.get(), released);
+
+  // Phase 3: the caller reports what it saw once the child is gone. The
+  // child's exit signal may be one the caller cannot block: SIGSTOP stops
+  // it (seen here, and undone with SIGCONT), SIGKILL kills it (seen here;
+  // what the caller would have reported after that is unknown).
+  ChildExitSignals exit_seen;
+  auto next_stop_look = Clock::now() + std::chrono::milliseconds(kStopLook);
+  while (!have_done) {
+    pollfd fds[3] = {{ctl_.get(), POLLIN, 0}, {caller_exit_.fd(), POLLIN, 0}, {supervisor_fd, POLLIN, 0}};
+    const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 3 : 2, std::min(ms_left(deadline), kStopLook));
+    if (n < 0 && errno == EINTR) continue;
+    if (ms_left(deadline) == 0) return finish(CaseRun::Status::timeout, "the caller did not finish the case");
+    // Quiet for a while (a ticking exit watch wakes poll without news): stopped?
+    if (!fds[0].revents && Clock::now() >= next_stop_look) {
+      next_stop_look = Clock::now() + std::chrono::milliseconds(kStopLook);
+      if (probes::task_stopped(caller_)) {
+        exit_seen.stopped = true;
+        ::kill(caller_, SIGCONT);
+      }
+    }
+    if (n == 0) continue;
+    if (supervisor_fd >= 0 && fds[2].revents) {
+      if (!take_notification()) return finish(over_status, over);
+      continue;
+    }
+    const bool hung_up = fds[0].revents && !take_ctl();
+    if (hung_up && over_status != CaseRun::Status::crash) return finish(over_status, over);
+    if (hung_up || (fds[1].revents && caller_exit_.exited())) {
+      // The caller is gone, or going: how it died says whether the child's
+      // exit signal killed it.
+      if (!caller_exit_.wait_exit(std::chrono::milliseconds(ms_left(deadline))))
+        return finish(CaseRun::Status::timeout, "the caller hung up but did not exit");
+      const siginfo_t info = caller_exit_.peek().value_or(siginfo_t{});
+      if (info.si_code != CLD_KILLED || info.si_status != SIGKILL) return finish(CaseRun::Status::crash, caller_death());
+      exit_seen.killed = true;
+      break;
+    }
+  }
+  if (host_reaps) child_exit.reap();
+
+  r.witnesses.kcmp = identity->kcmp;
+  r.witnesses.kcmp_note = identity->kcmp_note;
+  if (have_done) std::copy(std::begin(done.behaviour), std::end(done.behaviour), r.witnesses.behaviour.begin());
+  r.observed = probes::observed_outcome(*identity, r.witnesses);
+  merge_traits(r.observed, ready.traits);
+  merge_traits(r.observed, returned_traits);
+  if (have_done) merge_traits(r.observed, done.traits);
+  r.observed[model::Trait::caller_suspended] = suspended;
+  exit_seen.notices = done.child_notices;
+  r.observed.parent_signal = exit_seen.parent_signal();
+  r.signals = exit_seen.arrived(done.signals);
+  // set_tid: entry i names the pid in the i-th namespace from the child's outwards.
+  const std::uint64_t tids = order.set_tid_pointer ? order.set_tid_size : 0;
+  if (tids > 0 && tids <= set_tid_entries) {
+    bool same = identity->nspid.size() >= tids;
+    for (std::size_t i = 0; same && i < tids; ++i)
+      same = identity->nspid[identity->nspid.size() - 1 - i] == order.set_tid[i];
+    r.observed[model::Trait::set_tid_honoured] = model::fact_of(same);
+  }
+  if (scratch) r.observed[model::Trait::into_cgroup] = model::fact_of(identity->cgroup2 == scratch->cgroup_path());
+  if (done.child_code == CLD_KILLED || done.child_code == CLD_DUMPED)
+    return finish(CaseRun::Status::crash, "the child " + describe_exit(done.child_code, done.child_status));
+  if (exit_seen.killed) {
+    // A fresh caller for the next case; this one is gone.
+    const std::string why = "the child's exit killed the caller with SIGKILL: what the caller would have seen after "
+                            "that (behaviour witnesses, tid words, pidfd, its SIGCHLD) is unknown";
+    discard_caller();
+    return finish(CaseRun::Status::completed, why);
+  }
+  return finish(CaseRun::Status::completed, "");
+}
+
+}  // namespace clonediff::harness

@@ -1,0 +1,91 @@
+// The host: lives in the clonediff process (CLI, test suite, benchmark), owns
+// one caller process for a context, and runs cases in it one at a time. It is
+// also the prober: root, outside the caller's context, able to see every task
+// the caller creates.
+//
+// Isolation contract: the caller and everything it creates share a process
+// group of their own. A case that hangs (past the timeout) or crashes costs
+// that case its verdict: the whole group is killed, every task in it reaped
+// (this process becomes a child subreaper so that orphans come back to it),
+// and the next case gets a fresh caller. Nothing outlives the CaseHost.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/engine/caller_unavailable.hpp"
+#include "harness/engine/context_lease.hpp"
+#include "harness/engine/exit_watch.hpp"
+#include "harness/caller/protocol.hpp"
+#include "harness/case/case_result.hpp"
+#include "harness/engine/supervisor.hpp"
+#include "model/caller.hpp"
+#include "model/outcome.hpp"
+#include "model/request.hpp"
+#include "model/result.hpp"
+#include "probes/identity.hpp"
+#include "probes/observe.hpp"
+#include "probes/sys/unique_fd.hpp"
+
+namespace clonediff::harness {
+
+
+struct CaseHostOptions {
+  std::string context = "root";
+  std::chrono::milliseconds timeout{5000};
+  Supervision supervision = Supervision::none;  // for the C library's entries
+  bool setup_fault = false;  // tests only: the caller's own setup fails after its context is built
+};
+
+class CaseHost {
+ public:
+  // Forks the caller process and waits (options.timeout at most) for its
+  // facts. Call while this process is single-threaded: the caller allocates
+  // before it reaches its call loop. The error says whether this machine
+  // cannot satisfy the context's recipe or the harness failed
+  // (caller_unavailable.hpp).
+  static CallerResult<std::unique_ptr<CaseHost>> start(CaseHostOptions options);
+  ~CaseHost();
+  CaseHost(const CaseHost&) = delete;
+  CaseHost& operator=(const CaseHost&) = delete;
+
+  // Makes the call in the caller and observes the result. `fault` is for the
+  // harness's own tests.
+  CaseRun run(const model::Request& request, Fault fault = Fault::none);
+
+  // The facts read back from the live caller, for the model.
+  const model::Caller& caller() const { return facts_; }
+  pid_t caller_pid() const { return caller_; }
+  const CaseHostOptions& options() const { return options_; }
+
+ private:
+  explicit CaseHost(CaseHostOptions options);
+  CallerResult<Unit> spawn();
+  void discard_caller();  // kill the group, reap all of it, close the sockets
+  void quit_caller();
+  // A set_tid entry as a number: entry `index` names a pid in the index-th
+  // pid namespace from the child's outwards (model::set_tid_target()).
+  std::int32_t resolve_tid(const model::TidSpec& t, std::size_t index, std::uint64_t flags) const;
+
+  CaseHostOptions options_;
+  pid_t host_pid_ = 0;
+  pid_t caller_ = 0;        // the caller, as this process numbers it
+  pid_t group_ = 0;         // its process group (the caller, or the first of a spawn chain)
+  std::optional<ContextLease> lease_;  // released after the group is reaped
+  ExitWatch caller_exit_;  // the caller's pidfd, or a ticking stand-in (exit_watch.hpp)
+  sys::UniqueFd ctl_;      // host's end
+  sys::UniqueFd witness_;  // host's end (SO_PASSCRED)
+  std::optional<Supervisor> supervisor_;
+  probes::CallerIdentity identity_;
+  model::Caller facts_;
+  bool caller_shares_pidns_ = true;
+  std::vector<long long> caller_nspid_;  // its pid in each pid namespace, outermost first
+  std::uint32_t seq_ = 0;
+};
+
+}  // namespace clonediff::harness

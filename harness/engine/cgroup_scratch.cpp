@@ -1,0 +1,41 @@
+#include "harness/engine/cgroup_scratch.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "probes/sys/cgroup_mounts.hpp"
+
+namespace clonediff::harness {
+
+Result<std::string> CgroupScratch::cgroup2_root() {
+  for (const sys::CgroupMount& m : sys::cgroup_mounts())
+    if (m.fstype == "cgroup2" && m.root == "/") return m.point;
+  return make_error("no cgroup v2 hierarchy is mounted");
+}
+
+Result<CgroupScratch> CgroupScratch::create(const std::string& name) {
+  auto root = cgroup2_root();
+  if (!root) return root.error();
+  std::string path = *root + "/" + name;
+  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
+    return make_error("cannot create cgroup " + path + ": " + std::strerror(errno));
+  return CgroupScratch(path, "/" + name);
+}
+
+CgroupScratch::CgroupScratch(CgroupScratch&& o) noexcept
+    : path_(std::exchange(o.path_, std::string())), relative_(std::move(o.relative_)) {}
+
+CgroupScratch::~CgroupScratch() {
+  if (path_.empty()) return;
+  for (int i = 0; i < 200; ++i) {
+    if (::rmdir(path_.c_str()) == 0 || errno == ENOENT) return;
+    if (errno != EBUSY) break;
+    ::usleep(5000);
+  }
+}
+
+}  // namespace clonediff::harness

@@ -1,0 +1,138 @@
+#include "harness/engine/runner.hpp"
+
+#include "harness/engine/cgroup_scratch.hpp"
+#include "model/flags.hpp"
+#include "model/names.hpp"
+
+namespace clonediff::harness {
+
+Runner::Runner(model::Kernel kernel, std::chrono::milliseconds timeout) : kernel_(std::move(kernel)), timeout_(timeout) {}
+
+Runner::~Runner() = default;
+
+bool is_library_entry(model::Entry e) {
+  return e == model::Entry::fork || e == model::Entry::vfork || e == model::Entry::pthread_create ||
+         e == model::Entry::posix_spawn || e == model::Entry::system;
+}
+
+Supervision supervision_for(const CatalogueCase& c) {
+  if (!is_library_entry(c.request.entry)) return Supervision::none;
+  return c.clone3_enosys ? Supervision::notify_clone3_enosys : Supervision::notify;
+}
+
+CallerResult<CaseHost*> Runner::host_for(const std::string& context, Supervision supervision) {
+  const std::string key = context + "/" + std::string(supervision_name(supervision));
+  if (auto it = hosts_.find(key); it != hosts_.end()) return it->second.get();
+  if (auto it = unavailable_.find(key); it != unavailable_.end()) return it->second;
+  auto host = CaseHost::start(CaseHostOptions{context, timeout_, supervision});
+  if (!host) {
+    unavailable_[key] = host.error();
+    return host.error();
+  }
+  CaseHost* raw = host->get();
+  hosts_[key] = std::move(host).value();
+  return raw;
+}
+
+namespace {
+
+// Why this harness will not make the call here, if it will not: the reason is
+// printed with the skip.
+std::optional<std::string> cannot_run_here(const model::Request& r, const model::Prediction& p) {
+  using namespace model::flag;
+  const bool shares_stack = r.stack == model::StackArg::none && (r.flags & VM) && !(r.flags & VFORK);
+  if (shares_stack && p.outcome.ok())
+    return "a CLONE_VM child without its own stack would run on the caller's stack while the caller runs; "
+           "the harness does not make this call";
+  // The harness makes the directory for every case that names it, read by
+  // the kernel (size >= 88) or not.
+  if (r.entry == model::Entry::clone3 && r.clone3.cgroup == model::CgroupArg::harness)
+    if (auto root = CgroupScratch::cgroup2_root(); !root) return "needs a cgroup v2 hierarchy: " + root.error().message;
+  return std::nullopt;
+}
+
+// The verdict for a case that was predicted and run.
+void judge(CaseResult& r) {
+  switch (r.run->status) {
+    case CaseRun::Status::timeout: r.verdict = Verdict::timeout; r.reason = r.run->note; return;
+    case CaseRun::Status::crash: r.verdict = Verdict::crash; r.reason = r.run->note; return;
+    case CaseRun::Status::error: r.verdict = Verdict::error; r.reason = r.run->note; return;
+    case CaseRun::Status::completed: break;
+  }
+  r.diff = diff_outcomes(r.predicted->outcome, r.run->observed);
+  r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
+}
+
+}  // namespace
+
+CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
+  CaseResult r;
+  r.spec = c;
+  const Supervision supervision = supervision_for(c);
+  auto host = host_for(c.context, supervision);
+  if (!host) {
+    // A recipe this machine cannot follow is a skip, with the reason; a
+    // caller that did not start, died or broke the protocol is the harness
+    // failing, never a skip.
+    const bool unsatisfiable = host.error().kind == CallerUnavailable::Kind::unsatisfiable;
+    r.verdict = unsatisfiable ? Verdict::skip : Verdict::error;
+    if (!unsatisfiable)
+      r.reason = "the harness could not start a caller: " + host.error().message;
+    else if (supervision == Supervision::none)
+      r.reason = "context '" + c.context + "' cannot be built here: " + host.error().message;
+    else
+      r.reason = "the seccomp supervisor cannot be used here: " + host.error().message;
+    return r;
+  }
+  r.caller = (*host)->caller();
+  if (supervision != Supervision::none) {
+    // The C library's entry: run it, then predict from the call glibc made.
+    // Two cannot be observed at all: a spawn where the chroot holds no program
+    // to exec, and a system() whose clone is refused (it returns 127, not the errno).
+    const auto entry = c.request.entry;
+    const bool spawns = entry == model::Entry::posix_spawn || entry == model::Entry::system;
+    if (spawns && (*host)->caller().chrooted) {
+      r.verdict = Verdict::skip;
+      r.reason = "the chroot is empty: there is no /bin/true or /bin/sh for " + std::string(model::entry_name(entry)) + "() to exec";
+      return r;
+    }
+    if (entry == model::Entry::system) {
+      auto documented = predictor_(c.request, (*host)->caller(), kernel_);
+      if (documented && !documented->outcome.ok()) {
+        r.verdict = Verdict::skip;
+        r.reason = "system() reports a refused clone as exit status 127, not its errno (" +
+                   model::errno_name(documented->outcome.error) + " predicted by " + documented->rule + ")";
+        return r;
+      }
+    }
+    r.run = (*host)->run(c.request, fault);
+    const model::Request& made = r.run->route ? r.run->route->request : c.request;
+    auto predicted = predictor_(made, (*host)->caller(), kernel_);
+    if (!predicted) {
+      r.verdict = Verdict::skip;
+      r.reason = "the model cannot predict the recorded call: " + predicted.error().message;
+      return r;
+    }
+    r.predicted = std::move(predicted).value();
+    if (r.run->route) r.predicted->call.route = "recorded: " + r.run->route->text;
+    judge(r);
+    return r;
+  }
+  auto predicted = predictor_(c.request, (*host)->caller(), kernel_);
+  if (!predicted) {
+    r.verdict = Verdict::skip;
+    r.reason = "the model cannot predict this case: " + predicted.error().message;
+    return r;
+  }
+  r.predicted = std::move(predicted).value();
+  if (auto why = cannot_run_here(c.request, *r.predicted)) {
+    r.verdict = Verdict::skip;
+    r.reason = *why;
+    return r;
+  }
+  r.run = (*host)->run(c.request, fault);
+  judge(r);
+  return r;
+}
+
+}  // namespace clonediff::harness

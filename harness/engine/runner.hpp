@@ -1,0 +1,58 @@
+// Runs catalogue cases live: the model's prediction, the real call in a case
+// host for the case's context, the comparison. One Runner per process; it
+// keeps one CaseHost (caller process) per context and reuses it.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/engine/case_host.hpp"
+#include "harness/case/case_result.hpp"
+#include "harness/case/catalogue.hpp"
+#include "harness/case/compare.hpp"
+#include "model/kernel.hpp"
+#include "model/predict.hpp"
+
+namespace clonediff::harness {
+
+
+// Whether an entry is the C library's: run supervised, and predicted from the
+// route glibc took.
+bool is_library_entry(model::Entry e);
+Supervision supervision_for(const CatalogueCase& c);
+
+// What a Runner predicts with: model::predict(), unless a test puts a
+// deliberately wrong model in its place to show that what the harness
+// observes does not follow the prediction.
+using Predictor =
+    std::function<Result<model::Prediction>(const model::Request&, const model::Caller&, const model::Kernel&)>;
+
+class Runner {
+ public:
+  explicit Runner(model::Kernel kernel, std::chrono::milliseconds timeout = std::chrono::milliseconds{5000});
+  ~Runner();
+
+  // For tests only (see Predictor).
+  void set_predictor(Predictor predictor) { predictor_ = std::move(predictor); }
+
+  CaseResult run(const CatalogueCase& c, Fault fault = Fault::none);
+  const model::Kernel& kernel() const { return kernel_; }
+
+ private:
+  // The host for a context, started on first use; why not if it cannot be
+  // (remembered: the context's later cases get the same verdict).
+  CallerResult<CaseHost*> host_for(const std::string& context, Supervision supervision);
+
+  model::Kernel kernel_;
+  std::chrono::milliseconds timeout_;
+  Predictor predictor_ = model::predict;
+  std::map<std::string, std::unique_ptr<CaseHost>> hosts_;  // by context and supervision
+  std::map<std::string, CallerUnavailable> unavailable_;   // ... -> why not
+};
+
+}  // namespace clonediff::harness

@@ -1,0 +1,185 @@
+#include "harness/records/record.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+
+#include "model/flags.hpp"
+
+namespace clonediff::harness {
+namespace {
+
+using model::Fact;
+
+model::Outcome child() {
+  model::Outcome o;
+  o.error = 0;
+  o.share.fill(Fact::no);
+  o[model::Resource::vm] = Fact::yes;
+  o[model::Resource::io] = Fact::unknown;
+  o[model::Resource::files] = Fact::conflict;
+  o.ns_new.fill(Fact::no);
+  o[model::Ns::pid] = Fact::yes;
+  o[model::Ns::time] = Fact::unknown;
+  o.same_tgid = Fact::no;
+  o.ppid_is_caller = Fact::yes;
+  o.exit_signal = -1;
+  return o;
+}
+
+TEST(Record, OutcomesRoundTripThroughJson) {
+  const model::Outcome o = child();
+  const json::Value j = outcome_to_json(o);
+  EXPECT_EQ(json::dump(j),
+            R"({"result":"ok","share":{"vm":true,"files":"conflict","fs":false,"sighand":false,"io":"unknown",)"
+            R"("sysvsem":false},"ns_new":["pid"],"ns_unknown":["time"],"same_tgid":false,"ppid_is_caller":true,)"
+            R"("exit_signal":-1})");
+  auto back = outcome_from_json(j);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, o);
+
+  model::Outcome refused;
+  refused.error = E2BIG;
+  EXPECT_EQ(json::dump(outcome_to_json(refused)), R"({"result":"E2BIG"})");
+  EXPECT_EQ(outcome_from_json(outcome_to_json(refused))->error, E2BIG);
+}
+
+TEST(Record, ObservationsFromElsewhereMayOmitWhatTheyCouldNotSee) {
+  auto o = outcome_from_json(*json::parse(R"({"result":"ok","share":{"vm":true}})"));
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  EXPECT_EQ((*o)[model::Resource::vm], Fact::yes);
+  EXPECT_EQ((*o)[model::Resource::files], Fact::unknown);
+  EXPECT_EQ((*o)[model::Ns::mnt], Fact::unknown);  // no ns_new list at all
+  EXPECT_EQ(o->same_tgid, Fact::unknown);
+  EXPECT_FALSE(o->exit_signal.has_value());
+  auto listed = outcome_from_json(*json::parse(R"({"result":"ok","ns_new":["net"]})"));
+  EXPECT_EQ((*listed)[model::Ns::net], Fact::yes);
+  EXPECT_EQ((*listed)[model::Ns::mnt], Fact::no);  // a list was given
+}
+
+TEST(Record, BadObservationsNameTheField) {
+  const auto error_of = [](const char* text) {
+    auto o = outcome_from_json(*json::parse(text));
+    return o.ok() ? std::string("(parsed)") : o.error().message;
+  };
+  EXPECT_NE(error_of(R"({"share":{}})").find("\"result\""), std::string::npos);
+  EXPECT_NE(error_of(R"({"result":"EWHAT"})").find("EWHAT"), std::string::npos);
+  EXPECT_NE(error_of(R"({"result":"ok","share":{"mm":true}})").find("'mm'"), std::string::npos);
+  EXPECT_NE(error_of(R"({"result":"ok","share":{"vm":"yes"}})").find("share.vm"), std::string::npos);
+  EXPECT_NE(error_of(R"({"result":"ok","ns_new":["nope"]})").find("'nope'"), std::string::npos);
+  EXPECT_NE(error_of(R"({"result":"ok","exit_signal":"SIGCHLD"})").find("exit_signal"), std::string::npos);
+}
+
+TEST(Record, ContextsArePresetsOrObjectsOfFacts) {
+  auto root = caller_from_json("root");
+  ASSERT_TRUE(root.ok());
+  EXPECT_TRUE(root->cap_sys_admin);
+  auto obj = caller_from_json(*json::parse(R"({"preset":"unpriv","leader_exit_signal":0,"chrooted":true})"));
+  ASSERT_TRUE(obj.ok()) << obj.error().message;
+  EXPECT_FALSE(obj->cap_sys_admin);
+  EXPECT_EQ(obj->leader_exit_signal, 0);
+  EXPECT_TRUE(obj->chrooted);
+  auto defaulted = caller_from_json(*json::parse(R"({"pidns_init":true})"));
+  ASSERT_TRUE(defaulted.ok());
+  EXPECT_EQ(defaulted->preset, "root");
+  EXPECT_TRUE(defaulted->pidns_init);
+  EXPECT_FALSE(caller_from_json(*json::parse(R"({"preset":"martian"})")).ok());
+  EXPECT_FALSE(caller_from_json(*json::parse(R"({"uid":"zero"})")).ok());
+  EXPECT_FALSE(caller_from_json(json::Value(3)).ok());
+}
+
+TEST(Record, RequestsRoundTripAndAreValidated) {
+  json::Value j = json::Value::object();
+  const model::Request r{model::Entry::clone, model::flag::VM | (1ULL << 40), 255};
+  request_to_json(r, j);
+  EXPECT_EQ(json::dump(j), R"({"entry":"clone","flags":"CLONE_VM|0x10000000000","exit_signal":255})");
+  auto back = request_from_json(j);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, r);
+  auto named = request_from_json(*json::parse(R"({"entry":"clone","flags":"0x3d0f00","exit_signal":"SIGCHLD"})"));
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(named->flags, 0x3d0f00u);
+  EXPECT_EQ(named->exit_signal, 17u);
+  EXPECT_FALSE(request_from_json(*json::parse(R"({"flags":"0"})")).ok());
+  EXPECT_FALSE(request_from_json(*json::parse(R"({"entry":"clone","flags":"CLONE_NEWTIME"})")).ok());
+  EXPECT_FALSE(request_from_json(*json::parse(R"({"entry":"clone","exit_signal":-3})")).ok());
+  auto fork = request_from_json(*json::parse(R"({"entry":"fork"})"));
+  ASSERT_TRUE(fork.ok());
+  EXPECT_EQ(fork->exit_signal, model::kSigchld);
+}
+
+TEST(Record, Clone3RequestsReplayExactly) {
+  model::Request r{model::Entry::clone3, model::flag::INTO_CGROUP, 0};
+  r.stack = model::StackArg::none;
+  r.tls = model::TlsArg::harness;
+  r.clone3.size = 96;
+  r.clone3.tail = model::TailArg::nonzero;
+  r.clone3.set_tid = std::vector<model::TidSpec>{{model::TidSpec::Kind::number, 1}, {model::TidSpec::Kind::free, 0}};
+  r.clone3.set_tid_size = 1;
+  r.clone3.cgroup = model::CgroupArg::harness;
+  r.clone3.pidfd_is_parent_tid = true;
+  json::Value j = json::Value::object();
+  request_to_json(r, j);
+  EXPECT_EQ(json::dump(j),
+            R"({"entry":"clone3","flags":"CLONE_INTO_CGROUP","exit_signal":0,"clone3":{"size":96,"stack":"none",)"
+            R"("tls":"harness","set_tid":[1,"free"],"set_tid_size":1,"cgroup":"harness","tail":"nonzero",)"
+            R"("pidfd":"parent_tid"}})");
+  auto back = request_from_json(*json::parse(json::dump(j)));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  // set_tid_size is written out; reading gives it back explicitly.
+  EXPECT_EQ(*back, r);
+  // A NULL set_tid with a size, as DESIGN.md's record carries it.
+  auto null_tid = request_from_json(*json::parse(R"({"entry":"clone3","flags":"0","exit_signal":17,)"
+                                                  R"("clone3":{"size":88,"set_tid":null,"set_tid_size":1}})"));
+  ASSERT_TRUE(null_tid.ok()) << null_tid.error().message;
+  EXPECT_FALSE(null_tid->clone3.set_tid.has_value());
+  EXPECT_EQ(null_tid->clone3.set_tid_size, 1u);
+  EXPECT_FALSE(request_from_json(*json::parse(R"({"entry":"clone3","clone3":{"stack":"floating"}})")).ok());
+  EXPECT_FALSE(request_from_json(*json::parse(R"({"entry":"clone","clone3":{"size":64}})")).ok());
+}
+
+TEST(Record, ContextsCarryTheLiveFactsWhereTheyDifferFromThePreset) {
+  model::Caller live = *model::caller_preset("root");
+  EXPECT_EQ(json::dump(context_to_json("root", live)), R"("root")");
+  live.cap_sys_resource = false;  // a machine whose root lacks it
+  live.leader_exit_signal = 0;
+  const json::Value j = context_to_json("root", live);
+  EXPECT_EQ(json::dump(j), R"({"preset":"root","cap_sys_resource":false,"leader_exit_signal":0})");
+  auto back = caller_from_json(j);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  live.preset = "root";
+  EXPECT_EQ(*back, live);
+}
+
+// A record names the profile it was judged against and, in fields of its
+// own, where that stands against the model's range.
+TEST(Record, SaysWhereItsProfileStandsAgainstTheModelledRange) {
+  CaseResult r;
+  r.spec.id = "x";
+  r.spec.context = "root";
+  r.verdict = Verdict::skip;
+  const model::Kernel inside = *model::parse_kernel_spec("6.12.111+deb12-cloud-amd64,pid_max=32768");
+  json::Value j = record_to_json(r, inside);
+  EXPECT_EQ(j.find("kernel_profile")->as_string(), "6.12.111+deb12-cloud-amd64,pid_max=32768");
+  EXPECT_EQ(j.find("modelled_range")->as_string(), model::modelled_range_text());
+  EXPECT_EQ(j.find("kernel_profile_in_range")->as_string(), "inside");
+  const model::KernelVersion newest = model::modelled_range().newest;
+  j = record_to_json(r, *model::parse_kernel_spec(std::to_string(newest.major + 1) + ".1"));
+  EXPECT_EQ(j.find("kernel_profile_in_range")->as_string(), "newer");
+  // An older profile is refused where one is read (parse_kernel_spec); one
+  // made otherwise still says where it stands.
+  EXPECT_FALSE(model::parse_kernel_spec("4.4.0").ok());
+  j = record_to_json(r, model::kernel_at({4, 4, 0}));
+  EXPECT_EQ(j.find("kernel_profile_in_range")->as_string(), "older");
+}
+
+TEST(Record, DiffsKeepTheirTypes) {
+  const std::vector<DiffEntry> diff = {{"share.vm", "true", "conflict"}, {"result", "EINVAL", "ok"}, {"exit_signal", "17", "-1"}};
+  EXPECT_EQ(json::dump(diff_to_json(diff)),
+            R"([{"field":"share.vm","predicted":true,"observed":"conflict"},)"
+            R"({"field":"result","predicted":"EINVAL","observed":"ok"},)"
+            R"({"field":"exit_signal","predicted":17,"observed":-1}])");
+}
+
+}  // namespace
+}  // namespace clonediff::harness
