@@ -16,6 +16,7 @@ int run_command(const std::vector<std::string>& args);
 int explain_command(const std::vector<std::string>& args);
 int check_command(const std::vector<std::string>& args);
 int diff_command(const std::vector<std::string>& args);
+int kernels_command(const std::vector<std::string>& args);
 
 // "clonediff <cmd>: <message>" on stderr; returns kExitUsage.
 int usage_error(const std::string& command, const std::string& message);

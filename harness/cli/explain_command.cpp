@@ -20,10 +20,14 @@ constexpr const char* kRequestOptions[] = {"--size", "--stack", "--tls", "--set-
 }  // namespace
 
 int explain_command(const std::vector<std::string>& args) {
-  std::vector<OptionSpec> specs = {{"--entry"}, {"--context"}, {"--exit-signal"}, {"--kernel"}};
+  std::vector<OptionSpec> specs = {{"--entry"}, {"--context"}, {"--exit-signal"}, {"--kernel"}, {"--kernel-history", false}};
   for (const char* o : kRequestOptions) specs.push_back({o});
   auto opts = parse_options(args, specs);
   if (!opts) return usage_error("explain", opts.error().message);
+  if (opts->has("--kernel-history")) {
+    if (args.size() != 1) return usage_error("explain", "--kernel-history takes no other argument");
+    return kernels_command({});
+  }
   if (opts->positional.size() > 1) return usage_error("explain", "one FLAGS argument, e.g. 'CLONE_VM|CLONE_FS'");
 
   harness::CatalogueCase spec;

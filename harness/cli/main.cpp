@@ -30,13 +30,16 @@ constexpr const char* kUsage =
     "      emulator's divergences with a baseline file (--update-baselines rewrites it);\n"
     "      --target-timeout S (1 to 86400) bounds a target other than host. A target that\n"
     "      does not start, or skips every case, fails the run unless --allow-skip T names\n"
-    "      it (host, for a run without --target).\n"
+    "      it (host, for a run without --target). --kernel K judges against profile K\n"
+    "      instead of the running kernel's (gVisor and qemu-user guests get the host's).\n"
     "  clonediff explain FLAGS [--entry E] [--context C] [--exit-signal N] [--kernel K]\n"
     "      Show the model's prediction for a request and the kernel rule that decides it.\n"
     "      C is a preset (root, unpriv, pidns_init) or a JSON object such as\n"
     "      '{\"preset\": \"root\", \"leader_exit_signal\": 0}'. K is a kernel profile:\n"
-    "      a release such as 6.1.0-50-cloud-amd64, optionally with knobs\n"
-    "      (',unprivileged_userns_clone=0'); default: the running kernel.\n"
+    "      a release from 4.19 on, such as 6.1.0-50-cloud-amd64 or 5.10, optionally with\n"
+    "      knobs (',unprivileged_userns_clone=0,max_user_namespaces=0,pid_max=32768',\n"
+    "      ',apparmor_restrict_unprivileged_userns=1'); default: the running kernel.\n"
+    "      explain --kernel-history is `clonediff kernels`.\n"
     "  clonediff check [FILE|-] [--kernel K|recorded]\n"
     "      Read records carrying \"observed\" (JSON lines), write each back with \"predicted\",\n"
     "      \"verdict\" and \"diff\"; summary on stderr. Judged against the running kernel's\n"
@@ -48,6 +51,9 @@ constexpr const char* kUsage =
     "      Each side is predicted for its records' own kernel unless K is given; T keeps\n"
     "      only the records of one target of a run over targets.\n"
     "      Exit status 1 when a change is unexpected.\n"
+    "  clonediff kernels [--markdown]\n"
+    "      The model's kernel history: each change to process creation it knows, by release,\n"
+    "      with the kernel commit behind it.\n"
     "\n"
     "exit status: 0 every case that ran matched the model (PASS); 1 some case did not\n"
     "(mismatch, timeout, crash or error), a target did not start, or every case of a\n"
@@ -69,10 +75,11 @@ int main(int argc, char** argv) {
   if (command == "explain") return explain_command(args);
   if (command == "check") return check_command(args);
   if (command == "diff") return diff_command(args);
+  if (command == "kernels") return kernels_command(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return kExitMatch;
   }
-  std::fprintf(stderr, "clonediff: unknown command '%s' (commands: run, explain, check, diff, help)\n", command.c_str());
+  std::fprintf(stderr, "clonediff: unknown command '%s' (commands: run, explain, check, diff, kernels, help)\n", command.c_str());
   return kExitUsage;
 }

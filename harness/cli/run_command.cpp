@@ -138,7 +138,8 @@ int run_command(const std::vector<std::string>& args) {
   auto opts = parse_options(args, {{"--json"}, {"--cases", true, true}, {"--no-builtin", false}, {"--filter"},
                                    {"--timeout"}, {"--ktap", false}, {"--junit"}, {"--shard"}, {"--list", false},
                                    {"--context"}, {"--target", true, true}, {"--baseline", true, true},
-                                   {"--update-baselines", false}, {"--target-timeout"}, {"--allow-skip", true, true}});
+                                   {"--update-baselines", false}, {"--target-timeout"}, {"--allow-skip", true, true},
+                                   {"--kernel"}});
   if (!opts) return usage_error("run", opts.error().message);
   if (!opts->positional.empty()) return usage_error("run", "unexpected argument '" + opts->positional[0] + "'");
   const bool ktap = opts->has("--ktap");
@@ -189,8 +190,19 @@ int run_command(const std::vector<std::string>& args) {
   if (::geteuid() != 0)
     return usage_error("run", "needs root: it builds caller contexts and compares tasks with kcmp (uid " +
                                   std::to_string(::geteuid()) + ")");
-  auto kernel = probes::running_kernel();
-  if (!kernel) return usage_error("run", kernel.error().message);
+  // The profile to judge against: the running kernel's, or --kernel K's (a
+  // guest under gVisor or qemu-user is given the host's). Records name the
+  // running release in "kernel" either way.
+  auto running = probes::running_kernel();
+  if (!running) return usage_error("run", running.error().message);
+  auto kernel = opts->value("--kernel") ? model::parse_kernel_spec(*opts->value("--kernel"))
+                                        : model::modelled_kernel(*running);
+  if (!kernel) return usage_error("run", (opts->value("--kernel") ? "--kernel: " : "") + kernel.error().message);
+  const auto host_record = [&](const harness::CaseResult& r) {
+    json::Value j = harness::record_to_json(r, *kernel);
+    j.set("kernel", running->release);
+    return j;
+  };
 
   Output json, junit;
   if (auto st = json.open(opts->value("--json")); !st) return usage_error("run", st.error().message);
@@ -200,7 +212,7 @@ int run_command(const std::vector<std::string>& args) {
 
   std::vector<harness::CatalogueCase> planned;
   for (const PlannedTarget& t : *plan) planned.insert(planned.end(), t.cases.begin(), t.cases.end());
-  const std::string where = over_targets ? std::to_string(plan->size()) + " targets" : "Linux " + kernel->release;
+  const std::string where = over_targets ? std::to_string(plan->size()) + " targets" : "Linux " + running->release;
 
   const auto started = std::chrono::steady_clock::now();
   std::optional<harness::KtapReport> ktap_report;
@@ -242,16 +254,16 @@ int run_command(const std::vector<std::string>& args) {
       harness::Runner runner(*kernel, timeout);
       for (const harness::CatalogueCase& c : t.cases) {
         const harness::CaseResult r = runner.run(c);
-        take(r, *kernel, harness::record_to_json(r, *kernel), false);
+        take(r, *kernel, host_record(r), false);
       }
       if (over_targets) {
-        report.end(t.name, std::chrono::steady_clock::now() - target_started, *kernel, kernel->release, "",
+        report.end(t.name, std::chrono::steady_clock::now() - target_started, *kernel, running->release, "",
                    targets::TargetRun::Status::ran, "", {});
         judged_lines.push_back(t.name + ": " + harness::judged_against_text(*kernel));
       }
       continue;
     }
-    const targets::TargetRun ran = run_planned_target(t, *opts, timeout, target_timeout);
+    const targets::TargetRun ran = run_planned_target(t, *opts, timeout, target_timeout, *kernel);
     const bool emulator = targets::is_emulator(t.spec.kind);
     // gVisor and qemu-user stand in for this kernel: judged against its profile.
     const targets::JudgedTarget judged = targets::judge_target(
@@ -304,7 +316,7 @@ int run_command(const std::vector<std::string>& args) {
     std::cout.flush();
   }
   if (junit.stream()) {
-    harness::JunitReport::Properties properties = {{"kernel", kernel->release}};
+    harness::JunitReport::Properties properties = {{"kernel", running->release}};
     if (!selection->scope.empty()) properties.emplace_back("scope", selection->scope);
     if (over_targets) {
       std::string names;

@@ -143,6 +143,12 @@ TEST(TargetRun, TheGuestGetsTheHostsSelection) {
             (std::vector<std::string>{"run", "--json", "/dev/ttyS1", "--timeout", "2000", "--no-builtin", "--cases",
                                       "/clonediff/cases/0-mine.cases", "--filter", "legacy/*", "--shard", "1/3",
                                       "--context", "userns_root"}));
+  // An emulator's guest judges against the host's profile, not the release
+  // it reports (gVisor: 4.4.0, older than the model knows).
+  s.kernel_profile = "6.18.44-fc-v782,pid_max=32768";
+  const auto args = guest_run_args(s, "-", {});
+  EXPECT_EQ(std::vector<std::string>(args.end() - 2, args.end()),
+            (std::vector<std::string>{"--kernel", "6.18.44-fc-v782,pid_max=32768"}));
 }
 
 CatalogueCase thread_pidfd_case(const std::string& target) {
