@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "harness/case/catalogue.hpp"
+#include "probes/sys/printable.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
 #include "harness/cli/target_plan.hpp"
@@ -42,6 +44,14 @@ Result<Selection> select_cases(const Options& opts) {
     if (!parsed) return parsed.error();
     shard = *parsed;
   }
+  std::size_t max_cases = harness::kDefaultMaxCases;
+  if (auto m = opts.value("--max-cases")) {
+    unsigned long long n = 0;
+    const auto [end, ec] = std::from_chars(m->data(), m->data() + m->size(), n);
+    if (m->empty() || ec != std::errc() || end != m->data() + m->size() || n == 0 || n > 100'000'000)
+      return make_error("--max-cases takes a number of cases from 1 to 100000000, not '" + sys::escaped(*m) + "'");
+    max_cases = static_cast<std::size_t>(n);
+  }
   std::vector<harness::CatalogueCase> cases;
   if (!opts.has("--no-builtin")) {
     auto builtin = harness::builtin_catalogue();
@@ -50,7 +60,9 @@ Result<Selection> select_cases(const Options& opts) {
   }
   if (opts.has("--cases"))
     for (const std::string& file : opts.values.at("--cases")) {
-      auto more = harness::load_catalogue_file(file);
+      if (cases.size() >= max_cases)
+        return make_error("the catalogue holds more than " + std::to_string(max_cases) + " cases; see --max-cases");
+      auto more = harness::load_catalogue_file(file, max_cases - cases.size());
       if (!more) return more.error();
       if (auto st = harness::merge_catalogue(cases, std::move(more).value()); !st) return st.error();
     }
@@ -58,6 +70,9 @@ Result<Selection> select_cases(const Options& opts) {
     if (auto st = harness::take_context(cases, *context); !st) return st.error();
     if (cases.empty()) return make_error("no case runs in context '" + *context + "'");
   }
+  if (cases.size() > max_cases)
+    return make_error("the catalogue holds " + std::to_string(cases.size()) + " cases, more than " +
+                      std::to_string(max_cases) + "; see --max-cases");
   if (auto pattern = opts.value("--filter")) {
     harness::keep_matching(cases, *pattern);
     if (cases.empty()) return make_error("no case id matches '" + *pattern + "'");
@@ -138,7 +153,7 @@ int run_command(const std::vector<std::string>& args) {
   auto opts = parse_options(args, {{"--json"}, {"--cases", true, true}, {"--no-builtin", false}, {"--filter"},
                                    {"--timeout"}, {"--ktap", false}, {"--junit"}, {"--shard"}, {"--list", false},
                                    {"--context"}, {"--target", true, true}, {"--baseline", true, true},
-                                   {"--update-baselines", false}, {"--target-timeout"}, {"--allow-skip", true, true},
+                                   {"--update-baselines", false}, {"--target-timeout"}, {"--max-cases"}, {"--allow-skip", true, true},
                                    {"--kernel"}});
   if (!opts) return usage_error("run", opts.error().message);
   if (!opts->positional.empty()) return usage_error("run", "unexpected argument '" + opts->positional[0] + "'");
