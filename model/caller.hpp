@@ -55,11 +55,14 @@ std::span<const std::string_view> caller_preset_names();
 Result<Caller> caller_preset(std::string_view name);
 
 // One named fact, for overrides ({"preset": "root", "leader_exit_signal": 0})
-// and for printing. Booleans are 0/1.
+// and for printing. Booleans are 0/1. A value outside [min, max], the range
+// the kernel can give the fact, is refused: the rules may do arithmetic on it.
 struct CallerFact {
   std::string_view name;
   bool boolean;
   std::string_view meaning;
+  long long min;
+  long long max;
   long long (*get)(const Caller&);
   void (*set)(Caller&, long long);
 };

@@ -282,6 +282,56 @@ TEST_F(Cli, ExplainNamesTheDecidingRuleAndWhereItLives) {
   EXPECT_NE(parent.out.find("exit_signal=0"), std::string::npos) << parent.out;
 }
 
+// The modelled range: 4.19 .. 6.18. Older kernels are refused wherever a
+// profile is read; newer ones are predicted as 6.18 and every report says so.
+TEST_F(Cli, KernelsOutsideTheModelledRange) {
+  Ran clone3 = clonediff({"explain", "0", "--entry", "clone3", "--kernel", "4.19"});
+  EXPECT_EQ(clone3.status, 0) << clone3.err;
+  EXPECT_NE(clone3.out.find("result   ENOSYS"), std::string::npos) << clone3.out;
+  EXPECT_NE(clone3.out.find("decided  clone3.no_syscall"), std::string::npos) << clone3.out;
+  const std::string fork = R"({"id":"f","entry":"fork","context":"root","kernel":"4.14.336",)"
+                           R"("observed":{"result":"ENOSYS"}})";
+  Ran old = clonediff({"check", "--kernel", "recorded"}, fork + "\n");
+  EXPECT_EQ(old.status, 2);
+  EXPECT_NE(old.err.find("line 1: Linux 4.14.336 is older than the modelled range 4.19 .. 6.18"), std::string::npos)
+      << old.err;
+  Ran fixed = clonediff({"check", "--kernel", "4.9"}, fork + "\n");
+  EXPECT_EQ(fixed.status, 2);
+  EXPECT_EQ(fixed.err, "clonediff check: --kernel: Linux 4.9.0 is older than the modelled range 4.19 .. 6.18\n");
+  Ran newer = clonediff({"explain", "0", "--kernel", "6.21.1"});
+  EXPECT_EQ(newer.status, 0);
+  EXPECT_NE(newer.out.find("note     Linux 6.21.1: newer than the modelled range 4.19 .. 6.18: judged as 6.18"),
+            std::string::npos)
+      << newer.out;
+  Ran judged = clonediff({"check", "--kernel", "6.21.1"},
+                         R"({"id":"f","entry":"fork","context":"root","observed":{"result":"EPERM"}})" "\n");
+  EXPECT_NE(judged.err.find("(newer than the modelled range 4.19 .. 6.18: judged as 6.18)"), std::string::npos)
+      << judged.err;
+}
+
+// run --kernel K judges against K (as an emulator's guest judges against the
+// host's profile); the records still name the running release.
+TEST_F(Cli, RunJudgesAgainstTheProfileItIsGiven) {
+  Ran run = clonediff({"run", "--filter", "clone3/pidfd-thread", "--kernel", "6.1.0-50-cloud-amd64", "--json", "-"});
+  const auto out = lines(run.out);
+  ASSERT_EQ(out.size(), 1u) << run.out << run.err;
+  EXPECT_NE(out[0].find("\"kernel_profile\":\"6.1.0-50-cloud-amd64\""), std::string::npos) << out[0];
+  EXPECT_EQ(out[0].find("\"kernel\":\"6.1.0-50-cloud-amd64\""), std::string::npos) << out[0];
+  // The prediction is 6.1's, whatever this kernel is: CLONE_PIDFD|CLONE_THREAD
+  // is refused there (until v6.9).
+  EXPECT_NE(out[0].find("\"rule\":\"copy_process.pidfd_thread\""), std::string::npos) << out[0];
+}
+
+TEST_F(Cli, KernelsPrintsTheHistoryAndExplainToo) {
+  Ran text = clonediff({"kernels"});
+  EXPECT_EQ(text.status, 0) << text.err;
+  EXPECT_NE(text.out.find("in releases 4.19 .. 6.18"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("+ flag CLONE_PIDFD"), std::string::npos) << text.out;
+  EXPECT_EQ(clonediff({"explain", "--kernel-history"}).out, text.out);
+  Ran md = clonediff({"kernels", "--markdown"});
+  EXPECT_EQ(md.out.rfind("| release | change | what | kernel change |", 0), 0u) << md.out;
+}
+
 TEST_F(Cli, ExplainTakesClone3Requests) {
   Ran tail = clonediff({"explain", "0", "--entry", "clone3", "--size", "96", "--tail", "nonzero"});
   EXPECT_EQ(tail.status, 0) << tail.err;
@@ -336,7 +386,7 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
       {{"check", path("missing.jsonl").string()},
        "clonediff check: cannot read '" + path("missing.jsonl").string() + "': No such file or directory\n"},
       {{"check", dir_.string()}, "clonediff check: cannot read '" + dir_.string() + "': Is a directory\n"},
-      {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, diff, contexts, help)\n"},
+      {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, diff, contexts, kernels, help)\n"},
       {{"run", "--filter", "nothing/*", "--filter", "nor/this"}, "clonediff run: no case id matches 'nothing/*' or 'nor/this'\n"},
       {{"run", "--filter", "legacy/*", "--exclude", "*"}, "clonediff run: every selected case matches --exclude '*'\n"},
       {{"run", "--json"}, "clonediff run: option '--json' needs a value\n"},
@@ -344,6 +394,13 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
       {{"run", "--ktap=1"}, "clonediff run: option '--ktap' takes no value\n"},
       {{"run", "extra"}, "clonediff run: unexpected argument 'extra'\n"},
       {{"contexts", "--bogus"}, "clonediff contexts: unknown option '--bogus'\n"},
+      {{"kernels", "extra"}, "clonediff kernels: unexpected argument 'extra'\n"},
+      {{"explain", "0", "--kernel", "2.6"},
+       "clonediff explain: --kernel: Linux 2.6.0 is older than the modelled range 4.19 .. 6.18\n"},
+      {{"explain", "0", "--kernel", "4.18.0-553.el8_10.x86_64"},
+       "clonediff explain: --kernel: Linux 4.18.0 is older than the modelled range 4.19 .. 6.18\n"},
+      {{"run", "--kernel", "4.4"},
+       "clonediff run: --kernel: Linux 4.4.0 is older than the modelled range 4.19 .. 6.18\n"},
   };
   for (const Bad& b : bad) {
     Ran r = clonediff(b.args);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <unordered_set>
 
+#include "probes/sys/printable.hpp"
 #include "probes/sys/text_file.hpp"
 #include "model/caller.hpp"
 #include "model/flags.hpp"
@@ -152,22 +153,37 @@ std::string canonical_id(std::string_view id, std::string_view context) {
   return prefix + std::string(id);
 }
 
-Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name) {
+
+Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name, std::size_t max_cases) {
   std::vector<CatalogueCase> out;
   std::unordered_set<std::string> ids;
   int lineno = 0;
   std::size_t pos = 0;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a UTF-8 byte order mark
   while (pos <= text.size()) {
     std::size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     ++lineno;
+    // Whatever it quotes of the file comes out escaped: one readable line.
     const auto fail = [&](const std::string& what) {
-      return Error{std::string(name) + ":" + std::to_string(lineno) + ": " + what};
+      return Error{sys::escaped(std::string(name) + ":" + std::to_string(lineno) + ": " + what)};
     };
-    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-    const auto cols = split_columns(line);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // CRLF
+    auto cols = split_columns(line);
+    // A comment starts with a column that starts with '#'. A '#' inside a
+    // column is an error: an id holding one would break KTAP's "# SKIP".
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      if (cols[i][0] == '#') {
+        cols.resize(i);
+        break;
+      }
+      if (cols[i].find('#') != std::string_view::npos)
+        return fail("'#' inside '" + std::string(cols[i]) + "': a comment starts at the beginning of a column");
+      if (!sys::printable_utf8(cols[i]))
+        return fail("'" + std::string(cols[i]) + "' is not printable UTF-8");
+    }
     if (cols.empty()) {
       if (end == text.size()) break;
       continue;
@@ -225,6 +241,12 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
       const auto [first_signal, last_signal] = signal_range.value_or(
           std::pair{static_cast<long long>(base.request.exit_signal), static_cast<long long>(base.request.exit_signal)});
       const std::size_t n = bits.size();
+      // Counted before anything is made: a file of large sweeps must not
+      // take the machine's memory to find out that it is too large.
+      const std::size_t expands_to = (std::size_t{1} << n) * static_cast<std::size_t>(last_signal - first_signal + 1);
+      if (out.size() + expands_to > max_cases)
+        return fail("the catalogue expands to more than " + std::to_string(max_cases) +
+                    " cases here (this sweep makes " + std::to_string(expands_to) + "); see --max-cases");
       for (std::uint64_t combo = 0; combo < (std::uint64_t{1} << n); ++combo) {
         for (long long sig = first_signal; sig <= last_signal; ++sig) {
           CatalogueCase c = base;
@@ -239,6 +261,8 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
         }
       }
     }
+    if (out.size() + made.size() > max_cases)
+      return fail("the catalogue expands to more than " + std::to_string(max_cases) + " cases; see --max-cases");
     for (CatalogueCase& c : made) {
       if (auto valid = model::validate(c.request); !valid) return fail(c.id + ": " + valid.error().message);
       if (!ids.insert(c.id).second) return fail("duplicate id '" + c.id + "'");
@@ -249,10 +273,10 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
   return out;
 }
 
-Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path) {
+Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path, std::size_t max_cases) {
   auto text = sys::read_text_file(path, "catalogue file");
   if (!text) return text.error();
-  auto cases = parse_catalogue(*text, path);
+  auto cases = parse_catalogue(*text, path, max_cases);
   if (cases)
     for (CatalogueCase& c : *cases) c.file = path;
   return cases;

@@ -45,10 +45,19 @@ struct CatalogueCase {
 // ("sweep/unpriv/CLONE_VM", a sweep's "sweep/unpriv"): both are put in front.
 std::string canonical_id(std::string_view id, std::string_view context);
 
+// The most cases a run takes unless told otherwise (run --max-cases).
+inline constexpr std::size_t kDefaultMaxCases = 1'000'000;
+
 // Parses one file's text. Errors are "<name>:<line>: <what>", the first one
-// found; a catalogue with an error is not used at all.
-Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name);
-Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path);
+// found, with whatever they quote of the file escaped; a catalogue with an
+// error is not used at all. CRLF line ends and a UTF-8 byte order mark are
+// taken; a column starting with '#' starts a comment; columns are printable
+// UTF-8. A file that would expand to more than max_cases is an error, found
+// before the cases are made.
+Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name,
+                                                   std::size_t max_cases = kDefaultMaxCases);
+Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path,
+                                                       std::size_t max_cases = kDefaultMaxCases);
 
 // Applies one option of a case line ("size", "96"). The names are the
 // catalogue's: exit_signal, context, stack, tls, size, set_tid, set_tid_size,

@@ -175,6 +175,7 @@ CommandLine::CommandLine() : app_("clonediff: runs fork, vfork, clone, clone3, p
   define_check();
   define_diff();
   define_contexts();
+  define_kernels();
   define_help();
   // Set last: subcommands defined after it would inherit it.
   app_.footer(wrap("Each command has its own --help (or: clonediff help COMMAND). The manual is clonediff(1).\n\n"
@@ -238,6 +239,14 @@ void CommandLine::define_run() {
                 "case)")
       ->type_name("S")
       ->check(bounded("--target-timeout", 1, kMostTargetTimeoutS, "seconds"));
+  c->add_option("--max-cases", run.max_cases,
+                "the most cases the catalogues may expand to, 1 to 100000000 (default 1000000); more is bad input")
+      ->type_name("N")
+      ->check(bounded("--max-cases", 1, 100'000'000, "a number of cases"));
+  c->add_option("--kernel", run.kernel,
+                "judge against kernel profile K (as explain takes it) instead of the running kernel's; records "
+                "still name the running release (gVisor and qemu-user guests are given the host's)")
+      ->type_name("K");
   c->add_option("--allow-skip", run.allow_skip,
                 "target T (repeatable; host for a run without --target) may skip every case, or not start, "
                 "without failing the run")
@@ -263,9 +272,13 @@ void CommandLine::define_explain() {
       ->type_name("CONTEXT");
   c->add_option("--exit-signal", explain.exit_signal, "a number or a name (default SIGCHLD)")->type_name("SIGNAL");
   c->add_option("--kernel", explain.kernel,
-                "the kernel profile to predict for: a release (6.1.0-50-cloud-amd64, 6.12), optionally with knobs "
-                "(,unprivileged_userns_clone=0,pid_max=32768); default: the running kernel")
+                "the kernel profile to predict for: a release from 4.19 on (6.1.0-50-cloud-amd64, 5.10), optionally "
+                "with knobs after commas (6.1,unprivileged_userns_clone=0,pid_max=32768; also max_user_namespaces "
+                "and the other max_*_namespaces, apparmor_restrict_unprivileged_userns); default: the running "
+                "kernel")
       ->type_name("K");
+  c->add_flag("--kernel-history", explain.kernel_history, "print the model's kernel history (clonediff kernels)")
+      ->disable_flag_override();
   c->add_option("--size", explain.size, "clone3: the struct's size (default 88)")->type_name("N");
   c->add_option("--stack", explain.stack,
                 "harness or none; clone3 also size_without_address, address_without_size, kernel_address")
@@ -321,6 +334,13 @@ void CommandLine::define_contexts() {
                 "how long a caller may take to report, in milliseconds, 1 to 86400000 (default 5000)")
       ->type_name("MS")
       ->check(bounded("--timeout", 1, kMostTimeoutMs, "milliseconds"));
+}
+
+void CommandLine::define_kernels() {
+  CLI::App* c = app_.add_subcommand("kernels", "Print the model's kernel history: each change to process creation "
+                                               "it knows, by release, with the kernel commit behind it.");
+  c->allow_extras();
+  c->add_flag("--markdown", kernels.markdown, "as a Markdown table")->disable_flag_override();
 }
 
 void CommandLine::define_help() {

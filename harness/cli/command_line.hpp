@@ -41,11 +41,14 @@ struct RunOptions {
   std::vector<std::string> targets, baselines, allow_skip;
   bool update_baselines = false;
   std::optional<long long> target_timeout_s;
+  long long max_cases = 1'000'000;  // harness::kDefaultMaxCases
+  std::optional<std::string> kernel;  // judge against this profile, not the running kernel's
 };
 
 struct ExplainOptions {
   std::vector<std::string> flags;  // at most one: FLAGS
   std::optional<std::string> entry, context, exit_signal, kernel;
+  bool kernel_history = false;  // print `clonediff kernels` instead
   // clone3's struct and the clone arguments, in the catalogue's words.
   std::optional<std::string> size, stack, tls, set_tid, set_tid_size, cgroup, tail, pidfd;
   // The ones given, as catalogue options: {"set_tid", "2"} for --set-tid 2.
@@ -62,12 +65,16 @@ struct DiffOptions {
   std::optional<std::string> kernel_a, kernel_b, target_a, target_b;
 };
 
+struct KernelsOptions {
+  bool markdown = false;
+};
+
 struct ContextsOptions {
   bool names = false;
   long long timeout_ms = 5000;
 };
 
-enum class Command { none, run, explain, check, diff, contexts, help };
+enum class Command { none, run, explain, check, diff, contexts, kernels, help };
 
 // The parsed command line. Not movable: the CLI11 definitions hold references
 // into it.
@@ -93,6 +100,7 @@ class CommandLine {
   CheckOptions check;
   DiffOptions diff;
   ContextsOptions contexts;
+  KernelsOptions kernels;
   std::optional<Command> help_topic;  // `clonediff help COMMAND`
 
   // The definitions, for the man page, the completion and the tests.
@@ -104,6 +112,7 @@ class CommandLine {
   void define_check();
   void define_diff();
   void define_contexts();
+  void define_kernels();
   void define_help();
   Status finish(const std::string& name, const std::vector<std::string>& after_dashes);
   std::vector<std::string>* positionals_of(Command c);
@@ -120,11 +129,12 @@ struct CommandName {
   Command command;
   std::string_view name;
 };
-inline constexpr CommandName kCommands[] = {{Command::run, "run"},         {Command::explain, "explain"},
-                                            {Command::check, "check"},     {Command::diff, "diff"},
-                                            {Command::contexts, "contexts"}, {Command::help, "help"}};
+inline constexpr CommandName kCommands[] = {{Command::run, "run"},           {Command::explain, "explain"},
+                                            {Command::check, "check"},       {Command::diff, "diff"},
+                                            {Command::contexts, "contexts"}, {Command::kernels, "kernels"},
+                                            {Command::help, "help"}};
 
-// "run, explain, check, diff, contexts, help"
+// "run, explain, check, diff, contexts, kernels, help"
 std::string command_list();
 
 // The text the program's help and the man page end with: exit statuses and

@@ -12,5 +12,6 @@ int explain_command(const ExplainOptions& options);
 int check_command(const CheckOptions& options);
 int diff_command(const DiffOptions& options);
 int contexts_command(const ContextsOptions& options);
+int kernels_command(const KernelsOptions& options);
 
 }  // namespace clonediff::cli

@@ -5,9 +5,12 @@
 #include <iostream>
 #include <sstream>
 #include <optional>
+#include <set>
+#include <utility>
 
 #include "harness/cli/commands.hpp"
 #include "harness/records/json.hpp"
+#include "harness/records/judge.hpp"
 #include "harness/records/record_diff.hpp"
 #include "probes/sys/text_file.hpp"
 
@@ -48,6 +51,13 @@ Result<std::optional<model::Kernel>> kernel_of(const std::optional<std::string>&
   return std::optional<model::Kernel>(*k);
 }
 
+// "Linux 6.19.2: newer than the modelled range 4.19 .. 6.18: judged as 6.18",
+// or empty for a kernel inside the range.
+std::string newer_note(const model::Kernel& k) {
+  if (model::place_in_modelled_range(k.version) != model::RangePlace::newer) return {};
+  return "Linux " + k.version.str() + ": " + model::modelled_range_note(k.version);
+}
+
 }  // namespace
 
 int diff_command(const DiffOptions& options) {
@@ -66,6 +76,16 @@ int diff_command(const DiffOptions& options) {
   auto report = harness::diff_records(*a, *b, profiles);
   if (!report) return usage_error("diff", report.error().message);
   std::fputs(harness::diff_text(*report, *a, *b).c_str(), stdout);
+  // A side predicted for a kernel newer than the model knows says so.
+  std::set<std::string> beyond;
+  for (const auto& [set, forced] : {std::pair{&*a, profiles.kernel_a}, std::pair{&*b, profiles.kernel_b}}) {
+    if (forced) beyond.insert(newer_note(*forced));
+    else
+      for (const json::Value& r : set->records)
+        if (auto k = harness::record_kernel(r)) beyond.insert(newer_note(*k));
+  }
+  for (const std::string& note : beyond)
+    if (!note.empty()) std::printf("note: %s\n", note.c_str());
   return report->unexpected() ? kExitMismatch : kExitMatch;
 }
 

@@ -61,6 +61,12 @@ Result<model::Caller> caller_of(const std::optional<std::string>& context) {
 }  // namespace
 
 int explain_command(const ExplainOptions& options) {
+  if (options.kernel_history) {
+    if (!options.flags.empty() || options.entry || options.context || options.exit_signal || options.kernel ||
+        !options.request_options().empty())
+      return usage_error("explain", "--kernel-history takes no other argument");
+    return kernels_command(KernelsOptions{});
+  }
   auto request = request_of(options);
   if (!request) return usage_error("explain", request.error().message);
   auto caller = caller_of(options.context);

@@ -21,7 +21,9 @@ inline Result<model::Kernel> kernel_option(const std::optional<std::string>& spe
     if (!k) return make_error("--kernel: " + k.error().message);
     return k;
   }
-  return probes::running_kernel();
+  auto running = probes::running_kernel();
+  if (!running) return running;
+  return model::modelled_kernel(std::move(running).value());
 }
 
 }  // namespace clonediff::cli

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     case Command::check: return check_command(line.check);
     case Command::diff: return diff_command(line.diff);
     case Command::contexts: return contexts_command(line.contexts);
+    case Command::kernels: return kernels_command(line.kernels);
     case Command::help: std::fputs(line.help(line.help_topic.value_or(Command::none)).c_str(), stdout); return kExitMatch;
   }
   return kExitUsage;

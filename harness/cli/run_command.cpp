@@ -5,6 +5,7 @@
 // cases into the reports and writes the verdict.
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -17,6 +18,7 @@
 
 #include "harness/case/catalogue.hpp"
 #include "harness/case/selection.hpp"
+#include "probes/sys/printable.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/target_plan.hpp"
 #include "harness/engine/runner.hpp"
@@ -57,8 +59,11 @@ Result<std::vector<harness::CatalogueCase>> load_cases(const RunOptions& o) {
     if (!builtin) return make_error("built-in catalogue: " + builtin.error().message);
     cases = std::move(builtin).value();
   }
+  const auto max_cases = static_cast<std::size_t>(o.max_cases);
   for (const std::string& file : o.cases) {
-    auto more = harness::load_catalogue_file(file);
+    if (cases.size() >= max_cases)
+      return make_error("the catalogue holds more than " + std::to_string(max_cases) + " cases; see --max-cases");
+    auto more = harness::load_catalogue_file(file, max_cases - cases.size());
     if (!more) return more.error();
     if (auto st = harness::merge_catalogue(cases, std::move(more).value()); !st) return st.error();
   }
@@ -72,6 +77,10 @@ Result<Selection> select_cases(const RunOptions& o) {
   if (o.context) {
     if (auto st = harness::take_context(cases, *o.context); !st) return st.error();
     if (cases.empty()) return make_error("no case runs in context '" + *o.context + "'");
+  }
+  if (cases.size() > static_cast<std::size_t>(o.max_cases)) {
+    return make_error("the catalogue holds " + std::to_string(cases.size()) + " cases, more than " +
+                      std::to_string(o.max_cases) + "; see --max-cases");
   }
   harness::keep_matching(cases, o.filters);
   if (cases.empty() && !o.filters.empty()) return make_error("no case id matches " + pattern_list(o.filters));
@@ -184,8 +193,10 @@ class Output {
 // One run: its targets' cases into every report, then the verdict.
 class RunSession {
  public:
-  RunSession(const RunOptions& o, const RunPlan& plan, model::Kernel kernel)
-      : o_(o), plan_(plan), kernel_(std::move(kernel)) {}
+  // kernel: the profile cases are judged against; running_release: what the
+  // records name as the kernel they ran on.
+  RunSession(const RunOptions& o, const RunPlan& plan, model::Kernel kernel, std::string running_release)
+      : o_(o), plan_(plan), kernel_(std::move(kernel)), running_release_(std::move(running_release)) {}
 
   Status open_outputs() {
     if (auto st = json_.open(o_.json); !st) return st;
@@ -210,7 +221,7 @@ class RunSession {
   // Reports on stdout own it; the summary then goes to stderr.
   bool report_on_stdout() const { return o_.ktap || json_.on_stdout() || junit_.on_stdout(); }
   std::string where() const {
-    return plan_.over_targets ? std::to_string(plan_.targets.size()) + " targets" : "Linux " + kernel_.release;
+    return plan_.over_targets ? std::to_string(plan_.targets.size()) + " targets" : "Linux " + running_release_;
   }
 
   void begin();
@@ -225,6 +236,7 @@ class RunSession {
   const RunOptions& o_;
   const RunPlan& plan_;
   const model::Kernel kernel_;
+  const std::string running_release_;
   Output json_, junit_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::optional<harness::KtapReport> ktap_;
@@ -273,10 +285,12 @@ void RunSession::run_host(const PlannedTarget& t) {
   harness::Runner runner(kernel_, std::chrono::milliseconds(o_.timeout_ms));
   for (const harness::CatalogueCase& c : t.cases) {
     const harness::CaseResult r = runner.run(c);
-    take(r, kernel_, harness::record_to_json(r, kernel_), false);
+    json::Value record = harness::record_to_json(r, kernel_);
+    record["kernel"] = running_release_;
+    take(r, kernel_, record, false);
   }
   if (!plan_.over_targets) return;
-  targets_.end(t.name, std::chrono::steady_clock::now() - target_started, kernel_, kernel_.release, "",
+  targets_.end(t.name, std::chrono::steady_clock::now() - target_started, kernel_, running_release_, "",
                targets::TargetRun::Status::ran, "", {});
   judged_lines_.push_back(t.name + ": " + harness::judged_against_text(kernel_));
 }
@@ -288,7 +302,8 @@ void RunSession::run_outer(const PlannedTarget& t) {
     targets_.set_baseline(t.name, plan_.baseline_files.at(t.name), b->second);
   const std::optional<std::chrono::seconds> target_timeout =
       o_.target_timeout_s ? std::optional(std::chrono::seconds(*o_.target_timeout_s)) : std::nullopt;
-  const targets::TargetRun ran = run_planned_target(t, o_, std::chrono::milliseconds(o_.timeout_ms), target_timeout);
+  const targets::TargetRun ran =
+      run_planned_target(t, o_, std::chrono::milliseconds(o_.timeout_ms), target_timeout, kernel_);
   const bool emulator = targets::is_emulator(t.spec.kind);
   // gVisor and qemu-user stand in for this kernel: judged against its profile.
   const targets::JudgedTarget judged =
@@ -327,7 +342,7 @@ void RunSession::update_baselines() {
 }
 
 void RunSession::write_junit(std::chrono::duration<double> elapsed) {
-  harness::JunitReport::Properties properties = {{"kernel", kernel_.release}};
+  harness::JunitReport::Properties properties = {{"kernel", running_release_}};
   if (!plan_.selection.scope.empty()) properties.emplace_back("scope", plan_.selection.scope);
   if (plan_.over_targets) {
     std::string names;
@@ -396,9 +411,14 @@ int run_command(const RunOptions& o) {
   if (::geteuid() != 0)
     return usage_error("run", "needs root: it builds caller contexts and compares tasks with kcmp (uid " +
                                   std::to_string(::geteuid()) + ")");
-  auto kernel = probes::running_kernel();
-  if (!kernel) return usage_error("run", kernel.error().message);
-  RunSession session(o, *plan, *kernel);
+  // The profile to judge against: the running kernel's, or --kernel K's (a
+  // guest under gVisor or qemu-user is given the host's). Records name the
+  // running release in "kernel" either way.
+  auto running = probes::running_kernel();
+  if (!running) return usage_error("run", running.error().message);
+  auto kernel = o.kernel ? model::parse_kernel_spec(*o.kernel) : model::modelled_kernel(*running);
+  if (!kernel) return usage_error("run", (o.kernel ? "--kernel: " : "") + kernel.error().message);
+  RunSession session(o, *plan, *kernel, running->release);
   if (auto st = session.open_outputs(); !st) return usage_error("run", st.error().message);
   return session.run();
 }

@@ -127,8 +127,10 @@ Status write_baseline(const std::string& file, const targets::Baseline& b, const
 
 targets::TargetRun run_planned_target(const PlannedTarget& t, const RunOptions& opts,
                                       std::chrono::milliseconds case_timeout,
-                                      std::optional<std::chrono::seconds> target_timeout) {
+                                      std::optional<std::chrono::seconds> target_timeout,
+                                      const model::Kernel& host_profile) {
   targets::GuestSelection guest;
+  if (targets::is_emulator(t.spec.kind)) guest.kernel_profile = model::kernel_spec(host_profile);
   guest.no_builtin = opts.no_builtin;
   guest.case_files = opts.cases;
   guest.filters = opts.filters;

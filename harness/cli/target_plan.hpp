@@ -15,6 +15,7 @@
 #include "harness/targets/baseline.hpp"
 #include "harness/targets/target.hpp"
 #include "harness/targets/target_run.hpp"
+#include "model/kernel.hpp"
 #include "model/result.hpp"
 
 namespace clonediff::cli {
@@ -41,9 +42,12 @@ Status write_baseline(const std::string& file, const targets::Baseline& b, const
 // Runs a target other than host on its cases, with the selection options of
 // the run (so that it runs exactly these cases) and the timeouts: per case,
 // and for the whole target (default 120 s + 0.1 s per case).
+// An emulator's guest judges against `host_profile` (the kernel it stands in
+// for).
 targets::TargetRun run_planned_target(const PlannedTarget& t, const RunOptions& opts,
                                       std::chrono::milliseconds case_timeout,
-                                      std::optional<std::chrono::seconds> target_timeout);
+                                      std::optional<std::chrono::seconds> target_timeout,
+                                      const model::Kernel& host_profile);
 
 // Where the static clonediff is: beside this binary (the build tree), else
 // where the package installs it (CLONEDIFF_LIBEXEC_RELATIVE from the binary's

@@ -1,5 +1,6 @@
 #include "harness/records/record_diff.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -7,6 +8,8 @@
 #include "harness/records/judge.hpp"
 #include "harness/records/record.hpp"
 #include "harness/reports/verdict_text.hpp"
+#include "model/flags.hpp"
+#include "model/rules.hpp"
 #include "model/semantics.hpp"
 
 namespace clonediff::harness {
@@ -79,6 +82,31 @@ std::vector<VersionedCause> versioned_causes(const Side& a, const Side& b) {
       seen.insert(id);
       out.push_back({id, std::string(r.where), describe(r.versions)});
     }
+  // The kernel's own vocabulary: a flag the call uses that one kernel does
+  // not define yet, struct clone_args of another size, or the legacy flags
+  // word cut to 32 bits on one side only.
+  std::uint64_t bits = 0;
+  for (const auto* side : {&a, &b})
+    bits |= side->prediction.call.flags | side->prediction.call.dropped | side->prediction.ignored_flags;
+  for (const model::FlagInfo& f : model::flag_table()) {
+    if (!(bits & f.value) || f.since == model::KernelVersion{}) continue;
+    const model::VersionRange defined{f.since, std::nullopt, "", f.introduced};
+    if (defined.contains(a.kernel.version) == defined.contains(b.kernel.version)) continue;
+    if (seen.insert(std::string(f.name)).second)
+      out.push_back({std::string(f.name), "include/uapi/linux/sched.h", describe(defined)});
+  }
+  if (a.prediction.call.syscall == model::Syscall::clone3)
+    for (const model::CloneArgsSize& s : model::clone_args_sizes())
+      if (s.versions.contains(a.kernel.version) != s.versions.contains(b.kernel.version) &&
+          model::clone_args_nonzero_beyond(a.prediction.call, std::min(model::clone_args_size(a.kernel.version),
+                                                                       model::clone_args_size(b.kernel.version))) &&
+          seen.insert("struct clone_args").second)
+        out.push_back({"struct clone_args " + std::to_string(s.size) + " bytes", "include/uapi/linux/sched.h",
+                       describe(s.versions)});
+  if (a.prediction.call.syscall == model::Syscall::clone && (bits >> 32) != 0 &&
+      model::kLegacyCloneLower32Bits.contains(a.kernel.version) !=
+          model::kLegacyCloneLower32Bits.contains(b.kernel.version))
+    out.push_back({"sys_clone lower_32_bits(flags)", "kernel/fork.c: clone()", describe(model::kLegacyCloneLower32Bits)});
   std::vector<std::string> semantics = a.prediction.semantics;
   semantics.insert(semantics.end(), b.prediction.semantics.begin(), b.prediction.semantics.end());
   for (const std::string& id : semantics) {

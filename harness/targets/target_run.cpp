@@ -26,6 +26,10 @@ std::vector<std::string> guest_run_args(const GuestSelection& s, const std::stri
     args.push_back("--context");
     args.push_back(*s.context);
   }
+  if (s.kernel_profile) {
+    args.push_back("--kernel");
+    args.push_back(*s.kernel_profile);
+  }
   return args;
 }
 

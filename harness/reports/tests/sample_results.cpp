@@ -4,7 +4,12 @@
 
 namespace clonediff::harness::testing {
 
-model::Kernel sample_kernel() { return model::Kernel{{6, 18, 0}, "6.18.0-sample", std::nullopt}; }
+model::Kernel sample_kernel() {
+  model::Kernel k;
+  k.version = {6, 18, 0};
+  k.release = "6.18.0-sample";
+  return k;
+}
 
 CatalogueCase sample_case(const std::string& id, std::uint64_t flags, const std::string& context) {
   CatalogueCase c;
