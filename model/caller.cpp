@@ -1,20 +1,26 @@
 #include "model/caller.hpp"
 
 #include <array>
+#include <limits>
+#include <string>
 
 namespace clonediff::model {
 namespace {
 
-#define CLONEDIFF_FACT(field, is_bool, text)                                            \
-  CallerFact {                                                                          \
-    #field, is_bool, text, [](const Caller& c) { return static_cast<long long>(c.field); }, \
-        [](Caller& c, long long v) { c.field = static_cast<decltype(c.field)>(v); }     \
+#define CLONEDIFF_FACT_IN(field, is_bool, lo, hi, text)                                          \
+  CallerFact {                                                                                  \
+    #field, is_bool, text, lo, hi, [](const Caller& c) { return static_cast<long long>(c.field); }, \
+        [](Caller& c, long long v) { c.field = static_cast<decltype(c.field)>(v); }             \
   }
+#define CLONEDIFF_FACT(field, is_bool, text) CLONEDIFF_FACT_IN(field, is_bool, 0, 1, text)
+
+constexpr long long kAnyMask = std::numeric_limits<long long>::min();  // a signal set: all 64 bits
+constexpr long long kAnyMaskMax = std::numeric_limits<long long>::max();
 
 // The order is the records' (a context object lists the facts that differ in
 // this order) and the wire's: add a fact at the end.
 constexpr std::array kFacts = {
-    CLONEDIFF_FACT(uid, false, "real uid in the initial user namespace"),
+    CLONEDIFF_FACT_IN(uid, false, 0, 4294967294LL, "real uid in the initial user namespace"),
     CLONEDIFF_FACT(in_initial_userns, true, "runs in the initial user namespace"),
     CLONEDIFF_FACT(cap_sys_admin, true, "CAP_SYS_ADMIN in its own user namespace"),
     CLONEDIFF_FACT(cap_sys_admin_init, true, "CAP_SYS_ADMIN in the initial user namespace"),
@@ -25,20 +31,21 @@ constexpr std::array kFacts = {
     CLONEDIFF_FACT(pid_for_children_differs, true, "pid_for_children differs from its pid namespace"),
     CLONEDIFF_FACT(time_for_children_differs, true, "time_for_children differs from its time namespace"),
     CLONEDIFF_FACT(chrooted, true, "chrooted below its mount namespace's root"),
-    CLONEDIFF_FACT(userns_level, false, "user namespace nesting depth"),
-    CLONEDIFF_FACT(pidns_level, false, "pid namespace nesting depth"),
+    CLONEDIFF_FACT_IN(userns_level, false, 0, 33, "user namespace nesting depth (the initial one is 0; 33 is the deepest)"),
+    CLONEDIFF_FACT_IN(pidns_level, false, 0, 32, "pid namespace nesting depth (MAX_PID_NS_LEVEL is 32)"),
     CLONEDIFF_FACT(nproc_at_limit, true, "its user is at RLIMIT_NPROC"),
     CLONEDIFF_FACT(pids_at_max, true, "its cgroup is at pids.max"),
     CLONEDIFF_FACT(pids_max_on_cgroup2, true, "that pids limit is in cgroup v2, not v1"),
     CLONEDIFF_FACT(userns_quota_reached, true, "max_user_namespaces allows no more"),
-    CLONEDIFF_FACT(leader_exit_signal, false, "exit signal of its thread-group leader"),
-    CLONEDIFF_FACT(signals_blocked, false, "signals it blocks (bit n-1: signal n, as SigBlk)"),
-    CLONEDIFF_FACT(signals_ignored, false, "signals it ignores (as SigIgn)"),
-    CLONEDIFF_FACT(signals_caught, false, "signals it has handlers for (as SigCgt)"),
+    CLONEDIFF_FACT_IN(leader_exit_signal, false, 0, 255, "exit signal of its thread-group leader"),
+    CLONEDIFF_FACT_IN(signals_blocked, false, kAnyMask, kAnyMaskMax, "signals it blocks (bit n-1: signal n, as SigBlk)"),
+    CLONEDIFF_FACT_IN(signals_ignored, false, kAnyMask, kAnyMaskMax, "signals it ignores (as SigIgn)"),
+    CLONEDIFF_FACT_IN(signals_caught, false, kAnyMask, kAnyMaskMax, "signals it has handlers for (as SigCgt)"),
     CLONEDIFF_FACT(io_context, true, "holds an io context"),
     CLONEDIFF_FACT(sysvsem_undo, true, "holds a SysV semaphore undo list"),
 };
 #undef CLONEDIFF_FACT
+#undef CLONEDIFF_FACT_IN
 static_assert(kFacts.size() <= kMostCallerFacts, "the harness's facts message has no room for more facts");
 
 // The uid the nproc_limit contexts run as: one no process on the machine
@@ -106,7 +113,7 @@ constexpr bool contexts_are_well_formed() {
     for (const FactValue& v : kContexts[i].facts) {
       if (v.fact.empty()) continue;
       const CallerFact* f = find_fact(v.fact);
-      if (!f || (f->boolean && v.value != 0 && v.value != 1)) return false;
+      if (!f || (f->boolean && v.value != 0 && v.value != 1) || v.value < f->min || v.value > f->max) return false;
     }
   }
   return true;
@@ -128,6 +135,9 @@ Status set_caller_fact(Caller& c, std::string_view name, long long value) {
   if (!f) return make_error("unknown context fact '" + std::string(name) + "'");
   if (f->boolean && value != 0 && value != 1)
     return make_error("context fact '" + std::string(name) + "' is true or false");
+  if (value < f->min || value > f->max)
+    return make_error("context fact '" + std::string(name) + "' is from " + std::to_string(f->min) + " to " +
+                      std::to_string(f->max) + ", not " + std::to_string(value));
   f->set(c, value);
   return ok_status();
 }

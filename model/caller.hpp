@@ -55,11 +55,15 @@ struct Caller {
 
 // One named fact, for overrides ({"preset": "root", "leader_exit_signal": 0}),
 // for printing, and for carrying facts as numbers (the harness sends them
-// from the caller to the host in this order). Booleans are 0/1.
+// from the caller to the host in this order). Booleans are 0/1. A value
+// outside [min, max], the range the kernel can give the fact, is refused: the
+// rules may do arithmetic on it.
 struct CallerFact {
   std::string_view name;
   bool boolean;
   std::string_view meaning;
+  long long min;
+  long long max;
   long long (*get)(const Caller&);
   void (*set)(Caller&, long long);
 };

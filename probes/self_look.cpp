@@ -45,8 +45,13 @@ TraitBits look_at_self(const ChildExpectations& e) noexcept {
   if (raw_syscall(SYS_prctl, kPrGetPdeathsig, reinterpret_cast<long>(&pdeath)) == 0)
     t.set(Trait::pdeath_signal_reset, pdeath == 0);
   KernelStack ss{};
-  if (raw_syscall(SYS_sigaltstack, 0, reinterpret_cast<long>(&ss)) == 0)
-    t.set(Trait::sigaltstack_reset, (ss.flags & kSsDisable) != 0);
+  // Disabled: reset. The caller's own: kept. Another stack: something that
+  // ran in the child before this look put it there (a sanitizer runtime's
+  // thread start, under pthread_create), and the kernel's doing cannot be told.
+  if (raw_syscall(SYS_sigaltstack, 0, reinterpret_cast<long>(&ss)) == 0) {
+    if (ss.flags & kSsDisable) t.set(Trait::sigaltstack_reset, true);
+    else if (ss.sp == e.altstack) t.set(Trait::sigaltstack_reset, false);
+  }
   std::uint64_t blocked = 0;
   if (raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, 0, reinterpret_cast<long>(&blocked), 8) == 0)
     t.set(Trait::blocked_mask_inherited, blocked == e.blocked_mask);

@@ -22,6 +22,7 @@ struct ChildExpectations {
   std::uint64_t tls = 0;                // the tls argument (raw entries)
   bool tls_meaningful = false;
   std::uint64_t blocked_mask = 0;       // the caller's blocked set, as the kernel holds it
+  const void* altstack = nullptr;       // the caller's alternate signal stack
   int caught_signal = 0;                // the caller has a handler for it
   int ignored_signal = 0;               // the caller ignores it
   int thread_pending_signal = 0;        // pending on the caller's thread (tgkill)

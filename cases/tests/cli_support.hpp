@@ -34,8 +34,9 @@ std::vector<std::string> record_ids(const std::vector<std::string>& records);
 // A program on PATH, or "".
 std::string find_program(const std::string& name);
 
-// Runs program with args (and stdin from a file, if given) using `dir` for the
-// redirections; `limit` at most, after which it is killed and the test fails.
+// Runs program with args (and stdin from a file, if given) in `dir`, which
+// also holds the redirections; `limit` at most, after which it is killed and
+// the test fails.
 Ran run_in(const fs::path& dir, const std::string& program, const std::vector<std::string>& args,
            const std::string& stdin_text = "", std::chrono::seconds limit = std::chrono::seconds(60));
 

@@ -448,6 +448,7 @@ void caller_main(const CallerSetup& setup) {
   // The signal state the child's witnesses compare against.
   stack_t alt{st.altstack, 0, sizeof st.altstack};
   if (::sigaltstack(&alt, nullptr) != 0) die_with(st.ctl, "sigaltstack failed", StartFailure::harness);
+  st.expect.altstack = st.altstack;
   if (!arm_caller_signals(st.expect)) die_with(st.ctl, "setting up the caller's signal witnesses failed", StartFailure::harness);
 
   // Last, so that nothing above is notified: the supervision filter. The host

@@ -57,5 +57,30 @@ TEST(Caller, EveryContextIsARootCallerButForTheFactsItNames) {
 
 TEST(Caller, ThereIsRoomForEveryFactOnTheWire) { EXPECT_LE(caller_facts().size(), kMostCallerFacts); }
 
+// The rules add to the nesting levels; a value past what the kernel can give
+// would overflow there (UBSan found pidns_level = 2^63-1 doing so).
+TEST(Caller, FactsOutsideTheirKernelRangeAreRefused) {
+  Caller c = *caller_preset("root");
+  const auto refused = set_caller_fact(c, "pidns_level", 9223372036854775807LL);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "context fact 'pidns_level' is from 0 to 32, not 9223372036854775807");
+  EXPECT_FALSE(set_caller_fact(c, "pidns_level", -1).ok());
+  EXPECT_TRUE(set_caller_fact(c, "pidns_level", 32).ok());
+  EXPECT_FALSE(set_caller_fact(c, "userns_level", 34).ok());
+  EXPECT_TRUE(set_caller_fact(c, "userns_level", 33).ok());
+  EXPECT_FALSE(set_caller_fact(c, "uid", -1).ok());
+  EXPECT_FALSE(set_caller_fact(c, "uid", 4294967295LL).ok());
+  EXPECT_FALSE(set_caller_fact(c, "leader_exit_signal", 256).ok());
+  EXPECT_TRUE(set_caller_fact(c, "signals_blocked", -1).ok());  // a signal set takes all 64 bits
+  for (const CallerFact& f : caller_facts()) {
+    EXPECT_LE(f.min, f.max) << f.name;
+    // Every preset's facts lie in their ranges.
+    for (std::string_view name : caller_preset_names()) {
+      const long long v = f.get(*caller_preset(name));
+      EXPECT_TRUE(v >= f.min && v <= f.max) << name << "." << f.name << " = " << v;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace clonediff::model

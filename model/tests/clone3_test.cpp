@@ -31,7 +31,8 @@ TEST_P(Clone3Rules, FirstFiringRuleDecides) {
   const Clone3Case& c = GetParam();
   Request r = clone3();
   c.set(r);
-  Kernel k{{6, 18, 0}, "", std::nullopt};
+  Kernel k;
+  k.version = {6, 18, 0};
   k.pid_max = 32768;
   auto p = predict(r, *caller_preset(c.preset), k);
   ASSERT_TRUE(p.ok()) << p.error().message;
