@@ -3,6 +3,8 @@
 // preset, optionally overridden fact by fact.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -51,19 +53,46 @@ struct Caller {
   bool operator==(const Caller&) const = default;
 };
 
-std::span<const std::string_view> caller_preset_names();
-Result<Caller> caller_preset(std::string_view name);
-
-// One named fact, for overrides ({"preset": "root", "leader_exit_signal": 0})
-// and for printing. Booleans are 0/1.
+// One named fact, for overrides ({"preset": "root", "leader_exit_signal": 0}),
+// for printing, and for carrying facts as numbers (the harness sends them
+// from the caller to the host in this order). Booleans are 0/1. A value
+// outside [min, max], the range the kernel can give the fact, is refused: the
+// rules may do arithmetic on it.
 struct CallerFact {
   std::string_view name;
   bool boolean;
   std::string_view meaning;
+  long long min;
+  long long max;
   long long (*get)(const Caller&);
   void (*set)(Caller&, long long);
 };
 std::span<const CallerFact> caller_facts();
 Status set_caller_fact(Caller& c, std::string_view name, long long value);
+// The most facts there may be: the harness's wire protocol has room for this
+// many (checked at compile time in caller.cpp).
+inline constexpr std::size_t kMostCallerFacts = 32;
+
+// A caller context: the one list of them. Its name (the catalogue's
+// `context=`, `--context`, a record's "context"), what the harness builds for
+// it in one line, and its facts where they differ from a root caller's (the
+// defaults of Caller). The harness builds each for real by a recipe of its
+// own keyed by the name (harness/caller/context_recipes.cpp), reads the facts
+// back from the live caller, and takes values it needs to build with (the uid
+// to become, the capabilities to keep) from these facts.
+struct FactValue {
+  std::string_view fact;  // a caller_facts() name
+  long long value;
+};
+struct CallerContext {
+  std::string_view name;
+  std::string_view builds;
+  std::array<FactValue, 8> facts{};  // unused entries have an empty fact name
+};
+std::span<const CallerContext> caller_contexts();
+
+// The contexts' names, in the table's order; a context's facts as a Caller.
+std::span<const std::string_view> caller_preset_names();
+Result<Caller> caller_preset(std::string_view name);
 
 }  // namespace clonediff::model

@@ -52,6 +52,13 @@ std::string explain(const Request& request, const Caller& caller, const Kernel& 
   out += "model    Linux " + kernel.version.str();
   if (!kernel.release.empty() && kernel.release != kernel.version.str()) out += " (" + kernel.release + ")";
   if (kernel.unprivileged_userns_clone) out += std::string(", unprivileged_userns_clone=") + (*kernel.unprivileged_userns_clone ? "1" : "0");
+  if (kernel.apparmor_restrict_unprivileged_userns)
+    out += std::string(", apparmor_restrict_unprivileged_userns=") +
+           (*kernel.apparmor_restrict_unprivileged_userns ? "1" : "0");
+  for (std::size_t i = 0; i < kNsLimitCount; ++i)
+    if (kernel.max_namespaces[i])
+      out += ", max_" + std::string(ns_limit_name(static_cast<NsLimit>(i))) + "_namespaces=" +
+             std::to_string(*kernel.max_namespaces[i]);
   out += "\n\n";
 
   out += "rules, in the kernel's order:\n";
@@ -76,6 +83,11 @@ std::string explain(const Request& request, const Caller& caller, const Kernel& 
     if (r) {
       out += "decided  " + std::string(r->id) + " in " + std::string(r->where) + "\n";
       out += "because  " + std::string(r->why) + "\n";
+      // A rule that holds for some releases only: the commits that bound it.
+      if (r->versions.since != KernelVersion{0, 0, 0})
+        out += "since    " + r->versions.since.str() + ": " + std::string(r->versions.introduced) + "\n";
+      if (r->versions.until)
+        out += "until    " + r->versions.until->str() + ": " + std::string(r->versions.change) + "\n";
     }
   } else {
     out += "result   ok: a child is created (no refusal rule fires)\n";

@@ -10,12 +10,14 @@ constexpr unsigned kAll = kLegacyClone | kClone3;
 
 constexpr std::array kFlags = {
     FlagInfo{"CLONE_NEWTIME", flag::NEWTIME, kClone3 | kUnshare,
-             "new time namespace (shares a bit with CSIGNAL, so not in legacy clone)"},
+             "new time namespace (shares a bit with CSIGNAL, so not in legacy clone)", {5, 6, 0},
+             "769071ac9f20 \"ns: Introduce Time Namespace\" (v5.6)"},
     FlagInfo{"CLONE_VM", flag::VM, kAll, "share the address space"},
     FlagInfo{"CLONE_FS", flag::FS, kAll | kUnshare, "share root, cwd and umask"},
     FlagInfo{"CLONE_FILES", flag::FILES, kAll | kUnshare, "share the file descriptor table"},
     FlagInfo{"CLONE_SIGHAND", flag::SIGHAND, kAll, "share signal handlers"},
-    FlagInfo{"CLONE_PIDFD", flag::PIDFD, kAll, "return a pidfd for the child"},
+    FlagInfo{"CLONE_PIDFD", flag::PIDFD, kAll, "return a pidfd for the child", {5, 2, 0},
+             "b3e583825266 \"clone: add CLONE_PIDFD\" (v5.2)"},
     FlagInfo{"CLONE_PTRACE", flag::PTRACE, kAll, "trace the child too if the caller is traced"},
     FlagInfo{"CLONE_VFORK", flag::VFORK, kAll, "suspend the caller until the child releases its mm"},
     FlagInfo{"CLONE_PARENT", flag::PARENT, kAll, "child gets the caller's parent"},
@@ -35,9 +37,22 @@ constexpr std::array kFlags = {
     FlagInfo{"CLONE_NEWPID", flag::NEWPID, kAll | kUnshare, "new PID namespace"},
     FlagInfo{"CLONE_NEWNET", flag::NEWNET, kAll | kUnshare, "new network namespace"},
     FlagInfo{"CLONE_IO", flag::IO, kAll, "share the I/O context"},
-    FlagInfo{"CLONE_CLEAR_SIGHAND", flag::CLEAR_SIGHAND, kClone3, "reset caught signals to SIG_DFL"},
-    FlagInfo{"CLONE_INTO_CGROUP", flag::INTO_CGROUP, kClone3, "start the child in the cgroup given by fd"},
+    FlagInfo{"CLONE_CLEAR_SIGHAND", flag::CLEAR_SIGHAND, kClone3, "reset caught signals to SIG_DFL", {5, 5, 0},
+             "b612e5df4587 \"clone3: add CLONE_CLEAR_SIGHAND\" (v5.5)"},
+    FlagInfo{"CLONE_INTO_CGROUP", flag::INTO_CGROUP, kClone3, "start the child in the cgroup given by fd", {5, 7, 0},
+             "ef2c41cf38a7 \"clone3: allow spawning processes into cgroups\" (v5.7)"},
 };
+
+}  // namespace
+
+std::uint64_t known_flags(const KernelVersion& v) {
+  std::uint64_t known = 0;
+  for (const FlagInfo& f : kFlags)
+    if (v >= f.since) known |= f.value;
+  return known;
+}
+
+namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/kernel.hpp"
 #include "model/result.hpp"
 
 namespace clonediff::model {
@@ -25,6 +26,11 @@ struct FlagInfo {
   std::uint64_t value;
   unsigned accepted_by;    // AcceptedBy bits
   std::string_view meaning;
+  // The release that defined the bit, with the change that did (empty for a
+  // bit older than the modelled range). Before it, legacy clone ignores the
+  // bit and clone3 refuses it as unknown.
+  KernelVersion since{};
+  std::string_view introduced{};
 };
 
 namespace flag {
@@ -63,6 +69,8 @@ inline constexpr std::uint64_t kNamespaceFlags =
     flag::NEWCGROUP | flag::NEWTIME | flag::NEWUSER;
 
 std::span<const FlagInfo> flag_table();
+// Every CLONE_* bit the kernel of that version defines.
+std::uint64_t known_flags(const KernelVersion& v);
 const FlagInfo* find_flag(std::uint64_t value);
 
 // "CLONE_VM|CLONE_FS", "VM|FS", "0x300", "CLONE_VM|0x10000000000", "0".

@@ -31,6 +31,9 @@ struct Prediction {
   // on this kernel or not: the answer would differ on a kernel across their
   // range's bound.
   std::vector<std::string> semantics;
+  // Flag bits the legacy call passed that this kernel does not define: it
+  // ignored them (call.flags no longer holds them).
+  std::uint64_t ignored_flags = 0;
 };
 
 Result<Prediction> predict(const Request& request, const Caller& caller, const Kernel& kernel);

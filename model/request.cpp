@@ -10,14 +10,19 @@
 
 namespace clonediff::model {
 namespace {
-constexpr std::array<std::pair<Entry, std::string_view>, 7> kEntries = {{
-    {Entry::fork, "fork"},
-    {Entry::vfork, "vfork"},
-    {Entry::clone, "clone"},
-    {Entry::clone3, "clone3"},
-    {Entry::pthread_create, "pthread_create"},
-    {Entry::posix_spawn, "posix_spawn"},
-    {Entry::system, "system"},
+struct EntryRow {
+  Entry entry;
+  std::string_view name;
+  bool library;  // the C library's: reaches the kernel by a route glibc chooses
+};
+constexpr std::array<EntryRow, 7> kEntries = {{
+    {Entry::fork, "fork", true},
+    {Entry::vfork, "vfork", true},
+    {Entry::clone, "clone", false},
+    {Entry::clone3, "clone3", false},
+    {Entry::pthread_create, "pthread_create", true},
+    {Entry::posix_spawn, "posix_spawn", true},
+    {Entry::system, "system", true},
 }};
 // The value of a u64 field at `offset` of a struct the kernel copied `size`
 // bytes of: whole, none, or its low bytes.
@@ -29,15 +34,21 @@ std::uint64_t low_bytes_within(std::uint64_t value, std::uint64_t size, std::uin
 
 }  // namespace
 
+bool is_library_entry(Entry e) {
+  for (const EntryRow& row : kEntries)
+    if (row.entry == e) return row.library;
+  return false;
+}
+
 std::string_view entry_name(Entry e) {
-  for (const auto& [entry, name] : kEntries)
-    if (entry == e) return name;
+  for (const EntryRow& row : kEntries)
+    if (row.entry == e) return row.name;
   return "?";
 }
 
 Result<Entry> parse_entry(std::string_view name) {
-  for (const auto& [entry, n] : kEntries)
-    if (n == name) return entry;
+  for (const EntryRow& row : kEntries)
+    if (row.name == name) return row.entry;
   return make_error("unknown entry '" + std::string(name) +
                     "' (expected fork, vfork, clone, clone3, pthread_create, posix_spawn or system)");
 }
@@ -155,6 +166,8 @@ Status validate(const Request& r) {
   return make_error("bad entry");
 }
 
+// One case per entry, each the route that entry takes to kernel_clone() with
+// its reason: read as a table, longer than 80 lines because there are seven.
 Result<KernelCall> kernel_call(const Request& r) {
   if (auto st = validate(r); !st) return st.error();
   KernelCall k;

@@ -16,6 +16,9 @@ enum class Entry { fork, vfork, clone, clone3, pthread_create, posix_spawn, syst
 
 std::string_view entry_name(Entry e);
 Result<Entry> parse_entry(std::string_view name);
+// The C library's entries (everything but raw clone and clone3): they reach
+// the kernel by a route glibc chooses, which the harness records.
+bool is_library_entry(Entry e);
 
 inline constexpr std::uint64_t kSigchld = 17;
 

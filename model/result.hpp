@@ -1,7 +1,8 @@
 // Errors as values at every boundary: a Result<T> holds either a T or an Error
-// whose message is one line a user can act on. [[nodiscard]] so that a failure
-// cannot be dropped silently. Where a caller must tell kinds of failure apart,
-// E is another type with a `message`.
+// whose message is one line a user can act on, and, where a system call
+// failed, its errno (probes/sys/errors.hpp makes those). [[nodiscard]] so that
+// a failure cannot be dropped silently. Where a caller must tell kinds of
+// failure apart, E is another type with a `message`.
 #pragma once
 
 #include <string>
@@ -12,6 +13,7 @@ namespace clonediff {
 
 struct Error {
   std::string message;
+  int errnum = 0;  // the errno of the system call that failed; 0 where none did
 };
 
 template <typename T, typename E = Error>
@@ -42,6 +44,6 @@ struct Unit {};
 using Status = Result<Unit>;
 inline Status ok_status() { return Unit{}; }
 
-inline Error make_error(std::string message) { return Error{std::move(message)}; }
+inline Error make_error(std::string message, int errnum = 0) { return Error{std::move(message), errnum}; }
 
 }  // namespace clonediff

@@ -40,6 +40,19 @@ long long set_tid_pid_max(const RuleInput& in, std::size_t index) {
   return initial ? in.kernel.pid_max : kPidMaxLimit;
 }
 
+// What alloc_pid() asks of the caller over the user namespace that owns an
+// existing pid namespace, for a set_tid entry there: ns_capable(CAP_SYS_ADMIN)
+// until v5.9, since then checkpoint_restore_ns_capable(): CAP_SYS_ADMIN or
+// CAP_CHECKPOINT_RESTORE (the two capability rules' ranges say which holds).
+// Either is counted in the caller's user namespace, which must reach the
+// owner.
+bool set_tid_capable(const RuleInput& in) {
+  const Rule* since_5_9 = find_rule("alloc_pid.set_tid_capability");
+  const bool checkpoint_restore_counts = since_5_9 && since_5_9->versions.contains(in.kernel.version);
+  const bool capable = in.caller.cap_sys_admin || (checkpoint_restore_counts && in.caller.cap_checkpoint_restore);
+  return capable && in.caller.userns_owns_pidns;
+}
+
 // alloc_pid() walks the set_tid entries from the child's own pid namespace
 // outwards and fails at the first bad one; which check fails there decides.
 enum class TidFailure { none, range, no_init, cap, in_use };
@@ -54,15 +67,18 @@ TidFailure first_set_tid_failure(const RuleInput& in) {
     // A new pid namespace is owned by the child's user namespace: a new one
     // (all capabilities), or the caller's own (its own capabilities there).
     const bool capable_in_new = i == 0 && new_pidns && (in.has(NEWUSER) || in.caller.cap_sys_admin);
-    // checkpoint_restore_ns_capable(): CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE,
-    // counted in the caller's user namespace, which must reach the owner.
-    const bool capable_over_existing =
-        (in.caller.cap_checkpoint_restore || in.caller.cap_sys_admin) && in.caller.userns_owns_pidns;
-    if (!capable_in_new && !capable_over_existing) return TidFailure::cap;
+    if (!capable_in_new && !set_tid_capable(in)) return TidFailure::cap;
     if (t.kind == TidSpec::Kind::in_use || (is_one && !fresh_ns)) return TidFailure::in_use;
   }
   return TidFailure::none;
 }
+
+// copy_process()'s RLIMIT_NPROC check (at one place or another by version).
+bool nproc_refused(const RuleInput& in) {
+  return in.caller.nproc_at_limit && in.caller.uid != 0 && !in.caller.cap_sys_resource &&
+         !in.caller.cap_sys_admin_init;
+}
+
 
 // The nesting level of the pid namespace the child is born in.
 long long child_pidns_level(const RuleInput& in) {
@@ -70,59 +86,89 @@ long long child_pidns_level(const RuleInput& in) {
 }
 
 constexpr std::array kRules = {
+    // Before v5.3 there is no clone3 system call.
+    Rule{"clone3.no_syscall", ENOSYS, "arch/x86/entry/syscalls/syscall_64.tbl: no clone3 (435)",
+         {{0, 0, 0}, KernelVersion{5, 3, 0}, "ended by 7f192e3cd316 \"fork: add clone3\" (v5.3)", ""},
+         [](const RuleInput& in) { return is_clone3(in); },
+         "this kernel has no clone3 system call"},
     // clone3(): copy_clone_args_from_user(), then clone3_args_valid().
-    Rule{"clone3.size_above_page", E2BIG, "kernel/fork.c: copy_clone_args_from_user()", {},
+    Rule{"clone3.size_above_page", E2BIG, "kernel/fork.c: copy_clone_args_from_user()", {{5, 3, 0}, std::nullopt, "", "7f192e3cd316 \"fork: add clone3\" (v5.3)"},
          [](const RuleInput& in) { return is_clone3(in) && in.call.size > kPageSize; },
          "struct clone_args may not be larger than a page"},
-    Rule{"clone3.size_below_ver0", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {},
+    Rule{"clone3.size_below_ver0", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {{5, 3, 0}, std::nullopt, "", "7f192e3cd316 \"fork: add clone3\" (v5.3)"},
          [](const RuleInput& in) { return is_clone3(in) && in.call.size < kCloneArgsSizeVer0; },
          "struct clone_args is at least CLONE_ARGS_SIZE_VER0 (64 bytes, up to tls)"},
-    Rule{"clone3.nonzero_tail", E2BIG, "lib/usercopy.c: copy_struct_from_user()", {},
-         [](const RuleInput& in) { return is_clone3(in) && in.call.tail_nonzero; },
+    Rule{"clone3.nonzero_tail", E2BIG, "lib/usercopy.c: copy_struct_from_user()", {{5, 3, 0}, std::nullopt, "", "7f192e3cd316 \"fork: add clone3\" (v5.3)"},
+         [](const RuleInput& in) {
+           return is_clone3(in) && clone_args_nonzero_beyond(in.call, clone_args_size(in.kernel.version));
+         },
          "bytes beyond the kernel's struct must be zero: a newer caller asked for what this kernel cannot do"},
-    Rule{"clone3.set_tid_size_above_max", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {},
+    Rule{"clone3.set_tid_size_above_max", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {{5, 5, 0}, std::nullopt, "", "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
          [](const RuleInput& in) { return is_clone3(in) && in.call.set_tid_size > 32; },
          "set_tid_size may not exceed MAX_PID_NS_LEVEL (32)"},
-    Rule{"clone3.set_tid_size_without_array", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {},
+    Rule{"clone3.set_tid_size_without_array", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {{5, 5, 0}, std::nullopt, "", "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
          [](const RuleInput& in) { return is_clone3(in) && !in.call.set_tid_pointer && in.call.set_tid_size > 0; },
          "a set_tid_size needs a set_tid array"},
-    Rule{"clone3.set_tid_array_without_size", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {},
+    Rule{"clone3.set_tid_array_without_size", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {{5, 5, 0}, std::nullopt, "", "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
          [](const RuleInput& in) { return is_clone3(in) && in.call.set_tid_pointer && in.call.set_tid_size == 0; },
          "a set_tid array needs a set_tid_size"},
-    Rule{"clone3.exit_signal_invalid", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {},
+    Rule{"clone3.exit_signal_invalid", EINVAL, "kernel/fork.c: copy_clone_args_from_user()",
+         {{5, 3, 0}, std::nullopt, "",
+          "7f192e3cd316 \"fork: add clone3\" (v5.3), with its fix \"fork: check exit_signal passed in clone3() "
+          "call\" pushed to mainline before the v5.3 release"},
          [](const RuleInput& in) {
            return is_clone3(in) && ((in.call.exit_signal & ~kCsignal) != 0 || in.call.exit_signal > 64);
          },
          "clone3 validates its exit signal: no bits above the low byte, and at most _NSIG (64)"},
-    Rule{"clone3.into_cgroup_args", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {},
+    Rule{"clone3.into_cgroup_args", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {{5, 7, 0}, std::nullopt, "", "ef2c41cf38a7 \"clone3: allow spawning processes into cgroups\" (v5.7)"},
          [](const RuleInput& in) {
            return is_clone3(in) && in.has(INTO_CGROUP) &&
                   (in.call.cgroup == CgroupArg::above_int_max || in.call.size < kCloneArgsSizeVer2);
          },
          "CLONE_INTO_CGROUP needs the cgroup field (size >= 88) holding a descriptor number up to INT_MAX"},
-    Rule{"clone3.unknown_flags", EINVAL, "kernel/fork.c: clone3_args_valid()", {},
+    Rule{"clone3.unknown_flags", EINVAL, "kernel/fork.c: clone3_args_valid()", {{5, 3, 0}, std::nullopt, "", "7f192e3cd316 \"fork: add clone3\" (v5.3)"},
          [](const RuleInput& in) {
-           return is_clone3(in) && (in.call.flags & ~(0xffffffffULL | CLEAR_SIGHAND | INTO_CGROUP)) != 0;
+           // The low 32 bits are all taken; above them, the flags this
+           // release defines (flags.cpp: CLONE_CLEAR_SIGHAND v5.5,
+           // CLONE_INTO_CGROUP v5.7).
+           return is_clone3(in) && (in.call.flags & ~(0xffffffffULL | known_flags(in.kernel.version))) != 0;
          },
          "flag bits this kernel does not know are refused, not ignored"},
-    Rule{"clone3.detached_or_csignal", EINVAL, "kernel/fork.c: clone3_args_valid()", {},
-         [](const RuleInput& in) { return is_clone3(in) && in.any(DETACHED | (kCsignal & ~NEWTIME)); },
+    Rule{"clone3.detached_or_csignal", EINVAL, "kernel/fork.c: clone3_args_valid()", {{5, 3, 0}, std::nullopt, "", "7f192e3cd316 \"fork: add clone3\" (v5.3)"},
+         [](const RuleInput& in) {
+           // CSIGNAL bits but those that became flags (CLONE_NEWTIME, v5.6).
+           return is_clone3(in) && in.any(DETACHED | (kCsignal & ~known_flags(in.kernel.version)));
+         },
          "CLONE_DETACHED and the CSIGNAL bits (but CLONE_NEWTIME) are kept for reuse by clone3"},
-    Rule{"clone3.sighand_and_clear_sighand", EINVAL, "kernel/fork.c: clone3_args_valid()", {},
+    Rule{"clone3.sighand_and_clear_sighand", EINVAL, "kernel/fork.c: clone3_args_valid()",
+         {{5, 5, 0}, std::nullopt, "", "b612e5df4587 \"clone3: add CLONE_CLEAR_SIGHAND\" (v5.5)"},
          [](const RuleInput& in) { return is_clone3(in) && in.has(SIGHAND | CLEAR_SIGHAND); },
          "shared handlers cannot be cleared for the child alone"},
-    Rule{"clone3.exit_signal_with_thread_or_parent", EINVAL, "kernel/fork.c: clone3_args_valid()", {},
+    Rule{"clone3.exit_signal_with_thread_or_parent", EINVAL, "kernel/fork.c: clone3_args_valid()", {{5, 3, 0}, std::nullopt, "", "7f192e3cd316 \"fork: add clone3\" (v5.3)"},
          [](const RuleInput& in) { return is_clone3(in) && in.any(THREAD | PARENT) && in.call.exit_signal != 0; },
          "a thread or a sibling does not choose its exit signal: clone3 wants 0 there"},
-    Rule{"clone3.stack_invalid", EINVAL, "kernel/fork.c: clone3_stack_valid()", {},
+    Rule{"clone3.stack_invalid", EINVAL, "kernel/fork.c: clone3_stack_valid()",
+         {{5, 4, 0}, std::nullopt, "",
+          "fa729c4df558 \"clone3: validate stack arguments\" (v5.4, and 5.3 stable)"},
          [](const RuleInput& in) {
            return is_clone3(in) && (in.call.stack == StackArg::size_without_address ||
                                     in.call.stack == StackArg::address_without_size ||
                                     in.call.stack == StackArg::kernel_address);
          },
          "stack and stack_size come together, and the range must lie in user space (access_ok)"},
+    // CLONE_PIDFD|CLONE_PARENT_SETTID: in copy_process() in v5.2, in the legacy
+    // clone syscall (legacy_clone_args_valid()) from v5.3, in _do_fork() /
+    // kernel_clone() for both syscalls, when the two pointers alias, from v5.9.
+    Rule{"legacy_clone_args_valid.pidfd_parent_settid", EINVAL, "kernel/fork.c: legacy_clone_args_valid()",
+         {{5, 3, 0}, KernelVersion{5, 9, 0},
+          "folded into _do_fork() by \"fork: fold legacy_clone_args_valid() into _do_fork()\" (v5.9; commit id not "
+          "verified here): the check moved, and clone3 with two aliasing pointers is refused too",
+          "7f192e3cd316 \"fork: add clone3\" (v5.3) moved the check out of copy_process()"},
+         [](const RuleInput& in) { return in.call.syscall == Syscall::clone && in.has(PIDFD | PARENT_SETTID); },
+         "legacy clone returns the pidfd through parent_tid: CLONE_PARENT_SETTID cannot use it too"},
     Rule{"kernel_clone.pidfd_parent_settid", EINVAL, "kernel/fork.c: kernel_clone()",
-         {{5, 2, 0}, std::nullopt, "", "b3e583825266 \"clone: add CLONE_PIDFD\" (v5.2)"},
+         {{5, 9, 0}, std::nullopt, "",
+          "\"fork: fold legacy_clone_args_valid() into _do_fork()\" (v5.9; commit id not verified here)"},
          [](const RuleInput& in) {
            // Legacy clone passes parent_tidptr as both; clone3 has separate fields.
            return in.has(PIDFD | PARENT_SETTID) && in.call.pidfd_aliases_parent_tid;
@@ -168,6 +214,12 @@ constexpr std::array kRules = {
           "added with time namespaces by 769071ac9f20 \"ns: Introduce Time Namespace\" (v5.6)"},
          [](const RuleInput& in) { return in.any(THREAD | VM) && in.caller.time_for_children_differs; },
          "a child in another time namespace may not share the address space (the vDSO data page differs)"},
+    Rule{"copy_process.pidfd_parent_settid", EINVAL, "kernel/fork.c: copy_process()",
+         {{5, 2, 0}, KernelVersion{5, 3, 0},
+          "moved to the syscall by 7f192e3cd316 \"fork: add clone3\" (v5.3) (legacy_clone_args_valid())",
+          "b3e583825266 \"clone: add CLONE_PIDFD\" (v5.2)"},
+         [](const RuleInput& in) { return in.has(PIDFD | PARENT_SETTID); },
+         "clone returns the pidfd through parent_tid: CLONE_PARENT_SETTID cannot use it too"},
     Rule{"copy_process.pidfd_thread", EINVAL, "kernel/fork.c: copy_process()",
          {{5, 2, 0}, KernelVersion{6, 9, 0},
           "removed by 83b290c9e3b5 \"pidfd: clone: allow CLONE_THREAD | CLONE_PIDFD together\" (v6.9), "
@@ -179,23 +231,29 @@ constexpr std::array kRules = {
          {{5, 2, 0}, std::nullopt, "", "b3e583825266 \"clone: add CLONE_PIDFD\" (v5.2)"},
          [](const RuleInput& in) { return in.has(PIDFD | DETACHED); },
          "CLONE_DETACHED is kept unusable with CLONE_PIDFD so the bit can be reused"},
+    Rule{"copy_process.rlimit_nproc_before_creds", EAGAIN, "kernel/fork.c: copy_process()",
+         {{0, 0, 0}, KernelVersion{5, 14, 0},
+          "moved after copy_creds() by 21d1c5e386bc \"Reimplement RLIMIT_NPROC on top of ucounts\" (v5.14)", ""},
+         [](const RuleInput& in) { return nproc_refused(in); },
+         "the caller's user is at RLIMIT_NPROC and holds neither CAP_SYS_RESOURCE nor CAP_SYS_ADMIN "
+         "(checked before copy_creds(), so before a new user namespace is made)"},
     Rule{"create_user_ns.depth", ENOSPC, "kernel/user_namespace.c: create_user_ns()",
          {},
          [](const RuleInput& in) { return in.has(NEWUSER) && in.caller.userns_level > 32; },
          "user namespaces nest at most 32 deep"},
     Rule{"create_user_ns.quota", ENOSPC, "kernel/user_namespace.c: create_user_ns() -> inc_user_namespaces()", {},
-         [](const RuleInput& in) { return in.has(NEWUSER) && in.caller.userns_quota_reached; },
+         [](const RuleInput& in) {
+           return in.has(NEWUSER) && (in.caller.userns_quota_reached || in.kernel.forbids(NsLimit::user));
+         },
          "max_user_namespaces (per user namespace) allows the caller's namespace no more"},
     Rule{"create_user_ns.chroot", EPERM, "kernel/user_namespace.c: create_user_ns()",
          {},
          [](const RuleInput& in) { return in.has(NEWUSER) && in.caller.chrooted; },
          "a chrooted caller could escape its root through a new user namespace"},
     Rule{"copy_process.rlimit_nproc", EAGAIN, "kernel/fork.c: copy_process()",
-         {},
-         [](const RuleInput& in) {
-           return in.caller.nproc_at_limit && in.caller.uid != 0 && !in.caller.cap_sys_resource &&
-                  !in.caller.cap_sys_admin_init;
-         },
+         {{5, 14, 0}, std::nullopt, "",
+          "21d1c5e386bc \"Reimplement RLIMIT_NPROC on top of ucounts\" (v5.14) checks it after copy_creds()"},
+         [](const RuleInput& in) { return nproc_refused(in); },
          "the caller's user is at RLIMIT_NPROC and holds neither CAP_SYS_RESOURCE nor CAP_SYS_ADMIN"},
     Rule{"copy_namespaces.cap_sys_admin", EPERM, "kernel/nsproxy.c: copy_namespaces()",
          {},
@@ -205,6 +263,17 @@ constexpr std::array kRules = {
          {},
          [](const RuleInput& in) { return in.has(NEWIPC | SYSVSEM); },
          "a child in a new IPC namespace cannot share an undo list for semaphores it can no longer reach"},
+    // create_new_namespaces(): each new namespace is charged to its type's
+    // user.max_*_namespaces (inc_ucount()); a limit of 0 refuses it.
+    Rule{"copy_mnt_ns.max_mnt_namespaces", ENOSPC, "fs/namespace.c: copy_mnt_ns() -> inc_mnt_namespaces()", {},
+         [](const RuleInput& in) { return in.has(NEWNS) && in.kernel.forbids(NsLimit::mnt); },
+         "user.max_mnt_namespaces is 0"},
+    Rule{"copy_utsname.max_uts_namespaces", ENOSPC, "kernel/utsname.c: copy_utsname() -> inc_uts_namespaces()", {},
+         [](const RuleInput& in) { return in.has(NEWUTS) && in.kernel.forbids(NsLimit::uts); },
+         "user.max_uts_namespaces is 0"},
+    Rule{"copy_ipcs.max_ipc_namespaces", ENOSPC, "ipc/namespace.c: copy_ipcs() -> inc_ipc_namespaces()", {},
+         [](const RuleInput& in) { return in.has(NEWIPC) && in.kernel.forbids(NsLimit::ipc); },
+         "user.max_ipc_namespaces is 0"},
     Rule{"copy_pid_ns.not_active_pidns", EINVAL, "kernel/pid_namespace.c: copy_pid_ns()",
          {},
          [](const RuleInput& in) { return in.has(NEWPID) && in.caller.pid_for_children_differs; },
@@ -213,20 +282,36 @@ constexpr std::array kRules = {
          {},
          [](const RuleInput& in) { return in.has(NEWPID) && in.caller.pidns_level + 1 > 32; },
          "pid namespaces nest at most MAX_PID_NS_LEVEL (32) deep"},
+    Rule{"create_pid_namespace.max_pid_namespaces", ENOSPC,
+         "kernel/pid_namespace.c: create_pid_namespace() -> inc_pid_namespaces()", {},
+         [](const RuleInput& in) { return in.has(NEWPID) && in.kernel.forbids(NsLimit::pid); },
+         "user.max_pid_namespaces is 0"},
+    Rule{"copy_cgroup_ns.max_cgroup_namespaces", ENOSPC,
+         "kernel/cgroup/namespace.c: copy_cgroup_ns() -> inc_cgroup_namespaces()", {},
+         [](const RuleInput& in) { return in.has(NEWCGROUP) && in.kernel.forbids(NsLimit::cgroup); },
+         "user.max_cgroup_namespaces is 0"},
+    Rule{"copy_net_ns.max_net_namespaces", ENOSPC, "net/core/net_namespace.c: copy_net_ns() -> inc_net_namespaces()",
+         {},
+         [](const RuleInput& in) { return in.has(NEWNET) && in.kernel.forbids(NsLimit::net); },
+         "user.max_net_namespaces is 0"},
+    Rule{"copy_time_ns.max_time_namespaces", ENOSPC, "kernel/time/namespace.c: copy_time_ns() -> inc_time_namespaces()",
+         {{5, 6, 0}, std::nullopt, "", "769071ac9f20 \"ns: Introduce Time Namespace\" (v5.6)"},
+         [](const RuleInput& in) { return in.has(NEWTIME) && in.kernel.forbids(NsLimit::time); },
+         "user.max_time_namespaces is 0"},
     Rule{"copy_thread.tls_not_user", EPERM, "arch/x86/kernel/process.c: copy_thread() -> do_arch_prctl_64()", {},
          [](const RuleInput& in) { return in.has(SETTLS) && in.call.tls == TlsArg::non_canonical; },
          "CLONE_SETTLS with an FS base at or above TASK_SIZE_MAX"},
     // alloc_pid(): set_tid, checked namespace by namespace from the child's outwards.
-    Rule{"alloc_pid.set_tid_too_deep", EINVAL, "kernel/pid.c: alloc_pid()", {},
+    Rule{"alloc_pid.set_tid_too_deep", EINVAL, "kernel/pid.c: alloc_pid()", {{5, 5, 0}, std::nullopt, "", "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
          [](const RuleInput& in) {
            return static_cast<long long>(in.call.set_tid_size) > child_pidns_level(in) + 1;
          },
          "set_tid names more pid namespaces than the child will be in"},
     Rule{"alloc_pid.set_tid_range", EINVAL, "kernel/pid.c: alloc_pid()",
-         {{0, 0, 0}, KernelVersion{6, 14, 0},
+         {{5, 5, 0}, KernelVersion{6, 14, 0},
           "replaced by alloc_pid.set_tid_range_pidns: 7863dcc72d0f \"pid: allow pid_max to be set per pid "
           "namespace\" (v6.14) checks each entry against its own namespace's pid_max",
-          ""},
+          "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
          [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::range; },
          "a set_tid entry is below 1 or at or above pid_max"},
     Rule{kSetTidRangePidnsRule, EINVAL, "kernel/pid.c: alloc_pid()",
@@ -236,20 +321,30 @@ constexpr std::array kRules = {
          [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::range; },
          "a set_tid entry is below 1 or at or above its pid namespace's pid_max (the initial one's is "
          "kernel.pid_max, a newer one's PID_MAX_LIMIT)"},
-    Rule{"alloc_pid.set_tid_no_init", EINVAL, "kernel/pid.c: alloc_pid()", {},
+    Rule{"alloc_pid.set_tid_no_init", EINVAL, "kernel/pid.c: alloc_pid()", {{5, 5, 0}, std::nullopt, "", "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
          [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::no_init; },
          "in a pid namespace without an init yet, only pid 1 can be chosen"},
-    Rule{"alloc_pid.set_tid_capability", EPERM, "kernel/pid.c: alloc_pid()", {},
+    Rule{"alloc_pid.set_tid_capability_sys_admin", EPERM, "kernel/pid.c: alloc_pid()",
+         {{5, 5, 0}, KernelVersion{5, 9, 0},
+          "\"pid: use checkpoint_restore_ns_capable() for set_tid\" (v5.9; commit id not verified here) lets "
+          "CAP_CHECKPOINT_RESTORE do too",
+          "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
+         [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::cap; },
+         "choosing a pid needs CAP_SYS_ADMIN over the pid namespace"},
+    Rule{"alloc_pid.set_tid_capability", EPERM, "kernel/pid.c: alloc_pid()",
+         {{5, 9, 0}, std::nullopt, "",
+          "124ea650d307 \"capabilities: Introduce CAP_CHECKPOINT_RESTORE\" (v5.9) and, in the same series, "
+          "\"pid: use checkpoint_restore_ns_capable() for set_tid\" (v5.9)"},
          [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::cap; },
          "choosing a pid needs CAP_CHECKPOINT_RESTORE (or CAP_SYS_ADMIN) over the pid namespace"},
-    Rule{"alloc_pid.set_tid_in_use", EEXIST, "kernel/pid.c: alloc_pid()", {},
+    Rule{"alloc_pid.set_tid_in_use", EEXIST, "kernel/pid.c: alloc_pid()", {{5, 5, 0}, std::nullopt, "", "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
          [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::in_use; },
          "the chosen pid is taken in that namespace"},
     // cgroup_can_fork() -> cgroup_css_set_fork(): CLONE_INTO_CGROUP's descriptor.
-    Rule{"cgroup_css_set_fork.not_cgroup2_dir", EBADF, "kernel/cgroup/cgroup.c: cgroup_css_set_fork()", {},
+    Rule{"cgroup_css_set_fork.not_cgroup2_dir", EBADF, "kernel/cgroup/cgroup.c: cgroup_css_set_fork()", {{5, 7, 0}, std::nullopt, "", "ef2c41cf38a7 \"clone3: allow spawning processes into cgroups\" (v5.7)"},
          [](const RuleInput& in) { return in.has(INTO_CGROUP) && in.call.cgroup != CgroupArg::harness; },
          "the cgroup field must be an open descriptor of a cgroup v2 directory"},
-    Rule{"cgroup_may_write.not_writable", EACCES, "kernel/cgroup/cgroup.c: cgroup_may_write()", {},
+    Rule{"cgroup_may_write.not_writable", EACCES, "kernel/cgroup/cgroup.c: cgroup_may_write()", {{5, 7, 0}, std::nullopt, "", "ef2c41cf38a7 \"clone3: allow spawning processes into cgroups\" (v5.7)"},
          [](const RuleInput& in) {
            // The harness's cgroup directory is root's (cgroup.procs 0644): writable
            // by uid 0 as the initial namespace knows it (an owner match, which a
@@ -257,7 +352,7 @@ constexpr std::array kRules = {
            return in.has(INTO_CGROUP) && in.call.cgroup == CgroupArg::harness && in.caller.uid != 0;
          },
          "the caller may not write the target cgroup's cgroup.procs"},
-    Rule{"cgroup_attach_permissions.thread_other_domain", EOPNOTSUPP, "kernel/cgroup/cgroup.c: cgroup_attach_permissions()", {},
+    Rule{"cgroup_attach_permissions.thread_other_domain", EOPNOTSUPP, "kernel/cgroup/cgroup.c: cgroup_attach_permissions()", {{5, 7, 0}, std::nullopt, "", "ef2c41cf38a7 \"clone3: allow spawning processes into cgroups\" (v5.7)"},
          [](const RuleInput& in) { return in.has(INTO_CGROUP | THREAD); },
          "a thread cannot start in another domain cgroup than its thread group's"},
     // cgroup_can_fork(): each controller's can_fork, after the css_set is found.
@@ -270,7 +365,37 @@ constexpr std::array kRules = {
          "the caller's cgroup is at pids.max (threads count too)"},
 };
 
+constexpr std::array kCloneArgsSizes = {
+    CloneArgsSize{kCloneArgsSizeVer0, {{5, 3, 0}, KernelVersion{5, 5, 0},
+                                       "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5) adds "
+                                       "set_tid and set_tid_size",
+                                       "7f192e3cd316 \"fork: add clone3\" (v5.3)"},
+                  "flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls"},
+    CloneArgsSize{kCloneArgsSizeVer1, {{5, 5, 0}, KernelVersion{5, 7, 0},
+                                       "ef2c41cf38a7 \"clone3: allow spawning processes into cgroups\" (v5.7) adds "
+                                       "cgroup",
+                                       "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
+                  "+ set_tid, set_tid_size"},
+    CloneArgsSize{kCloneArgsSizeVer2, {{5, 7, 0}, std::nullopt, "",
+                                       "ef2c41cf38a7 \"clone3: allow spawning processes into cgroups\" (v5.7)"},
+                  "+ cgroup"},
+};
+
 }  // namespace
+
+std::span<const CloneArgsSize> clone_args_sizes() { return kCloneArgsSizes; }
+
+bool clone_args_nonzero_beyond(const KernelCall& c, std::uint64_t kernel_size) {
+  if (c.size <= kernel_size) return false;
+  return (kernel_size < kCloneArgsSizeVer1 && (c.set_tid_pointer || c.set_tid_size > 0)) ||
+         (kernel_size < kCloneArgsSizeVer2 && c.cgroup != CgroupArg::none) || c.tail_nonzero;
+}
+
+std::uint64_t clone_args_size(const KernelVersion& v) {
+  for (const CloneArgsSize& s : kCloneArgsSizes)
+    if (s.versions.contains(v)) return s.size;
+  return 0;
+}
 
 std::span<const Rule> refusal_rules() { return kRules; }
 

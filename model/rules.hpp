@@ -29,6 +29,13 @@ struct VersionRange {
   std::string_view why_not(const KernelVersion& v) const { return v < since ? introduced : change; }
 };
 
+// sys_clone's flags word: the whole word reached _do_fork() until v5.7; since
+// then lower_32_bits(), so clone3's flags above bit 31 cannot be passed by
+// legacy clone.
+inline constexpr VersionRange kLegacyCloneLower32Bits{
+    {5, 7, 0}, std::nullopt, "",
+    "3f2c788a1314 \"fork: prevent accidental access to clone3 features\" (v5.7, and 5.4.42 and 5.6 stable)"};
+
 struct RuleInput {
   const KernelCall& call;
   const Caller& caller;
@@ -48,6 +55,20 @@ struct Rule {
 
 std::span<const Rule> refusal_rules();
 
+// The size of struct clone_args as each release defines it: what lies beyond
+// it must be zero (copy_struct_from_user()).
+struct CloneArgsSize {
+  std::uint64_t size;
+  VersionRange versions;
+  std::string_view fields;
+};
+std::span<const CloneArgsSize> clone_args_sizes();
+// 0 before clone3 existed.
+std::uint64_t clone_args_size(const KernelVersion& v);
+// Whether the call's struct clone_args holds a non-zero byte beyond a
+// kernel's struct of `kernel_size` bytes: set_tid and set_tid_size (64..80),
+// cgroup (80..88), or the tail beyond 88.
+bool clone_args_nonzero_beyond(const KernelCall& c, std::uint64_t kernel_size);
 // The pid namespace set_tid entry `index` names: alloc_pid() walks from the
 // child's own namespace outwards. The harness turns the symbolic entries
 // (free, in_use) into numbers with it; the set_tid rules read it too.

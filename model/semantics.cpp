@@ -1,26 +1,29 @@
 #include "model/semantics.hpp"
 
-#include <array>
+#include <vector>
+
+#include "model/success.hpp"
 
 namespace clonediff::model {
 namespace {
 
-constexpr std::array kSemantics = {
-    Semantic{semantic::kTimensVmChildEnters, "kernel/nsproxy.c: copy_namespaces() -> timens_on_fork()",
-             {{5, 6, 0}, KernelVersion{6, 2, 0},
-              "ended by 2b5f9dad32ed \"fs/exec: switch timens when a task gets a new mm\" (v6.2): copy_namespaces() "
-              "calls timens_on_fork() only without CLONE_VM",
-              "added with time namespaces by 769071ac9f20 \"ns: Introduce Time Namespace\" (v5.6)"},
-             "a CLONE_VM child with CLONE_NEWTIME enters the new time namespace, as every child does",
-             "a CLONE_VM child stays in the caller's time namespace; only its time_for_children is new"},
-};
+// The bounded rows of the success table (success.cpp), as semantics.
+const std::vector<Semantic>& semantics_table() {
+  static const std::vector<Semantic> table = [] {
+    std::vector<Semantic> t;
+    for (const SuccessRow& r : success_rows())
+      if (r.versions.bounded()) t.push_back(Semantic{r.id, r.where, r.versions, r.what, r.otherwise});
+    return t;
+  }();
+  return table;
+}
 
 }  // namespace
 
-std::span<const Semantic> versioned_semantics() { return kSemantics; }
+std::span<const Semantic> versioned_semantics() { return semantics_table(); }
 
 const Semantic* find_semantic(std::string_view id) {
-  for (const Semantic& s : kSemantics)
+  for (const Semantic& s : semantics_table())
     if (s.id == id) return &s;
   return nullptr;
 }

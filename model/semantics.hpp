@@ -1,7 +1,8 @@
 // Versioned semantics: parts of what a created child gets that changed
-// between kernel versions. The refusal rules (rules.hpp) say whether a call
-// succeeds; these say how, where the answer depends on the kernel version.
-// Each holds for a VersionRange that cites the change, as a rule's does.
+// between kernel versions -- the bounded rows of the success table
+// (success.hpp). The refusal rules (rules.hpp) say whether a call succeeds;
+// these say how, where the answer depends on the kernel version. Each holds
+// for a VersionRange that cites the change, as a rule's does.
 #pragma once
 
 #include <span>

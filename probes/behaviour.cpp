@@ -9,9 +9,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <string>
 #include <utility>
+
+#include "probes/sys/errors.hpp"
 
 namespace clonediff::probes {
 namespace {
@@ -19,8 +20,6 @@ namespace {
 constexpr int kIoprioWhoProcess = 1;
 constexpr int kIoprioClassBe = 2;
 constexpr int ioprio_value(int cls, int level) { return (cls << 13) | level; }
-
-std::string errtext(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
 
 int get_ioprio() { return static_cast<int>(::syscall(SYS_ioprio_get, kIoprioWhoProcess, 0)); }
 
@@ -31,10 +30,10 @@ Result<BehaviourBaseline> BehaviourBaseline::establish() {
   b.page_ = ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (b.page_ == MAP_FAILED) {
     b.page_ = nullptr;
-    return make_error(errtext("mmap witness page"));
+    return sys::errno_error("mmap witness page");
   }
-  b.devnull_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (b.devnull_ < 0) return make_error(errtext("open /dev/null"));
+  b.devnull_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (!b.devnull_) return sys::errno_error("open /dev/null");
 
   // A descriptor number below the soft limit that is not in use.
   struct rlimit nofile {};
@@ -47,7 +46,7 @@ Result<BehaviourBaseline> BehaviourBaseline::establish() {
   ::umask(kCallerUmask);
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
-  if (::sigaction(kSignal, &dfl, nullptr) != 0) return make_error(errtext("sigaction witness signal"));
+  if (::sigaction(kSignal, &dfl, nullptr) != 0) return sys::errno_error("sigaction witness signal");
 
   // Also primes the io context (set_task_ioprio allocates it). Without the
   // system call (ENOSYS), or the right to it (EPERM: gVisor's answer to an
@@ -57,27 +56,26 @@ Result<BehaviourBaseline> BehaviourBaseline::establish() {
   if (::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, b.caller_ioprio_) == 0)
     b.io_witness_ = true;
   else if (errno != ENOSYS && errno != EPERM)
-    return make_error(errtext("ioprio_set"));
+    return sys::errno_error("ioprio_set");
   return b;
 }
 
 BehaviourBaseline::BehaviourBaseline(BehaviourBaseline&& o) noexcept
     : page_(std::exchange(o.page_, nullptr)),
-      devnull_(std::exchange(o.devnull_, -1)),
+      devnull_(std::move(o.devnull_)),
       slot_(o.slot_),
       caller_ioprio_(o.caller_ioprio_),
       io_witness_(o.io_witness_) {}
 
 BehaviourBaseline::~BehaviourBaseline() {
   if (page_) ::munmap(page_, 4096);
-  if (devnull_ >= 0) ::close(devnull_);
 }
 
 BehaviourPlan BehaviourBaseline::plan(std::uint64_t token) const {
   BehaviourPlan p;
   p.vm_word = static_cast<volatile std::uint64_t*>(page_);
   p.vm_token = token;
-  p.files_source_fd = devnull_;
+  p.files_source_fd = devnull_.get();
   p.files_slot = slot_;
   p.child_umask = kChildUmask;
   p.sighand_signal = kSignal;
@@ -112,7 +110,7 @@ std::array<model::Fact, model::kResourceCount> BehaviourBaseline::observe_and_re
 
   const bool slot_open = ::fcntl(slot_, F_GETFD) != -1;
   if (did(Resource::files)) at(Resource::files) = model::fact_of(slot_open);
-  if (slot_open) ::close(slot_);
+  if (slot_open) ::close(slot_);  // the child's dup2() of devnull_, seen through shared files
 
   const mode_t old = ::umask(kCallerUmask);
   if (did(Resource::fs)) at(Resource::fs) = model::fact_of(old == plan.child_umask);

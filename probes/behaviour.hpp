@@ -22,6 +22,7 @@
 
 #include "model/outcome.hpp"
 #include "model/result.hpp"
+#include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::probes {
 
@@ -74,8 +75,8 @@ class BehaviourBaseline {
  private:
   BehaviourBaseline() = default;
   void* page_ = nullptr;
-  int devnull_ = -1;
-  int slot_ = -1;
+  sys::UniqueFd devnull_;
+  int slot_ = -1;  // a descriptor number kept free for the files witness (not a descriptor held)
   int caller_ioprio_ = 0;
   bool io_witness_ = false;
 };

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "probes/sys/errors.hpp"
 #include "probes/sys/proc_files.hpp"
 
 namespace clonediff::probes {
@@ -57,20 +58,16 @@ NsInodes stable_ns_inodes(const NsInodes& first, const NsInodes& second) {
 }
 
 void read_seccomp(pid_t pid, std::optional<long long>& mode, std::optional<long long>& filters) {
-  auto dir = sys::open_proc_dir(pid);
-  if (!dir) return;
   char buf[4096];
-  if (auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf)) {
+  if (auto status = sys::read_proc_file(pid, "status", buf, sizeof buf)) {
     mode = sys::status_field(*status, "Seccomp");
     filters = sys::status_field(*status, "Seccomp_filters");
   }
 }
 
 std::optional<long> blocked_in_syscall(pid_t pid) {
-  auto dir = sys::open_proc_dir(pid);
-  if (!dir) return std::nullopt;
   char buf[256];
-  auto text = sys::read_small_file(dir->get(), "syscall", buf, sizeof buf);
+  auto text = sys::read_proc_file(pid, "syscall", buf, sizeof buf);
   if (!text || text->empty() || (*text)[0] < '0' || (*text)[0] > '9') return std::nullopt;  // "running", "-1 ..."
   long nr = 0;
   std::from_chars(text->data(), text->data() + text->size(), nr);
@@ -78,10 +75,8 @@ std::optional<long> blocked_in_syscall(pid_t pid) {
 }
 
 bool task_stopped(pid_t pid) {
-  auto dir = sys::open_proc_dir(pid);
-  if (!dir) return false;
   char buf[1024];
-  auto stat = sys::read_small_file(dir->get(), "stat", buf, sizeof buf);
+  auto stat = sys::read_proc_file(pid, "stat", buf, sizeof buf);
   if (!stat) return false;
   const auto close = stat->rfind(')');  // field 3 follows the command name
   return close != std::string_view::npos && close + 2 < stat->size() && (*stat)[close + 2] == 'T';
@@ -100,10 +95,8 @@ std::optional<std::uint64_t> status_hex(std::string_view status, std::string_vie
 }  // namespace
 
 std::optional<SignalSets> read_signal_sets(pid_t pid) {
-  auto dir = sys::open_proc_dir(pid);
-  if (!dir) return std::nullopt;
   char buf[4096];
-  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  auto status = sys::read_proc_file(pid, "status", buf, sizeof buf);
   if (!status) return std::nullopt;
   const auto blocked = status_hex(*status, "SigBlk"), ignored = status_hex(*status, "SigIgn"),
              caught = status_hex(*status, "SigCgt");
@@ -112,16 +105,14 @@ std::optional<SignalSets> read_signal_sets(pid_t pid) {
 }
 
 bool syscall_file_readable(pid_t pid) {
-  auto dir = sys::open_proc_dir(pid);
-  if (!dir) return false;
   char buf[256];
-  return sys::read_small_file(dir->get(), "syscall", buf, sizeof buf).ok();
+  return sys::read_proc_file(pid, "syscall", buf, sizeof buf).ok();
 }
 
 Fact kcmp_same(pid_t a, pid_t b, model::Resource r, std::string* why) {
   long ret = ::syscall(SYS_kcmp, a, b, kcmp_type(r), 0, 0);
   if (ret < 0) {
-    if (why) *why = std::string("kcmp: ") + std::strerror(errno);
+    if (why) *why = sys::errno_error("kcmp").message;
     return Fact::unknown;
   }
   return model::fact_of(ret == 0);

@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 
 #include <fstream>
+#include <string>
 
 namespace clonediff::probes {
 
@@ -17,9 +18,19 @@ Result<model::Kernel> running_kernel() {
   std::ifstream knob("/proc/sys/kernel/unprivileged_userns_clone");
   int value = 0;
   if (knob >> value) k.unprivileged_userns_clone = value != 0;
+  std::ifstream apparmor("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+  if (apparmor >> value) k.apparmor_restrict_unprivileged_userns = value != 0;
   std::ifstream pid_max("/proc/sys/kernel/pid_max");
   long long max = 0;
   if (pid_max >> max && max > 0) k.pid_max = max;
+  // user.max_*_namespaces as this user namespace sees them; only a limit of 0
+  // changes a prediction (model/kernel.hpp).
+  for (std::size_t i = 0; i < model::kNsLimitCount; ++i) {
+    const auto type = static_cast<model::NsLimit>(i);
+    std::ifstream limit("/proc/sys/user/max_" + std::string(model::ns_limit_name(type)) + "_namespaces");
+    long long n = -1;
+    if (limit >> n && n == 0) k.max_namespaces[i] = 0;
+  }
   return k;
 }
 

@@ -186,6 +186,66 @@ class LavaResults(unittest.TestCase):
             "set stop gamma",
         ])
 
+    def test_names_fit_in_lava_and_stay_unique_in_their_set(self):
+        # LAVA keeps 100 characters of a name. A made-up KTAP: names too
+        # long, names that become one slug, one that is long and repeated.
+        long_flags = "|".join("CLONE_" + f for f in ("VM", "FS", "FILES", "SIGHAND", "PIDFD", "PTRACE", "VFORK",
+                                                      "PARENT", "THREAD", "NEWNS", "SYSVSEM", "SETTLS", "IO"))
+        names = [long_flags, long_flags.replace("|CLONE_IO", "|CLONE_NEWNET"), "x" * 150, "x" * 150 + "y",
+                 "a|b", "a-b", "a b", long_flags]
+        ktap = ["KTAP version 1", "1..1", "  KTAP version 1", "  # Subtest: sweep", f"  1..{len(names)}"]
+        ktap += [f"  ok {i} {n}" for i, n in enumerate(names, 1)]
+        ktap += ["ok 1 sweep"]
+        with tempfile.TemporaryDirectory() as tmp:
+            stubs = Stubs(tmp)
+            subprocess.run([os.path.join(REPO, "ci", "lava-results")], input="\n".join(ktap) + "\n", text=True,
+                           env=stubs.env(), check=True)
+            cases = [c.split()[1] for c in stubs.calls() if c.startswith("case ")]
+        self.assertEqual(len(cases), len(names))
+        self.assertEqual(len(set(cases)), len(cases), cases)
+        for c in cases:
+            self.assertLessEqual(len(c), 100, c)
+            self.assertRegex(c, r"^[A-Za-z0-9._-]+$")
+        self.assertEqual(cases[0], "VM-FS-FILES-SIGHAND-PIDFD-PTRACE-VFORK-PARENT-THREAD-NEWNS-SYSVSEM-SETTLS-IO")
+        self.assertEqual(cases[4:7], ["a-b", "a-b-2", "a-b-3"])
+        self.assertEqual(cases[7], cases[0] + "-2")
+        self.assertTrue(cases[2].startswith("x" * 91 + "-") and cases[3].startswith("x" * 91 + "-"), cases[2:4])
+
+    def test_every_case_of_the_catalogue_gets_a_lava_name_of_its_own(self):
+        # Every id of the built-in catalogue, as the KTAP of a run names it
+        # (the case name within its group), through ci/lava-results.
+        ids = subprocess.run([ARGS.clonediff, "run", "--list"], stdout=subprocess.PIPE, text=True,
+                             check=True).stdout.splitlines()
+        presets = set(subprocess.run([ARGS.clonediff, "contexts", "--names"], stdout=subprocess.PIPE, text=True,
+                                     check=True).stdout.split())
+        groups = {}
+        for i in ids:
+            parts = i.split("/")
+            depth = 2 if parts[0] in presets else 1  # [CONTEXT/]SUITE/NAME
+            groups.setdefault(tuple(parts[:depth]), []).append("/".join(parts[depth:]) or i)
+        ktap = ["KTAP version 1", f"1..{len(groups)}"]
+        for n, (group, names) in enumerate(groups.items(), 1):
+            ktap += ["  KTAP version 1", "  # Subtest: " + "/".join(group), f"  1..{len(names)}"]
+            ktap += [f"  ok {k} {name}" for k, name in enumerate(names, 1)]
+            ktap += [f"ok {n} {'/'.join(group)}"]
+        with tempfile.TemporaryDirectory() as tmp:
+            stubs = Stubs(tmp)
+            subprocess.run([os.path.join(REPO, "ci", "lava-results")], input="\n".join(ktap) + "\n", text=True,
+                           env=stubs.env(), check=True)
+            calls = stubs.calls()
+        per_set, current = {}, None
+        for c in calls:
+            if c.startswith("set start "):
+                current = c.split()[2]
+            elif c.startswith("case "):
+                per_set.setdefault(current, []).append(c.split()[1])
+        self.assertEqual(sum(len(v) for v in per_set.values()), len(ids))
+        longest = max(len(n) for v in per_set.values() for n in v)
+        self.assertLessEqual(longest, 100)
+        for s, names in per_set.items():
+            self.assertLessEqual(len(s), 100, s)
+            self.assertEqual(len(set(names)), len(names), s)
+
     def test_nested_groups_become_dotted_test_sets(self):
         sets = [c for c in self.calls_for("n.ktap") if c.startswith("set start")]
         self.assertEqual(sets, ["set start root.alpha", "set start root.gamma", "set start pidns_init.alpha",

@@ -2,41 +2,13 @@
 
 #include <unistd.h>
 
-#include <boost/process.hpp>
-
-#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <thread>
+
+#include "harness/targets/outer_process.hpp"
 
 namespace clonediff::cli_support {
-namespace {
-
-namespace bp = boost::process;
-
-// Boost 1.74's child::wait_for() can sleep out its whole timeout when the
-// child exits before the wait begins (it waits for a SIGCHLD already gone).
-// running() reaps without that race; poll it against a deadline.
-bool finishes_within(bp::child& c, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  auto nap = std::chrono::microseconds(200);
-  while (c.running()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(nap);
-    nap = std::min(nap * 2, std::chrono::microseconds(20000));
-  }
-  return true;
-}
-
-}  // namespace
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p.string());
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void spit(const fs::path& p, const std::string& text) {
   std::ofstream out(p.string(), std::ios::trunc);
@@ -61,20 +33,20 @@ std::vector<std::string> record_ids(const std::vector<std::string>& records) {
   return out;
 }
 
-std::string find_program(const std::string& name) { return bp::search_path(name).string(); }
+std::string find_program(const std::string& name) { return targets::find_program(name).value_or(""); }
 
 Ran run_in(const fs::path& dir, const std::string& program, const std::vector<std::string>& args,
            const std::string& stdin_text, std::chrono::seconds limit) {
-  const fs::path in = dir / "stdin", out = dir / "stdout", err = dir / "stderr";
+  const fs::path in = dir / "stdin";
   spit(in, stdin_text);
-  fs::remove(out);  // Boost.Process opens redirect targets without truncating them
-  fs::remove(err);
-  bp::child c(program, bp::args(args), bp::std_in < in.string(), bp::std_out > out.string(), bp::std_err > err.string());
-  if (!finishes_within(c, limit)) {
-    c.terminate();
-    ADD_FAILURE() << program << " did not finish within " << limit.count() << " s";
+  auto ran = targets::run_outer(targets::OuterCommand{program, args, dir.string(), limit, in.string(), dir.string()});
+  if (!ran) {
+    ADD_FAILURE() << ran.error().message;
+    return Ran{};
   }
-  return Ran{c.exit_code(), slurp(out), slurp(err)};
+  if (ran->end == targets::OuterRun::End::timed_out)
+    ADD_FAILURE() << program << " did not finish within " << limit.count() << " s";
+  return Ran{ran->exit_code, ran->out, ran->err};
 }
 
 fs::path make_temp_dir() {

@@ -1,7 +1,7 @@
 // What the command-line test suites share: the clonediff binary (and any
-// program) run as an outer process with a timeout, files in a temporary
-// directory, and small text helpers. CLONEDIFF_BINARY names the binary under
-// test. Boost.Process stays in cli_support.cpp, compiled once.
+// program) run as an outer process with a timeout (targets::run_outer()),
+// files in a temporary directory, and small text helpers. CLONEDIFF_BINARY
+// names the binary under test.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "probes/sys/text_file.hpp"
 
 namespace clonediff::cli_support {
 
@@ -21,7 +23,8 @@ struct Ran {
   std::string err;
 };
 
-std::string slurp(const fs::path& p);
+// The whole file, or "" (sys::read_text_or_empty()).
+inline std::string slurp(const fs::path& p) { return sys::read_text_or_empty(p.string()); }
 void spit(const fs::path& p, const std::string& text);
 std::vector<std::string> lines(const std::string& text);
 
@@ -31,8 +34,9 @@ std::vector<std::string> record_ids(const std::vector<std::string>& records);
 // A program on PATH, or "".
 std::string find_program(const std::string& name);
 
-// Runs program with args (and stdin from a file, if given) using `dir` for the
-// redirections; `limit` at most, after which it is killed and the test fails.
+// Runs program with args (and stdin from a file, if given) in `dir`, which
+// also holds the redirections; `limit` at most, after which it is killed and
+// the test fails.
 Ran run_in(const fs::path& dir, const std::string& program, const std::vector<std::string>& args,
            const std::string& stdin_text = "", std::chrono::seconds limit = std::chrono::seconds(60));
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -16,6 +17,7 @@
 #include "cases/tests/cli_support.hpp"
 #include "harness/case/catalogue.hpp"
 #include "harness/records/json.hpp"
+#include "harness/version.hpp"
 #include "model/caller.hpp"
 #include "model/request.hpp"
 
@@ -64,16 +66,16 @@ TEST_F(CliWithRun, RunMatchesEveryCaseAndWritesARecordForEach) {
   for (const std::string& line : records_) {
     const auto record = clonediff::json::parse(line);
     ASSERT_TRUE(record.ok()) << line;
-    const std::string verdict = record->find("verdict")->as_string();
+    const std::string verdict = clonediff::json::str(*clonediff::json::find(*record, "verdict"));
     EXPECT_TRUE(verdict == "match" || verdict == "skip") << line;
-    auto& e = per_entry[record->find("entry")->as_string()];
+    auto& e = per_entry[clonediff::json::str(*clonediff::json::find(*record, "entry"))];
     ++e.second;
     // A record's context is its preset's name, or an object naming it.
-    const clonediff::json::Value* context = record->find("context");
+    const clonediff::json::Value* context = clonediff::json::find(*record, "context");
     ASSERT_NE(context, nullptr) << line;
-    const clonediff::json::Value* preset = context->is_string() ? context : context->find("preset");
+    const clonediff::json::Value* preset = context->is_string() ? context : clonediff::json::find(*context, "preset");
     ASSERT_NE(preset, nullptr) << line;
-    auto& c = per_context[preset->as_string()];
+    auto& c = per_context[clonediff::json::str(*preset)];
     ++c.cases;
     c.skipped += verdict == "skip";
     if (verdict == "match") {
@@ -113,7 +115,7 @@ TEST_F(CliWithRun, RunMatchesEveryCaseAndWritesARecordForEach) {
 }
 
 TEST_F(CliWithRun, RunInAContextRunsItsCasesAndTheRootOnesAgainThere) {
-  Ran r = clonediff({"run", "--context", "unpriv", "--filter", "legacy/*", "--json", path("unpriv.jsonl").string()});
+  Ran r = clonediff({"run", "--context", "unpriv", "--filter", "unpriv/legacy/*", "--json", path("unpriv.jsonl").string()});
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   const auto catalogue = clonediff::harness::builtin_catalogue();
   ASSERT_TRUE(catalogue.ok());
@@ -124,10 +126,10 @@ TEST_F(CliWithRun, RunInAContextRunsItsCasesAndTheRootOnesAgainThere) {
   for (std::string line; std::getline(lines, line); ++n) {
     const auto record = clonediff::json::parse(line);
     ASSERT_TRUE(record.ok()) << line;
-    EXPECT_EQ(record->find("id")->as_string().rfind("legacy/unpriv/", 0), 0u) << line;
-    const clonediff::json::Value* context = record->find("context");
-    const clonediff::json::Value* preset = context->is_string() ? context : context->find("preset");
-    EXPECT_EQ(preset->as_string(), "unpriv") << line;
+    EXPECT_EQ(clonediff::json::str(*clonediff::json::find(*record, "id")).rfind("unpriv/legacy/", 0), 0u) << line;
+    const clonediff::json::Value* context = clonediff::json::find(*record, "context");
+    const clonediff::json::Value* preset = context->is_string() ? context : clonediff::json::find(*context, "preset");
+    EXPECT_EQ(clonediff::json::str(*preset), "unpriv") << line;
   }
   EXPECT_EQ(n, legacy);
   EXPECT_NE(r.out.find("\n  unpriv/legacy "), std::string::npos) << r.out;  // grouped under the context
@@ -280,6 +282,56 @@ TEST_F(Cli, ExplainNamesTheDecidingRuleAndWhereItLives) {
   EXPECT_NE(parent.out.find("exit_signal=0"), std::string::npos) << parent.out;
 }
 
+// The modelled range: 4.19 .. 6.18. Older kernels are refused wherever a
+// profile is read; newer ones are predicted as 6.18 and every report says so.
+TEST_F(Cli, KernelsOutsideTheModelledRange) {
+  Ran clone3 = clonediff({"explain", "0", "--entry", "clone3", "--kernel", "4.19"});
+  EXPECT_EQ(clone3.status, 0) << clone3.err;
+  EXPECT_NE(clone3.out.find("result   ENOSYS"), std::string::npos) << clone3.out;
+  EXPECT_NE(clone3.out.find("decided  clone3.no_syscall"), std::string::npos) << clone3.out;
+  const std::string fork = R"({"id":"f","entry":"fork","context":"root","kernel":"4.14.336",)"
+                           R"("observed":{"result":"ENOSYS"}})";
+  Ran old = clonediff({"check", "--kernel", "recorded"}, fork + "\n");
+  EXPECT_EQ(old.status, 2);
+  EXPECT_NE(old.err.find("line 1: Linux 4.14.336 is older than the modelled range 4.19 .. 6.18"), std::string::npos)
+      << old.err;
+  Ran fixed = clonediff({"check", "--kernel", "4.9"}, fork + "\n");
+  EXPECT_EQ(fixed.status, 2);
+  EXPECT_EQ(fixed.err, "clonediff check: --kernel: Linux 4.9.0 is older than the modelled range 4.19 .. 6.18\n");
+  Ran newer = clonediff({"explain", "0", "--kernel", "6.21.1"});
+  EXPECT_EQ(newer.status, 0);
+  EXPECT_NE(newer.out.find("note     Linux 6.21.1: newer than the modelled range 4.19 .. 6.18: judged as 6.18"),
+            std::string::npos)
+      << newer.out;
+  Ran judged = clonediff({"check", "--kernel", "6.21.1"},
+                         R"({"id":"f","entry":"fork","context":"root","observed":{"result":"EPERM"}})" "\n");
+  EXPECT_NE(judged.err.find("(newer than the modelled range 4.19 .. 6.18: judged as 6.18)"), std::string::npos)
+      << judged.err;
+}
+
+// run --kernel K judges against K (as an emulator's guest judges against the
+// host's profile); the records still name the running release.
+TEST_F(Cli, RunJudgesAgainstTheProfileItIsGiven) {
+  Ran run = clonediff({"run", "--filter", "clone3/pidfd-thread", "--kernel", "6.1.0-50-cloud-amd64", "--json", "-"});
+  const auto out = lines(run.out);
+  ASSERT_EQ(out.size(), 1u) << run.out << run.err;
+  EXPECT_NE(out[0].find("\"kernel_profile\":\"6.1.0-50-cloud-amd64\""), std::string::npos) << out[0];
+  EXPECT_EQ(out[0].find("\"kernel\":\"6.1.0-50-cloud-amd64\""), std::string::npos) << out[0];
+  // The prediction is 6.1's, whatever this kernel is: CLONE_PIDFD|CLONE_THREAD
+  // is refused there (until v6.9).
+  EXPECT_NE(out[0].find("\"rule\":\"copy_process.pidfd_thread\""), std::string::npos) << out[0];
+}
+
+TEST_F(Cli, KernelsPrintsTheHistoryAndExplainToo) {
+  Ran text = clonediff({"kernels"});
+  EXPECT_EQ(text.status, 0) << text.err;
+  EXPECT_NE(text.out.find("in releases 4.19 .. 6.18"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("+ flag CLONE_PIDFD"), std::string::npos) << text.out;
+  EXPECT_EQ(clonediff({"explain", "--kernel-history"}).out, text.out);
+  Ran md = clonediff({"kernels", "--markdown"});
+  EXPECT_EQ(md.out.rfind("| release | change | what | kernel change |", 0), 0u) << md.out;
+}
+
 TEST_F(Cli, ExplainTakesClone3Requests) {
   Ran tail = clonediff({"explain", "0", "--entry", "clone3", "--size", "96", "--tail", "nonzero"});
   EXPECT_EQ(tail.status, 0) << tail.err;
@@ -334,7 +386,21 @@ TEST_F(Cli, BadUsageIsOneLineAndStatusTwo) {
       {{"check", path("missing.jsonl").string()},
        "clonediff check: cannot read '" + path("missing.jsonl").string() + "': No such file or directory\n"},
       {{"check", dir_.string()}, "clonediff check: cannot read '" + dir_.string() + "': Is a directory\n"},
-      {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explain, check, diff, help)\n"},
+      {{"frobnicate"}, "clonediff: unknown command 'frobnicate' (commands: run, explore, explain, check, diff, contexts, kernels, help)\n"},
+      {{"run", "--filter", "nothing/*", "--filter", "nor/this"}, "clonediff run: no case id matches 'nothing/*' or 'nor/this'\n"},
+      {{"run", "--filter", "legacy/*", "--exclude", "*"}, "clonediff run: every selected case matches --exclude '*'\n"},
+      {{"run", "--json"}, "clonediff run: option '--json' needs a value\n"},
+      {{"run", "--json", "a", "--json", "b"}, "clonediff run: option '--json' given twice\n"},
+      {{"run", "--ktap=1"}, "clonediff run: option '--ktap' takes no value\n"},
+      {{"run", "extra"}, "clonediff run: unexpected argument 'extra'\n"},
+      {{"contexts", "--bogus"}, "clonediff contexts: unknown option '--bogus'\n"},
+      {{"kernels", "extra"}, "clonediff kernels: unexpected argument 'extra'\n"},
+      {{"explain", "0", "--kernel", "2.6"},
+       "clonediff explain: --kernel: Linux 2.6.0 is older than the modelled range 4.19 .. 6.18\n"},
+      {{"explain", "0", "--kernel", "4.18.0-553.el8_10.x86_64"},
+       "clonediff explain: --kernel: Linux 4.18.0 is older than the modelled range 4.19 .. 6.18\n"},
+      {{"run", "--kernel", "4.4"},
+       "clonediff run: --kernel: Linux 4.4.0 is older than the modelled range 4.19 .. 6.18\n"},
   };
   for (const Bad& b : bad) {
     Ran r = clonediff(b.args);
@@ -485,14 +551,17 @@ TEST_F(Cli, JunitFileHasASuitePerGroupAndACasePerCase) {
   Ran r = clonediff({"run", "--no-builtin", "--cases", path("mix.cases").string(), "--junit", path("run.xml").string()});
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   const std::string xml = slurp(path("run.xml"));
-  EXPECT_NE(xml.find(R"(<testsuites name="clonediff" tests="4" failures="0" errors="0" skipped="1" time=")"),
+  EXPECT_NE(xml.find(R"(<testsuites name="clonediff" tests="4" failures="0" errors="0" time=")"),
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find(R"(<testsuite name="yours" tests="2" failures="0" errors="0" skipped="0" time=")"),
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find(R"(<testcase classname="mine" name="vm-files" time=")"), std::string::npos) << xml;
-  EXPECT_NE(xml.find(R"(<skipped message="a CLONE_VM child without its own stack)"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(<testsuite name="mine" tests="2" failures="0" errors="0" skipped="1" time=")"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(<skipped>a CLONE_VM child without its own stack)"), std::string::npos) << xml;
   EXPECT_NE(xml.find(R"(<property name="modelled_range" value=")"), std::string::npos) << xml;
   EXPECT_EQ(xml.substr(xml.size() - 14), "</testsuites>\n");
 }
@@ -514,6 +583,168 @@ TEST_F(Cli, RunTakesUserCatalogueFilesAndFilters) {
   Ran broken = clonediff({"run", "--cases", path("broken.cases").string()});
   EXPECT_EQ(broken.status, 2);
   EXPECT_EQ(broken.err, "clonediff run: " + path("broken.cases").string() + ":2: unknown flag 'NOPE'\n");
+}
+
+// ---------------------------------------------------------------- shipping
+
+std::vector<std::string> builtin_ids_where(const std::function<bool(const clonediff::harness::CatalogueCase&)>& keep) {
+  std::vector<std::string> out;
+  const auto catalogue = clonediff::harness::builtin_catalogue();
+  for (const auto& c : catalogue.value())
+    if (keep(c)) out.push_back(c.id);
+  return out;
+}
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+// One scheme: a pattern that names a context selects that context's cases, as
+// the summary groups them; --filter repeats and --exclude takes away.
+TEST_F(Cli, FiltersFollowTheIdsAndSuitesTheReportsUse) {
+  Ran unpriv = clonediff({"run", "--list", "--filter", "unpriv/*"});
+  EXPECT_EQ(unpriv.status, 0) << unpriv.err;
+  const auto in_unpriv = builtin_ids_where([](const auto& c) { return c.context == "unpriv"; });
+  ASSERT_GT(in_unpriv.size(), 4000u);
+  EXPECT_EQ(sorted(lines(unpriv.out)), sorted(in_unpriv));
+  Ran two = clonediff({"run", "--list", "--filter", "legacy/*", "--filter", "library/*", "--exclude", "*fork*",
+                       "--exclude", "legacy/exit-signal-*"});
+  EXPECT_EQ(two.status, 0) << two.err;
+  const auto want = builtin_ids_where([](const auto& c) {
+    const bool in = c.suite == "legacy" || c.suite == "library";
+    const bool out = c.id.find("fork") != std::string::npos || c.id.rfind("legacy/exit-signal-", 0) == 0;
+    return c.context == "root" && in && !out;
+  });
+  ASSERT_FALSE(want.empty());
+  EXPECT_EQ(sorted(lines(two.out)), sorted(want));
+  for (const auto& id : lines(two.out)) EXPECT_EQ(id.find("fork"), std::string::npos) << id;
+}
+
+TEST_F(Cli, VersionNamesTheVersionAndCommit) {
+  Ran v = clonediff({"--version"});
+  EXPECT_EQ(v.status, 0);
+  EXPECT_EQ(v.out, clonediff::version_text() + "\n");
+  EXPECT_NE(clonediff::commit(), "");
+  Ran r = clonediff({"run", "--ktap", "--filter", "library/*fork", "--junit", path("v.xml").string(), "--json",
+                     path("v.jsonl").string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\n# " + clonediff::version_text() + "\n"), std::string::npos) << r.out;  // KTAP
+  EXPECT_NE(r.err.find("\n" + clonediff::version_text() + "\n"), std::string::npos) << r.err;    // the summary
+  EXPECT_NE(slurp(path("v.xml")).find(R"(<property name="clonediff_commit" value=")" + std::string(clonediff::commit())),
+            std::string::npos);
+  for (const std::string& line : lines(slurp(path("v.jsonl"))))
+    EXPECT_NE(line.find(R"("clonediff_version":")" + std::string(clonediff::version()) + R"(","clonediff_commit":")" +
+                        std::string(clonediff::commit()) + "\""),
+              std::string::npos)
+        << line;
+}
+
+// The options a command's --help lists: its option lines' first words.
+std::vector<std::string> help_options(const std::string& help) {
+  std::vector<std::string> out;
+  for (const std::string& line : lines(help)) {
+    if (line.rfind("  -", 0) != 0) continue;
+    std::string first = line.substr(2, line.find(' ', 2) - 2);
+    for (std::size_t at; (at = first.find(',')) != std::string::npos;) {
+      out.push_back(first.substr(0, at));
+      first = first.substr(at + 1);
+    }
+    out.push_back(first);
+  }
+  return out;
+}
+
+// Each command's --help, the man page and the bash completion all list the
+// options the parser takes (they are written from its definitions; the
+// definitions' own test checks the parser against the help).
+TEST_F(Cli, ManPageAndCompletionListWhatEachCommandsHelpLists) {
+  const std::string man = slurp(CLONEDIFF_MAN_PAGE);
+  ASSERT_FALSE(man.empty()) << CLONEDIFF_MAN_PAGE;
+  const std::string completion = CLONEDIFF_COMPLETION;
+  std::size_t options = 0;
+  for (const char* command : {"run", "explain", "check", "diff", "contexts", "help"}) {
+    Ran help = clonediff({command, "--help"});
+    EXPECT_EQ(help.status, 0) << command;
+    Ran same = clonediff({"help", command});
+    EXPECT_EQ(same.out, help.out) << command;
+    const auto listed = help_options(help.out);
+    EXPECT_FALSE(listed.empty()) << help.out;
+    // The command's section of the man page: from its .SS to the next heading.
+    const std::size_t from = man.find(".SS \"clonediff " + std::string(command) + " ");
+    ASSERT_NE(from, std::string::npos) << command;
+    const std::string section = man.substr(from, man.find("\n.S", from + 1) - from);
+    for (const std::string& option : listed) {
+      ++options;
+      std::string troff;
+      for (char c : option) troff += c == '-' ? std::string("\\-") : std::string(1, c);
+      EXPECT_NE(section.find(troff), std::string::npos) << command << " " << option << " not in\n" << section;
+    }
+    // What bash completes after `clonediff COMMAND -`.
+    Ran completed = run("/bin/bash", {"-c", "source '" + completion + "'; COMP_WORDS=(clonediff " + command +
+                                                " -); COMP_CWORD=2; _clonediff; printf '%s\\n' \"${COMPREPLY[@]}\""});
+    EXPECT_EQ(completed.status, 0) << completed.err;
+    EXPECT_EQ(sorted(lines(completed.out)), sorted(listed)) << command;
+  }
+  EXPECT_GT(options, 40u);
+  Ran contexts = run("/bin/bash", {"-c", "source '" + completion + "'; COMP_WORDS=(clonediff run --context u); "
+                                         "COMP_CWORD=3; _clonediff; printf '%s\\n' \"${COMPREPLY[@]}\""});
+  EXPECT_EQ(sorted(lines(contexts.out)),
+            sorted(std::vector<std::string>{"unpriv", "userns_root", "userns_depth", "userns_quota"}))
+      << contexts.out;
+  // The man page renders without complaint.
+  Ran rendered = run("/usr/bin/man", {"--warnings", "-E", "UTF-8", "-l", CLONEDIFF_MAN_PAGE});
+  EXPECT_EQ(rendered.status, 0) << rendered.err;
+  EXPECT_EQ(rendered.err, "");
+  EXPECT_NE(rendered.out.find("EXIT STATUS"), std::string::npos);
+}
+
+TEST_F(Cli, QuietKeepsTheVerdictLine) {
+  Ran r = clonediff({"run", "--quiet", "--filter", "library/*fork"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("PASS: 2 matched of 2 cases (", 0), 0u) << r.out;
+  EXPECT_EQ(lines(r.out).size(), 1u) << r.out;
+  spit(path("skip.cases"), kSkippedCase);
+  Ran skipped = clonediff({"run", "--quiet", "--no-builtin", "--cases", path("skip.cases").string()});
+  EXPECT_EQ(skipped.out.rfind("skipped (1):\n  mine/shared-stack: a CLONE_VM child without its own stack", 0), 0u)
+      << skipped.out;
+}
+
+// contexts tries each one as run does: every preset, yes or no with the reason.
+TEST_F(Cli, ContextsSaysWhichCanBeBuiltHere) {
+  Ran names = clonediff({"contexts", "--names"});
+  EXPECT_EQ(names.status, 0);
+  std::vector<std::string> presets;
+  for (auto p : clonediff::model::caller_preset_names()) presets.emplace_back(p);
+  EXPECT_EQ(lines(names.out), presets);
+  Ran tried = clonediff({"contexts"});
+  EXPECT_EQ(tried.status, 0) << tried.out << tried.err;
+  for (const std::string& p : presets) {
+    const std::size_t at = tried.out.find("\n  " + p + " ");
+    ASSERT_NE(at, std::string::npos) << p << "\n" << tried.out;
+    const std::string row = tried.out.substr(at + 1, tried.out.find('\n', at + 1) - at - 1);
+    EXPECT_TRUE(row.ends_with(" yes") || row.find(" no: ") != std::string::npos) << row;
+  }
+  EXPECT_NE(tried.out.find("\n  root" + std::string(27, ' ') + "yes\n"), std::string::npos) << tried.out;
+  // The run agrees: a context listed as "no" is one whose cases are skipped.
+  for (const std::string& p : presets)
+    if (tried.out.find("\n  " + p + std::string(31 - p.size(), ' ') + "no: ") != std::string::npos) {
+      Ran run_it = clonediff({"run", "--filter", p + "/*", "--json", "-"});
+      EXPECT_EQ(run_it.out.find("\"verdict\":\"match\""), std::string::npos) << p;
+      EXPECT_NE(run_it.out.find("cannot be built here"), std::string::npos) << p;
+    }
+}
+
+// ci/clonediff builds in the repository but runs in the caller's directory.
+TEST_F(Cli, TheCiWrapperKeepsTheCallersDirectory) {
+  const std::string wrapper = std::string(CLONEDIFF_SOURCE_DIR) + "/ci/clonediff";
+  Ran ran = run(wrapper, {"run", "--filter", "legacy/io", "--json", "out.jsonl"}, "", std::chrono::seconds(600));
+  EXPECT_EQ(ran.status, 0) << ran.out << ran.err;
+  EXPECT_EQ(lines(slurp(path("out.jsonl"))).size(), 1u);
+  EXPECT_FALSE(fs::exists(fs::path(CLONEDIFF_SOURCE_DIR) / "out.jsonl"));
+  Ran checked = run(wrapper, {"check", "out.jsonl"}, "", std::chrono::seconds(600));
+  EXPECT_EQ(checked.status, 0) << checked.err;
+  EXPECT_NE(checked.err.find("1 records judged"), std::string::npos) << checked.err;
 }
 
 }  // namespace

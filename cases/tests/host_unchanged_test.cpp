@@ -12,22 +12,18 @@
 #include <sstream>
 #include <string>
 
-#include "harness/caller/caller_context.hpp"
+#include "harness/caller/context_recipe.hpp"
 #include "harness/engine/cgroup_scratch.hpp"
 #include "harness/engine/context_lease.hpp"
 #include "harness/engine/runner.hpp"
 #include "probes/running_kernel.hpp"
 #include "model/flags.hpp"
+#include "probes/sys/text_file.hpp"
 
 namespace clonediff::harness {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using sys::read_text_or_empty;
 
 std::string listing(const std::string& dir, const std::string& prefix = "") {
   std::string out;
@@ -69,23 +65,23 @@ std::map<std::string, std::string> snapshot() {
   std::map<std::string, std::string> s;
   for (const char* f : {"/proc/sys/kernel/hostname", "/proc/sys/kernel/domainname", "/proc/sys/kernel/pid_max",
                         "/proc/sys/kernel/threads-max"})
-    s[f] = slurp(f);
+    s[f] = read_text_or_empty(f);
   const std::string user = "/proc/sys/user/";
   for (const std::string& name : {std::string("max_user_namespaces"), std::string("max_pid_namespaces"),
                                   std::string("max_net_namespaces"), std::string("max_mnt_namespaces"),
                                   std::string("max_ipc_namespaces"), std::string("max_uts_namespaces"),
                                   std::string("max_cgroup_namespaces"), std::string("max_time_namespaces")})
-    s[user + name] = slurp(user + name);
+    s[user + name] = read_text_or_empty(user + name);
   s["mounts"] = mounts();
   if (auto v2 = CgroupScratch::cgroup2_root()) {
     s["cgroup2"] = ours(*v2);
-    s["cgroup2 subtree_control"] = slurp(*v2 + "/cgroup.subtree_control");
+    s["cgroup2 subtree_control"] = read_text_or_empty(*v2 + "/cgroup.subtree_control");
   }
   if (auto pids = pids_cgroup_parent()) s["pids cgroups"] = ours(*pids);
   s["/tmp"] = ours("/tmp");
-  s["sysv sem"] = slurp("/proc/sysvipc/sem");
-  s["sysv shm"] = slurp("/proc/sysvipc/shm");
-  s["sysv msg"] = slurp("/proc/sysvipc/msg");
+  s["sysv sem"] = read_text_or_empty("/proc/sysvipc/sem");
+  s["sysv shm"] = read_text_or_empty("/proc/sysvipc/shm");
+  s["sysv msg"] = read_text_or_empty("/proc/sysvipc/msg");
   return s;
 }
 
@@ -98,8 +94,8 @@ TEST(HostUnchanged, EveryContextLeavesTheHostAsItWas) {
   const auto before = snapshot();
   {
     Runner runner(*probes::running_kernel(), std::chrono::milliseconds(500));
-    for (const ContextSpec& spec : context_specs()) {
-      const std::string ctx(spec.name);
+    for (const ContextRecipe& recipe : context_recipes()) {
+      const std::string ctx(recipe.context);
       for (std::uint64_t flags : {std::uint64_t{0}, model::flag::VM | model::flag::SIGHAND | model::flag::THREAD,
                                   model::flag::NEWUSER | model::flag::NEWNS | model::flag::NEWUTS, model::flag::NEWPID}) {
         CatalogueCase c;
@@ -119,7 +115,7 @@ TEST(HostUnchanged, EveryContextLeavesTheHostAsItWas) {
       runner.run(into);
       // A crash and a timeout in the middle, where the host lent something:
       // the group is killed and reaped, and what it was lent removed.
-      if (ctx == "root" || spec.needs_chroot_dir || spec.needs_pids_cgroup) {
+      if (ctx == "root" || recipe.needs_chroot_dir || recipe.needs_pids_cgroup) {
         CatalogueCase crash = into;
         crash.request = model::Request{model::Entry::clone, 0, model::kSigchld};
         runner.run(crash, Fault::child_crash);

@@ -108,7 +108,7 @@ class IndependentObservation : public ::testing::Test {
         if (value.empty()) continue;
         ++predicted_[f.name][value];
         auto& chosen = seen_[f.name][value];
-        if (observed(r.run->observed, f) && chosen.size() < kCasesPerValue) chosen.push_back(c);
+        if (observed(r.live->observed, f) && chosen.size() < kCasesPerValue) chosen.push_back(c);
       }
     }
   }

@@ -58,8 +58,8 @@ class Isolation : public ::testing::Test {
   }
   // A plain fork-like case runs and is observed after whatever came before.
   void expect_next_case_is_fine() {
-    CaseRun r = host_->run(model::Request{model::Entry::clone, model::flag::VM, model::kSigchld});
-    ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+    LiveCall r = host_->make_call(model::Request{model::Entry::clone, model::flag::VM, model::kSigchld});
+    ASSERT_EQ(r.status, LiveCall::Status::completed) << r.note;
     EXPECT_EQ(r.observed.error, 0);
     EXPECT_EQ(r.observed[model::Resource::vm], model::Fact::yes);
   }
@@ -74,8 +74,8 @@ class Isolation : public ::testing::Test {
 
 TEST_F(Isolation, ACrashingChildCostsOneVerdict) {
   const pid_t caller = host_->caller_pid();
-  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::child_crash);
-  EXPECT_EQ(r.status, CaseRun::Status::crash);
+  LiveCall r = host_->make_call(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::child_crash);
+  EXPECT_EQ(r.status, LiveCall::Status::crash);
   EXPECT_NE(r.note.find("SIGSEGV"), std::string::npos) << r.note;
   expect_nothing_left_of(caller);
   expect_next_case_is_fine();
@@ -84,8 +84,8 @@ TEST_F(Isolation, ACrashingChildCostsOneVerdict) {
 TEST_F(Isolation, ACrashingThreadTakesTheCallerAndCostsOneVerdict) {
   const pid_t caller = host_->caller_pid();
   const auto thread = model::flag::VM | model::flag::SIGHAND | model::flag::THREAD;
-  CaseRun r = host_->run(model::Request{model::Entry::clone, thread, model::kSigchld}, Fault::child_crash);
-  EXPECT_EQ(r.status, CaseRun::Status::crash);
+  LiveCall r = host_->make_call(model::Request{model::Entry::clone, thread, model::kSigchld}, Fault::child_crash);
+  EXPECT_EQ(r.status, LiveCall::Status::crash);
   EXPECT_NE(r.note.find("SIGSEGV"), std::string::npos) << r.note;
   expect_nothing_left_of(caller);
   expect_next_case_is_fine();
@@ -93,16 +93,16 @@ TEST_F(Isolation, ACrashingThreadTakesTheCallerAndCostsOneVerdict) {
 
 TEST_F(Isolation, AVforkChildThatCrashesCostsOneVerdict) {
   const pid_t caller = host_->caller_pid();
-  CaseRun r = host_->run(model::Request{model::Entry::vfork, 0, model::kSigchld}, Fault::child_crash);
-  EXPECT_EQ(r.status, CaseRun::Status::crash);
+  LiveCall r = host_->make_call(model::Request{model::Entry::vfork, 0, model::kSigchld}, Fault::child_crash);
+  EXPECT_EQ(r.status, LiveCall::Status::crash);
   expect_nothing_left_of(caller);
   expect_next_case_is_fine();
 }
 
 TEST_F(Isolation, AHangingChildTimesOut) {
   const pid_t caller = host_->caller_pid();
-  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::child_hang);
-  EXPECT_EQ(r.status, CaseRun::Status::timeout);
+  LiveCall r = host_->make_call(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::child_hang);
+  EXPECT_EQ(r.status, LiveCall::Status::timeout);
   EXPECT_GE(r.elapsed, 400ms);
   EXPECT_LT(r.elapsed, 3s);
   expect_nothing_left_of(caller);
@@ -112,16 +112,16 @@ TEST_F(Isolation, AHangingChildTimesOut) {
 TEST_F(Isolation, AHangingSiblingIsKilledToo) {
   // A CLONE_PARENT child is this process's own child, yet in the case's group.
   const pid_t caller = host_->caller_pid();
-  CaseRun r = host_->run(model::Request{model::Entry::clone, model::flag::PARENT, model::kSigchld}, Fault::child_hang);
-  EXPECT_EQ(r.status, CaseRun::Status::timeout);
+  LiveCall r = host_->make_call(model::Request{model::Entry::clone, model::flag::PARENT, model::kSigchld}, Fault::child_hang);
+  EXPECT_EQ(r.status, LiveCall::Status::timeout);
   expect_nothing_left_of(caller);
   expect_next_case_is_fine();
 }
 
 TEST_F(Isolation, ACrashingCallerCostsOneVerdict) {
   const pid_t caller = host_->caller_pid();
-  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::caller_crash);
-  EXPECT_EQ(r.status, CaseRun::Status::crash);
+  LiveCall r = host_->make_call(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::caller_crash);
+  EXPECT_EQ(r.status, LiveCall::Status::crash);
   EXPECT_NE(r.note.find("caller"), std::string::npos) << r.note;
   expect_nothing_left_of(caller);
   expect_next_case_is_fine();
@@ -130,16 +130,16 @@ TEST_F(Isolation, ACrashingCallerCostsOneVerdict) {
 
 TEST_F(Isolation, AHangingCallerTimesOut) {
   const pid_t caller = host_->caller_pid();
-  CaseRun r = host_->run(model::Request{model::Entry::clone, model::flag::VFORK, model::kSigchld}, Fault::caller_hang);
-  EXPECT_EQ(r.status, CaseRun::Status::timeout);
+  LiveCall r = host_->make_call(model::Request{model::Entry::clone, model::flag::VFORK, model::kSigchld}, Fault::caller_hang);
+  EXPECT_EQ(r.status, LiveCall::Status::timeout);
   expect_nothing_left_of(caller);
   expect_next_case_is_fine();
 }
 
 TEST_F(Isolation, AChildThatForksWithoutEndIsStoppedWholly) {
   const pid_t caller = host_->caller_pid();
-  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::child_forks);
-  EXPECT_EQ(r.status, CaseRun::Status::timeout);
+  LiveCall r = host_->make_call(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::child_forks);
+  EXPECT_EQ(r.status, LiveCall::Status::timeout);
   expect_nothing_left_of(caller);
   expect_next_case_is_fine();
 }
@@ -147,8 +147,8 @@ TEST_F(Isolation, AChildThatForksWithoutEndIsStoppedWholly) {
 // Only a child sees clone return 0: in the caller it means the harness lost
 // track of who is who. That is the harness's failure, never an observation.
 TEST_F(Isolation, ACallReturningZeroInTheCallerIsAnErrorNotAnObservation) {
-  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::caller_returns_zero);
-  EXPECT_EQ(r.status, CaseRun::Status::error);
+  LiveCall r = host_->make_call(model::Request{model::Entry::clone, 0, model::kSigchld}, Fault::caller_returns_zero);
+  EXPECT_EQ(r.status, LiveCall::Status::error);
   EXPECT_NE(r.note.find("returned 0"), std::string::npos) << r.note;
   expect_next_case_is_fine();
 }
@@ -157,8 +157,8 @@ TEST_F(Isolation, ACallReturningZeroInTheCallerIsAnErrorNotAnObservation) {
 // Either is seen as the signal the child's exit sent, and costs no verdict.
 TEST_F(Isolation, AnExitSignalThatKillsTheCallerIsObservedAndTheRunGoesOn) {
   const pid_t caller = host_->caller_pid();
-  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, 9});
-  ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+  LiveCall r = host_->make_call(model::Request{model::Entry::clone, 0, 9});
+  ASSERT_EQ(r.status, LiveCall::Status::completed) << r.note;
   EXPECT_EQ(r.observed.parent_signal, 9);
   EXPECT_EQ(r.observed.exit_signal, 9);
   expect_nothing_left_of(caller);
@@ -167,8 +167,8 @@ TEST_F(Isolation, AnExitSignalThatKillsTheCallerIsObservedAndTheRunGoesOn) {
 
 TEST_F(Isolation, AnExitSignalThatStopsTheCallerIsObservedAndTheCallerGoesOn) {
   const pid_t caller = host_->caller_pid();
-  CaseRun r = host_->run(model::Request{model::Entry::clone, 0, 19});
-  ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+  LiveCall r = host_->make_call(model::Request{model::Entry::clone, 0, 19});
+  ASSERT_EQ(r.status, LiveCall::Status::completed) << r.note;
   EXPECT_EQ(r.observed.parent_signal, 19);
   EXPECT_LT(r.elapsed, 400ms);
   EXPECT_EQ(host_->caller_pid(), caller);  // resumed, not replaced
@@ -179,8 +179,8 @@ TEST_F(Isolation, AnExitSignalThatStopsTheCallerIsObservedAndTheCallerGoesOn) {
 // will not block, are observed as any other exit signal.
 TEST_F(Isolation, EveryExitSignalReachesTheCaller) {
   for (long long sig = 1; sig <= 64; ++sig) {
-    CaseRun r = host_->run(model::Request{model::Entry::clone, 0, static_cast<std::uint64_t>(sig)});
-    ASSERT_EQ(r.status, CaseRun::Status::completed) << sig << ": " << r.note;
+    LiveCall r = host_->make_call(model::Request{model::Entry::clone, 0, static_cast<std::uint64_t>(sig)});
+    ASSERT_EQ(r.status, LiveCall::Status::completed) << sig << ": " << r.note;
     EXPECT_EQ(r.observed.parent_signal, sig);
   }
 }
@@ -191,8 +191,8 @@ TEST_F(Isolation, EveryExitSignalReachesTheCaller) {
 TEST_F(Isolation, APidfdOfASiblingThatHasLeftStillNamesIt) {
   const auto flags = model::flag::PIDFD | model::flag::VFORK | model::flag::PARENT;
   for (int i = 0; i < 200; ++i) {
-    CaseRun r = host_->run(model::Request{model::Entry::clone, flags, model::kSigchld});
-    ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+    LiveCall r = host_->make_call(model::Request{model::Entry::clone, flags, model::kSigchld});
+    ASSERT_EQ(r.status, LiveCall::Status::completed) << r.note;
     ASSERT_EQ(r.observed[model::Trait::pidfd], model::Fact::yes) << "run " << i;
   }
 }
@@ -204,8 +204,8 @@ TEST(IsolationTeardown, NothingOutlivesTheHost) {
     auto h = CaseHost::start(CaseHostOptions{"root", 1s});
     ASSERT_TRUE(h.ok()) << h.error().message;
     caller = (*h)->caller_pid();
-    CaseRun r = (*h)->run(model::Request{model::Entry::clone, model::flag::PARENT, model::kSigchld});
-    ASSERT_EQ(r.status, CaseRun::Status::completed) << r.note;
+    LiveCall r = (*h)->make_call(model::Request{model::Entry::clone, model::flag::PARENT, model::kSigchld});
+    ASSERT_EQ(r.status, LiveCall::Status::completed) << r.note;
     EXPECT_EQ(::kill(caller, 0), 0);
   }
   EXPECT_EQ(members_of_group(caller), 0);

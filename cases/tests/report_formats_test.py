@@ -8,7 +8,9 @@
   the same passes, failures and skips per suite as clonediff's own records.
 - JUnit: `clonediff run --junit` and GoogleTest's own XML of the live suite
   are parsed with xml.etree; their counts must match the records, and names
-  must be the readable case names, not byte dumps.
+  must be the readable case names, not byte dumps. clonediff's JUnit (live
+  and of every verdict) validates with xmllint against the two schemas
+  Jenkins uses, junit-4.xsd and junit-10.xsd, as written in this file.
 - GoogleTest sharding: the live suite run as two shards (GTEST_TOTAL_SHARDS,
   GTEST_SHARD_INDEX) runs every test exactly once.
 
@@ -72,6 +74,156 @@ def parse_ktap(text):
     return test, printed.getvalue()
 
 
+# The two JUnit schemas Jenkins validates against, written here from their
+# documented structure (not copied): the JUnit plugin's junit-4.xsd and the
+# xunit plugin's junit-10.xsd. What matters to clonediff's report: neither
+# lets <testsuites> carry skipped=, junit-4 gives <skipped> no attributes
+# (text only) and wants a testsuite's children in the order properties,
+# testcases; junit-10 wants times as decimal seconds.
+_JUNIT_COMMON = """
+  <xs:complexType name="outcome" mixed="true">
+    <xs:attribute name="type" type="xs:string"/>
+    <xs:attribute name="message" type="xs:string"/>
+  </xs:complexType>
+  <xs:element name="failure" type="outcome"/>
+  <xs:element name="error" type="outcome"/>
+  <xs:element name="system-out" type="xs:string"/>
+  <xs:element name="system-err" type="xs:string"/>
+  <xs:element name="property">
+    <xs:complexType>
+      <xs:attribute name="name" type="xs:string" use="required"/>
+      <xs:attribute name="value" type="xs:string" use="required"/>
+    </xs:complexType>
+  </xs:element>
+"""
+
+JUNIT_SCHEMAS = {
+    "junit-4.xsd": """<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">""" + _JUNIT_COMMON + """
+  <xs:element name="skipped" type="xs:string"/>
+  <xs:element name="properties">
+    <xs:complexType>
+      <xs:sequence><xs:element ref="property" maxOccurs="unbounded"/></xs:sequence>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="testcase">
+    <xs:complexType>
+      <xs:sequence>
+        <xs:element ref="skipped" minOccurs="0"/>
+        <xs:element ref="error" minOccurs="0" maxOccurs="unbounded"/>
+        <xs:element ref="failure" minOccurs="0" maxOccurs="unbounded"/>
+        <xs:element ref="system-out" minOccurs="0" maxOccurs="unbounded"/>
+        <xs:element ref="system-err" minOccurs="0" maxOccurs="unbounded"/>
+      </xs:sequence>
+      <xs:attribute name="name" type="xs:string" use="required"/>
+      <xs:attribute name="classname" type="xs:string"/>
+      <xs:attribute name="time" type="xs:string"/>
+      <xs:attribute name="assertions" type="xs:string"/>
+      <xs:attribute name="status" type="xs:string"/>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="testsuite">
+    <xs:complexType>
+      <xs:sequence>
+        <xs:element ref="properties" minOccurs="0"/>
+        <xs:element ref="testcase" minOccurs="0" maxOccurs="unbounded"/>
+        <xs:element ref="system-out" minOccurs="0"/>
+        <xs:element ref="system-err" minOccurs="0"/>
+      </xs:sequence>
+      <xs:attribute name="name" type="xs:string" use="required"/>
+      <xs:attribute name="tests" type="xs:string" use="required"/>
+      <xs:attribute name="failures" type="xs:string"/>
+      <xs:attribute name="errors" type="xs:string"/>
+      <xs:attribute name="skipped" type="xs:string"/>
+      <xs:attribute name="disabled" type="xs:string"/>
+      <xs:attribute name="time" type="xs:string"/>
+      <xs:attribute name="timestamp" type="xs:string"/>
+      <xs:attribute name="hostname" type="xs:string"/>
+      <xs:attribute name="id" type="xs:string"/>
+      <xs:attribute name="package" type="xs:string"/>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="testsuites">
+    <xs:complexType>
+      <xs:sequence><xs:element ref="testsuite" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
+      <xs:attribute name="name" type="xs:string"/>
+      <xs:attribute name="tests" type="xs:string"/>
+      <xs:attribute name="failures" type="xs:string"/>
+      <xs:attribute name="errors" type="xs:string"/>
+      <xs:attribute name="disabled" type="xs:string"/>
+      <xs:attribute name="time" type="xs:string"/>
+    </xs:complexType>
+  </xs:element>
+</xs:schema>
+""",
+    "junit-10.xsd": """<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:simpleType name="seconds">
+    <xs:restriction base="xs:string">
+      <xs:pattern value="(([0-9]{0,3},)*[0-9]{3}|[0-9]{0,3})*(\\.[0-9]*)?"/>
+    </xs:restriction>
+  </xs:simpleType>""" + _JUNIT_COMMON + """
+  <xs:element name="skipped" type="outcome"/>
+  <xs:element name="properties">
+    <xs:complexType>
+      <xs:sequence><xs:element ref="property" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="testcase">
+    <xs:complexType>
+      <xs:choice minOccurs="0" maxOccurs="unbounded">
+        <xs:element ref="skipped"/>
+        <xs:element ref="error"/>
+        <xs:element ref="failure"/>
+        <xs:element ref="system-out"/>
+        <xs:element ref="system-err"/>
+      </xs:choice>
+      <xs:attribute name="name" type="xs:string" use="required"/>
+      <xs:attribute name="classname" type="xs:string"/>
+      <xs:attribute name="time" type="xs:string"/>
+      <xs:attribute name="group" type="xs:string"/>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="testsuite">
+    <xs:complexType>
+      <xs:choice minOccurs="0" maxOccurs="unbounded">
+        <xs:element ref="testsuite"/>
+        <xs:element ref="properties"/>
+        <xs:element ref="testcase"/>
+        <xs:element ref="system-out"/>
+        <xs:element ref="system-err"/>
+      </xs:choice>
+      <xs:attribute name="name" type="xs:string" use="required"/>
+      <xs:attribute name="tests" type="xs:string" use="required"/>
+      <xs:attribute name="failures" type="xs:string" use="required"/>
+      <xs:attribute name="errors" type="xs:string" use="required"/>
+      <xs:attribute name="skipped" type="xs:string"/>
+      <xs:attribute name="time" type="seconds"/>
+      <xs:attribute name="group" type="xs:string"/>
+      <xs:attribute name="timestamp" type="xs:string"/>
+      <xs:attribute name="hostname" type="xs:string"/>
+      <xs:attribute name="id" type="xs:string"/>
+      <xs:attribute name="package" type="xs:string"/>
+      <xs:attribute name="file" type="xs:string"/>
+      <xs:attribute name="log" type="xs:string"/>
+      <xs:attribute name="url" type="xs:string"/>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="testsuites">
+    <xs:complexType>
+      <xs:sequence><xs:element ref="testsuite" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
+      <xs:attribute name="name" type="xs:string"/>
+      <xs:attribute name="tests" type="xs:string"/>
+      <xs:attribute name="failures" type="xs:string"/>
+      <xs:attribute name="errors" type="xs:string"/>
+      <xs:attribute name="time" type="seconds"/>
+    </xs:complexType>
+  </xs:element>
+</xs:schema>
+""",
+}
+
+
 def records(path):
     import json
 
@@ -86,26 +238,29 @@ def context_of(r):
     return c["preset"] if isinstance(c, dict) else c
 
 
+def split_id(r):
+    """A record's id as (suite, name): ids are [CONTEXT/]SUITE/NAME."""
+    ctx, rest = context_of(r), r["id"]
+    if ctx != "root" and rest.startswith(ctx + "/"):
+        rest = rest[len(ctx) + 1:]
+    suite, _, name = rest.partition("/")
+    return suite, name or rest
+
+
 def report_group(r):
     """A record's report group path, as report_group.cpp makes it: the suite,
     under its context when that is not root."""
-    suite = r["id"].partition("/")[0]
+    suite = split_id(r)[0]
     return [suite] if context_of(r) == "root" else [context_of(r), suite]
 
 
 def suite_only(r):
-    return [r["id"].partition("/")[0]]
+    return [split_id(r)[0]]
 
 
 def report_name(r):
     """A record's case name in its group, as report_case_name() makes it."""
-    _, _, rest = r["id"].partition("/")
-    if not rest:
-        return r["id"]
-    ctx = context_of(r)
-    if ctx != "root" and rest.startswith(ctx + "/") and len(rest) > len(ctx) + 1:
-        rest = rest[len(ctx) + 1:]
-    return rest
+    return split_id(r)[1]
 
 
 def group_and_name(r):
@@ -229,6 +384,68 @@ def junit_counts(root):
     return out
 
 
+def run_on_terminal(args, env):
+    """Runs args with stdin, stdout and stderr on a pseudo-terminal and the
+    environment changed by env (None: unset); returns (status, what it wrote)."""
+    import pty
+
+    master, slave = pty.openpty()
+    full = dict(os.environ)
+    for k, v in env.items():
+        if v is None:
+            full.pop(k, None)
+        else:
+            full[k] = v
+    p = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=full, close_fds=True)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other side is closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    status = p.wait(timeout=120)
+    os.close(master)
+    return status, out.decode("utf-8", errors="replace")
+
+
+class OnATerminal(unittest.TestCase):
+    """The progress line and the verdict's colour, on a real (pseudo) terminal."""
+
+    RUN = ["run", "--filter", "legacy/*"]
+
+    def on_terminal(self, env, extra=()):
+        status, out = run_on_terminal([ARGS.clonediff] + self.RUN + list(extra), env)
+        self.assertEqual(status, 0, out[-2000:])
+        return out
+
+    def test_a_terminal_gets_progress_and_colour(self):
+        out = self.on_terminal({"TERM": "xterm", "NO_COLOR": None})
+        self.assertIn("\rclonediff run: 1/49 cases", out)
+        self.assertIn("\x1b[K", out)
+        self.assertIn("\x1b[32mPASS\x1b[0m: 49 matched of 49 cases", out)
+
+    def test_term_dumb_gets_no_escapes(self):
+        out = self.on_terminal({"TERM": "dumb", "NO_COLOR": None})
+        self.assertIn("\rclonediff run: 49/49 cases", out)  # still a progress line, drawn with \r alone
+        self.assertNotIn("\x1b", out)
+
+    def test_no_color_gets_no_colour(self):
+        out = self.on_terminal({"TERM": "xterm", "NO_COLOR": "1"})
+        self.assertIn("\x1b[K", out)
+        self.assertNotIn("\x1b[3", out)
+        self.assertIn("\nPASS: 49 matched of 49 cases", out.replace("\r", ""))
+
+    def test_quiet_shows_no_progress(self):
+        out = self.on_terminal({"TERM": "xterm", "NO_COLOR": "1"}, ["--quiet"])
+        self.assertNotIn("clonediff run:", out)
+        self.assertNotIn("\x1b", out)
+        self.assertRegex(out, r"^PASS: 49 matched of 49 cases \(\d+\.\d\d s\)\r?\n$")
+
+
 class JunitXml(unittest.TestCase):
     def check_clonediff_junit(self, path, recs):
         root = ET.parse(path).getroot()
@@ -241,8 +458,9 @@ class JunitXml(unittest.TestCase):
             want[suite][{"mismatch": "failures", "skip": "skipped", "match": "passed"}.get(v, "errors")] += 1
         self.assertEqual(junit_counts(root),
                          {s: {k: c[k] for k in ("tests", "failures", "errors", "skipped")} for s, c in want.items()})
-        for k in ("tests", "failures", "errors", "skipped"):
+        for k in ("tests", "failures", "errors"):
             self.assertEqual(int(root.get(k)), sum(c[k] for c in want.values()), k)
+        self.assertIsNone(root.get("skipped"))  # neither schema allows it on <testsuites>
         float(root.get("time"))
         names = set()
         for suite in root.iter("testsuite"):
@@ -268,8 +486,52 @@ class JunitXml(unittest.TestCase):
         for name, kind in (("hangs", "timeout"), ("crashes", "crash"), ("broken", "error")):
             self.assertEqual(by_name[name].find("error").get("type"), kind)
         self.assertEqual(by_name["broken"].find("error").get("message"), "the caller stopped answering:\nbroken pipe")
-        self.assertIn("pidns_init", by_name["pidns"].find("skipped").get("message"))
+        self.assertIn("pidns_init", by_name["pidns"].find("skipped").text)
+        self.assertIsNone(by_name["pidns"].find("skipped").get("message"))
         self.assertIn("<&'\"odd\">", by_name)
+
+    def test_junit_validates_against_the_schemas_jenkins_uses(self):
+        for path in (work("run.xml"), work("s.xml")):
+            for name, schema in JUNIT_SCHEMAS.items():
+                xsd = work(name)
+                with open(xsd, "w") as f:
+                    f.write(schema)
+                ran = subprocess.run(["xmllint", "--noout", "--schema", xsd, path], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+                self.assertEqual(ran.returncode, 0, f"{path} against {name}:\n{ran.stderr[-3000:]}")
+
+    def test_the_schemas_refuse_what_they_must(self):
+        # The schema files as written here must be able to fail: the
+        # attributes and elements the two schemas do not allow.
+        bad = {
+            "skipped on testsuites": '<testsuites tests="1" skipped="1"><testsuite name="a" tests="1" failures="0" '
+                                     'errors="0"><testcase name="x"/></testsuite></testsuites>',
+            "skipped with a message": '<testsuites><testsuite name="a" tests="1" failures="0" errors="0"><testcase '
+                                      'name="x"><skipped message="why"/></testcase></testsuite></testsuites>',
+            "a testcase without a name": '<testsuites><testsuite name="a" tests="1" failures="0" errors="0">'
+                                         '<testcase/></testsuite></testsuites>',
+        }
+        for what, doc in bad.items():
+            path = work("bad.xml")
+            with open(path, "w") as f:
+                f.write(doc)
+            refused = 0
+            for name, schema in JUNIT_SCHEMAS.items():
+                xsd = work(name)
+                with open(xsd, "w") as f:
+                    f.write(schema)
+                ran = subprocess.run(["xmllint", "--noout", "--schema", xsd, path], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+                refused += ran.returncode != 0
+            self.assertGreater(refused, 0, what)
+        # junit-4.xsd in particular refuses a skip's message attribute.
+        path = work("bad.xml")
+        with open(path, "w") as f:
+            f.write(bad["skipped with a message"])
+        with open(work("junit-4.xsd"), "w") as f:
+            f.write(JUNIT_SCHEMAS["junit-4.xsd"])
+        self.assertNotEqual(subprocess.run(["xmllint", "--noout", "--schema", work("junit-4.xsd"), path],
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE).returncode, 0)
 
     def test_googletest_xml_of_the_live_suite_is_readable(self):
         out = work("live.xml")

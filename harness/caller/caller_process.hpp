@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "harness/caller/caller_context.hpp"
+#include "harness/caller/context_recipe.hpp"
 #include "harness/caller/supervision_filter.hpp"
 
 namespace clonediff::harness {
@@ -15,7 +15,7 @@ namespace clonediff::harness {
 struct CallerSetup {
   pid_t host_pid = 0;
   int ctl_fd = -1;      // caller's end of the host<->caller socket
-  int witness_fd = -1;  // caller's (and so the child's) end of the host<->child socket
+  int child_socket_fd = -1;  // caller's (and so the child's) end of the host<->child socket
   std::string context;  // a buildable context name
   ContextResources resources;  // what the host made for the context
   Supervision supervision = Supervision::none;  // the C library's entries: notify the host
@@ -25,7 +25,8 @@ struct CallerSetup {
 };
 
 // Never returns. Runs in the forked caller process only. Until the context is
-// built it may allocate; the call loop allocates nothing per case.
-[[noreturn]] void run_caller(const CallerSetup& setup);
+// built it may allocate freely; the call loop allocates little per case (the
+// pidfd look's parse of fdinfo).
+[[noreturn]] void caller_main(const CallerSetup& setup);
 
 }  // namespace clonediff::harness

@@ -19,7 +19,8 @@
 #include <csignal>
 #include <cstdint>
 
-#include "harness/caller/child_plan.hpp"
+#include "probes/arrived_signals.hpp"
+#include "probes/self_look.hpp"
 
 namespace clonediff::harness {
 
@@ -33,19 +34,14 @@ inline constexpr int kProcessPendingSignal = 62; // pending on the caller's proc
 // above). Call first in the caller, before it builds its context.
 void reset_caller_signals();
 
-// Installs the witnesses' test signals and the handlers of 32 and 33, and
-// fills in what the child is to compare with. Returns false with errno set
-// on failure. Call once, after the context is built.
-bool arm_caller_signals(ChildExpectations& expect);
+// Installs the witnesses' test signals and the handlers of 32 and 33
+// (probes::log_arrived_signal), and fills in what the child is to compare
+// with. Returns false with errno set on failure. Call once, after the context
+// is built.
+bool arm_caller_signals(probes::ChildExpectations& expect);
 
-// What reached the caller since the last call, bit n-1 for signal n, the
-// harness's own test signals left out; they are made pending again.
-struct ArrivedSignals {
-  std::uint64_t all = 0;
-  // Those whose siginfo says a child changed state (si_code CLD_*): what a
-  // child's exit sent.
-  std::uint64_t child_notices = 0;
-};
-ArrivedSignals take_arrived_signals();
+// What reached the caller since the last call (probes::take_arrived_signals()),
+// the harness's own test signals left out; they are made pending again.
+probes::ArrivedSignals take_arrived_signals();
 
 }  // namespace clonediff::harness

@@ -15,7 +15,9 @@
 
 #include <cstdint>
 
+#include "model/caller.hpp"
 #include "model/outcome.hpp"
+#include "probes/trait_bits.hpp"
 
 namespace clonediff::harness {
 
@@ -64,53 +66,23 @@ struct OrderMsg {
   char cgroup_path[256] = {};  // for messages; the descriptor itself follows the order (SCM_RIGHTS)
 };
 
-// The facts about the live caller the model needs (model::Caller, minus names).
+// The facts about the live caller the model needs: model::Caller as numbers,
+// in the order of model::caller_facts() (wire.hpp packs and unpacks them), so
+// that a new fact needs nothing here.
 struct FactsMsg {
   MsgKind kind = MsgKind::facts;
   std::uint32_t ok = 0;  // 0: the caller gave up; see error
   std::uint8_t harness_fault = 0;  // ... because the harness's own setup failed, not the context's recipe
-  std::int64_t uid = 0;
-  std::int64_t userns_level = 0;
-  std::int64_t pidns_level = 0;
-  std::int64_t leader_exit_signal = 0;
-  std::int32_t pid_local = 0;  // getpid() in the caller's own pid namespace
-  std::uint8_t in_initial_userns = 0;
-  std::uint8_t cap_sys_admin = 0;
-  std::uint8_t cap_sys_admin_init = 0;
-  std::uint8_t cap_sys_resource = 0;
-  std::uint8_t pidns_init = 0;
-  std::uint8_t pid_for_children_differs = 0;
-  std::uint8_t time_for_children_differs = 0;
-  std::uint8_t chrooted = 0;
-  std::uint8_t nproc_at_limit = 0;
-  std::uint8_t pids_at_max = 0;
-  std::uint8_t pids_max_on_cgroup2 = 0;
-  std::uint8_t userns_quota_reached = 0;
-  std::uint8_t cap_checkpoint_restore = 0;
-  std::uint8_t userns_owns_pidns = 0;
-  std::uint8_t io_context = 0;
-  std::uint8_t sysvsem_undo = 0;
+  std::uint32_t fact_count = 0;    // model::caller_facts().size() as the sender knows it
+  std::int64_t facts[model::kMostCallerFacts] = {};
   char error[200] = {};
 };
-
-// Observed traits as two bit sets over model::Trait: which were seen, and
-// which of those were true.
-struct TraitBits {
-  std::uint32_t known = 0;
-  std::uint32_t value = 0;
-  void set(model::Trait t, bool v) {
-    const std::uint32_t bit = 1u << static_cast<unsigned>(t);
-    known |= bit;
-    value = v ? (value | bit) : (value & ~bit);
-  }
-};
-static_assert(model::kTraitCount <= 32);
 
 struct ReturnedMsg {
   MsgKind kind = MsgKind::returned;
   std::uint32_t seq = 0;
   std::int64_t ret = 0;  // tid in the caller's pid namespace, or -errno
-  TraitBits traits;      // what the caller saw at once (tid word, pidfd)
+  probes::TraitBits traits;  // what the caller saw at once (tid word, pidfd)
 };
 
 
@@ -120,7 +92,7 @@ struct ChildReadyMsg {
   std::uint32_t acted = 0;  // probes::acted_bit() per behaviour action that took effect
   std::int32_t tid_local = 0;
   std::int32_t pid_local = 0;
-  TraitBits traits;         // what the child saw of itself
+  probes::TraitBits traits;  // what the child saw of itself
 };
 
 struct ChildReleaseMsg {
@@ -146,7 +118,7 @@ struct DoneMsg {
   std::uint8_t baseline_broken = 0;
   std::uint64_t signals = 0;       // bit n-1: signal n arrived at the caller during the case
   std::uint64_t child_notices = 0; // ... of those, the ones whose siginfo says a child changed state
-  TraitBits traits;                // what the caller saw
+  probes::TraitBits traits;        // what the caller saw
   char error[200] = {};
 };
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "model/result.hpp"
+#include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::harness {
 
@@ -20,6 +21,6 @@ std::string_view supervision_name(Supervision s);
 // Installs the filter on the calling process (all its future children inherit
 // it) and returns the notification descriptor. Needs CAP_SYS_ADMIN or
 // no_new_privs (libseccomp sets the latter).
-Result<int> install_supervision_filter(Supervision s);
+Result<sys::UniqueFd> install_supervision_filter(Supervision s);
 
 }  // namespace clonediff::harness

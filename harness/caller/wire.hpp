@@ -9,9 +9,13 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <type_traits>
 
 #include "harness/caller/protocol.hpp"
+#include "model/caller.hpp"
+#include "model/result.hpp"
+#include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::harness {
 
@@ -50,16 +54,22 @@ inline ssize_t recv_msg(int fd, AnyMsg& out) {
   }
 }
 
+// A message header for one buffer and a control area.
+inline msghdr message_header(iovec& iov, void* control, std::size_t control_size) {
+  msghdr mh{};
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control;
+  mh.msg_controllen = control_size;
+  return mh;
+}
+
 // A descriptor over a unix socket (SCM_RIGHTS), with a one-byte payload.
 inline bool send_fd(int sock, int fd) {
   char byte = 'f';
   iovec iov{&byte, 1};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr mh{};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control;
-  mh.msg_controllen = sizeof control;
+  msghdr mh = message_header(iov, control, sizeof control);
   cmsghdr* c = CMSG_FIRSTHDR(&mh);
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
@@ -68,25 +78,45 @@ inline bool send_fd(int sock, int fd) {
   return ::sendmsg(sock, &mh, MSG_NOSIGNAL) == 1;
 }
 
-// The descriptor sent by send_fd(), or -1. Room for credentials too: a socket
-// with SO_PASSCRED gets them with every message.
-inline int recv_fd(int sock) {
+// The descriptor sent by send_fd(), owned; invalid if none came. Room for
+// credentials too: a socket with SO_PASSCRED gets them with every message.
+inline sys::UniqueFd recv_fd(int sock) {
   char byte = 0;
   iovec iov{&byte, 1};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(ucred))] = {};
-  msghdr mh{};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control;
-  mh.msg_controllen = sizeof control;
-  if (::recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1) return -1;
+  msghdr mh = message_header(iov, control, sizeof control);
+  if (::recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1) return sys::UniqueFd();
   for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
       int fd = -1;
       std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-      return fd;
+      return sys::UniqueFd(fd);
     }
-  return -1;
+  return sys::UniqueFd();
+}
+
+// The live caller's facts as a Facts message, in the order of
+// model::caller_facts().
+inline FactsMsg facts_msg(const model::Caller& c) {
+  FactsMsg m;
+  m.ok = 1;
+  const auto facts = model::caller_facts();
+  m.fact_count = static_cast<std::uint32_t>(facts.size());
+  for (std::size_t i = 0; i < facts.size(); ++i) m.facts[i] = facts[i].get(c);
+  return m;
+}
+
+// ... and back, for context `preset`; an error for a message that does not
+// carry this build's facts.
+inline Result<model::Caller> caller_from_facts_msg(const FactsMsg& m, const std::string& preset) {
+  const auto facts = model::caller_facts();
+  if (m.fact_count != facts.size())
+    return make_error("the caller sent " + std::to_string(m.fact_count) + " facts, not " +
+                      std::to_string(facts.size()));
+  model::Caller c;
+  c.preset = preset;
+  for (std::size_t i = 0; i < facts.size(); ++i) facts[i].set(c, m.facts[i]);
+  return c;
 }
 
 template <std::size_t N>

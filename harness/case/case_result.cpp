@@ -2,12 +2,12 @@
 
 namespace clonediff::harness {
 
-std::string_view status_name(CaseRun::Status s) {
+std::string_view status_name(LiveCall::Status s) {
   switch (s) {
-    case CaseRun::Status::completed: return "completed";
-    case CaseRun::Status::timeout: return "timeout";
-    case CaseRun::Status::crash: return "crash";
-    case CaseRun::Status::error: return "error";
+    case LiveCall::Status::completed: return "completed";
+    case LiveCall::Status::timeout: return "timeout";
+    case LiveCall::Status::crash: return "crash";
+    case LiveCall::Status::error: return "error";
   }
   return "?";
 }

@@ -27,8 +27,9 @@ struct Route {
   std::string text;
 };
 
-// What the live call showed, or why it could not show it.
-struct CaseRun {
+// The live call: what it showed, or why it could not show it. (The engine's
+// CaseHost::make_call() makes it; a target's record is read back into one.)
+struct LiveCall {
   enum class Status { completed, timeout, crash, error };
   Status status = Status::error;
   model::Outcome observed;   // meaningful when completed
@@ -41,14 +42,15 @@ struct CaseRun {
   std::vector<std::string> other_calls;
   std::chrono::nanoseconds elapsed{0};
 };
-std::string_view status_name(CaseRun::Status s);
+std::string_view status_name(LiveCall::Status s);
 
-// Everything known about one case after it ran (or could not run).
+// Everything known about one case after it ran (or could not run): "run" is
+// Runner::run(), a case from prediction to verdict.
 struct CaseResult {
   CatalogueCase spec;
   std::optional<model::Prediction> predicted;
-  std::optional<model::Caller> caller;  // the facts read back from the live caller, as predicted with
-  std::optional<CaseRun> run;
+  std::optional<model::Caller> caller_facts;  // read back from the live caller, as predicted with
+  std::optional<LiveCall> live;  // absent where the call was not made (a skip, a caller that did not start)
   Verdict verdict = Verdict::error;
   std::vector<DiffEntry> diff;
   std::string reason;  // for skip/timeout/crash/error: why

@@ -1,10 +1,12 @@
 #include "harness/case/catalogue.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <utility>
 #include <unordered_set>
 
+#include "probes/sys/printable.hpp"
 #include "probes/sys/text_file.hpp"
 #include "model/caller.hpp"
 #include "model/flags.hpp"
@@ -27,7 +29,17 @@ std::vector<std::string_view> split_columns(std::string_view line) {
   return cols;
 }
 
-std::string suite_of(std::string_view id) { return std::string(id.substr(0, id.find('/'))); }
+// The suite of a canonical id: the part after the context.
+std::string suite_of(std::string_view id, std::string_view context) {
+  if (context != "root") id.remove_prefix(std::min(id.size(), context.size() + 1));
+  return std::string(id.substr(0, id.find('/')));
+}
+
+bool is_context_name(std::string_view name) {
+  for (std::string_view p : model::caller_preset_names())
+    if (p == name) return true;
+  return false;
+}
 
 Result<std::vector<std::uint64_t>> sweep_flags(std::string_view list) {
   std::vector<std::uint64_t> bits;
@@ -113,9 +125,7 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
     r.clone3.tail = *a;
   } else if (key == "clone3") {
     if (value != "enosys") return make_error("clone3=enosys is the one choice");
-    const auto e = r.entry;
-    if (e != model::Entry::fork && e != model::Entry::vfork && e != model::Entry::pthread_create &&
-        e != model::Entry::posix_spawn && e != model::Entry::system)
+    if (!model::is_library_entry(r.entry))
       return make_error("clone3=enosys is for the C library's entries (fork, vfork, pthread_create, posix_spawn, system)");
     c.clone3_enosys = true;
   } else if (key == "pidfd") {
@@ -128,90 +138,148 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
   return ok_status();
 }
 
-Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name) {
+std::string canonical_id(std::string_view id, std::string_view context) {
+  if (context == "root") return std::string(id);
+  const std::string prefix = std::string(context) + "/";
+  if (id.starts_with(prefix)) return std::string(id);
+  // SUITE/CONTEXT[/NAME], as earlier versions wrote it.
+  if (const auto slash = id.find('/'); slash != std::string_view::npos) {
+    const std::string_view suite = id.substr(0, slash), rest = id.substr(slash + 1);
+    if (rest == context) return prefix + std::string(suite);
+    if (rest.starts_with(prefix)) return prefix + std::string(suite) + "/" + std::string(rest.substr(prefix.size()));
+  }
+  return prefix + std::string(id);
+}
+
+
+namespace {
+
+using SignalRange = std::optional<std::pair<long long, long long>>;
+
+// The cases of a sweep row: every combination of its flags, at every exit
+// signal of its range (or at its one exit signal).
+// A catalogue past max_cases (`used` made before this row) is an error,
+// counted before anything is made: a file of large sweeps must not take the
+// machine's memory to find out that it is too large.
+Result<std::vector<CatalogueCase>> expand_sweep(const CatalogueCase& base, std::string_view flags,
+                                                const SignalRange& signal_range, std::size_t used,
+                                                std::size_t max_cases) {
+  // No flags to combine ("-") is one combination: none.
+  const bool flags_swept = flags != "-";
+  if (!flags_swept && !signal_range) return make_error("a sweep needs flags to combine or a range of exit signals");
+  std::vector<std::uint64_t> bits;
+  if (flags_swept) {
+    auto swept = sweep_flags(flags);
+    if (!swept) return swept.error();
+    bits = std::move(swept).value();
+  }
+  const auto [first_signal, last_signal] = signal_range.value_or(
+      std::pair{static_cast<long long>(base.request.exit_signal), static_cast<long long>(base.request.exit_signal)});
+  const std::size_t n = bits.size();
+  const std::size_t expands_to = (std::size_t{1} << n) * static_cast<std::size_t>(last_signal - first_signal + 1);
+  if (used + expands_to > max_cases)
+    return make_error("the catalogue expands to more than " + std::to_string(max_cases) +
+                      " cases here (this sweep makes " + std::to_string(expands_to) + "); see --max-cases");
+  std::vector<CatalogueCase> made;
+  for (std::uint64_t combo = 0; combo < (std::uint64_t{1} << n); ++combo) {
+    for (long long sig = first_signal; sig <= last_signal; ++sig) {
+      CatalogueCase c = base;
+      c.request.flags = 0;
+      for (std::size_t b = 0; b < n; ++b)
+        if (combo & (std::uint64_t{1} << b)) c.request.flags |= bits[b];
+      c.request.exit_signal = static_cast<std::uint64_t>(sig);
+      c.id = base.id;
+      if (flags_swept) c.id += "/" + model::format_flags(c.request.flags);
+      if (signal_range) c.id += "/" + (sig == 0 ? std::string("0") : model::signal_name(sig));
+      made.push_back(std::move(c));
+    }
+  }
+  return made;
+}
+
+// The cases of one row: `case` or `sweep`, its id, entry, flags and options.
+// The error is the row's fault, without its place.
+Result<std::vector<CatalogueCase>> parse_row(const std::vector<std::string_view>& cols, std::string origin,
+                                             std::size_t used, std::size_t max_cases) {
+  if (cols[0] != "case" && cols[0] != "sweep") return make_error("expected 'case' or 'sweep', found '" + std::string(cols[0]) + "'");
+  if (cols.size() < 4) return make_error("expected: " + std::string(cols[0]) + " <id> <entry> <flags> [exit_signal=N] [context=NAME]");
+  CatalogueCase base;
+  base.id = std::string(cols[1]);
+  base.context = "root";
+  base.origin = std::move(origin);
+  auto entry = model::parse_entry(cols[2]);
+  if (!entry) return entry.error();
+  base.request.entry = *entry;
+  base.request.exit_signal = model::kSigchld;
+  // A sweep may range over exit signals too: exit_signal=FIRST..LAST.
+  SignalRange signal_range;
+  for (std::size_t i = 4; i < cols.size(); ++i) {
+    const auto eq = cols[i].find('=');
+    if (eq == std::string_view::npos) return make_error("option '" + std::string(cols[i]) + "' is not key=value");
+    const std::string_view key = cols[i].substr(0, eq), value = cols[i].substr(eq + 1);
+    if (key == "exit_signal" && value.find("..") != std::string_view::npos) {
+      if (cols[0] != "sweep") return make_error("a range of exit signals is for sweeps; a case has one");
+      auto range = parse_signal_range(value);
+      if (!range) return range.error();
+      signal_range = *range;
+      continue;
+    }
+    if (auto st = apply_case_option(base, key, value); !st) return st.error();
+  }
+  base.id = canonical_id(base.id, base.context);
+  base.suite = suite_of(base.id, base.context);
+  if (is_context_name(base.suite))
+    return make_error("the suite of '" + base.id + "' is named like a caller context: ids are [CONTEXT/]SUITE/NAME, " +
+                      "with context=CONTEXT for a case of that context");
+  if (cols[0] == "sweep") return expand_sweep(base, cols[3], signal_range, used, max_cases);
+  if (cols[3] != "-") {
+    auto flags = model::parse_flags(cols[3]);
+    if (!flags) return flags.error();
+    base.request.flags = *flags;
+  }
+  return std::vector<CatalogueCase>{base};
+}
+
+}  // namespace
+
+Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name, std::size_t max_cases) {
   std::vector<CatalogueCase> out;
   std::unordered_set<std::string> ids;
   int lineno = 0;
   std::size_t pos = 0;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a UTF-8 byte order mark
   while (pos <= text.size()) {
     std::size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     ++lineno;
-    const auto fail = [&](const std::string& what) {
-      return Error{std::string(name) + ":" + std::to_string(lineno) + ": " + what};
-    };
-    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-    const auto cols = split_columns(line);
+    const std::string place = std::string(name) + ":" + std::to_string(lineno);
+    // Whatever it quotes of the file comes out escaped: one readable line.
+    const auto fail = [&](const std::string& what) { return Error{sys::escaped(place + ": " + what)}; };
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // CRLF
+    auto cols = split_columns(line);
+    // A comment starts with a column that starts with '#'. A '#' inside a
+    // column is an error: an id holding one would break KTAP's "# SKIP".
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      if (cols[i][0] == '#') {
+        cols.resize(i);
+        break;
+      }
+      if (cols[i].find('#') != std::string_view::npos)
+        return fail("'#' inside '" + std::string(cols[i]) + "': a comment starts at the beginning of a column");
+      if (!sys::printable_utf8(cols[i]))
+        return fail("'" + std::string(cols[i]) + "' is not printable UTF-8");
+    }
     if (cols.empty()) {
       if (end == text.size()) break;
       continue;
     }
-    if (cols[0] != "case" && cols[0] != "sweep") return fail("expected 'case' or 'sweep', found '" + std::string(cols[0]) + "'");
-    if (cols.size() < 4) return fail("expected: " + std::string(cols[0]) + " <id> <entry> <flags> [exit_signal=N] [context=NAME]");
-
-    CatalogueCase base;
-    base.id = std::string(cols[1]);
-    base.suite = suite_of(base.id);
-    base.context = "root";
-    base.origin = std::string(name) + ":" + std::to_string(lineno);
-    auto entry = model::parse_entry(cols[2]);
-    if (!entry) return fail(entry.error().message);
-    base.request.entry = *entry;
-    base.request.exit_signal = model::kSigchld;
-    // A sweep may range over exit signals too: exit_signal=FIRST..LAST.
-    std::optional<std::pair<long long, long long>> signal_range;
-    for (std::size_t i = 4; i < cols.size(); ++i) {
-      const auto eq = cols[i].find('=');
-      if (eq == std::string_view::npos) return fail("option '" + std::string(cols[i]) + "' is not key=value");
-      const std::string_view key = cols[i].substr(0, eq), value = cols[i].substr(eq + 1);
-      if (key == "exit_signal" && value.find("..") != std::string_view::npos) {
-        if (cols[0] != "sweep") return fail("a range of exit signals is for sweeps; a case has one");
-        auto range = parse_signal_range(value);
-        if (!range) return fail(range.error().message);
-        signal_range = *range;
-        continue;
-      }
-      if (auto st = apply_case_option(base, key, value); !st) return fail(st.error().message);
-    }
-
-    std::vector<CatalogueCase> made;
-    if (cols[0] == "case") {
-      if (cols[3] != "-") {
-        auto flags = model::parse_flags(cols[3]);
-        if (!flags) return fail(flags.error().message);
-        base.request.flags = *flags;
-      }
-      made.push_back(base);
-    } else {
-      // No flags to combine ("-") is one combination: none.
-      const bool flags_swept = cols[3] != "-";
-      if (!flags_swept && !signal_range) return fail("a sweep needs flags to combine or a range of exit signals");
-      std::vector<std::uint64_t> bits;
-      if (flags_swept) {
-        auto swept = sweep_flags(cols[3]);
-        if (!swept) return fail(swept.error().message);
-        bits = std::move(swept).value();
-      }
-      const auto [first_signal, last_signal] = signal_range.value_or(
-          std::pair{static_cast<long long>(base.request.exit_signal), static_cast<long long>(base.request.exit_signal)});
-      const std::size_t n = bits.size();
-      for (std::uint64_t combo = 0; combo < (std::uint64_t{1} << n); ++combo) {
-        for (long long sig = first_signal; sig <= last_signal; ++sig) {
-          CatalogueCase c = base;
-          c.request.flags = 0;
-          for (std::size_t b = 0; b < n; ++b)
-            if (combo & (std::uint64_t{1} << b)) c.request.flags |= bits[b];
-          c.request.exit_signal = static_cast<std::uint64_t>(sig);
-          c.id = base.id;
-          if (flags_swept) c.id += "/" + model::format_flags(c.request.flags);
-          if (signal_range) c.id += "/" + (sig == 0 ? std::string("0") : model::signal_name(sig));
-          made.push_back(std::move(c));
-        }
-      }
-    }
-    for (CatalogueCase& c : made) {
+    auto made = parse_row(cols, place, out.size(), max_cases);
+    if (!made) return fail(made.error().message);
+    if (out.size() + made->size() > max_cases)
+      return fail("the catalogue expands to more than " + std::to_string(max_cases) + " cases; see --max-cases");
+    for (CatalogueCase& c : *made) {
       if (auto valid = model::validate(c.request); !valid) return fail(c.id + ": " + valid.error().message);
       if (!ids.insert(c.id).second) return fail("duplicate id '" + c.id + "'");
       out.push_back(std::move(c));
@@ -221,10 +289,10 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
   return out;
 }
 
-Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path) {
+Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path, std::size_t max_cases) {
   auto text = sys::read_text_file(path, "catalogue file");
   if (!text) return text.error();
-  auto cases = parse_catalogue(*text, path);
+  auto cases = parse_catalogue(*text, path, max_cases);
   if (cases)
     for (CatalogueCase& c : *cases) c.file = path;
   return cases;

@@ -17,13 +17,11 @@ std::string group_name(const std::vector<std::string>& path) {
 }
 
 std::string report_case_name(const CatalogueCase& c) {
-  const auto slash = c.id.find('/');
-  if (slash == std::string::npos || slash + 1 == c.id.size()) return c.id;
-  std::string name = c.id.substr(slash + 1);
-  // "sweep/unpriv/CLONE_VM" in group unpriv/sweep is "CLONE_VM".
-  if (c.context != "root" && name.rfind(c.context + "/", 0) == 0 && name.size() > c.context.size() + 1)
-    name = name.substr(c.context.size() + 1);
-  return name;
+  std::string_view id = c.id;
+  if (c.context != "root" && id.starts_with(c.context + "/")) id.remove_prefix(c.context.size() + 1);
+  const auto slash = id.find('/');
+  if (slash == std::string_view::npos || slash + 1 == id.size()) return std::string(id);
+  return std::string(id.substr(slash + 1));
 }
 
 }  // namespace clonediff::harness

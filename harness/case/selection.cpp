@@ -39,8 +39,7 @@ Status take_context(std::vector<CatalogueCase>& cases, const std::string& contex
   std::set<std::string> ids;
   for (CatalogueCase& c : cases) {
     if (c.context == "root" && context != "root") {
-      const auto slash = c.id.find('/');
-      c.id = slash == std::string::npos ? c.id + "/" + context : c.id.substr(0, slash) + "/" + context + c.id.substr(slash);
+      c.id = context + "/" + c.id;
       c.context = context;
       c.context_option = context;
     } else if (c.context != context) {
@@ -52,8 +51,20 @@ Status take_context(std::vector<CatalogueCase>& cases, const std::string& contex
   return ok_status();
 }
 
-void keep_matching(std::vector<CatalogueCase>& cases, const std::string& pattern) {
-  std::erase_if(cases, [&](const CatalogueCase& c) { return ::fnmatch(pattern.c_str(), c.id.c_str(), 0) != 0; });
+namespace {
+bool matches_any(const std::vector<std::string>& patterns, const std::string& id) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const std::string& p) { return ::fnmatch(p.c_str(), id.c_str(), 0) == 0; });
+}
+}  // namespace
+
+void keep_matching(std::vector<CatalogueCase>& cases, const std::vector<std::string>& patterns) {
+  if (patterns.empty()) return;
+  std::erase_if(cases, [&](const CatalogueCase& c) { return !matches_any(patterns, c.id); });
+}
+
+void drop_matching(std::vector<CatalogueCase>& cases, const std::vector<std::string>& patterns) {
+  std::erase_if(cases, [&](const CatalogueCase& c) { return matches_any(patterns, c.id); });
 }
 
 std::string exact_pattern(std::string_view id) {

@@ -21,13 +21,17 @@ struct Shard {
 Result<Shard> parse_shard(std::string_view text);
 
 // `run --context NAME`: the catalogue as that caller runs it. Cases of the root
-// context run in NAME instead ("sweep/CLONE_VM" becomes
-// "sweep/NAME/CLONE_VM"), NAME's own cases stay, cases of other contexts go;
-// where an id would repeat, the first stays. NAME must be a model preset.
+// context run in NAME instead, the id with NAME in front ("sweep/CLONE_VM"
+// becomes "NAME/sweep/CLONE_VM"), NAME's own cases stay, cases of other
+// contexts go; where an id would repeat, the first stays. NAME must be a
+// model preset.
 Status take_context(std::vector<CatalogueCase>& cases, const std::string& context);
 
-// Keeps the cases whose id matches the shell pattern (fnmatch(3), no flags).
-void keep_matching(std::vector<CatalogueCase>& cases, const std::string& pattern);
+// Keeps the cases whose id matches any of the shell patterns (fnmatch(3), no
+// flags: '*' matches '/' too); no patterns keeps every case.
+void keep_matching(std::vector<CatalogueCase>& cases, const std::vector<std::string>& patterns);
+// Drops the cases whose id matches any of the patterns.
+void drop_matching(std::vector<CatalogueCase>& cases, const std::vector<std::string>& patterns);
 
 // A pattern for keep_matching() that matches this id and no other: the
 // pattern characters * ? [ and \ are escaped.

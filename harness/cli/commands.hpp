@@ -1,24 +1,18 @@
-// The clonediff subcommands. Each takes its arguments (after the subcommand
-// name) and returns the process exit status: 0 all matched, 1 something did
-// not match, 2 bad usage or input.
+// The clonediff commands. Each takes its parsed options (command_line.hpp)
+// and returns the process exit status: 0 all matched, 1 something did not
+// match, 2 bad usage or input.
 #pragma once
 
-#include <string>
-#include <vector>
+#include "harness/cli/command_line.hpp"
 
 namespace clonediff::cli {
 
-inline constexpr int kExitMatch = 0;
-inline constexpr int kExitMismatch = 1;
-inline constexpr int kExitUsage = 2;
-
-int run_command(const std::vector<std::string>& args);
-int explain_command(const std::vector<std::string>& args);
-int check_command(const std::vector<std::string>& args);
-int diff_command(const std::vector<std::string>& args);
-int explore_command(const std::vector<std::string>& args);  // explore_command.cpp
-
-// "clonediff <cmd>: <message>" on stderr; returns kExitUsage.
-int usage_error(const std::string& command, const std::string& message);
+int run_command(const RunOptions& options);
+int explore_command(const ExploreOptions& options);
+int explain_command(const ExplainOptions& options);
+int check_command(const CheckOptions& options);
+int diff_command(const DiffOptions& options);
+int contexts_command(const ContextsOptions& options);
+int kernels_command(const KernelsOptions& options);
 
 }  // namespace clonediff::cli

@@ -1,10 +1,10 @@
-#include <algorithm>
+// clonediff explain FLAGS: the model's prediction for one request, rule by
+// rule, with the rule that decides it.
 #include <cstdio>
 
 #include "harness/case/catalogue.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/kernel_option.hpp"
-#include "harness/cli/options.hpp"
 #include "harness/records/json.hpp"
 #include "harness/records/record.hpp"
 #include "model/explain.hpp"
@@ -12,66 +12,70 @@
 #include "model/names.hpp"
 
 namespace clonediff::cli {
-
 namespace {
-// Request options that explain shares with catalogue lines: --set-tid is set_tid=.
-constexpr const char* kRequestOptions[] = {"--size", "--stack", "--tls", "--set-tid", "--set-tid-size",
-                                           "--cgroup", "--tail", "--pidfd"};
-}  // namespace
 
-int explain_command(const std::vector<std::string>& args) {
-  std::vector<OptionSpec> specs = {{"--entry"}, {"--context"}, {"--exit-signal"}, {"--kernel"}};
-  for (const char* o : kRequestOptions) specs.push_back({o});
-  auto opts = parse_options(args, specs);
-  if (!opts) return usage_error("explain", opts.error().message);
-  if (opts->positional.size() > 1) return usage_error("explain", "one FLAGS argument, e.g. 'CLONE_VM|CLONE_FS'");
-
+// The request the options describe; clone3's struct takes the catalogue's
+// options (--set-tid is set_tid=).
+Result<model::Request> request_of(const ExplainOptions& o) {
   harness::CatalogueCase spec;
   model::Request& request = spec.request;
-  if (auto e = opts->value("--entry")) {
-    auto entry = model::parse_entry(*e);
-    if (!entry) return usage_error("explain", entry.error().message);
+  if (o.entry) {
+    auto entry = model::parse_entry(*o.entry);
+    if (!entry) return entry.error();
     request.entry = *entry;
   }
-  if (opts->positional.empty()) {
+  if (o.flags.empty()) {
     if (request.entry == model::Entry::clone || request.entry == model::Entry::clone3)
-      return usage_error("explain", "missing FLAGS (write 0 for none)");
+      return make_error("missing FLAGS (write 0 for none)");
   } else {
-    auto flags = model::parse_flags(opts->positional[0]);
-    if (!flags) return usage_error("explain", flags.error().message);
+    auto flags = model::parse_flags(o.flags[0]);
+    if (!flags) return flags.error();
     request.flags = *flags;
   }
-  if (auto s = opts->value("--exit-signal")) {
-    auto sig = model::parse_signal(*s);
-    if (!sig || *sig < 0) return usage_error("explain", "bad --exit-signal '" + *s + "'");
+  if (o.exit_signal) {
+    auto sig = model::parse_signal(*o.exit_signal);
+    if (!sig || *sig < 0) return make_error("bad --exit-signal '" + *o.exit_signal + "'");
     request.exit_signal = static_cast<std::uint64_t>(*sig);
   }
-  for (const char* o : kRequestOptions)
-    if (auto v = opts->value(o)) {
-      std::string key = std::string(o).substr(2);
-      std::replace(key.begin(), key.end(), '-', '_');
-      if (auto st = harness::apply_case_option(spec, key, *v); !st) return usage_error("explain", st.error().message);
-    }
-  if (auto valid = model::validate(request); !valid) return usage_error("explain", valid.error().message);
+  for (const auto& [key, value] : o.request_options())
+    if (auto st = harness::apply_case_option(spec, key, value); !st) return st.error();
+  if (auto valid = model::validate(request); !valid) return valid.error();
+  return request;
+}
 
-  json::Value context = "root";
-  if (auto c = opts->value("--context")) {
-    if (!c->empty() && c->front() == '{') {
-      auto parsed = json::parse(*c);
-      if (!parsed) return usage_error("explain", "--context: " + parsed.error().message);
-      context = std::move(parsed).value();
+// --context: a preset's name or a JSON object of facts over one.
+Result<model::Caller> caller_of(const std::optional<std::string>& context) {
+  json::Value value = "root";
+  if (context) {
+    if (!context->empty() && context->front() == '{') {
+      auto parsed = json::parse(*context);
+      if (!parsed) return make_error("--context: " + parsed.error().message);
+      value = std::move(parsed).value();
     } else {
-      context = *c;
+      value = *context;
     }
   }
-  auto caller = harness::caller_from_json(context);
-  if (!caller) return usage_error("explain", caller.error().message);
-  auto kernel = kernel_option(*opts);
-  if (!kernel) return usage_error("explain", kernel.error().message);
+  return harness::caller_from_json(value);
+}
 
-  auto prediction = model::predict(request, *caller, *kernel);
+}  // namespace
+
+int explain_command(const ExplainOptions& options) {
+  if (options.kernel_history) {
+    if (!options.flags.empty() || options.entry || options.context || options.exit_signal || options.kernel ||
+        !options.request_options().empty())
+      return usage_error("explain", "--kernel-history takes no other argument");
+    return kernels_command(KernelsOptions{});
+  }
+  auto request = request_of(options);
+  if (!request) return usage_error("explain", request.error().message);
+  auto caller = caller_of(options.context);
+  if (!caller) return usage_error("explain", caller.error().message);
+  auto kernel = kernel_option(options.kernel);
+  if (!kernel) return usage_error("explain", kernel.error().message);
+  auto prediction = model::predict(*request, *caller, *kernel);
   if (!prediction) return usage_error("explain", prediction.error().message);
-  std::fputs(model::explain(request, *caller, *kernel, *prediction).c_str(), stdout);
+  std::fputs(model::explain(*request, *caller, *kernel, *prediction).c_str(), stdout);
   return kExitMatch;
 }
 

@@ -19,7 +19,6 @@
 
 #include "harness/case/catalogue.hpp"
 #include "harness/cli/commands.hpp"
-#include "harness/cli/options.hpp"
 #include "harness/cli/target_plan.hpp"
 #include "harness/engine/runner.hpp"
 #include "harness/explore/coverage.hpp"
@@ -36,7 +35,6 @@ namespace clonediff::cli {
 namespace {
 
 constexpr long long kMostBudgetMs = 24LL * 3600 * 1000;
-constexpr long long kMostTimeoutMs = 24LL * 3600 * 1000;
 // Shrinking after the budget: at most this long in all, a minute per finding.
 constexpr std::chrono::seconds kShrinkTotal{180};
 constexpr std::chrono::seconds kShrinkEach{60};
@@ -233,82 +231,53 @@ std::string table(const std::vector<TargetOutcome>& outcomes) {
 
 }  // namespace
 
-int explore_command(const std::vector<std::string>& args) {
-  auto opts = parse_options(args, {{"--seed"}, {"--budget"}, {"--cases"}, {"--context", true, true},
-                                   {"--target", true, true}, {"--baseline", true, true}, {"--baseline-file"},
-                                   {"--timeout"}, {"--target-timeout"}, {"--json"}, {"--kernel"}, {"--max-shrunk"}});
-  if (!opts) return usage_error("explore", opts.error().message);
-  if (!opts->positional.empty()) return usage_error("explore", "unexpected argument '" + opts->positional[0] + "'");
-
+int explore_command(const ExploreOptions& o) {
   Plan plan;
-  if (auto s = opts->value("--seed")) {
-    auto n = parse_bounded("--seed", *s, 0, 9223372036854775807LL, "a number");
-    if (!n) return usage_error("explore", n.error().message);
-    plan.seed = static_cast<std::uint64_t>(*n);
-  } else {
-    plan.seed = static_cast<std::uint64_t>(std::time(nullptr));  // printed, so the run can be repeated
-  }
-  if (auto b = opts->value("--budget")) {
-    auto d = parse_duration(*b);
+  // Printed, so the run can be repeated.
+  plan.seed = o.seed ? static_cast<std::uint64_t>(*o.seed) : static_cast<std::uint64_t>(std::time(nullptr));
+  if (o.budget) {
+    auto d = parse_duration(*o.budget);
     if (!d) return usage_error("explore", d.error().message);
     plan.budget = *d;
   }
-  if (auto c = opts->value("--cases")) {
-    auto n = parse_bounded("--cases", *c, 1, 100000000, "a count");
-    if (!n) return usage_error("explore", n.error().message);
-    plan.cases = static_cast<std::size_t>(*n);
-  }
+  if (o.cases) plan.cases = static_cast<std::size_t>(*o.cases);
   if (!plan.budget && !plan.cases) plan.budget = std::chrono::seconds(60);
-  if (auto t = opts->value("--timeout")) {
-    auto ms = parse_bounded("--timeout", *t, 1, kMostTimeoutMs, "milliseconds");
-    if (!ms) return usage_error("explore", ms.error().message);
-    plan.timeout = std::chrono::milliseconds{*ms};
-  }
-  if (auto m = opts->value("--max-shrunk")) {
-    auto n = parse_bounded("--max-shrunk", *m, 0, 1000, "a count");
-    if (!n) return usage_error("explore", n.error().message);
-    plan.max_shrunk = static_cast<std::size_t>(*n);
-  }
+  plan.timeout = std::chrono::milliseconds{o.timeout_ms};
+  plan.max_shrunk = static_cast<std::size_t>(o.max_shrunk);
   std::optional<std::chrono::seconds> target_timeout;
-  if (auto t = opts->value("--target-timeout")) {
-    auto s = parse_bounded("--target-timeout", *t, 1, 24LL * 3600, "seconds");
-    if (!s) return usage_error("explore", s.error().message);
-    target_timeout = std::chrono::seconds{*s};
-  }
-  if (opts->has("--context")) plan.contexts = opts->values.at("--context");
+  if (o.target_timeout_s) target_timeout = std::chrono::seconds{*o.target_timeout_s};
+  plan.contexts = o.contexts;
   if (auto space = explore::space_of_contexts(plan.contexts, 0); !space) return usage_error("explore", space.error().message);
 
   // The targets, and the emulators' baselines.
   std::vector<targets::TargetSpec> specs;
-  if (opts->has("--target"))
-    for (const std::string& text : opts->values.at("--target")) {
-      auto spec = targets::parse_target(text);
-      if (!spec) return usage_error("explore", spec.error().message);
-      for (const targets::TargetSpec& before : specs)
-        if (targets::target_name(before) == targets::target_name(*spec))
-          return usage_error("explore", "target '" + targets::target_name(*spec) + "' given twice");
-      specs.push_back(*spec);
-    }
+  for (const std::string& text : o.targets) {
+    auto spec = targets::parse_target(text);
+    if (!spec) return usage_error("explore", spec.error().message);
+    for (const targets::TargetSpec& before : specs)
+      if (targets::target_name(before) == targets::target_name(*spec))
+        return usage_error("explore", "target '" + targets::target_name(*spec) + "' given twice");
+    specs.push_back(*spec);
+  }
   std::map<std::string, std::string> baselines;
-  if (opts->has("--baseline"))
-    for (const std::string& b : opts->values.at("--baseline")) {
-      const auto eq = b.find('=');
-      if (eq == std::string::npos || eq == 0 || eq + 1 == b.size()) return usage_error("explore", "--baseline takes TARGET=FILE");
-      const std::string name = b.substr(0, eq);
-      bool emulator = false;
-      for (const targets::TargetSpec& s : specs)
-        if (targets::target_name(s) == name) emulator = targets::is_emulator(s.kind);
-      if (!emulator) return usage_error("explore", "--baseline names '" + name + "', which is not a gvisor or qemu-user --target of this run");
-      // The emulator runs in a directory of its own: the path must hold there.
-      std::error_code ec;
-      const auto path = std::filesystem::absolute(b.substr(eq + 1), ec);
-      baselines[name] = ec ? b.substr(eq + 1) : path.string();
-    }
-  if (opts->has("--baseline-file") && !specs.empty())
+  for (const std::string& b : o.baselines) {
+    const auto eq = b.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == b.size()) return usage_error("explore", "--baseline takes TARGET=FILE");
+    const std::string name = b.substr(0, eq);
+    bool emulator = false;
+    for (const targets::TargetSpec& s : specs)
+      if (targets::target_name(s) == name) emulator = targets::is_emulator(s.kind);
+    if (!emulator) return usage_error("explore", "--baseline names '" + name + "', which is not a gvisor or qemu-user --target of this run");
+    // The emulator runs in a directory of its own: the path must hold there.
+    std::error_code ec;
+    const auto path = std::filesystem::absolute(b.substr(eq + 1), ec);
+    baselines[name] = ec ? b.substr(eq + 1) : path.string();
+  }
+  if (o.baseline_file && !specs.empty())
     return usage_error("explore", "--baseline-file is for a run without --target (what a target is given); use --baseline T=FILE");
 
   model::Kernel kernel;
-  if (auto spec = opts->value("--kernel")) {
+  if (const auto& spec = o.kernel) {
     auto k = model::parse_kernel_spec(*spec);
     if (!k) return usage_error("explore", "--kernel: " + k.error().message);
     kernel = *k;
@@ -318,7 +287,7 @@ int explore_command(const std::vector<std::string>& args) {
     kernel = *k;
   }
   std::set<std::string> known;
-  if (auto file = opts->value("--baseline-file")) {
+  if (const auto& file = o.baseline_file) {
     auto read = known_from_baseline(*file, kernel);
     if (!read) return usage_error("explore", read.error().message);
     known = std::move(read).value();
@@ -328,7 +297,7 @@ int explore_command(const std::vector<std::string>& args) {
 
   std::ofstream json_file;
   std::ostream* json = nullptr;
-  if (auto path = opts->value("--json")) {
+  if (const auto& path = o.json) {
     if (*path == "-") {
       json = &std::cout;
     } else {

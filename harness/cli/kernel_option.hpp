@@ -3,24 +3,27 @@
 // "6.1,unprivileged_userns_clone=0"); without it, the running kernel.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
-#include "harness/cli/options.hpp"
-#include "probes/running_kernel.hpp"
 #include "model/kernel.hpp"
+#include "probes/running_kernel.hpp"
 
 namespace clonediff::cli {
 
 // `check --kernel recorded`: each record's own profile.
 inline constexpr std::string_view kRecordedKernel = "recorded";
 
-inline Result<model::Kernel> kernel_option(const Options& opts) {
-  if (auto spec = opts.value("--kernel")) {
+inline Result<model::Kernel> kernel_option(const std::optional<std::string>& spec) {
+  if (spec) {
     auto k = model::parse_kernel_spec(*spec);
     if (!k) return make_error("--kernel: " + k.error().message);
     return k;
   }
-  return probes::running_kernel();
+  auto running = probes::running_kernel();
+  if (!running) return running;
+  return model::modelled_kernel(std::move(running).value());
 }
 
 }  // namespace clonediff::cli

@@ -4,84 +4,32 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/command_line.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/guest_init.hpp"
-
-namespace {
-
-constexpr const char* kUsage =
-    "clonediff: runs fork, vfork and clone for real and checks each result against a\n"
-    "reference model of the kernel's copy_process().\n"
-    "\n"
-    "usage:\n"
-    "  clonediff run [--cases FILE]... [--no-builtin] [--filter PATTERN] [--shard I/N] [--list]\n"
-    "                [--json FILE] [--junit FILE] [--ktap] [--timeout MS] [--target T]...\n"
-    "                [--baseline T=FILE]... [--update-baselines] [--target-timeout S]\n"
-    "                [--allow-skip T]... [--coverage] [--require-coverage]\n"
-    "      Run the built-in catalogue (and/or catalogue FILEs) on the running kernel; needs root.\n"
-    "      --filter takes a shell pattern over case ids, e.g. 'legacy/*'; --shard I/N runs\n"
-    "      every Nth selected case from the Ith (0 <= I < N); --list prints the selected ids\n"
-    "      and runs nothing. --json writes one JSON record per case, --junit JUnit XML ('-'\n"
-    "      for stdout); --ktap writes KTAP to stdout and exits as kselftest does (4: every\n"
-    "      case skipped). --timeout MS (1 to 86400000) bounds a case and a caller's start.\n"
-    "      Progress shows on stderr when it is a terminal.\n"
-    "      --target T (repeatable) runs on host, kernel:VMLINUZ (booted in qemu, TCG), gvisor\n"
-    "      or qemu-user, and prints a table per target; --baseline T=FILE compares an\n"
-    "      emulator's divergences with a baseline file (--update-baselines rewrites it);\n"
-    "      --target-timeout S (1 to 86400) bounds a target other than host. A target that\n"
-    "      does not start, or skips every case, fails the run unless --allow-skip T names\n"
-    "      it (host, for a run without --target). --coverage prints how often each model\n"
-    "      rule decided a case, and which cannot be reached here and why; --require-coverage\n"
-    "      also fails the run if a rule reachable here decided no case.\n"
-    "  clonediff explore [--seed N] [--budget DURATION|--cases N] [--context C]... [--timeout MS]\n"
-    "                    [--target T]... [--baseline T=FILE]... [--target-timeout S] [--json FILE]\n"
-    "      Model-guided random cases over every flag, clone3 field, entry and context, run live\n"
-    "      and judged; each divergence shrunk to a catalogue line. Deterministic for a seed\n"
-    "      (printed); the budget defaults to 60s. On targets as run does; an emulator's\n"
-    "      divergences that its baseline shows are listed, not failed. Needs root.\n"
-    "  clonediff explain FLAGS [--entry E] [--context C] [--exit-signal N] [--kernel K]\n"
-    "      Show the model's prediction for a request and the kernel rule that decides it.\n"
-    "      C is a preset (root, unpriv, pidns_init) or a JSON object such as\n"
-    "      '{\"preset\": \"root\", \"leader_exit_signal\": 0}'. K is a kernel profile:\n"
-    "      a release such as 6.1.0-50-cloud-amd64, optionally with knobs\n"
-    "      (',unprivileged_userns_clone=0'); default: the running kernel.\n"
-    "  clonediff check [FILE|-] [--kernel K|recorded]\n"
-    "      Read records carrying \"observed\" (JSON lines), write each back with \"predicted\",\n"
-    "      \"verdict\" and \"diff\"; summary on stderr. Judged against the running kernel's\n"
-    "      profile, K's, or each record's own (recorded).\n"
-    "  clonediff diff A B [--kernel-a K] [--kernel-b K] [--target-a T] [--target-b T]\n"
-    "      The cases whose observations differ between two result files (JSON lines), each\n"
-    "      expected (the model's profiles of the two kernels predict the change) or\n"
-    "      unexpected (a regression, or a gap in the model), with the rule behind it.\n"
-    "      Each side is predicted for its records' own kernel unless K is given; T keeps\n"
-    "      only the records of one target of a run over targets.\n"
-    "      Exit status 1 when a change is unexpected.\n"
-    "\n"
-    "exit status: 0 every case that ran matched the model (PASS); 1 some case did not\n"
-    "(mismatch, timeout, crash or error), a target did not start, or every case of a\n"
-    "target was skipped without --allow-skip; 2 bad usage or bad input; with --ktap,\n"
-    "kselftest's: 0 PASS, 1 FAIL, 4 every case (of a target) skipped.\n";
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace clonediff::cli;
   if (is_guest_init(argc, argv)) guest_init_main();  // the static build as a kernel target's init
-  if (argc < 2) {
-    std::fputs(kUsage, stderr);
+  CommandLine line;
+  if (auto parsed = line.parse(std::vector<std::string>(argv + 1, argv + argc)); !parsed) {
+    std::fprintf(stderr, "%s\n", parsed.error().message.c_str());
     return kExitUsage;
   }
-  const std::string command = argv[1];
-  const std::vector<std::string> args(argv + 2, argv + argc);
-  if (command == "run") return run_command(args);
-  if (command == "explain") return explain_command(args);
-  if (command == "check") return check_command(args);
-  if (command == "diff") return diff_command(args);
-  if (command == "explore") return explore_command(args);
-  if (command == "help" || command == "--help" || command == "-h") {
-    std::fputs(kUsage, stdout);
+  if (line.printed()) {
+    std::fputs(line.printed()->c_str(), stdout);
     return kExitMatch;
   }
-  std::fprintf(stderr, "clonediff: unknown command '%s' (commands: run, explore, explain, check, diff, help)\n", command.c_str());
+  switch (line.command()) {
+    case Command::none: std::fputs(line.help().c_str(), stderr); return kExitUsage;
+    case Command::run: return run_command(line.run);
+    case Command::explore: return explore_command(line.explore);
+    case Command::explain: return explain_command(line.explain);
+    case Command::check: return check_command(line.check);
+    case Command::diff: return diff_command(line.diff);
+    case Command::contexts: return contexts_command(line.contexts);
+    case Command::kernels: return kernels_command(line.kernels);
+    case Command::help: std::fputs(line.help(line.help_topic.value_or(Command::none)).c_str(), stdout); return kExitMatch;
+  }
   return kExitUsage;
 }

@@ -1,5 +1,11 @@
+// clonediff run: the catalogue, selected, run on this kernel or on targets,
+// and judged against the model, with every report a run writes. In steps:
+// the options are checked and the cases selected (plan_run: any problem is
+// bad usage, before anything runs), then a RunSession runs each target's
+// cases into the reports and writes the verdict.
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -11,20 +17,22 @@
 #include <vector>
 
 #include "harness/case/catalogue.hpp"
+#include "harness/case/selection.hpp"
+#include "probes/sys/printable.hpp"
 #include "harness/cli/commands.hpp"
-#include "harness/cli/options.hpp"
 #include "harness/cli/target_plan.hpp"
+#include "harness/engine/runner.hpp"
+#include "harness/explore/run_coverage.hpp"
+#include "harness/records/record.hpp"
 #include "harness/reports/junit_report.hpp"
 #include "harness/reports/ktap_report.hpp"
 #include "harness/reports/progress.hpp"
-#include "harness/records/record.hpp"
-#include "harness/engine/runner.hpp"
-#include "harness/explore/run_coverage.hpp"
-#include "probes/running_kernel.hpp"
-#include "harness/case/selection.hpp"
 #include "harness/reports/summary.hpp"
+#include "harness/reports/terminal.hpp"
 #include "harness/targets/target_report.hpp"
 #include "harness/targets/target_results.hpp"
+#include "harness/version.hpp"
+#include "probes/running_kernel.hpp"
 
 namespace clonediff::cli {
 namespace {
@@ -36,63 +44,75 @@ struct Selection {
   std::string scope;
 };
 
-Result<Selection> select_cases(const Options& opts) {
-  harness::Shard shard;
-  if (auto s = opts.value("--shard")) {
-    auto parsed = harness::parse_shard(*s);
-    if (!parsed) return parsed.error();
-    shard = *parsed;
-  }
+// "'a'", or "'a' or 'b'": patterns as a message names them.
+std::string pattern_list(const std::vector<std::string>& patterns) {
+  std::string out;
+  for (std::size_t i = 0; i < patterns.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == patterns.size() ? " or " : ", ") + ("'" + patterns[i] + "'");
+  return out;
+}
+
+// The built-in catalogue (unless --no-builtin) and every --cases file.
+Result<std::vector<harness::CatalogueCase>> load_cases(const RunOptions& o) {
   std::vector<harness::CatalogueCase> cases;
-  if (!opts.has("--no-builtin")) {
+  if (!o.no_builtin) {
     auto builtin = harness::builtin_catalogue();
     if (!builtin) return make_error("built-in catalogue: " + builtin.error().message);
     cases = std::move(builtin).value();
   }
-  if (opts.has("--cases"))
-    for (const std::string& file : opts.values.at("--cases")) {
-      auto more = harness::load_catalogue_file(file);
-      if (!more) return more.error();
-      if (auto st = harness::merge_catalogue(cases, std::move(more).value()); !st) return st.error();
-    }
-  if (auto context = opts.value("--context")) {
-    if (auto st = harness::take_context(cases, *context); !st) return st.error();
-    if (cases.empty()) return make_error("no case runs in context '" + *context + "'");
+  const auto max_cases = static_cast<std::size_t>(o.max_cases);
+  for (const std::string& file : o.cases) {
+    if (cases.size() >= max_cases)
+      return make_error("the catalogue holds more than " + std::to_string(max_cases) + " cases; see --max-cases");
+    auto more = harness::load_catalogue_file(file, max_cases - cases.size());
+    if (!more) return more.error();
+    if (auto st = harness::merge_catalogue(cases, std::move(more).value()); !st) return st.error();
   }
-  if (auto pattern = opts.value("--filter")) {
-    harness::keep_matching(cases, *pattern);
-    if (cases.empty()) return make_error("no case id matches '" + *pattern + "'");
+  return cases;
+}
+
+Result<Selection> select_cases(const RunOptions& o) {
+  auto loaded = load_cases(o);
+  if (!loaded) return loaded.error();
+  std::vector<harness::CatalogueCase> cases = std::move(loaded).value();
+  if (o.context) {
+    if (auto st = harness::take_context(cases, *o.context); !st) return st.error();
+    if (cases.empty()) return make_error("no case runs in context '" + *o.context + "'");
   }
+  if (cases.size() > static_cast<std::size_t>(o.max_cases)) {
+    return make_error("the catalogue holds " + std::to_string(cases.size()) + " cases, more than " +
+                      std::to_string(o.max_cases) + "; see --max-cases");
+  }
+  harness::keep_matching(cases, o.filters);
+  if (cases.empty() && !o.filters.empty()) return make_error("no case id matches " + pattern_list(o.filters));
+  harness::drop_matching(cases, o.excludes);
+  if (cases.empty() && !o.excludes.empty())
+    return make_error("every selected case matches --exclude " + pattern_list(o.excludes));
   if (cases.empty()) return make_error("no cases to run");
   harness::order_by_group(cases);
   Selection out;
-  if (shard.count > 1) {
+  if (o.shard) {
+    const harness::Shard shard = *harness::parse_shard(*o.shard);  // checked when parsed
     const std::size_t selected = cases.size();
-    out.scope = "shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) + " of " +
-                std::to_string(selected);
+    const std::string which = std::to_string(shard.index) + "/" + std::to_string(shard.count);
+    if (shard.count > 1) out.scope = "shard " + which + " of " + std::to_string(selected);
     cases = harness::take_shard(std::move(cases), shard);
     if (cases.empty())
-      return make_error("shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) +
-                        " holds none of the " + std::to_string(selected) + " selected cases");
+      return make_error("shard " + which + " holds none of the " + std::to_string(selected) + " selected cases");
   }
   out.cases = std::move(cases);
   return out;
 }
 
-// The largest timeouts taken: a day per case, a day per target.
-constexpr long long kMostTimeoutMs = 24LL * 3600 * 1000;
-constexpr long long kMostTargetTimeoutS = 24LL * 3600;
-
 // --allow-skip TARGET (repeatable): the targets of the plan, by the name
 // reports use or as --target gave it, whose skipping every case (or not
 // starting) the user expects. The implicit host of a run without --target is
 // "host", kept as "".
-Result<std::set<std::string>> allowed_skips(const Options& opts, const std::vector<PlannedTarget>& plan) {
+Result<std::set<std::string>> allowed_skips(const RunOptions& o, const std::vector<PlannedTarget>& plan) {
   std::set<std::string> out;
-  if (!opts.has("--allow-skip")) return out;
   std::string names;
   for (const PlannedTarget& t : plan) names += (names.empty() ? "" : ", ") + (t.name.empty() ? "host" : t.name);
-  for (const std::string& wanted : opts.values.at("--allow-skip")) {
+  for (const std::string& wanted : o.allow_skip) {
     bool found = false;
     for (const PlannedTarget& t : plan) {
       const bool named = t.name.empty() ? wanted == "host" : wanted == t.name || wanted == t.spec.spec;
@@ -103,6 +123,49 @@ Result<std::set<std::string>> allowed_skips(const Options& opts, const std::vect
       return make_error("--allow-skip names '" + wanted + "', which is not a target of this run (targets: " + names + ")");
   }
   return out;
+}
+
+// Everything a run decides before its first case. Any problem is bad usage.
+struct RunPlan {
+  Selection selection;
+  std::vector<PlannedTarget> targets;
+  bool over_targets = false;
+  std::set<std::string> allowed_skips;
+  std::map<std::string, std::string> baseline_files;     // target -> file
+  std::map<std::string, targets::Baseline> baselines;   // as read (not with --update-baselines)
+};
+
+Status check_report_options(const RunOptions& o) {
+  if (o.list && (o.ktap || o.json || o.junit)) return make_error("--list runs nothing: it takes no --json, --junit or --ktap");
+  const int on_stdout = (o.ktap ? 1 : 0) + (o.json == "-" ? 1 : 0) + (o.junit == "-" ? 1 : 0);
+  if (on_stdout > 1) return make_error("only one of --ktap, --json - and --junit - can have standard output");
+  return ok_status();
+}
+
+Result<RunPlan> plan_run(const RunOptions& o) {
+  if (auto st = check_report_options(o); !st) return st.error();
+  RunPlan plan;
+  auto selection = select_cases(o);
+  if (!selection) return selection.error();
+  plan.selection = std::move(selection).value();
+  auto targets = plan_targets(o, plan.selection.cases);
+  if (!targets) return targets.error();
+  plan.targets = std::move(targets).value();
+  plan.over_targets = !o.targets.empty();
+  auto allowed = allowed_skips(o, plan.targets);
+  if (!allowed) return allowed.error();
+  plan.allowed_skips = std::move(allowed).value();
+  auto files = baseline_files(o, plan.targets);
+  if (!files) return files.error();
+  plan.baseline_files = std::move(files).value();
+  if (o.update_baselines && plan.baseline_files.empty())
+    return make_error("--update-baselines rewrites the files given with --baseline TARGET=FILE");
+  if (!o.update_baselines) {  // a bad baseline file is bad usage, found before anything runs
+    auto read = read_baselines(plan.baseline_files);
+    if (!read) return read.error();
+    plan.baselines = std::move(read).value();
+  }
+  return plan;
 }
 
 // An output named on the command line: "-" is stdout, else a file opened now,
@@ -128,223 +191,251 @@ class Output {
   std::ostream* stream_ = nullptr;
 };
 
-}  // namespace
+// One run: its targets' cases into every report, then the verdict.
+class RunSession {
+ public:
+  // kernel: the profile cases are judged against; running_release: what the
+  // records name as the kernel they ran on.
+  RunSession(const RunOptions& o, const RunPlan& plan, model::Kernel kernel, std::string running_release)
+      : o_(o), plan_(plan), kernel_(std::move(kernel)), running_release_(std::move(running_release)) {}
 
-int usage_error(const std::string& command, const std::string& message) {
-  std::fprintf(stderr, "clonediff %s: %s\n", command.c_str(), message.c_str());
-  return kExitUsage;
+  Status open_outputs() {
+    if (auto st = json_.open(o_.json); !st) return st;
+    return junit_.open(o_.junit);
+  }
+  int run() {
+    begin();
+    for (const PlannedTarget& t : plan_.targets) {
+      if (t.spec.kind == targets::TargetKind::host)
+        run_host(t);
+      else
+        run_outer(t);
+    }
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
+    progress_->clear();
+    if (json_.stream()) json_.stream()->flush();
+    if (o_.update_baselines) update_baselines();
+    return finish(elapsed);
+  }
+
+ private:
+  // Reports on stdout own it; the summary then goes to stderr.
+  bool report_on_stdout() const { return o_.ktap || json_.on_stdout() || junit_.on_stdout(); }
+  std::string where() const {
+    return plan_.over_targets ? std::to_string(plan_.targets.size()) + " targets" : "Linux " + running_release_;
+  }
+
+  void begin();
+  void take(const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record, bool listed_by_target);
+  void run_host(const PlannedTarget& t);
+  void run_outer(const PlannedTarget& t);
+  void update_baselines();
+  int finish(std::chrono::duration<double> elapsed);
+  void write_junit(std::chrono::duration<double> elapsed);
+  std::string summary_text(std::chrono::duration<double> elapsed, const std::string& verdict_line, bool skips_allowed) const;
+  bool coverage_wanted() const { return o_.coverage || o_.require_coverage; }
+
+  const RunOptions& o_;
+  const RunPlan& plan_;
+  const model::Kernel kernel_;
+  const std::string running_release_;
+  Output json_, junit_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::optional<harness::KtapReport> ktap_;
+  harness::JunitReport junit_report_;
+  std::optional<harness::Progress> progress_;
+  harness::RunSummary summary_;
+  targets::TargetReport targets_;
+  std::size_t done_ = 0;
+  std::vector<std::string> judged_lines_;  // each target's profile, for the KTAP trailer over targets
+  explore::RunCoverage coverage_;          // --coverage, --require-coverage: the rules each case exercised
+};
+
+void RunSession::begin() {
+  std::vector<harness::CatalogueCase> planned;
+  for (const PlannedTarget& t : plan_.targets) planned.insert(planned.end(), t.cases.begin(), t.cases.end());
+  started_ = std::chrono::steady_clock::now();
+  if (o_.ktap) {
+    const std::string& scope = plan_.selection.scope;
+    ktap_.emplace(std::cout, planned);
+    ktap_->diagnostics("clonediff run: " + std::to_string(plan_.selection.cases.size()) + " cases" +
+                       (scope.empty() ? "" : " (" + scope + ")") + " on " + where());
+    ktap_->diagnostics(version_text());
+    // Over targets, each target's profile is known once it ran: at the end.
+    if (!plan_.over_targets) ktap_->diagnostics(harness::judged_against_text(kernel_));
+  }
+  const bool shown = harness::progress_wanted(report_on_stdout(), o_.quiet);
+  progress_.emplace(shown ? stderr : nullptr, planned.size(), started_, harness::terminal_style_of(STDERR_FILENO).escapes);
 }
 
-int run_command(const std::vector<std::string>& args) {
-  auto opts = parse_options(args, {{"--json"}, {"--cases", true, true}, {"--no-builtin", false}, {"--filter"},
-                                   {"--timeout"}, {"--ktap", false}, {"--junit"}, {"--shard"}, {"--list", false},
-                                   {"--context"}, {"--target", true, true}, {"--baseline", true, true},
-                                   {"--update-baselines", false}, {"--target-timeout"}, {"--allow-skip", true, true},
-                                   {"--coverage", false}, {"--require-coverage", false}});
-  if (!opts) return usage_error("run", opts.error().message);
-  if (!opts->positional.empty()) return usage_error("run", "unexpected argument '" + opts->positional[0] + "'");
-  const bool ktap = opts->has("--ktap");
-  if (opts->has("--list") && (ktap || opts->has("--json") || opts->has("--junit")))
-    return usage_error("run", "--list runs nothing: it takes no --json, --junit or --ktap");
-  const int on_stdout = (ktap ? 1 : 0) + (opts->value("--json") == "-" ? 1 : 0) + (opts->value("--junit") == "-" ? 1 : 0);
-  if (on_stdout > 1) return usage_error("run", "only one of --ktap, --json - and --junit - can have standard output");
+// Every result goes to every report. The summary lists failures one by one,
+// except what the target report lists its own way: an emulator's
+// divergences, a failed target's cases without a record, every skip.
+void RunSession::take(const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record,
+                      bool listed_by_target) {
+  const bool over = plan_.over_targets;
+  summary_.add(r, judged, !over || (!listed_by_target && r.verdict != harness::Verdict::skip));
+  if (over) targets_.add(r);
+  if (coverage_wanted()) coverage_.add(r, judged, r.spec.target != "gvisor" && r.spec.target != "qemu-user");
+  if (json_.stream()) *json_.stream() << json::dump(record) << '\n';
+  if (ktap_) ktap_->add(r, judged);
+  if (junit_.stream()) junit_report_.add(r, judged);
+  progress_->update(++done_, summary_.failed());
+}
 
-  // Bounded so that a deadline of now + timeout is always representable.
-  std::chrono::milliseconds timeout{5000};
-  if (auto t = opts->value("--timeout")) {
-    auto ms = parse_bounded("--timeout", *t, 1, kMostTimeoutMs, "milliseconds");
-    if (!ms) return usage_error("run", ms.error().message);
-    timeout = std::chrono::milliseconds{*ms};
+void RunSession::run_host(const PlannedTarget& t) {
+  const auto target_started = std::chrono::steady_clock::now();
+  if (plan_.over_targets) targets_.begin(t.spec, t.name, plan_.allowed_skips.count(t.name) != 0);
+  harness::Runner runner(kernel_, std::chrono::milliseconds(o_.timeout_ms));
+  for (const harness::CatalogueCase& c : t.cases) {
+    const harness::CaseResult r = runner.run(c);
+    json::Value record = harness::record_to_json(r, kernel_);
+    record["kernel"] = running_release_;
+    take(r, kernel_, record, false);
   }
-  std::optional<std::chrono::seconds> target_timeout;
-  if (auto t = opts->value("--target-timeout")) {
-    auto s = parse_bounded("--target-timeout", *t, 1, kMostTargetTimeoutS, "seconds");
-    if (!s) return usage_error("run", s.error().message);
-    target_timeout = std::chrono::seconds{*s};
-  }
+  if (!plan_.over_targets) return;
+  targets_.end(t.name, std::chrono::steady_clock::now() - target_started, kernel_, running_release_, "",
+               targets::TargetRun::Status::ran, "", {});
+  judged_lines_.push_back(t.name + ": " + harness::judged_against_text(kernel_));
+}
 
-  auto selection = select_cases(*opts);
-  if (!selection) return usage_error("run", selection.error().message);
-  const std::vector<harness::CatalogueCase>& cases = selection->cases;
-  auto plan = plan_targets(*opts, cases);
-  if (!plan) return usage_error("run", plan.error().message);
-  const bool over_targets = opts->has("--target");
-  auto allowed = allowed_skips(*opts, *plan);
-  if (!allowed) return usage_error("run", allowed.error().message);
-  auto baselines = baseline_files(*opts, *plan);
-  if (!baselines) return usage_error("run", baselines.error().message);
-  if (opts->has("--update-baselines") && baselines->empty())
-    return usage_error("run", "--update-baselines rewrites the files given with --baseline TARGET=FILE");
-  // Baselines are read before anything runs: a bad file is a usage error.
-  std::map<std::string, targets::Baseline> known;
-  if (!opts->has("--update-baselines")) {
-    auto read = read_baselines(*baselines);
-    if (!read) return usage_error("run", read.error().message);
-    known = std::move(read).value();
-  }
-  if (opts->has("--list")) {
-    for (const harness::CatalogueCase& c : cases) std::cout << c.id << '\n';
-    std::cout.flush();
-    return kExitMatch;
-  }
-
-  if (::geteuid() != 0)
-    return usage_error("run", "needs root: it builds caller contexts and compares tasks with kcmp (uid " +
-                                  std::to_string(::geteuid()) + ")");
-  auto kernel = probes::running_kernel();
-  if (!kernel) return usage_error("run", kernel.error().message);
-
-  Output json, junit;
-  if (auto st = json.open(opts->value("--json")); !st) return usage_error("run", st.error().message);
-  if (auto st = junit.open(opts->value("--junit")); !st) return usage_error("run", st.error().message);
-  // Reports on stdout own it; the summary then goes to stderr.
-  const bool report_on_stdout = ktap || json.on_stdout() || junit.on_stdout();
-
-  std::vector<harness::CatalogueCase> planned;
-  for (const PlannedTarget& t : *plan) planned.insert(planned.end(), t.cases.begin(), t.cases.end());
-  const std::string where = over_targets ? std::to_string(plan->size()) + " targets" : "Linux " + kernel->release;
-
-  const auto started = std::chrono::steady_clock::now();
-  std::optional<harness::KtapReport> ktap_report;
-  if (ktap) {
-    ktap_report.emplace(std::cout, planned);
-    ktap_report->diagnostics("clonediff run: " + std::to_string(cases.size()) + " cases" +
-                             (selection->scope.empty() ? "" : " (" + selection->scope + ")") + " on " + where);
-    // Over targets, each target's profile is known once it ran: at the end.
-    if (!over_targets) ktap_report->diagnostics(harness::judged_against_text(*kernel));
-  }
-  harness::JunitReport junit_report;
-  harness::Progress progress(harness::progress_wanted(report_on_stdout) ? stderr : nullptr, planned.size(), started);
-  harness::RunSummary summary;
-  targets::TargetReport report;
-  // --coverage, --require-coverage: the model's rules each case exercised.
-  const bool coverage_wanted = opts->has("--coverage") || opts->has("--require-coverage");
-  explore::RunCoverage coverage;
-  std::size_t done = 0;
-  // Every result goes to every report. The summary lists failures one by one,
-  // except what the target report lists its own way: an emulator's
-  // divergences, a failed target's cases without a record, every skip.
-  const auto take = [&](const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record,
-                        bool listed_by_target) {
-    summary.add(r, judged, !over_targets || (!listed_by_target && r.verdict != harness::Verdict::skip));
-    if (coverage_wanted) coverage.add(r, judged, r.spec.target != "gvisor" && r.spec.target != "qemu-user");
-    if (over_targets) report.add(r);
-    if (json.stream()) *json.stream() << json::dump(record) << '\n';
-    if (ktap_report) ktap_report->add(r, judged);
-    if (junit.stream()) junit_report.add(r, judged);
-    progress.update(++done, summary.failed());
-  };
-
-  // Each target's profile, for the KTAP trailer of a run over targets.
-  std::vector<std::string> judged_lines;
-  for (const PlannedTarget& t : *plan) {
-    const auto target_started = std::chrono::steady_clock::now();
-    const bool skip_allowed = allowed->count(t.name) != 0;
-    if (over_targets) {
-      report.begin(t.spec, t.name, skip_allowed);
-      if (auto b = known.find(t.name); b != known.end()) report.set_baseline(t.name, baselines->at(t.name), b->second);
-    }
-    if (t.spec.kind == targets::TargetKind::host) {
-      harness::Runner runner(*kernel, timeout);
-      for (const harness::CatalogueCase& c : t.cases) {
-        const harness::CaseResult r = runner.run(c);
-        take(r, *kernel, harness::record_to_json(r, *kernel), false);
-      }
-      if (over_targets) {
-        report.end(t.name, std::chrono::steady_clock::now() - target_started, *kernel, kernel->release, "",
-                   targets::TargetRun::Status::ran, "", {});
-        judged_lines.push_back(t.name + ": " + harness::judged_against_text(*kernel));
-      }
-      continue;
-    }
-    const targets::TargetRun ran = run_planned_target(t, *opts, timeout, target_timeout);
-    const bool emulator = targets::is_emulator(t.spec.kind);
-    // gVisor and qemu-user stand in for this kernel: judged against its profile.
-    const targets::JudgedTarget judged = targets::judge_target(
-        t.cases, ran, emulator ? std::optional<model::Kernel>(*kernel) : std::nullopt, skip_allowed);
-    // A target that failed or did not start says why once (below), not once
-    // per case it left without a record.
-    const bool no_run = ran.status != targets::TargetRun::Status::ran;
-    for (const harness::CaseResult& r : judged.results)
-      take(r, judged.profile, targets::target_record(r, judged), emulator || (no_run && !r.run && !r.predicted));
-    report.end(t.name, ran.elapsed, judged.profile, judged.reported_kernel, ran.implementation, ran.status, ran.reason,
+void RunSession::run_outer(const PlannedTarget& t) {
+  const bool skip_allowed = plan_.allowed_skips.count(t.name) != 0;
+  targets_.begin(t.spec, t.name, skip_allowed);
+  if (auto b = plan_.baselines.find(t.name); b != plan_.baselines.end())
+    targets_.set_baseline(t.name, plan_.baseline_files.at(t.name), b->second);
+  const std::optional<std::chrono::seconds> target_timeout =
+      o_.target_timeout_s ? std::optional(std::chrono::seconds(*o_.target_timeout_s)) : std::nullopt;
+  const targets::TargetRun ran =
+      run_planned_target(t, o_, std::chrono::milliseconds(o_.timeout_ms), target_timeout, kernel_);
+  const bool emulator = targets::is_emulator(t.spec.kind);
+  // gVisor and qemu-user stand in for this kernel: judged against its profile.
+  const targets::JudgedTarget judged =
+      targets::judge_target(t.cases, ran, emulator ? std::optional<model::Kernel>(kernel_) : std::nullopt, skip_allowed);
+  // A target that failed or did not start says why once (below), not once
+  // per case it left without a record.
+  const bool no_run = ran.status != targets::TargetRun::Status::ran;
+  for (const harness::CaseResult& r : judged.results)
+    take(r, judged.profile, targets::target_record(r, judged), emulator || (no_run && !r.live && !r.predicted));
+  targets_.end(t.name, ran.elapsed, judged.profile, judged.reported_kernel, ran.implementation, ran.status, ran.reason,
                judged.notes);
-    judged_lines.push_back(t.name + ": " + (ran.status == targets::TargetRun::Status::not_started
+  judged_lines_.push_back(t.name + ": " + (ran.status == targets::TargetRun::Status::not_started
                                                 ? "did not start: " + ran.reason.substr(0, ran.reason.find('\n'))
                                                 : harness::judged_against_text(judged.profile)));
-  }
-  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-  progress.clear();
-  if (json.stream()) json.stream()->flush();
+}
 
-  if (opts->has("--update-baselines"))
-    for (const auto& [name, file] : *baselines) {
-      // A target that did not run to the end has no divergences to record.
-      if (report.status(name) != targets::TargetRun::Status::ran) {
-        report.baseline_not_written(name, "the target did not run to the end");
-        std::fprintf(stderr, "clonediff run: %s: %s not rewritten: the target did not run to the end\n", name.c_str(),
-                     file.c_str());
-        continue;
-      }
-      const targets::Baseline now = report.as_baseline(name);
-      if (auto st = write_baseline(file, now, name); !st) {
-        report.baseline_not_written(name, st.error().message);
-        std::fprintf(stderr, "clonediff run: %s\n", st.error().message.c_str());
-        continue;
-      }
-      std::fprintf(stderr, "clonediff run: %s: wrote %zu divergences to %s\n", name.c_str(), now.entries.size(),
+void RunSession::update_baselines() {
+  for (const auto& [name, file] : plan_.baseline_files) {
+    // A target that did not run to the end has no divergences to record.
+    if (targets_.status(name) != targets::TargetRun::Status::ran) {
+      targets_.baseline_not_written(name, "the target did not run to the end");
+      std::fprintf(stderr, "clonediff run: %s: %s not rewritten: the target did not run to the end\n", name.c_str(),
                    file.c_str());
-      report.set_baseline(name, file, now);
+      continue;
     }
+    const targets::Baseline now = targets_.as_baseline(name);
+    if (auto st = write_baseline(file, now, name); !st) {
+      targets_.baseline_not_written(name, st.error().message);
+      std::fprintf(stderr, "clonediff run: %s\n", st.error().message.c_str());
+      continue;
+    }
+    std::fprintf(stderr, "clonediff run: %s: wrote %zu divergences to %s\n", name.c_str(), now.entries.size(),
+                 file.c_str());
+    targets_.set_baseline(name, file, now);
+  }
+}
 
-  // One verdict for every report: the text summary, the KTAP trailer, the
-  // target table, and the exit status.
-  const harness::RunVerdict verdict = over_targets ? report.verdict() : summary.verdict();
-  const bool skips_allowed = over_targets ? report.skips_allowed() : allowed->count("") != 0;
-  const std::string verdict_line = over_targets ? report.verdict_line(elapsed, summary.counts_text())
-                                                : summary.verdict_line(elapsed, skips_allowed);
-  if (ktap_report) {
-    ktap_report->finish();
-    for (const std::string& l : judged_lines) ktap_report->diagnostics(l);
-    ktap_report->diagnostics(harness::ktap_totals(summary) + "\nclonediff run: " + verdict_line);
+void RunSession::write_junit(std::chrono::duration<double> elapsed) {
+  harness::JunitReport::Properties properties = {{"kernel", running_release_}};
+  if (!plan_.selection.scope.empty()) properties.emplace_back("scope", plan_.selection.scope);
+  if (plan_.over_targets) {
+    std::string names;
+    for (const PlannedTarget& t : plan_.targets) names += (names.empty() ? "" : ",") + t.name;
+    properties.emplace_back("targets", names);
+  }
+  junit_report_.write(*junit_.stream(), elapsed, properties);
+}
+
+// The text summary, without its verdict line; --quiet keeps only the cases
+// listed one by one.
+std::string RunSession::summary_text(std::chrono::duration<double> elapsed, const std::string& verdict_line,
+                                     bool skips_allowed) const {
+  const std::string& scope = plan_.selection.scope;
+  if (o_.quiet) {
+    std::string listed = summary_.listed_text() +
+                         (plan_.over_targets ? targets_.failures_text() + targets_.divergences_text() : "");
+    while (listed.starts_with('\n')) listed.erase(0, 1);
+    return listed.empty() ? "" : listed + "\n";
+  }
+  if (!plan_.over_targets) {
+    const std::string text = summary_.text(kernel_, elapsed, scope, skips_allowed);
+    return text.substr(0, text.size() - verdict_line.size());
+  }
+  char head[300];
+  std::snprintf(head, sizeof head, "clonediff run: %zu cases%s%s%s on %s in %.2f s\n", plan_.selection.cases.size(),
+                scope.empty() ? "" : " (", scope.c_str(), scope.empty() ? "" : ")", where().c_str(), elapsed.count());
+  return std::string(head) + version_text() + "\n\n" + targets_.table() + "\n" + summary_.details() +
+         targets_.failures_text() + targets_.divergences_text() + targets_.skips_text() +
+         (targets_.baselines_text().empty() ? "" : "\n" + targets_.baselines_text()) + "\n";
+}
+
+// One verdict for every report: the text summary, the KTAP trailer, the
+// target table, and the exit status.
+int RunSession::finish(std::chrono::duration<double> elapsed) {
+  const bool over = plan_.over_targets;
+  const harness::RunVerdict verdict = over ? targets_.verdict() : summary_.verdict();
+  const bool skips_allowed = over ? targets_.skips_allowed() : plan_.allowed_skips.count("") != 0;
+  const std::string verdict_line = over ? targets_.verdict_line(elapsed, summary_.counts_text())
+                                        : summary_.verdict_line(elapsed, skips_allowed);
+  if (ktap_) {
+    ktap_->finish();
+    for (const std::string& l : judged_lines_) ktap_->diagnostics(l);
+    ktap_->diagnostics(harness::ktap_totals(summary_) + "\nclonediff run: " + verdict_line);
     std::cout.flush();
   }
-  if (junit.stream()) {
-    harness::JunitReport::Properties properties = {{"kernel", kernel->release}};
-    if (!selection->scope.empty()) properties.emplace_back("scope", selection->scope);
-    if (over_targets) {
-      std::string names;
-      for (const PlannedTarget& t : *plan) names += (names.empty() ? "" : ",") + t.name;
-      properties.emplace_back("targets", names);
-    }
-    junit_report.write(*junit.stream(), elapsed, properties);
-  }
-  std::string text;
-  if (!over_targets) {
-    text = summary.text(*kernel, elapsed, selection->scope, skips_allowed);
-  } else {
-    char head[300];
-    std::snprintf(head, sizeof head, "clonediff run: %zu cases%s%s%s on %s in %.2f s\n\n", cases.size(),
-                  selection->scope.empty() ? "" : " (", selection->scope.c_str(), selection->scope.empty() ? "" : ")",
-                  where.c_str(), elapsed.count());
-    text = std::string(head) + report.table() + "\n" + summary.details() + report.failures_text() +
-           report.divergences_text() +
-           report.skips_text() + (report.baselines_text().empty() ? "" : "\n" + report.baselines_text()) + "\n" +
-           verdict_line;
-  }
-  std::fputs(text.c_str(), report_on_stdout ? stderr : stdout);
-  if (coverage_wanted) {
-    std::string lines = coverage.text();
-    const auto missing = coverage.missing();
-    if (opts->has("--require-coverage") && !missing.empty()) {
+  if (junit_.stream()) write_junit(elapsed);
+  std::FILE* out = report_on_stdout() ? stderr : stdout;
+  const harness::TerminalStyle style = harness::terminal_style_of(::fileno(out));
+  const std::string text = summary_text(elapsed, verdict_line, skips_allowed) +
+                           harness::coloured_verdict_line(verdict_line, verdict, style);
+  std::fputs(text.c_str(), out);
+  if (coverage_wanted()) {
+    std::string lines = coverage_.text();
+    const auto missing = coverage_.missing();
+    const bool short_of_coverage = o_.require_coverage && !missing.empty();
+    if (short_of_coverage) {
       lines += "\nFAIL: rules reachable here that no case decided (--require-coverage):\n";
       for (const std::string& m : missing) lines += "  " + m + "\n";
     }
-    std::fputs(lines.c_str(), report_on_stdout ? stderr : stdout);
-    if (opts->has("--require-coverage") && !missing.empty() && verdict != harness::RunVerdict::fail)
-      return ktap ? 1 : kExitMismatch;
+    std::fputs(lines.c_str(), out);
+    if (short_of_coverage && verdict != harness::RunVerdict::fail) return kExitMismatch;
   }
-  return harness::run_exit_status(verdict, skips_allowed, ktap);
+  return harness::run_exit_status(verdict, skips_allowed, o_.ktap);
+}
+
+}  // namespace
+
+int run_command(const RunOptions& o) {
+  auto plan = plan_run(o);
+  if (!plan) return usage_error("run", plan.error().message);
+  if (o.list) {
+    for (const harness::CatalogueCase& c : plan->selection.cases) std::cout << c.id << '\n';
+    std::cout.flush();
+    return kExitMatch;
+  }
+  if (::geteuid() != 0)
+    return usage_error("run", "needs root: it builds caller contexts and compares tasks with kcmp (uid " +
+                                  std::to_string(::geteuid()) + ")");
+  // The profile to judge against: the running kernel's, or --kernel K's (a
+  // guest under gVisor or qemu-user is given the host's). Records name the
+  // running release in "kernel" either way.
+  auto running = probes::running_kernel();
+  if (!running) return usage_error("run", running.error().message);
+  auto kernel = o.kernel ? model::parse_kernel_spec(*o.kernel) : model::modelled_kernel(*running);
+  if (!kernel) return usage_error("run", (o.kernel ? "--kernel: " : "") + kernel.error().message);
+  RunSession session(o, *plan, *kernel, running->release);
+  if (auto st = session.open_outputs(); !st) return usage_error("run", st.error().message);
+  return session.run();
 }
 
 }  // namespace clonediff::cli

@@ -18,15 +18,6 @@ std::string read_text(const std::string& path, bool& ok) {
   return s.str();
 }
 
-// The static clonediff the outer targets run: beside this binary.
-std::string static_binary_path() {
-  char self[PATH_MAX];
-  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  std::string dir = n > 0 ? std::string(self, static_cast<std::size_t>(n)) : std::string();
-  dir = dir.substr(0, dir.rfind('/') == std::string::npos ? 0 : dir.rfind('/'));
-  return dir + "/clonediff-static";
-}
-
 // A private directory for one outer target's files, removed with what it holds.
 class WorkDir {
  public:
@@ -61,13 +52,26 @@ std::string baseline_header(const std::string& target) {
 
 }  // namespace
 
-Result<std::vector<PlannedTarget>> plan_targets(const Options& opts, const std::vector<harness::CatalogueCase>& cases) {
+std::string static_binary_path() {
+  char self[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string dir = n > 0 ? std::string(self, static_cast<std::size_t>(n)) : std::string();
+  dir = dir.substr(0, dir.rfind('/') == std::string::npos ? 0 : dir.rfind('/'));
+  const std::string beside = dir + "/clonediff-static";
+#ifdef CLONEDIFF_LIBEXEC_RELATIVE
+  const std::string installed = dir + "/" CLONEDIFF_LIBEXEC_RELATIVE "/clonediff-static";
+  if (::access(beside.c_str(), X_OK) != 0 && ::access(installed.c_str(), X_OK) == 0) return installed;
+#endif
+  return beside;
+}
+
+Result<std::vector<PlannedTarget>> plan_targets(const RunOptions& opts, const std::vector<harness::CatalogueCase>& cases) {
   std::vector<PlannedTarget> out;
-  if (!opts.has("--target")) {
+  if (opts.targets.empty()) {
     out.push_back({targets::TargetSpec{}, "", cases});
     return out;
   }
-  for (const std::string& text : opts.values.at("--target")) {
+  for (const std::string& text : opts.targets) {
     auto spec = targets::parse_target(text);
     if (!spec) return spec.error();
     PlannedTarget t{*spec, targets::target_name(*spec), cases};
@@ -82,10 +86,9 @@ Result<std::vector<PlannedTarget>> plan_targets(const Options& opts, const std::
   return out;
 }
 
-Result<std::map<std::string, std::string>> baseline_files(const Options& opts, const std::vector<PlannedTarget>& plan) {
+Result<std::map<std::string, std::string>> baseline_files(const RunOptions& opts, const std::vector<PlannedTarget>& plan) {
   std::map<std::string, std::string> out;
-  if (!opts.has("--baseline")) return out;
-  for (const std::string& b : opts.values.at("--baseline")) {
+  for (const std::string& b : opts.baselines) {
     const auto eq = b.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == b.size()) return make_error("--baseline takes TARGET=FILE");
     const std::string name = b.substr(0, eq);
@@ -122,15 +125,18 @@ Status write_baseline(const std::string& file, const targets::Baseline& b, const
   return ok_status();
 }
 
-targets::TargetRun run_planned_target(const PlannedTarget& t, const Options& opts,
+targets::TargetRun run_planned_target(const PlannedTarget& t, const RunOptions& opts,
                                       std::chrono::milliseconds case_timeout,
-                                      std::optional<std::chrono::seconds> target_timeout) {
+                                      std::optional<std::chrono::seconds> target_timeout,
+                                      const model::Kernel& host_profile) {
   targets::GuestSelection guest;
-  guest.no_builtin = opts.has("--no-builtin");
-  if (opts.has("--cases")) guest.case_files = opts.values.at("--cases");
-  guest.filter = opts.value("--filter");
-  guest.shard = opts.value("--shard");
-  guest.context = opts.value("--context");
+  if (targets::is_emulator(t.spec.kind)) guest.kernel_profile = model::kernel_spec(host_profile);
+  guest.no_builtin = opts.no_builtin;
+  guest.case_files = opts.cases;
+  guest.filters = opts.filters;
+  guest.excludes = opts.excludes;
+  guest.shard = opts.shard;
+  guest.context = opts.context;
   guest.case_timeout = case_timeout;
   // Boot and the catalogue under TCG or an emulator: generous, but bounded.
   return run_guest(t.spec, guest, target_timeout.value_or(std::chrono::seconds(120 + static_cast<long>(t.cases.size()) / 10)));

@@ -11,10 +11,11 @@
 #include <vector>
 
 #include "harness/case/catalogue.hpp"
-#include "harness/cli/options.hpp"
+#include "harness/cli/command_line.hpp"
 #include "harness/targets/baseline.hpp"
 #include "harness/targets/target.hpp"
 #include "harness/targets/target_run.hpp"
+#include "model/kernel.hpp"
 #include "model/result.hpp"
 
 namespace clonediff::cli {
@@ -29,10 +30,10 @@ struct PlannedTarget {
 };
 
 // The --target options, each with the selected cases; a target twice is an error.
-Result<std::vector<PlannedTarget>> plan_targets(const Options& opts, const std::vector<harness::CatalogueCase>& cases);
+Result<std::vector<PlannedTarget>> plan_targets(const RunOptions& opts, const std::vector<harness::CatalogueCase>& cases);
 
 // --baseline TARGET=FILE, target name -> file; only for emulator targets of the plan.
-Result<std::map<std::string, std::string>> baseline_files(const Options& opts, const std::vector<PlannedTarget>& plan);
+Result<std::map<std::string, std::string>> baseline_files(const RunOptions& opts, const std::vector<PlannedTarget>& plan);
 // The files read and parsed; the error names the file.
 Result<std::map<std::string, targets::Baseline>> read_baselines(const std::map<std::string, std::string>& files);
 // Writes a baseline file for --update-baselines, with its header.
@@ -41,9 +42,17 @@ Status write_baseline(const std::string& file, const targets::Baseline& b, const
 // Runs a target other than host on its cases, with the selection options of
 // the run (so that it runs exactly these cases) and the timeouts: per case,
 // and for the whole target (default 120 s + 0.1 s per case).
-targets::TargetRun run_planned_target(const PlannedTarget& t, const Options& opts,
+// An emulator's guest judges against `host_profile` (the kernel it stands in
+// for).
+targets::TargetRun run_planned_target(const PlannedTarget& t, const RunOptions& opts,
                                       std::chrono::milliseconds case_timeout,
-                                      std::optional<std::chrono::seconds> target_timeout);
+                                      std::optional<std::chrono::seconds> target_timeout,
+                                      const model::Kernel& host_profile);
+
+// Where the static clonediff is: beside this binary (the build tree), else
+// where the package installs it (CLONEDIFF_LIBEXEC_RELATIVE from the binary's
+// directory); the first that exists, else the first.
+std::string static_binary_path();
 
 // Runs a target other than host on `guest` (a selection, or a command of its
 // own), in a private work directory, with the static clonediff beside this

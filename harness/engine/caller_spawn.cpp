@@ -9,23 +9,17 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <string>
 
 #include "harness/caller/protocol.hpp"
 #include "harness/caller/wire.hpp"
+#include "probes/sys/errors.hpp"
 #include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::harness {
 namespace {
 
-std::string errtext(const std::string& what) { return what + ": " + std::strerror(errno); }
-
-[[noreturn]] void become_caller(CallerSetup setup, int a, int b) {
-  ::close(a);
-  ::close(b);
-  run_caller(setup);
-}
+using sys::errno_error;
 
 // A spawn that cannot make its caller tells the host why, as a caller whose
 // context failed would.
@@ -45,7 +39,10 @@ constexpr int kMostPidNsLevels = 64;
 // the last until the kernel refuses one more, each level's init waiting for
 // the next. The deepest process becomes the caller. All share this process
 // group; each dies with its parent.
-[[noreturn]] void nest_pid_namespaces(CallerSetup setup, int a, int b) {
+[[noreturn]] void nest_pid_namespaces(CallerSetup setup) {
+  // Every level but the caller only waits: it holds no descriptor but the
+  // caller's sockets (the caller closes the rest itself).
+  sys::close_all_descriptors_but({setup.ctl_fd, setup.child_socket_fd});
   ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   for (int level = 0;; ++level) {
@@ -54,7 +51,7 @@ constexpr int kMostPidNsLevels = 64;
                               " levels deep without ENOSPC: no depth limit to reach (Linux stops at 32)");
     if (::unshare(CLONE_NEWPID) != 0) break;  // ENOSPC: as deep as it goes
     const pid_t next = ::fork();
-    if (next < 0) spawn_failed(setup, errtext("fork at pid-namespace level " + std::to_string(level + 1)));
+    if (next < 0) spawn_failed(setup, errno_error("fork at pid-namespace level " + std::to_string(level + 1)).message);
     if (next > 0) {
       int status = 0;
       while (::waitpid(next, &status, 0) < 0 && errno == EINTR) {
@@ -65,32 +62,32 @@ constexpr int kMostPidNsLevels = 64;
   }
   setup.own_group = false;
   setup.host_is_parent = false;
-  become_caller(setup, a, b);
+  caller_main(setup);
 }
 
 }  // namespace
 
-CallerResult<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup setup, int a, int b) {
+CallerResult<SpawnedCaller> spawn_caller(const ContextRecipe& recipe, CallerSetup setup) {
   pid_t pid = -1;
-  switch (spec.spawn) {
+  switch (recipe.spawn) {
     case SpawnKind::fork:
       pid = ::fork();
-      if (pid == 0) become_caller(setup, a, b);
+      if (pid == 0) caller_main(setup);
       break;
     case SpawnKind::new_pidns: {
       setup.host_is_parent = false;  // the host lies outside its pid namespace: getppid() is 0
       // pid_for_children, for this one fork; then this process's own again.
       sys::UniqueFd own(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
-      if (!own) return harness_failed(errtext("open /proc/self/ns/pid"));
+      if (!own) return harness_failed(errno_error("open /proc/self/ns/pid"));
       // First the way back (setns to the active pid namespace is allowed):
       // where there is none (gVisor), every later fork() of this process
       // would land in a namespace whose init is gone, and fail with ENOMEM.
       if (::setns(own.get(), CLONE_NEWPID) != 0)
-        return unsatisfiable(errtext("setns(CLONE_NEWPID) to its own pid namespace, needed to come back"));
-      if (::unshare(CLONE_NEWPID) != 0) return unsatisfiable(errtext("unshare(CLONE_NEWPID)"));
+        return unsatisfiable(errno_error("setns(CLONE_NEWPID) to its own pid namespace, needed to come back"));
+      if (::unshare(CLONE_NEWPID) != 0) return unsatisfiable(errno_error("unshare(CLONE_NEWPID)"));
       pid = ::fork();
-      if (pid == 0) become_caller(setup, a, b);
-      if (::setns(own.get(), CLONE_NEWPID) != 0) return harness_failed(errtext("setns back to the host's pid namespace"));
+      if (pid == 0) caller_main(setup);
+      if (::setns(own.get(), CLONE_NEWPID) != 0) return harness_failed(errno_error("setns back to the host's pid namespace"));
       break;
     }
     case SpawnKind::exit_signal_0:
@@ -98,20 +95,20 @@ CallerResult<SpawnedCaller> spawn_caller(const ContextSpec& spec, CallerSetup se
       // glibc's cached tid is stale in the child: the caller must not use
       // raise(), abort() or pthread_kill().
       pid = static_cast<pid_t>(::syscall(SYS_clone, 0, 0, 0, 0, 0));
-      if (pid == 0) become_caller(setup, a, b);
+      if (pid == 0) caller_main(setup);
       // qemu-user takes no exit signal but SIGCHLD: a recipe it cannot follow.
-      if (pid < 0 && errno == EINVAL) return unsatisfiable(errtext("clone with exit signal 0"));
+      if (pid < 0 && errno == EINVAL) return unsatisfiable(errno_error("clone with exit signal 0"));
       break;
     case SpawnKind::nested_pidns:
       pid = ::fork();
-      if (pid == 0) nest_pid_namespaces(setup, a, b);
+      if (pid == 0) nest_pid_namespaces(setup);
       break;
   }
-  if (pid < 0) return harness_failed(errtext("fork of the caller process"));
+  if (pid < 0) return harness_failed(errno_error("fork of the caller process"));
   ::setpgid(pid, pid);  // also done in the child: whichever runs first wins the race
   SpawnedCaller s;
   s.group = pid;
-  s.caller = spec.spawn == SpawnKind::nested_pidns ? 0 : pid;
+  s.caller_pid = recipe.spawn == SpawnKind::nested_pidns ? 0 : pid;
   return s;
 }
 

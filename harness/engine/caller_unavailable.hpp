@@ -18,13 +18,20 @@ struct CallerUnavailable {
   enum class Kind { unsatisfiable, failed };
   Kind kind = Kind::failed;
   std::string message;
+  int errnum = 0;  // the errno of the system call that failed, where one did
 };
 
 inline CallerUnavailable unsatisfiable(std::string message) {
   return CallerUnavailable{CallerUnavailable::Kind::unsatisfiable, std::move(message)};
 }
+inline CallerUnavailable unsatisfiable(const Error& e) {
+  return CallerUnavailable{CallerUnavailable::Kind::unsatisfiable, e.message, e.errnum};
+}
 inline CallerUnavailable harness_failed(std::string message) {
   return CallerUnavailable{CallerUnavailable::Kind::failed, std::move(message)};
+}
+inline CallerUnavailable harness_failed(const Error& e) {
+  return CallerUnavailable{CallerUnavailable::Kind::failed, e.message, e.errnum};
 }
 
 template <typename T>

@@ -20,7 +20,7 @@
 #include <cstring>
 #include <string>
 
-#include "harness/caller/caller_context.hpp"
+#include "harness/caller/context_recipe.hpp"
 #include "harness/engine/cgroup_scratch.hpp"
 #include "harness/caller/caller_process.hpp"
 #include "harness/engine/caller_spawn.hpp"
@@ -29,6 +29,8 @@
 #include "model/names.hpp"
 #include "model/rules.hpp"
 #include "model/signal_set.hpp"
+#include "probes/sys/cleanup.hpp"
+#include "probes/sys/errors.hpp"
 #include "probes/sys/pidfd.hpp"
 #include "probes/sys/proc_files.hpp"
 
@@ -42,8 +44,6 @@ int ms_left(Clock::time_point deadline) {
   return left > 0 ? static_cast<int>(left) : 0;
 }
 
-std::string errtext(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
-
 std::string describe_exit(int code, int status) {
   if (code == CLD_EXITED) return "exited with status " + std::to_string(status);
   if (code == CLD_KILLED || code == CLD_DUMPED) return "killed by " + model::signal_name(status);
@@ -56,11 +56,7 @@ std::string describe_exit(int code, int status) {
 ssize_t recv_with_credentials(int fd, void* buf, std::size_t size, std::optional<pid_t>& sender) {
   iovec iov{buf, size};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
-  msghdr mh{};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control;
-  mh.msg_controllen = sizeof control;
+  msghdr mh = message_header(iov, control, sizeof control);
   ssize_t n;
   do n = ::recvmsg(fd, &mh, 0);
   while (n < 0 && errno == EINTR);
@@ -84,10 +80,8 @@ bool recv_with_sender(int fd, AnyMsg& msg, pid_t& sender) {
 
 // The caller's real uid as the initial user namespace knows it.
 std::optional<long long> host_view_uid(pid_t pid) {
-  auto dir = sys::open_proc_dir(pid);
-  if (!dir) return std::nullopt;
   char buf[4096];
-  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  auto status = sys::read_proc_file(pid, "status", buf, sizeof buf);
   if (!status) return std::nullopt;
   const auto uids = sys::status_numbers(*status, "Uid");
   if (uids.empty()) return std::nullopt;
@@ -108,10 +102,8 @@ std::optional<long long> host_view_userns_depth(pid_t pid) {
 }
 
 std::vector<long long> host_view_nspid(pid_t pid) {
-  auto dir = sys::open_proc_dir(pid);
-  if (!dir) return {};
   char buf[4096];
-  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  auto status = sys::read_proc_file(pid, "status", buf, sizeof buf);
   return status ? sys::status_numbers(*status, "NSpid") : std::vector<long long>{};
 }
 
@@ -138,21 +130,19 @@ pid_t find_new_thread(pid_t caller) {
   std::string path = "/proc/" + std::to_string(caller) + "/task";
   DIR* dir = ::opendir(path.c_str());
   if (!dir) return 0;
+  const sys::Cleanup close_dir([dir] { ::closedir(dir); });
   pid_t found = 0;
   while (dirent* e = ::readdir(dir)) {
     pid_t tid = static_cast<pid_t>(std::atoi(e->d_name));
     if (tid > 0 && tid != caller) found = tid;
   }
-  ::closedir(dir);
   return found;
 }
 
 // The thread group a task belongs to, from its status; 0 if unreadable.
 pid_t thread_group_of(pid_t tid) {
-  auto dir = sys::open_proc_dir(tid);
-  if (!dir) return 0;
   char buf[4096];
-  auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+  auto status = sys::read_proc_file(tid, "status", buf, sizeof buf);
   if (!status) return 0;
   return static_cast<pid_t>(sys::status_field(*status, "Tgid").value_or(0));
 }
@@ -267,7 +257,7 @@ struct ChildExitSignals {
   }
 };
 
-void merge_traits(model::Outcome& o, const TraitBits& bits) {
+void merge_traits(model::Outcome& o, const probes::TraitBits& bits) {
   for (std::size_t i = 0; i < model::kTraitCount; ++i)
     if (bits.known & (1u << i)) o.traits[i] = model::fact_of((bits.value >> i) & 1u);
 }
@@ -290,140 +280,116 @@ CallerResult<std::unique_ptr<CaseHost>> CaseHost::start(CaseHostOptions options)
 }
 
 CallerResult<Unit> CaseHost::spawn() {
-  const ContextSpec* spec = find_context(options_.context);
-  if (!spec) {
-    // The catalogue and --context refuse unknown names; this is a caller of
-    // the harness passing one anyway.
-    std::string known;
-    for (const ContextSpec& c : context_specs()) known += (known.empty() ? "" : ", ") + std::string(c.name);
-    return harness_failed("context '" + options_.context + "' has no recipe in this harness (contexts: " + known + ")");
-  }
-  if (spec->needs_pids_cgroup)
+  // The catalogue and --context refuse unknown names; this is a caller of the
+  // harness passing one anyway.
+  auto recipe = find_recipe(options_.context);
+  if (!recipe) return harness_failed(recipe.error());
+  if (auto started = start_caller(**recipe); !started) return started;
+  // The caller reports its facts once its context is built, or why it could
+  // not be: anything else is the harness failing, never a skip. From here a
+  // failure takes the caller down with it.
+  const auto deadline = Clock::now() + options_.timeout;
+  pid_t sender = 0;
+  auto facts = await_facts(deadline, sender);
+  CallerResult<Unit> adopted = facts ? adopt_caller(sender, deadline) : CallerResult<Unit>(facts.error());
+  if (adopted) adopted = learn_facts(*facts);
+  if (!adopted) discard_caller();
+  return adopted;
+}
+
+std::string CaseHost::who() const { return "the caller process for context '" + options_.context + "'"; }
+
+CallerResult<Unit> CaseHost::start_caller(const ContextRecipe& recipe) {
+  if (recipe.needs_pids_cgroup)
     if (auto parent = pids_cgroup_parent(); !parent) return unsatisfiable(parent.error().message);
-  auto lease = ContextLease::make(*spec, host_pid_);
+  auto lease = ContextLease::make(recipe, host_pid_);
   if (!lease) return harness_failed("cannot prepare context '" + options_.context + "': " + lease.error().message);
   lease_.emplace(std::move(lease).value());
 
-  int ctl[2], wit[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) != 0) return harness_failed(errtext("socketpair"));
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, wit) != 0) {
-    ::close(ctl[0]);
-    ::close(ctl[1]);
-    return harness_failed(errtext("socketpair"));
-  }
+  // Two socket pairs: first the host's end, second the caller's.
+  auto ctl_pair = sys::socket_pair(SOCK_SEQPACKET);
+  if (!ctl_pair) return harness_failed(ctl_pair.error());
+  auto child_pair = sys::socket_pair(SOCK_SEQPACKET);
+  if (!child_pair) return harness_failed(child_pair.error());
   const int one = 1;
-  ::setsockopt(wit[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
-  ::setsockopt(ctl[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);  // the caller's pid, from its Facts
+  ::setsockopt(child_pair->first.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+  ::setsockopt(ctl_pair->first.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof one);  // the caller's pid, from its Facts
 
   CallerSetup setup;
   setup.host_pid = host_pid_;
-  setup.ctl_fd = ctl[1];
-  setup.witness_fd = wit[1];
+  setup.ctl_fd = ctl_pair->second.get();
+  setup.child_socket_fd = child_pair->second.get();
   setup.context = options_.context;
   setup.resources = lease_->resources();
   setup.supervision = options_.supervision;
   setup.setup_fault = options_.setup_fault;
-  auto spawned = spawn_caller(*spec, setup, ctl[0], wit[0]);
-  ::close(ctl[1]);
-  ::close(wit[1]);
-  ctl_.reset(ctl[0]);
-  witness_.reset(wit[0]);
+  auto spawned = spawn_caller(recipe, setup);
+  // The caller's ends are the caller's alone now: the host sees its hang-up.
+  ctl_pair->second.reset();
+  child_pair->second.reset();
+  ctl_ = std::move(ctl_pair->first);
+  child_socket_ = std::move(child_pair->first);
   if (!spawned) {
     lease_.reset();
     return spawned.error();
   }
   group_ = spawned->group;
-  caller_ = spawned->caller;
+  caller_pid_ = spawned->caller_pid;
+  return Unit{};
+}
 
-  // The caller reports its facts once its context is built, or why it could
-  // not be: anything else is the harness failing, never a skip.
-  const auto deadline = Clock::now() + options_.timeout;
-  const std::string who = "the caller process for context '" + options_.context + "'";
+CallerResult<FactsMsg> CaseHost::await_facts(Clock::time_point deadline, pid_t& sender) {
   pollfd pfd{ctl_.get(), POLLIN, 0};
   AnyMsg m;
-  pid_t sender = 0;
-  if (::poll(&pfd, 1, ms_left(deadline)) != 1) {
-    discard_caller();
-    return harness_failed(who + " did not report within " + std::to_string(options_.timeout.count()) + " ms");
-  }
-  if (!recv_with_sender(ctl_.get(), m, sender)) {
-    discard_caller();
-    return harness_failed(who + " ended before it reported its facts");
-  }
-  if (m.kind != MsgKind::facts) {
-    discard_caller();
-    return harness_failed(who + " broke the protocol: message kind " +
+  if (::poll(&pfd, 1, ms_left(deadline)) != 1)
+    return harness_failed(who() + " did not report within " + std::to_string(options_.timeout.count()) + " ms");
+  if (!recv_with_sender(ctl_.get(), m, sender)) return harness_failed(who() + " ended before it reported its facts");
+  if (m.kind != MsgKind::facts)
+    return harness_failed(who() + " broke the protocol: message kind " +
                           std::to_string(static_cast<std::uint32_t>(m.kind)) + " before its facts");
-  }
   const FactsMsg& f = m.facts;
-  if (!f.ok) {
-    // The caller's own account: a recipe this machine would not follow, or
-    // its own setup failing.
-    std::string why = f.error;
-    const bool harness_fault = f.harness_fault != 0;
-    discard_caller();
-    return harness_fault ? harness_failed(who + ": " + why) : unsatisfiable(why);
-  }
-  if (caller_ == 0) caller_ = sender;  // a chain: only the kernel knows the caller's pid here
-  caller_exit_ = ExitWatch::of(caller_);
-  if (!caller_exit_.valid()) {
-    const std::string why = errtext("pidfd_open and timerfd_create");
-    discard_caller();
-    return harness_failed(why);
-  }
+  // The caller's own account: a recipe this machine would not follow, or its
+  // own setup failing.
+  if (!f.ok) return f.harness_fault ? harness_failed(who() + ": " + f.error) : unsatisfiable(std::string(f.error));
+  return f;
+}
+
+CallerResult<Unit> CaseHost::adopt_caller(pid_t sender, Clock::time_point deadline) {
+  if (caller_pid_ == 0) caller_pid_ = sender;  // a chain: only the kernel knows the caller's pid here
+  caller_exit_ = ExitWatch::of(caller_pid_);
+  if (!caller_exit_.valid()) return harness_failed(sys::errno_error("pidfd_open and timerfd_create"));
   if (options_.supervision != Supervision::none) {
     pollfd wait_fd{ctl_.get(), POLLIN, 0};
-    const int fd = ::poll(&wait_fd, 1, ms_left(deadline)) == 1 ? recv_fd(ctl_.get()) : -1;
-    if (fd < 0) {
-      discard_caller();
-      return harness_failed(who + " did not hand over its seccomp notification descriptor");
-    }
-    supervisor_.emplace(sys::UniqueFd(fd));
+    sys::UniqueFd fd = ::poll(&wait_fd, 1, ms_left(deadline)) == 1 ? recv_fd(ctl_.get()) : sys::UniqueFd();
+    if (!fd) return harness_failed(who() + " did not hand over its seccomp notification descriptor");
+    supervisor_.emplace(std::move(fd));
   }
-  facts_ = model::Caller{};
-  facts_.preset = options_.context;
-  facts_.uid = f.uid;
-  facts_.in_initial_userns = f.in_initial_userns;
-  facts_.cap_sys_admin = f.cap_sys_admin;
-  facts_.cap_sys_admin_init = f.cap_sys_admin_init;
-  facts_.cap_sys_resource = f.cap_sys_resource;
-  facts_.pidns_init = f.pidns_init;
-  facts_.pid_for_children_differs = f.pid_for_children_differs;
-  facts_.time_for_children_differs = f.time_for_children_differs;
-  facts_.chrooted = f.chrooted;
-  facts_.userns_level = f.userns_level;
-  facts_.pidns_level = f.pidns_level;
-  facts_.nproc_at_limit = f.nproc_at_limit;
-  facts_.pids_at_max = f.pids_at_max;
-  facts_.pids_max_on_cgroup2 = f.pids_max_on_cgroup2;
-  facts_.userns_quota_reached = f.userns_quota_reached;
-  facts_.cap_checkpoint_restore = f.cap_checkpoint_restore;
-  facts_.userns_owns_pidns = f.userns_owns_pidns;
+  return Unit{};
+}
+
+CallerResult<Unit> CaseHost::learn_facts(const FactsMsg& f) {
+  auto live = caller_from_facts_msg(f, options_.context);
+  if (!live) return harness_failed(who() + " broke the protocol: " + live.error().message);
+  facts_ = std::move(live).value();
   // The caller's signal state, as the kernel holds it (where /proc shows it).
-  if (auto sets = probes::read_signal_sets(caller_)) {
+  if (auto sets = probes::read_signal_sets(caller_pid_)) {
     facts_.signals_blocked = sets->blocked;
     facts_.signals_ignored = sets->ignored;
     facts_.signals_caught = sets->caught;
   }
   // What only the host sees: the caller's uid in the initial user namespace,
   // and whether its root is the root of its mount namespace.
-  if (auto uid = host_view_uid(caller_)) facts_.uid = *uid;
-  caller_nspid_ = host_view_nspid(caller_);
+  if (auto uid = host_view_uid(caller_pid_)) facts_.uid = *uid;
+  caller_nspid_ = host_view_nspid(caller_pid_);
   // NS_GET_PARENT does not look above the asker's own user namespace: only a
   // prober in the initial one can count the caller's depth.
-  if (auto depth = host_view_userns_depth(caller_)) facts_.userns_level = *depth;
-  facts_.chrooted = caller_is_chrooted(caller_);
-  facts_.leader_exit_signal = f.leader_exit_signal;
-  facts_.io_context = f.io_context;
-  facts_.sysvsem_undo = f.sysvsem_undo;
+  if (auto depth = host_view_userns_depth(caller_pid_)) facts_.userns_level = *depth;
+  facts_.chrooted = caller_is_chrooted(caller_pid_);
 
-  auto ns = probes::read_ns_inodes(caller_);
-  if (!ns) {
-    discard_caller();
-    return harness_failed(who + ": " + ns.error().message);
-  }
-  identity_ = probes::CallerIdentity{caller_, *ns, facts_.io_context, facts_.sysvsem_undo, std::nullopt, std::nullopt};
-  probes::read_seccomp(caller_, identity_.seccomp_mode, identity_.seccomp_filters);
+  auto ns = probes::read_ns_inodes(caller_pid_);
+  if (!ns) return harness_failed(who() + ": " + ns.error().message);
+  identity_ = probes::CallerIdentity{caller_pid_, *ns, facts_.io_context, facts_.sysvsem_undo, std::nullopt, std::nullopt};
+  probes::read_seccomp(caller_pid_, identity_.seccomp_mode, identity_.seccomp_filters);
   auto own = probes::read_ns_inodes(host_pid_);
   const auto pid_index = static_cast<std::size_t>(model::Ns::pid);
   caller_shares_pidns_ = own && own->ino[pid_index] == ns->ino[pid_index];
@@ -448,12 +414,12 @@ std::int32_t CaseHost::resolve_tid(const model::TidSpec& t, std::size_t index, s
 void CaseHost::discard_caller() {
   if (group_ > 0) kill_and_reap_group(group_);
   group_ = 0;
-  caller_ = 0;
+  caller_pid_ = 0;
   lease_.reset();  // after the reap: a cgroup is busy until its tasks are released
   supervisor_.reset();
   caller_exit_.reset();
   ctl_.reset();
-  witness_.reset();
+  child_socket_.reset();
 }
 
 void CaseHost::quit_caller() {
@@ -465,31 +431,87 @@ void CaseHost::quit_caller() {
   discard_caller();
 }
 
-CaseRun CaseHost::run(const model::Request& request, Fault fault) {
-  const auto started = Clock::now();
-  CaseRun r;
-  const auto finish = [&](CaseRun::Status status, std::string note) {
-    r.status = status;
-    r.note = std::move(note);
-    if (status != CaseRun::Status::completed) discard_caller();
-    r.elapsed = Clock::now() - started;
-    return r;
+// One live call, from the order to the caller's Done: the state its steps
+// share, and the steps. A step returns nothing while the case goes on, or how
+// it ended.
+struct CaseHost::Call {
+  struct Ending {
+    LiveCall::Status status;
+    std::string note;
   };
 
-  if (caller_ <= 0) {
-    if (auto st = spawn(); !st) return finish(CaseRun::Status::error, st.error().message);
-  }
+  Call(CaseHost& h, Clock::time_point start) : host(h), started(start), deadline(start + h.options_.timeout) {}
+
+  std::optional<Ending> send_order(const model::Request& request, Fault fault);
+  std::optional<Ending> await_ready();        // phase 1
+  std::optional<Ending> probe_and_release();  // phase 2
+  std::optional<Ending> await_done();         // phase 3
+  Ending observed();                          // what the case showed, put together
+  LiveCall finish(Ending end);
+
+  std::optional<Ending> take_control_message();
+  std::optional<Ending> take_notification();
+  std::string caller_death() const;
+  int supervisor_fd() const { return host.supervisor_ ? host.supervisor_->fd() : -1; }
+
+  CaseHost& host;
+  const Clock::time_point started;
+  const Clock::time_point deadline;
+  LiveCall r;
   OrderMsg order;
-  order.seq = ++seq_;
+  std::optional<CgroupScratch> scratch;  // clone3's cgroup, made for this case
+  std::size_t set_tid_entries = 0;
+  // What came back.
+  bool have_returned = false;
+  probes::TraitBits returned_traits;
+  bool have_done = false;
+  DoneMsg done;
+  ChildReadyMsg ready;
+  pid_t sender = 0;  // the ready child's thread group, as this process numbers it
+  std::optional<Supervisor::Notification> exec_hold;  // a supervised child's execve, held
+  // What phase 2 found.
+  std::optional<probes::IdentityObservation> identity;
+  model::Fact suspended = model::Fact::unknown;
+  bool host_reaps = false;  // a CLONE_PARENT child: this process's own
+  ExitWatch child_exit;
+  ChildExitSignals exit_seen;
+};
+
+LiveCall CaseHost::make_call(const model::Request& request, Fault fault) {
+  Call call(*this, Clock::now());
+  std::optional<Call::Ending> end;
+  if (caller_pid_ <= 0)
+    if (auto st = spawn(); !st) end = Call::Ending{LiveCall::Status::error, st.error().message};
+  if (!end) end = call.send_order(request, fault);
+  if (!end) end = call.await_ready();
+  if (!end) end = call.probe_and_release();
+  if (!end) end = call.await_done();
+  if (!end) end = call.observed();
+  return call.finish(std::move(*end));
+}
+
+LiveCall CaseHost::Call::finish(Ending end) {
+  r.status = end.status;
+  r.note = std::move(end.note);
+  if (end.status != LiveCall::Status::completed) host.discard_caller();
+  r.elapsed = Clock::now() - started;
+  return r;
+}
+
+std::string CaseHost::Call::caller_death() const {
+  const siginfo_t info = host.caller_exit_.peek().value_or(siginfo_t{});
+  return "the caller process " + describe_exit(info.si_code, info.si_status);
+}
+
+// The order, with clone3's symbolic arguments made real here.
+std::optional<CaseHost::Call::Ending> CaseHost::Call::send_order(const model::Request& request, Fault fault) {
+  order.seq = ++host.seq_;
   order.entry = static_cast<std::uint32_t>(request.entry);
   order.fault = fault;
   order.flags = request.flags;
   order.exit_signal = request.exit_signal;
   order.stack = static_cast<std::uint8_t>(request.stack);
   order.tls = static_cast<std::uint8_t>(request.tls);
-  // clone3's struct, its symbolic arguments made real here.
-  std::optional<CgroupScratch> scratch;
-  std::size_t set_tid_entries = 0;
   if (request.entry == model::Entry::clone3) {
     const model::Clone3Args& c = request.clone3;
     order.size = c.size;
@@ -499,202 +521,191 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
     order.set_tid_size = c.set_tid_size.value_or(c.set_tid ? c.set_tid->size() : 0);
     if (c.set_tid) {
       set_tid_entries = std::min(c.set_tid->size(), kMaxSetTid);
-      for (std::size_t i = 0; i < set_tid_entries; ++i) order.set_tid[i] = resolve_tid((*c.set_tid)[i], i, request.flags);
+      for (std::size_t i = 0; i < set_tid_entries; ++i)
+        order.set_tid[i] = host.resolve_tid((*c.set_tid)[i], i, request.flags);
     }
     order.cgroup = static_cast<std::uint8_t>(c.cgroup);
     if (c.cgroup == model::CgroupArg::harness) {
-      auto made = CgroupScratch::create("clonediff-" + std::to_string(host_pid_) + "-" + std::to_string(order.seq));
-      if (!made) return finish(CaseRun::Status::error, made.error().message);
+      auto made = CgroupScratch::create("clonediff-" + std::to_string(host.host_pid_) + "-" + std::to_string(order.seq));
+      if (!made) return Ending{LiveCall::Status::error, made.error().message};
       scratch.emplace(std::move(made).value());
       copy_text(order.cgroup_path, scratch->path().c_str());
     }
   }
-  if (!send_msg(ctl_.get(), order)) return finish(CaseRun::Status::crash, "the caller process is gone");
+  if (!send_msg(host.ctl_.get(), order)) return Ending{LiveCall::Status::crash, "the caller process is gone"};
   if (scratch) {
     // The directory as a descriptor: a caller may not see the path (chroot).
     sys::UniqueFd dir(::open(scratch->path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!dir || !send_fd(ctl_.get(), dir.get())) return finish(CaseRun::Status::error, errtext("pass the cgroup directory"));
+    if (!dir || !send_fd(host.ctl_.get(), dir.get()))
+      return Ending{LiveCall::Status::error, sys::errno_error("pass the cgroup directory").message};
   }
+  return std::nullopt;
+}
 
-  const auto deadline = started + options_.timeout;
-  const auto caller_death = [&]() {
-    const siginfo_t info = caller_exit_.peek().value_or(siginfo_t{});
-    return "the caller process " + describe_exit(info.si_code, info.si_status);
-  };
-  bool have_returned = false;
-  TraitBits returned_traits;
+// One message from the caller: Returned or Done for this case (others are
+// late ones of an earlier case). An ending if the caller hung up or its Done
+// says the case cannot be observed.
+std::optional<CaseHost::Call::Ending> CaseHost::Call::take_control_message() {
+  AnyMsg m;
+  if (recv_msg(host.ctl_.get(), m) <= 0) return Ending{LiveCall::Status::crash, caller_death()};
+  if (m.kind == MsgKind::returned && m.returned.seq == order.seq) {
+    have_returned = true;
+    r.returned = m.returned.ret;
+    returned_traits = m.returned.traits;
+  } else if (m.kind == MsgKind::done && m.done.seq == order.seq) {
+    done = m.done;
+    have_done = true;
+    if (done.baseline_broken)
+      return Ending{LiveCall::Status::error,
+                    std::string("the caller could not restore its witness baseline after the case: ") + done.error};
+    if (done.early_death)
+      return Ending{LiveCall::Status::crash,
+                    "the child " + describe_exit(done.child_code, done.child_status) + " before it reported"};
+  }
+  return std::nullopt;
+}
 
-  // Handles one message from the caller; returns false when the case is over.
-  DoneMsg done;
-  bool have_done = false;
-  std::string over;
-  CaseRun::Status over_status = CaseRun::Status::completed;
-  const auto take_ctl = [&]() {
-    AnyMsg m;
-    if (recv_msg(ctl_.get(), m) <= 0) {
-      over_status = CaseRun::Status::crash;
-      over = caller_death();
-      return false;
-    }
-    if (m.kind == MsgKind::returned && m.returned.seq == order.seq) {
-      have_returned = true;
-      r.returned = m.returned.ret;
-      returned_traits = m.returned.traits;
-    } else if (m.kind == MsgKind::done && m.done.seq == order.seq) {
-      done = m.done;
-      have_done = true;
-      if (done.baseline_broken) {
-        over_status = CaseRun::Status::error;
-        over = std::string("the caller could not restore its witness baseline after the case: ") + done.error;
-        return false;
-      }
-      if (done.early_death) {
-        over_status = CaseRun::Status::crash;
-        over = "the child " + describe_exit(done.child_code, done.child_status) + " before it reported";
-        return false;
-      }
-    }
-    return true;
-  };
+// Supervised entries: a process-creating call is recorded and let go on; a
+// child's execve holds it before it becomes another program, which makes the
+// execve its "ready". An ending on a supervisor failure.
+std::optional<CaseHost::Call::Ending> CaseHost::Call::take_notification() {
+  auto n = host.supervisor_->receive();
+  if (!n) return Ending{LiveCall::Status::error, n.error().message};
+  if (is_exec(n->call.nr) && n->call.pid != host.caller_pid_ && !exec_hold) {
+    exec_hold = std::move(n).value();
+    return std::nullopt;
+  }
+  if (creates_a_task(n->call.nr) && !r.route) {
+    r.route = route_of(n->call);
+  } else if (auto other = route_of(n->call)) {
+    r.other_calls.push_back(other->text);
+  } else {
+    r.other_calls.push_back("system call " + std::to_string(n->call.nr));
+  }
+  if (auto st = host.supervisor_->let_continue(n->id); !st) return Ending{LiveCall::Status::error, st.error().message};
+  return std::nullopt;
+}
 
-  // Supervised entries: a process-creating call is recorded and let go on; a
-  // child's execve holds it before it becomes another program, which makes
-  // the execve its "ready". Returns false on a supervisor failure.
-  std::optional<Supervisor::Notification> exec_hold;
-  const auto take_notification = [&]() {
-    auto n = supervisor_->receive();
-    if (!n) {
-      over_status = CaseRun::Status::error;
-      over = n.error().message;
-      return false;
-    }
-    if (is_exec(n->call.nr) && n->call.pid != caller_ && !exec_hold) {
-      exec_hold = std::move(n).value();
-      return true;
-    }
-    if (creates_a_task(n->call.nr) && !r.route) {
-      r.route = route_of(n->call);
-    } else if (auto other = route_of(n->call)) {
-      r.other_calls.push_back(other->text);
-    } else {
-      r.other_calls.push_back("system call " + std::to_string(n->call.nr));
-    }
-    if (auto st = supervisor_->let_continue(n->id); !st) {
-      over_status = CaseRun::Status::error;
-      over = st.error().message;
-      return false;
-    }
-    return true;
-  };
-  const int supervisor_fd = supervisor_ ? supervisor_->fd() : -1;
-
-  // Phase 1: the call returns refused, or the child reports ready.
-  ChildReadyMsg ready;
-  pid_t sender = 0;
+// Phase 1: the call returns refused, or the child reports ready.
+std::optional<CaseHost::Call::Ending> CaseHost::Call::await_ready() {
+  const int supervised = supervisor_fd();
   for (;;) {
     if (have_returned && r.returned == 0)  // only the child sees 0: the harness lost track of who is who
-      return finish(CaseRun::Status::error, "the call returned 0 in the caller: the harness cannot tell what happened");
+      return Ending{LiveCall::Status::error, "the call returned 0 in the caller: the harness cannot tell what happened"};
     if (have_returned && r.returned < 0) {
       r.observed = model::Outcome{};
       r.observed.error = static_cast<int>(-r.returned);
-      return finish(CaseRun::Status::completed, "");
+      return Ending{LiveCall::Status::completed, ""};
     }
-    pollfd fds[4] = {{ctl_.get(), POLLIN, 0}, {witness_.get(), POLLIN, 0}, {caller_exit_.fd(), POLLIN, 0},
-                     {supervisor_fd, POLLIN, 0}};
-    const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 4 : 3, ms_left(deadline));
+    pollfd fds[4] = {{host.ctl_.get(), POLLIN, 0}, {host.child_socket_.get(), POLLIN, 0},
+                     {host.caller_exit_.fd(), POLLIN, 0}, {supervised, POLLIN, 0}};
+    const int n = poll_briefly_spinning(fds, supervised >= 0 ? 4 : 3, ms_left(deadline));
     if (n < 0 && errno == EINTR) continue;
     if (n == 0 || ms_left(deadline) == 0)  // a ticking exit watch wakes poll before its timeout
-      return finish(CaseRun::Status::timeout,
-                    have_returned ? "the child never reported ready" : "the call did not return");
+      return Ending{LiveCall::Status::timeout, have_returned ? "the child never reported ready" : "the call did not return"};
     if (fds[3].revents) {
-      if (!take_notification()) return finish(over_status, over);
+      if (auto end = take_notification()) return end;
       if (exec_hold) {
         sender = exec_hold->call.pid;  // a process: its pid is its tgid
-        break;
+        return std::nullopt;
       }
       continue;
     }
-    if (fds[0].revents && !take_ctl()) return finish(over_status, over);
+    if (fds[0].revents)
+      if (auto end = take_control_message()) return end;
     if (fds[1].revents) {
-      if (recv_ready(witness_.get(), ready, sender) && ready.seq == order.seq) break;
+      if (recv_ready(host.child_socket_.get(), ready, sender) && ready.seq == order.seq) return std::nullopt;
       continue;
     }
-    if (fds[2].revents && !fds[0].revents && caller_exit_.exited())
-      return finish(CaseRun::Status::crash, caller_death());
+    if (fds[2].revents && !fds[0].revents && host.caller_exit_.exited())
+      return Ending{LiveCall::Status::crash, caller_death()};
   }
+}
 
-  // Phase 2: find the child as this process numbers it, probe, release.
+// Phase 2: find the child as this process numbers it, probe, release.
+std::optional<CaseHost::Call::Ending> CaseHost::Call::probe_and_release() {
+  const pid_t caller = host.caller_pid_;
   // A thread's credentials name its thread group (Linux): find the thread.
   // gVisor names the thread itself; its status then names the group.
-  const bool is_thread = sender == caller_ || thread_group_of(sender) == caller_;
+  const bool is_thread = sender == caller || thread_group_of(sender) == caller;
   pid_t child = sender;
-  if (sender == caller_) child = caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller_);
-  auto identity = probes::observe_identity(identity_, child, scratch.has_value());
-  const model::Fact suspended = caller_in_creating_call(caller_);
-  const bool host_reaps = identity && !is_thread && identity->ppid == host_pid_;
-  const ExitWatch child_exit = host_reaps ? ExitWatch::of(child) : ExitWatch();
+  if (sender == caller) child = host.caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller);
+  auto seen = probes::observe_identity(host.identity_, child, scratch.has_value());
+  suspended = caller_in_creating_call(caller);
+  host_reaps = seen && !is_thread && seen->ppid == host.host_pid_;
+  if (host_reaps) child_exit = ExitWatch::of(child);
   if (exec_hold) {
     // Let the execve go on: the child becomes the spawned program and leaves.
-    if (auto st = supervisor_->let_continue(exec_hold->id); !st) return finish(CaseRun::Status::error, st.error().message);
+    if (auto st = host.supervisor_->let_continue(exec_hold->id); !st)
+      return Ending{LiveCall::Status::error, st.error().message};
   } else {
     ChildReleaseMsg release;
     release.seq = order.seq;
-    send_msg(witness_.get(), release);
+    send_msg(host.child_socket_.get(), release);
   }
-  if (!identity) return finish(CaseRun::Status::error, "cannot probe the child: " + identity.error().message);
+  if (!seen) return Ending{LiveCall::Status::error, "cannot probe the child: " + seen.error().message};
+  identity = std::move(seen).value();
   if (host_reaps) {
     // A CLONE_PARENT child is this process's own. The caller looks at it
     // after it has left (its pidfd, its cleared tid), so it stays a zombie,
     // which a pidfd still names, until the caller is done.
     if (!child_exit.wait_exit(std::chrono::milliseconds(ms_left(deadline))))
-      return finish(CaseRun::Status::timeout, "the released child did not exit");
+      return Ending{LiveCall::Status::timeout, "the released child did not exit"};
   }
   ReleasedMsg released;
   released.seq = order.seq;
   released.acted = ready.acted;
   released.host_reaped = host_reaps;
   released.is_thread = is_thread;
-  send_msg(ctl_.get(), released);
+  send_msg(host.ctl_.get(), released);
+  return std::nullopt;
+}
 
-  // Phase 3: the caller reports what it saw once the child is gone. The
-  // child's exit signal may be one the caller cannot block: SIGSTOP stops
-  // it (seen here, and undone with SIGCONT), SIGKILL kills it (seen here;
-  // what the caller would have reported after that is unknown).
-  ChildExitSignals exit_seen;
+// Phase 3: the caller reports what it saw once the child is gone. The child's
+// exit signal may be one the caller cannot block: SIGSTOP stops it (seen
+// here, and undone with SIGCONT), SIGKILL kills it (seen here; what the
+// caller would have reported after that is unknown).
+std::optional<CaseHost::Call::Ending> CaseHost::Call::await_done() {
+  const int supervised = supervisor_fd();
   auto next_stop_look = Clock::now() + std::chrono::milliseconds(kStopLook);
   while (!have_done) {
-    pollfd fds[3] = {{ctl_.get(), POLLIN, 0}, {caller_exit_.fd(), POLLIN, 0}, {supervisor_fd, POLLIN, 0}};
-    const int n = poll_briefly_spinning(fds, supervisor_fd >= 0 ? 3 : 2, std::min(ms_left(deadline), kStopLook));
+    pollfd fds[3] = {{host.ctl_.get(), POLLIN, 0}, {host.caller_exit_.fd(), POLLIN, 0}, {supervised, POLLIN, 0}};
+    const int n = poll_briefly_spinning(fds, supervised >= 0 ? 3 : 2, std::min(ms_left(deadline), kStopLook));
     if (n < 0 && errno == EINTR) continue;
-    if (ms_left(deadline) == 0) return finish(CaseRun::Status::timeout, "the caller did not finish the case");
+    if (ms_left(deadline) == 0) return Ending{LiveCall::Status::timeout, "the caller did not finish the case"};
     // Quiet for a while (a ticking exit watch wakes poll without news): stopped?
     if (!fds[0].revents && Clock::now() >= next_stop_look) {
       next_stop_look = Clock::now() + std::chrono::milliseconds(kStopLook);
-      if (probes::task_stopped(caller_)) {
+      if (probes::task_stopped(host.caller_pid_)) {
         exit_seen.stopped = true;
-        ::kill(caller_, SIGCONT);
+        ::kill(host.caller_pid_, SIGCONT);
       }
     }
     if (n == 0) continue;
-    if (supervisor_fd >= 0 && fds[2].revents) {
-      if (!take_notification()) return finish(over_status, over);
+    if (supervised >= 0 && fds[2].revents) {
+      if (auto end = take_notification()) return end;
       continue;
     }
-    const bool hung_up = fds[0].revents && !take_ctl();
-    if (hung_up && over_status != CaseRun::Status::crash) return finish(over_status, over);
-    if (hung_up || (fds[1].revents && caller_exit_.exited())) {
+    const std::optional<Ending> hung_up = fds[0].revents ? take_control_message() : std::nullopt;
+    if (hung_up && hung_up->status != LiveCall::Status::crash) return hung_up;
+    if (hung_up || (fds[1].revents && host.caller_exit_.exited())) {
       // The caller is gone, or going: how it died says whether the child's
       // exit signal killed it.
-      if (!caller_exit_.wait_exit(std::chrono::milliseconds(ms_left(deadline))))
-        return finish(CaseRun::Status::timeout, "the caller hung up but did not exit");
-      const siginfo_t info = caller_exit_.peek().value_or(siginfo_t{});
-      if (info.si_code != CLD_KILLED || info.si_status != SIGKILL) return finish(CaseRun::Status::crash, caller_death());
+      if (!host.caller_exit_.wait_exit(std::chrono::milliseconds(ms_left(deadline))))
+        return Ending{LiveCall::Status::timeout, "the caller hung up but did not exit"};
+      const siginfo_t info = host.caller_exit_.peek().value_or(siginfo_t{});
+      if (info.si_code != CLD_KILLED || info.si_status != SIGKILL) return Ending{LiveCall::Status::crash, caller_death()};
       exit_seen.killed = true;
-      break;
+      return std::nullopt;
     }
   }
-  if (host_reaps) child_exit.reap();
+  return std::nullopt;
+}
 
+// What the two witnesses, the child, the caller and the host saw, as one
+// observed Outcome.
+CaseHost::Call::Ending CaseHost::Call::observed() {
+  if (host_reaps) child_exit.reap();
   r.witnesses.kcmp = identity->kcmp;
   r.witnesses.kcmp_note = identity->kcmp_note;
   if (have_done) std::copy(std::begin(done.behaviour), std::end(done.behaviour), r.witnesses.behaviour.begin());
@@ -716,15 +727,15 @@ CaseRun CaseHost::run(const model::Request& request, Fault fault) {
   }
   if (scratch) r.observed[model::Trait::into_cgroup] = model::fact_of(identity->cgroup2 == scratch->cgroup_path());
   if (done.child_code == CLD_KILLED || done.child_code == CLD_DUMPED)
-    return finish(CaseRun::Status::crash, "the child " + describe_exit(done.child_code, done.child_status));
+    return Ending{LiveCall::Status::crash, "the child " + describe_exit(done.child_code, done.child_status)};
   if (exit_seen.killed) {
     // A fresh caller for the next case; this one is gone.
-    const std::string why = "the child's exit killed the caller with SIGKILL: what the caller would have seen after "
-                            "that (behaviour witnesses, tid words, pidfd, its SIGCHLD) is unknown";
-    discard_caller();
-    return finish(CaseRun::Status::completed, why);
+    host.discard_caller();
+    return Ending{LiveCall::Status::completed,
+                  "the child's exit killed the caller with SIGKILL: what the caller would have seen after that "
+                  "(behaviour witnesses, tid words, pidfd, its SIGCHLD) is unknown"};
   }
-  return finish(CaseRun::Status::completed, "");
+  return Ending{LiveCall::Status::completed, ""};
 }
 
 }  // namespace clonediff::harness

@@ -21,6 +21,7 @@
 #include "harness/engine/caller_unavailable.hpp"
 #include "harness/engine/context_lease.hpp"
 #include "harness/engine/exit_watch.hpp"
+#include "harness/caller/context_recipe.hpp"
 #include "harness/caller/protocol.hpp"
 #include "harness/case/case_result.hpp"
 #include "harness/engine/supervisor.hpp"
@@ -56,16 +57,26 @@ class CaseHost {
 
   // Makes the call in the caller and observes the result. `fault` is for the
   // harness's own tests.
-  CaseRun run(const model::Request& request, Fault fault = Fault::none);
+  LiveCall make_call(const model::Request& request, Fault fault = Fault::none);
 
   // The facts read back from the live caller, for the model.
-  const model::Caller& caller() const { return facts_; }
-  pid_t caller_pid() const { return caller_; }
+  const model::Caller& caller_facts() const { return facts_; }
+  pid_t caller_pid() const { return caller_pid_; }
   const CaseHostOptions& options() const { return options_; }
 
  private:
+  using Clock = std::chrono::steady_clock;
+  struct Call;  // one live call's state and steps (case_host.cpp)
+
   explicit CaseHost(CaseHostOptions options);
+  // A fresh caller: started by its context's recipe, its facts awaited,
+  // adopted (its exit watched, its supervisor taken), its facts learnt.
   CallerResult<Unit> spawn();
+  CallerResult<Unit> start_caller(const ContextRecipe& recipe);
+  CallerResult<FactsMsg> await_facts(Clock::time_point deadline, pid_t& sender);
+  CallerResult<Unit> adopt_caller(pid_t sender, Clock::time_point deadline);
+  CallerResult<Unit> learn_facts(const FactsMsg& f);
+  std::string who() const;  // "the caller process for context 'NAME'", for errors
   void discard_caller();  // kill the group, reap all of it, close the sockets
   void quit_caller();
   // A set_tid entry as a number: entry `index` names a pid in the index-th
@@ -74,12 +85,12 @@ class CaseHost {
 
   CaseHostOptions options_;
   pid_t host_pid_ = 0;
-  pid_t caller_ = 0;        // the caller, as this process numbers it
+  pid_t caller_pid_ = 0;        // the caller, as this process numbers it
   pid_t group_ = 0;         // its process group (the caller, or the first of a spawn chain)
   std::optional<ContextLease> lease_;  // released after the group is reaped
   ExitWatch caller_exit_;  // the caller's pidfd, or a ticking stand-in (exit_watch.hpp)
   sys::UniqueFd ctl_;      // host's end
-  sys::UniqueFd witness_;  // host's end (SO_PASSCRED)
+  sys::UniqueFd child_socket_;  // host's end (SO_PASSCRED)
   std::optional<Supervisor> supervisor_;
   probes::CallerIdentity identity_;
   model::Caller facts_;

@@ -4,10 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "probes/sys/cgroup_mounts.hpp"
+#include "probes/sys/errors.hpp"
+#include "probes/sys/text_file.hpp"
 
 namespace clonediff::harness {
 
@@ -22,20 +23,13 @@ Result<CgroupScratch> CgroupScratch::create(const std::string& name) {
   if (!root) return root.error();
   std::string path = *root + "/" + name;
   if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
-    return make_error("cannot create cgroup " + path + ": " + std::strerror(errno));
+    return sys::errno_error("cannot create cgroup " + path);
   return CgroupScratch(path, "/" + name);
 }
 
 CgroupScratch::CgroupScratch(CgroupScratch&& o) noexcept
     : path_(std::exchange(o.path_, std::string())), relative_(std::move(o.relative_)) {}
 
-CgroupScratch::~CgroupScratch() {
-  if (path_.empty()) return;
-  for (int i = 0; i < 200; ++i) {
-    if (::rmdir(path_.c_str()) == 0 || errno == ENOENT) return;
-    if (errno != EBUSY) break;
-    ::usleep(5000);
-  }
-}
+CgroupScratch::~CgroupScratch() { sys::remove_dir_when_free(path_); }
 
 }  // namespace clonediff::harness

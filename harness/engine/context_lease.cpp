@@ -6,30 +6,21 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <utility>
 
-#include "probes/sys/cgroup_mounts.hpp"
 #include "harness/engine/cgroup_scratch.hpp"
+#include "probes/sys/cgroup_mounts.hpp"
+#include "probes/sys/errors.hpp"
+#include "probes/sys/text_file.hpp"
 
 namespace clonediff::harness {
 namespace {
-
-std::string errtext(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 std::string v1_pids_mount() {
   for (const sys::CgroupMount& m : sys::cgroup_mounts())
     if (m.root == "/" && m.v1_with("pids")) return m.point;
   return "";
-}
-
-void remove_dir(const std::string& path) {
-  for (int i = 0; i < 200 && !path.empty(); ++i) {
-    if (::rmdir(path.c_str()) == 0 || errno == ENOENT) return;
-    if (errno != EBUSY) return;
-    ::usleep(5000);  // a cgroup stays busy until its last task is released
-  }
 }
 
 }  // namespace
@@ -46,23 +37,23 @@ Result<std::string> pids_cgroup_parent() {
   return make_error("no pids controller: not enabled in cgroup v2's root subtree, and no v1 pids hierarchy");
 }
 
-Result<ContextLease> ContextLease::make(const ContextSpec& spec, pid_t host_pid) {
+Result<ContextLease> ContextLease::make(const ContextRecipe& recipe, pid_t host_pid) {
   static int serial = 0;
   ContextLease lease;
-  if (spec.needs_chroot_dir) {
+  if (recipe.needs_chroot_dir) {
     // Named after the host, like every directory the harness makes.
     std::string dir = "/tmp/clonediff-chroot-" + std::to_string(host_pid) + "-XXXXXX";
-    if (!::mkdtemp(dir.data())) return make_error(errtext("mkdtemp"));
+    if (!::mkdtemp(dir.data())) return sys::errno_error("mkdtemp");
     lease.res_.chroot_dir = dir;
   }
-  if (spec.needs_pids_cgroup) {
+  if (recipe.needs_pids_cgroup) {
     auto parent = pids_cgroup_parent();
     if (!parent) return parent.error();
     const std::string dir = *parent + "/clonediff-pids-" + std::to_string(host_pid) + "-" + std::to_string(++serial);
-    if (::mkdir(dir.c_str(), 0755) != 0) return make_error(errtext("mkdir " + dir));
+    if (::mkdir(dir.c_str(), 0755) != 0) return sys::errno_error("mkdir " + dir);
     lease.res_.pids_cgroup = dir;
-    std::ofstream max(dir + "/pids.max");
-    if (!(max << "1\n") || !max.flush()) return make_error("cannot set " + dir + "/pids.max");
+    if (auto st = sys::write_file(dir + "/pids.max", "1\n"); !st)
+      return make_error("cannot set " + dir + "/pids.max", st.error().errnum);
   }
   return lease;
 }
@@ -80,8 +71,8 @@ ContextLease& ContextLease::operator=(ContextLease&& o) noexcept {
 ContextLease::~ContextLease() { release(); }
 
 void ContextLease::release() {
-  remove_dir(res_.chroot_dir);
-  remove_dir(res_.pids_cgroup);
+  sys::remove_dir_when_free(res_.chroot_dir);
+  sys::remove_dir_when_free(res_.pids_cgroup);
   res_ = ContextResources{};
 }
 

@@ -7,14 +7,14 @@
 
 #include <string>
 
-#include "harness/caller/caller_context.hpp"
+#include "harness/caller/context_recipe.hpp"
 #include "model/result.hpp"
 
 namespace clonediff::harness {
 
 class ContextLease {
  public:
-  static Result<ContextLease> make(const ContextSpec& spec, pid_t host_pid);
+  static Result<ContextLease> make(const ContextRecipe& recipe, pid_t host_pid);
   ContextLease(ContextLease&& o) noexcept;
   ContextLease& operator=(ContextLease&& o) noexcept;
   ContextLease(const ContextLease&) = delete;

@@ -10,13 +10,8 @@ Runner::Runner(model::Kernel kernel, std::chrono::milliseconds timeout) : kernel
 
 Runner::~Runner() = default;
 
-bool is_library_entry(model::Entry e) {
-  return e == model::Entry::fork || e == model::Entry::vfork || e == model::Entry::pthread_create ||
-         e == model::Entry::posix_spawn || e == model::Entry::system;
-}
-
 Supervision supervision_for(const CatalogueCase& c) {
-  if (!is_library_entry(c.request.entry)) return Supervision::none;
+  if (!model::is_library_entry(c.request.entry)) return Supervision::none;
   return c.clone3_enosys ? Supervision::notify_clone3_enosys : Supervision::notify;
 }
 
@@ -51,15 +46,16 @@ std::optional<std::string> cannot_run_here(const model::Request& r, const model:
   return std::nullopt;
 }
 
-// The verdict for a case that was predicted and run.
-void judge(CaseResult& r) {
-  switch (r.run->status) {
-    case CaseRun::Status::timeout: r.verdict = Verdict::timeout; r.reason = r.run->note; return;
-    case CaseRun::Status::crash: r.verdict = Verdict::crash; r.reason = r.run->note; return;
-    case CaseRun::Status::error: r.verdict = Verdict::error; r.reason = r.run->note; return;
-    case CaseRun::Status::completed: break;
+// The verdict for a case that was predicted and whose call was made: from how
+// the live call ended and, if it completed, the comparison.
+void settle_verdict(CaseResult& r) {
+  switch (r.live->status) {
+    case LiveCall::Status::timeout: r.verdict = Verdict::timeout; r.reason = r.live->note; return;
+    case LiveCall::Status::crash: r.verdict = Verdict::crash; r.reason = r.live->note; return;
+    case LiveCall::Status::error: r.verdict = Verdict::error; r.reason = r.live->note; return;
+    case LiveCall::Status::completed: break;
   }
-  r.diff = diff_outcomes(r.predicted->outcome, r.run->observed);
+  r.diff = diff_outcomes(r.predicted->outcome, r.live->observed);
   r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
 }
 
@@ -84,20 +80,20 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
       r.reason = "the seccomp supervisor cannot be used here: " + host.error().message;
     return r;
   }
-  r.caller = (*host)->caller();
+  r.caller_facts = (*host)->caller_facts();
   if (supervision != Supervision::none) {
     // The C library's entry: run it, then predict from the call glibc made.
     // Two cannot be observed at all: a spawn where the chroot holds no program
     // to exec, and a system() whose clone is refused (it returns 127, not the errno).
     const auto entry = c.request.entry;
     const bool spawns = entry == model::Entry::posix_spawn || entry == model::Entry::system;
-    if (spawns && (*host)->caller().chrooted) {
+    if (spawns && (*host)->caller_facts().chrooted) {
       r.verdict = Verdict::skip;
       r.reason = "the chroot is empty: there is no /bin/true or /bin/sh for " + std::string(model::entry_name(entry)) + "() to exec";
       return r;
     }
     if (entry == model::Entry::system) {
-      auto documented = predictor_(c.request, (*host)->caller(), kernel_);
+      auto documented = predictor_(c.request, (*host)->caller_facts(), kernel_);
       if (documented && !documented->outcome.ok()) {
         r.verdict = Verdict::skip;
         r.reason = "system() reports a refused clone as exit status 127, not its errno (" +
@@ -105,20 +101,20 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
         return r;
       }
     }
-    r.run = (*host)->run(c.request, fault);
-    const model::Request& made = r.run->route ? r.run->route->request : c.request;
-    auto predicted = predictor_(made, (*host)->caller(), kernel_);
+    r.live = (*host)->make_call(c.request, fault);
+    const model::Request& made = r.live->route ? r.live->route->request : c.request;
+    auto predicted = predictor_(made, (*host)->caller_facts(), kernel_);
     if (!predicted) {
       r.verdict = Verdict::skip;
       r.reason = "the model cannot predict the recorded call: " + predicted.error().message;
       return r;
     }
     r.predicted = std::move(predicted).value();
-    if (r.run->route) r.predicted->call.route = "recorded: " + r.run->route->text;
-    judge(r);
+    if (r.live->route) r.predicted->call.route = "recorded: " + r.live->route->text;
+    settle_verdict(r);
     return r;
   }
-  auto predicted = predictor_(c.request, (*host)->caller(), kernel_);
+  auto predicted = predictor_(c.request, (*host)->caller_facts(), kernel_);
   if (!predicted) {
     r.verdict = Verdict::skip;
     r.reason = "the model cannot predict this case: " + predicted.error().message;
@@ -130,8 +126,8 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
     r.reason = *why;
     return r;
   }
-  r.run = (*host)->run(c.request, fault);
-  judge(r);
+  r.live = (*host)->make_call(c.request, fault);
+  settle_verdict(r);
   return r;
 }
 

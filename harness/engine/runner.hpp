@@ -21,9 +21,8 @@
 namespace clonediff::harness {
 
 
-// Whether an entry is the C library's: run supervised, and predicted from the
-// route glibc took.
-bool is_library_entry(model::Entry e);
+// The C library's entries (model::is_library_entry()) run supervised, and are
+// predicted from the route glibc took.
 Supervision supervision_for(const CatalogueCase& c);
 
 // What a Runner predicts with: model::predict(), unless a test puts a

@@ -10,6 +10,7 @@
 
 #include "model/flags.hpp"
 #include "model/names.hpp"
+#include "probes/sys/errors.hpp"
 
 namespace clonediff::harness {
 namespace {
@@ -72,11 +73,11 @@ std::optional<Route> route_of(const RecordedCall& call) {
 Result<Supervisor::Notification> Supervisor::receive() {
   struct seccomp_notif* req = nullptr;
   struct seccomp_notif_resp* resp = nullptr;
-  if (int rc = seccomp_notify_alloc(&req, &resp); rc != 0) return make_error("seccomp_notify_alloc failed");
+  if (int rc = seccomp_notify_alloc(&req, &resp); rc != 0) return make_error("seccomp_notify_alloc failed", -rc);
   std::unique_ptr<seccomp_notif, void (*)(seccomp_notif*)> req_owner(req, [](seccomp_notif* p) { seccomp_notify_free(p, nullptr); });
   std::unique_ptr<seccomp_notif_resp, void (*)(seccomp_notif_resp*)> resp_owner(resp, [](seccomp_notif_resp* p) { seccomp_notify_free(nullptr, p); });
   if (int rc = seccomp_notify_receive(fd_.get(), req); rc != 0)
-    return make_error(std::string("seccomp_notify_receive: ") + std::strerror(-rc));
+    return sys::errno_error("seccomp_notify_receive", -rc);
   Notification n;
   n.id = req->id;
   n.call.nr = req->data.nr;
@@ -98,7 +99,7 @@ Status Supervisor::let_continue(std::uint64_t id) {
   resp.id = id;
   resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
   if (int rc = seccomp_notify_respond(fd_.get(), &resp); rc != 0)
-    return make_error(std::string("seccomp_notify_respond: ") + std::strerror(-rc));
+    return sys::errno_error("seccomp_notify_respond", -rc);
   return ok_status();
 }
 

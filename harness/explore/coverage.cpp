@@ -120,7 +120,6 @@ std::vector<Reached> probe(const std::vector<model::Kernel>& kernels, std::size_
 
 // The kernel knobs a profile may lack or set otherwise, each as the profile
 // with it changed: where a row is reached only so, the knob is the reason.
-// (Issue 12's knobs join here.)
 std::vector<std::pair<std::string, model::Kernel>> knob_variants(const model::Kernel& kernel) {
   std::vector<std::pair<std::string, model::Kernel>> out;
   for (bool value : {false, true}) {
@@ -132,6 +131,18 @@ std::vector<std::pair<std::string, model::Kernel>> knob_variants(const model::Ke
                                 : " absent (not a Debian kernel)";
     out.emplace_back("needs Debian's kernel knob unprivileged_userns_clone=" + std::to_string(value ? 1 : 0) +
                          " (this kernel: unprivileged_userns_clone" + now + ")",
+                     k);
+  }
+  // user.max_<type>_namespaces=0: every new namespace of that type refused.
+  for (std::size_t i = 0; i < model::kNsLimitCount; ++i) {
+    const auto n = static_cast<model::NsLimit>(i);
+    if (kernel.forbids(n)) continue;
+    model::Kernel k = kernel;
+    k.max_namespaces[i] = 0;
+    const std::string knob = "user.max_" + std::string(model::ns_limit_name(n)) + "_namespaces";
+    const auto now = kernel.max(n);
+    out.emplace_back("needs the kernel knob " + knob + "=0 (this kernel: " +
+                         (now ? std::to_string(*now) : std::string("not 0")) + ")",
                      k);
   }
   return out;

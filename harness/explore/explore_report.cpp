@@ -45,14 +45,14 @@ std::string indented(const std::string& text, const std::string& pad) {
 std::string kernel_side(const harness::CaseResult& r) {
   if (r.verdict != harness::Verdict::mismatch)
     return std::string(harness::verdict_name(r.verdict)) + (r.reason.empty() ? "" : ": " + r.reason);
-  std::string out = r.run ? json::dump(harness::outcome_to_json(r.run->observed)) : std::string("(not observed)");
+  std::string out = r.live ? json::dump(harness::outcome_to_json(r.live->observed)) : std::string("(not observed)");
   for (const harness::DiffEntry& d : r.diff) out += "\n" + harness::describe(d);
   return out;
 }
 
 // The request the model predicted from: a C library entry's recorded call.
 model::Request predicted_request(const harness::CaseResult& r) {
-  return r.run && r.run->route ? r.run->route->request : r.spec.request;
+  return r.live && r.live->route ? r.live->route->request : r.spec.request;
 }
 
 FindingReport render(const Finding& f, std::uint64_t seed, const model::Kernel& kernel) {
@@ -97,12 +97,12 @@ FindingReport render(const Finding& f, std::uint64_t seed, const model::Kernel& 
     }
   }
   const harness::CaseResult& r = *shown;
-  if (r.predicted && r.caller) {
+  if (r.predicted && r.caller_facts) {
     harness::CatalogueCase as_predicted = r.spec;
     as_predicted.request = predicted_request(r);
     out.explain_command =
-        explain_command_line(as_predicted, harness::context_to_json(r.spec.context, *r.caller), kernel);
-    out.model = model::explain(as_predicted.request, *r.caller, kernel, *r.predicted);
+        explain_command_line(as_predicted, harness::context_to_json(r.spec.context, *r.caller_facts), kernel);
+    out.model = model::explain(as_predicted.request, *r.caller_facts, kernel, *r.predicted);
   } else {
     out.model = "(the model did not predict this case)";
   }
@@ -114,12 +114,12 @@ json::Value coverage_to_json(const std::vector<CoverageRow>& rows) {
   json::Value a = json::Value::array();
   for (const CoverageRow& r : rows) {
     json::Value o = json::Value::object();
-    o.set("id", r.id);
-    o.set("kind", std::string(coverage_kind_name(r.kind)));
-    o.set("decided", r.decided);
-    o.set("matched", r.matched);
-    o.set("diverged", r.diverged);
-    o.set("passed", r.passed);
+    o["id"] = r.id;
+    o["kind"] = std::string(coverage_kind_name(r.kind));
+    o["decided"] = r.decided;
+    o["matched"] = r.matched;
+    o["diverged"] = r.diverged;
+    o["passed"] = r.passed;
     a.push_back(std::move(o));
   }
   return a;
@@ -130,34 +130,34 @@ class Reader {
  public:
   explicit Reader(const json::Value& v) : v_(v) {}
   std::string text(std::string_view key) {
-    const json::Value* m = v_.find(key);
+    const json::Value* m = json::find(v_, key);
     if (!m || !m->is_string()) return fail(key), std::string();
-    return m->as_string();
+    return json::str(*m);
   }
   std::uint64_t number(std::string_view key) {
-    const json::Value* m = v_.find(key);
-    if (!m || !m->as_uint()) return fail(key), 0;
-    return *m->as_uint();
+    const json::Value* m = json::find(v_, key);
+    if (!m || !json::as_uint(*m)) return fail(key), 0;
+    return *json::as_uint(*m);
   }
   double real(std::string_view key) {
-    const json::Value* m = v_.find(key);
+    const json::Value* m = json::find(v_, key);
     if (!m || !m->is_number()) return fail(key), 0.0;
-    return m->as_double();
+    return m->get<double>();
   }
   bool flag(std::string_view key) {
-    const json::Value* m = v_.find(key);
-    if (!m || !m->is_bool()) return fail(key), false;
-    return m->as_bool();
+    const json::Value* m = json::find(v_, key);
+    if (!m || !m->is_boolean()) return fail(key), false;
+    return m->get<bool>();
   }
   const json::Value& list(std::string_view key) {
     static const json::Value empty = json::Value::array();
-    const json::Value* m = v_.find(key);
+    const json::Value* m = json::find(v_, key);
     if (!m || !m->is_array()) return fail(key), empty;
     return *m;
   }
   const json::Value& map(std::string_view key) {
     static const json::Value empty = json::Value::object();
-    const json::Value* m = v_.find(key);
+    const json::Value* m = json::find(v_, key);
     if (!m || !m->is_object()) return fail(key), empty;
     return *m;
   }
@@ -201,7 +201,7 @@ std::string explain_command_line(const harness::CatalogueCase& c, const json::Va
   if (raw) cmd += " " + shell_quote(model::format_flags(r.flags));
   cmd += " --entry " + std::string(model::entry_name(r.entry));
   if (raw && r.exit_signal != model::kSigchld) cmd += " --exit-signal " + std::to_string(r.exit_signal);
-  cmd += " --context " + shell_quote(context.is_string() ? context.as_string() : json::dump(context));
+  cmd += " --context " + shell_quote(context.is_string() ? json::str(context) : json::dump(context));
   cmd += " --kernel " + shell_quote(model::kernel_spec(kernel));
   if (r.stack != model::StackArg::harness) cmd += " --stack " + std::string(model::stack_arg_name(r.stack));
   if (r.tls != model::TlsArg::none) cmd += " --tls " + std::string(model::tls_arg_name(r.tls));
@@ -240,48 +240,48 @@ ExploreReport make_report(const ExploreResult& r, std::uint64_t seed, const mode
 
 json::Value report_to_json(const ExploreReport& r) {
   json::Value j = json::Value::object();
-  j.set("explore", "report");
-  j.set("target", r.target);
-  j.set("seed", r.seed);
-  j.set("kernel", r.kernel_release);
-  j.set("kernel_profile", r.kernel_profile);
-  j.set("judged", r.judged);
-  j.set("cases", r.cases);
+  j["explore"] = "report";
+  j["target"] = r.target;
+  j["seed"] = r.seed;
+  j["kernel"] = r.kernel_release;
+  j["kernel_profile"] = r.kernel_profile;
+  j["judged"] = r.judged;
+  j["cases"] = r.cases;
   json::Value verdicts = json::Value::object();
   for (std::size_t v = 0; v < r.verdicts.size(); ++v)
-    verdicts.set(std::string(harness::verdict_name(static_cast<harness::Verdict>(v))), r.verdicts[v]);
-  j.set("verdicts", std::move(verdicts));
-  j.set("explore_seconds", r.explore_seconds);
-  j.set("shrink_seconds", r.shrink_seconds);
-  j.set("boundary_crossings", r.boundary_crossings);
-  j.set("coverage", coverage_to_json(r.coverage));
+    verdicts[std::string(harness::verdict_name(static_cast<harness::Verdict>(v)))] = r.verdicts[v];
+  j["verdicts"] = std::move(verdicts);
+  j["explore_seconds"] = r.explore_seconds;
+  j["shrink_seconds"] = r.shrink_seconds;
+  j["boundary_crossings"] = r.boundary_crossings;
+  j["coverage"] = coverage_to_json(r.coverage);
   json::Value unreachable = json::Value::object();
-  for (const auto& [id, why] : r.unreachable) unreachable.set(id, why);
-  j.set("unreachable", std::move(unreachable));
+  for (const auto& [id, why] : r.unreachable) unreachable[id] = why;
+  j["unreachable"] = std::move(unreachable);
   json::Value dropped = json::Value::array();
   for (const std::string& d : r.dropped) dropped.push_back(d);
-  j.set("dropped", std::move(dropped));
+  j["dropped"] = std::move(dropped);
   json::Value findings = json::Value::array();
   for (const FindingReport& f : r.findings) {
     json::Value o = json::Value::object();
-    o.set("signature", f.signature);
-    o.set("cases", f.cases);
-    o.set("known", f.known);
-    o.set("status", f.status);
-    o.set("note", f.note);
-    o.set("first_line", f.first_line);
-    o.set("line", f.line);
-    o.set("explain_command", f.explain_command);
-    o.set("model", f.model);
-    o.set("kernel", f.kernel);
+    o["signature"] = f.signature;
+    o["cases"] = f.cases;
+    o["known"] = f.known;
+    o["status"] = f.status;
+    o["note"] = f.note;
+    o["first_line"] = f.first_line;
+    o["line"] = f.line;
+    o["explain_command"] = f.explain_command;
+    o["model"] = f.model;
+    o["kernel"] = f.kernel;
     findings.push_back(std::move(o));
   }
-  j.set("findings", std::move(findings));
+  j["findings"] = std::move(findings);
   return j;
 }
 
 Result<ExploreReport> report_from_json(const json::Value& v) {
-  if (!v.is_object() || !v.find("explore")) return make_error("not an explore report");
+  if (!v.is_object() || !json::find(v, "explore")) return make_error("not an explore report");
   ExploreReport r;
   Reader in(v);
   r.target = in.text("target");
@@ -292,12 +292,12 @@ Result<ExploreReport> report_from_json(const json::Value& v) {
   r.cases = in.number("cases");
   const json::Value& verdicts = in.map("verdicts");
   for (std::size_t i = 0; i < r.verdicts.size(); ++i)
-    if (const json::Value* n = verdicts.find(harness::verdict_name(static_cast<harness::Verdict>(i))); n && n->as_uint())
-      r.verdicts[i] = *n->as_uint();
+    if (const json::Value* n = json::find(verdicts, harness::verdict_name(static_cast<harness::Verdict>(i))); n && json::as_uint(*n))
+      r.verdicts[i] = *json::as_uint(*n);
   r.explore_seconds = in.real("explore_seconds");
   r.shrink_seconds = in.real("shrink_seconds");
   r.boundary_crossings = in.number("boundary_crossings");
-  for (const json::Value& row : in.list("coverage").items()) {
+  for (const json::Value& row : in.list("coverage")) {
     Reader c(row);
     CoverageRow out;
     out.id = c.text("id");
@@ -312,11 +312,11 @@ Result<ExploreReport> report_from_json(const json::Value& v) {
     if (!c.missing().empty()) return make_error("explore report: a coverage row lacks '" + c.missing() + "'");
     r.coverage.push_back(std::move(out));
   }
-  for (const auto& [id, why] : in.map("unreachable").members())
-    if (why.is_string()) r.unreachable[id] = why.as_string();
-  for (const json::Value& d : in.list("dropped").items())
-    if (d.is_string()) r.dropped.push_back(d.as_string());
-  for (const json::Value& item : in.list("findings").items()) {
+  for (const auto& [id, why] : json::members(in.map("unreachable")))
+    if (why.is_string()) r.unreachable[id] = json::str(why);
+  for (const json::Value& d : in.list("dropped"))
+    if (d.is_string()) r.dropped.push_back(json::str(d));
+  for (const json::Value& item : in.list("findings")) {
     Reader f(item);
     FindingReport out;
     out.signature = f.text("signature");

@@ -1,139 +1,71 @@
-// A small JSON value type, a strict parser and a compact writer, for the
-// harness's records and plans.
+// JSON for the records: nlohmann::ordered_json as the value type, a strict
+// reader and a one-line writer around it, and accessors that never throw.
 //
 // Contract:
-//  - parse() accepts exactly RFC 8259: one value with optional surrounding
-//    whitespace (space, tab, CR, LF) and nothing after it. Strings must be valid
-//    UTF-8 without raw control characters (< 0x20); escapes are \" \\ \/ \b \f
-//    \n \r \t and \uXXXX, where surrogate pairs are combined and encoded to
-//    UTF-8 and a lone surrogate is an error. Numbers follow the JSON grammar
-//    (no leading zeros, no '+', no NaN/Infinity, no hex). Duplicate object keys
-//    are an error, and arrays/objects may nest at most kMaxDepth levels deep.
-//  - Numbers keep integers exact: a literal without fraction or exponent is a
-//    signed integer if it fits int64, else an unsigned one if it fits uint64,
-//    else a double. Doubles that overflow are an error; ones that underflow
-//    become zero.
-//  - Objects keep insertion order (parse order, or the order of set() and
-//    operator[]); dump() writes members in that order. Keys are unique.
-//    Equality ignores member order and compares numbers by value (1 == 1.0).
-//  - Errors are values, never exceptions: a parse failure is one line of the
-//    form "at column C: <problem>", or "at line L, column C: <problem>" when
-//    the input contains a newline. Lines and columns are 1-based and count
-//    bytes.
-//  - dump() writes one line with no spaces, e.g. {"a":1,"b":[true,null]}. It
-//    escapes '"', '\\' and control characters and passes other bytes through.
-//    Doubles use the shortest form that reads back to the same value and always
-//    look like a double (1.5, 100.0, 1e+100); NaN and infinities, which JSON
-//    cannot represent, are written as null.
-//  - Calling a typed accessor (as_bool, as_string, items, members) on a value of
-//    another type is a precondition violation (asserted). Mutators that need an
-//    array or an object (push_back, operator[], set) turn a null into one.
+//  - parse() reads exactly one RFC 8259 value (nlohmann's lexer: UTF-8
+//    checked, no comments, nothing after the value) and, beyond what
+//    nlohmann checks, rejects a key repeated in one object and nesting deeper
+//    than kMaxDepth. Time and memory are linear in the input: keys are checked
+//    against a hash set per object and members appended without a search, so
+//    an object of 200,000 keys costs what 200,000 array items do.
+//  - Errors are values, never exceptions: one line "at column C: <problem>",
+//    or "at line L, column C: <problem>" when the input has a newline (1-based,
+//    counting bytes; C is where the offending token starts). A repeated key
+//    names its field by path: `duplicate key "vm" (field observed.share.vm)`.
+//  - Integers stay exact: a literal without fraction or exponent is a signed
+//    64-bit integer if negative, an unsigned one if not, a double only past
+//    the 64-bit ranges; a double that overflows is an error.
+//  - Objects keep their members in input order (or insertion order, through
+//    operator[]), and dump() writes them in that order: one line, no spaces,
+//    '"', '\\' and control characters escaped, other bytes as they are; bytes
+//    that are not UTF-8 (which no parsed value holds) become U+FFFD.
+//  - parse_lines() is the reader of JSON lines (`check`, `diff`, a target's
+//    records): a pure function from text to records, the fuzzing entry point.
 #pragma once
 
-#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <type_traits>
-#include <utility>
-#include <variant>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "model/result.hpp"
 
 namespace clonediff::json {
 
+using Value = nlohmann::ordered_json;
+using Object = Value::object_t;
+
 inline constexpr int kMaxDepth = 64;
-
-// Integer types that construct a number; character types are deliberately
-// excluded so that Value('x') does not silently become 120.
-template <typename I>
-concept IntegerArg = std::integral<I> && !std::same_as<I, bool> && !std::same_as<I, char> &&
-                     !std::same_as<I, wchar_t> && !std::same_as<I, char8_t> &&
-                     !std::same_as<I, char16_t> && !std::same_as<I, char32_t>;
-
-class Value {
- public:
-  enum class Type { null, boolean, number, string, array, object };
-  using Array = std::vector<Value>;
-  using Member = std::pair<std::string, Value>;
-  using Object = std::vector<Member>;
-
-  Value() = default;
-  Value(std::nullptr_t) {}                                  // NOLINT: implicit by design
-  Value(bool b) : v_(b) {}                                  // NOLINT
-  template <IntegerArg I>
-  Value(I i) {                                              // NOLINT
-    if constexpr (std::is_signed_v<I>) {
-      set_signed(static_cast<long long>(i));
-    } else {
-      set_unsigned(static_cast<unsigned long long>(i));
-    }
-  }
-  Value(double d) : v_(d) {}                                // NOLINT
-  Value(std::string s) : v_(std::move(s)) {}                // NOLINT
-  Value(std::string_view s) : v_(std::string(s)) {}         // NOLINT
-  Value(const char* s) : v_(std::string(s)) {}              // NOLINT
-
-  static Value array() { return Value(Array{}); }
-  static Value object() { return Value(Object{}); }
-
-  Type type() const;
-  bool is_null() const { return type() == Type::null; }
-  bool is_bool() const { return type() == Type::boolean; }
-  bool is_number() const { return type() == Type::number; }
-  bool is_string() const { return type() == Type::string; }
-  bool is_array() const { return type() == Type::array; }
-  bool is_object() const { return type() == Type::object; }
-
-  // Numbers. as_int/as_uint answer only for integral values in range (a double
-  // such as 3.0 counts; 3.5 does not); anything else, including non-numbers,
-  // gives nullopt. as_double converts any number (precondition: is_number()).
-  std::optional<long long> as_int() const;
-  std::optional<std::uint64_t> as_uint() const;
-  double as_double() const;
-
-  bool as_bool() const;
-  const std::string& as_string() const;
-
-  // Arrays.
-  std::vector<Value>& items();
-  const std::vector<Value>& items() const;
-  void push_back(Value v);
-
-  // Number of array items or object members; 0 for other types.
-  std::size_t size() const;
-
-  // Objects, in insertion order.
-  const Value* find(std::string_view key) const;
-  Value* find(std::string_view key);
-  Value& operator[](std::string_view key);  // appends a null member if missing
-  void set(std::string key, Value v);       // replaces in place, else appends
-  bool erase(std::string_view key);         // true if a member was removed
-  const Object& members() const;
-  Object& members();
-
-  bool operator==(const Value& other) const;
-
-  // Whether a number is held as an exact integer (signed or unsigned) rather
-  // than a double; dump() and equality rely on it, tests may check it.
-  bool is_integer() const;
-
- private:
-  explicit Value(Array a) : v_(std::move(a)) {}
-  explicit Value(Object o) : v_(std::move(o)) {}
-  void set_signed(long long i) { v_ = i; }
-  void set_unsigned(unsigned long long u);
-
-  // unsigned long long is used only for values above INT64_MAX, so each
-  // integer has one representation.
-  std::variant<std::monostate, bool, long long, unsigned long long, double, std::string, Array, Object> v_;
-};
 
 Result<Value> parse(std::string_view text);
 
+// One line of a JSON lines text: its 1-based number and what it held. Lines
+// with nothing but spaces, tabs and carriage returns are left out.
+struct Line {
+  std::size_t number = 0;
+  Result<Value> value;
+};
+std::vector<Line> parse_lines(std::string_view text);
+
 std::string dump(const Value& v);
+
+// The member `key` of an object; null for a missing key or a non-object.
+const Value* find(const Value& object, std::string_view key);
+Value* find(Value& object, std::string_view key);
+
+// The members of an object in order (precondition: is_object()).
+const Object& members(const Value& object);
+
+// The string of a string value (precondition: is_string()).
+const std::string& str(const Value& v);
+
+// An integral number in range as a signed or unsigned 64-bit integer (a
+// double such as 3.0 counts; 3.5 does not); nullopt for anything else.
+std::optional<long long> as_int(const Value& v);
+std::optional<std::uint64_t> as_uint(const Value& v);
 
 }  // namespace clonediff::json

@@ -42,7 +42,8 @@ void request_to_json(const model::Request& r, json::Value& record);
 // differs, so that `check` predicts from the very facts the run used.
 json::Value context_to_json(const std::string& preset, const model::Caller& live);
 
-// The whole record of a live case.
+// The whole record of a live case; after "target" come "clonediff_version"
+// and "clonediff_commit", which clonediff wrote it.
 json::Value record_to_json(const CaseResult& r, const model::Kernel& kernel);
 
 }  // namespace clonediff::harness

@@ -1,5 +1,6 @@
 #include "harness/records/record_diff.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -7,21 +8,23 @@
 #include "harness/records/judge.hpp"
 #include "harness/records/record.hpp"
 #include "harness/reports/verdict_text.hpp"
+#include "model/flags.hpp"
+#include "model/rules.hpp"
 #include "model/semantics.hpp"
 
 namespace clonediff::harness {
 namespace {
 
 std::string id_of(const json::Value& record) {
-  const json::Value* id = record.is_object() ? record.find("id") : nullptr;
-  return id && id->is_string() ? id->as_string() : std::string();
+  const json::Value* id = record.is_object() ? json::find(record, "id") : nullptr;
+  return id && id->is_string() ? json::str(*id) : std::string();
 }
 
 // Why a record cannot be compared, if it cannot: it carries no observation.
 std::optional<std::string> no_observation(const json::Value& record) {
-  if (record.find("observed")) return std::nullopt;
-  const json::Value* v = record.find("verdict");
-  return std::string("no observation (") + (v && v->is_string() ? v->as_string() : std::string("no verdict")) + ")";
+  if (json::find(record, "observed")) return std::nullopt;
+  const json::Value* v = json::find(record, "verdict");
+  return std::string("no observation (") + (v && v->is_string() ? json::str(*v) : std::string("no verdict")) + ")";
 }
 
 struct Side {
@@ -39,7 +42,7 @@ Result<Side> read_side(const json::Value& record, const std::optional<model::Ker
     if (!k) return k.error();
     s.kernel = *k;
   }
-  auto observed = outcome_from_json(*record.find("observed"));
+  auto observed = outcome_from_json(*json::find(record, "observed"));
   if (!observed) return make_error("observed: " + observed.error().message);
   s.observed = *observed;
   auto p = predict_record(record, s.kernel);
@@ -79,6 +82,31 @@ std::vector<VersionedCause> versioned_causes(const Side& a, const Side& b) {
       seen.insert(id);
       out.push_back({id, std::string(r.where), describe(r.versions)});
     }
+  // The kernel's own vocabulary: a flag the call uses that one kernel does
+  // not define yet, struct clone_args of another size, or the legacy flags
+  // word cut to 32 bits on one side only.
+  std::uint64_t bits = 0;
+  for (const auto* side : {&a, &b})
+    bits |= side->prediction.call.flags | side->prediction.call.dropped | side->prediction.ignored_flags;
+  for (const model::FlagInfo& f : model::flag_table()) {
+    if (!(bits & f.value) || f.since == model::KernelVersion{}) continue;
+    const model::VersionRange defined{f.since, std::nullopt, "", f.introduced};
+    if (defined.contains(a.kernel.version) == defined.contains(b.kernel.version)) continue;
+    if (seen.insert(std::string(f.name)).second)
+      out.push_back({std::string(f.name), "include/uapi/linux/sched.h", describe(defined)});
+  }
+  if (a.prediction.call.syscall == model::Syscall::clone3)
+    for (const model::CloneArgsSize& s : model::clone_args_sizes())
+      if (s.versions.contains(a.kernel.version) != s.versions.contains(b.kernel.version) &&
+          model::clone_args_nonzero_beyond(a.prediction.call, std::min(model::clone_args_size(a.kernel.version),
+                                                                       model::clone_args_size(b.kernel.version))) &&
+          seen.insert("struct clone_args").second)
+        out.push_back({"struct clone_args " + std::to_string(s.size) + " bytes", "include/uapi/linux/sched.h",
+                       describe(s.versions)});
+  if (a.prediction.call.syscall == model::Syscall::clone && (bits >> 32) != 0 &&
+      model::kLegacyCloneLower32Bits.contains(a.kernel.version) !=
+          model::kLegacyCloneLower32Bits.contains(b.kernel.version))
+    out.push_back({"sys_clone lower_32_bits(flags)", "kernel/fork.c: clone()", describe(model::kLegacyCloneLower32Bits)});
   std::vector<std::string> semantics = a.prediction.semantics;
   semantics.insert(semantics.end(), b.prediction.semantics.begin(), b.prediction.semantics.end());
   for (const std::string& id : semantics) {
@@ -91,9 +119,9 @@ std::vector<VersionedCause> versioned_causes(const Side& a, const Side& b) {
 }
 
 std::string context_text(const json::Value& record) {
-  const json::Value* c = record.find("context");
+  const json::Value* c = json::find(record, "context");
   if (!c) return "root";
-  return c->is_string() ? c->as_string() : json::dump(*c);
+  return c->is_string() ? json::str(*c) : json::dump(*c);
 }
 
 std::string explain_line(const json::Value& record, const model::Kernel& kernel) {
@@ -114,7 +142,7 @@ std::string change_lines(const std::vector<DiffEntry>& d, const char* indent) {
 std::string kernels_of(const RecordSet& s) {
   std::set<std::string> names;
   for (const json::Value& r : s.records)
-    if (const json::Value* k = r.is_object() ? r.find("kernel") : nullptr; k && k->is_string()) names.insert(k->as_string());
+    if (const json::Value* k = r.is_object() ? json::find(r, "kernel") : nullptr; k && k->is_string()) names.insert(json::str(*k));
   std::string out;
   for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
   return out.empty() ? "no kernel named" : out;

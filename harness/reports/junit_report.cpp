@@ -5,6 +5,7 @@
 
 #include "harness/case/report_group.hpp"
 #include "harness/reports/verdict_text.hpp"
+#include "harness/version.hpp"
 
 namespace clonediff::harness {
 namespace {
@@ -88,7 +89,7 @@ void JunitReport::add(const CaseResult& r, const model::Kernel& kernel) {
   Testcase t;
   t.name = report_case_name(r.spec);
   t.verdict = r.verdict;
-  if (r.run) t.seconds = std::chrono::duration<double>(r.run->elapsed).count();
+  if (r.live) t.seconds = std::chrono::duration<double>(r.live->elapsed).count();
   if (r.verdict == Verdict::mismatch) {
     for (const DiffEntry& d : r.diff) t.message += (t.message.empty() ? "" : "; ") + describe(d);
   } else {
@@ -105,9 +106,10 @@ void JunitReport::write(std::ostream& out, std::chrono::duration<double> elapsed
     void add(const Counts& o) {
       tests += o.tests, failures += o.failures, errors += o.errors, skipped += o.skipped, seconds += o.seconds;
     }
-    std::string attributes() const {
+    // <testsuites> may not carry skipped= (junit-4.xsd, junit-10.xsd).
+    std::string attributes(bool with_skipped) const {
       return attr("tests", std::to_string(tests)) + attr("failures", std::to_string(failures)) +
-             attr("errors", std::to_string(errors)) + attr("skipped", std::to_string(skipped));
+             attr("errors", std::to_string(errors)) + (with_skipped ? attr("skipped", std::to_string(skipped)) : "");
     }
   };
   const auto count = [](const Suite& s) {
@@ -125,12 +127,14 @@ void JunitReport::write(std::ostream& out, std::chrono::duration<double> elapsed
   for (const Suite& s : suites_) total.add(count(s));
 
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites" << attr("name", "clonediff") << total.attributes() << attr("time", seconds(elapsed.count()))
+  out << "<testsuites" << attr("name", "clonediff") << total.attributes(false) << attr("time", seconds(elapsed.count()))
       << ">\n";
   for (const Suite& s : suites_) {
     const Counts c = count(s);
-    out << "  <testsuite" << attr("name", s.name) << c.attributes() << attr("time", seconds(c.seconds)) << ">\n";
+    out << "  <testsuite" << attr("name", s.name) << c.attributes(true) << attr("time", seconds(c.seconds)) << ">\n";
     Properties all = properties;
+    all.emplace_back("clonediff_version", std::string(version()));
+    all.emplace_back("clonediff_commit", std::string(commit()));
     all.emplace_back("kernel_profile", model::kernel_spec(s.judged_against));
     all.emplace_back("modelled_range", model::modelled_range_text());
     all.emplace_back("kernel_profile_in_range",
@@ -144,7 +148,7 @@ void JunitReport::write(std::ostream& out, std::chrono::duration<double> elapsed
       const std::string type(verdict_name(t.verdict));
       switch (t.verdict) {
         case Verdict::match: out << "/>\n"; continue;
-        case Verdict::skip: out << ">\n      <skipped" << attr("message", t.message) << "/>\n"; break;
+        case Verdict::skip: out << ">\n      <skipped>" << xml_escape(t.message, false) << "</skipped>\n"; break;
         case Verdict::mismatch:
           out << ">\n      <failure" << attr("type", type) << attr("message", t.message) << ">"
               << xml_escape(t.text, false) << "</failure>\n";

@@ -1,12 +1,17 @@
 // JUnit XML for a run, in the dialect CI systems read (Jenkins, GitLab,
-// GitHub test reporters): <testsuites> holding one <testsuite> per report
-// group (group_name()), and one <testcase> per case with classname = the group,
-// name = report_case_name() and time in seconds. A mismatch is a <failure>; a
-// timeout, crash or error is an <error>; both carry type = the verdict,
-// message = the diff or the reason, and verdict_text() as their text. A skip is
-// <skipped message="reason"/>. Every suite carries the run's properties, and
-// the profile its cases were judged against: kernel_profile, modelled_range
-// ("6.1 .. 6.18") and kernel_profile_in_range (inside, newer or older).
+// GitHub test reporters), valid against both schemas Jenkins validates with:
+// the JUnit plugin's junit-4.xsd and the xunit plugin's junit-10.xsd.
+// <testsuites> holds one <testsuite> per report group (group_name()), and one
+// <testcase> per case with classname = the group, name = report_case_name()
+// and time in seconds. A mismatch is a <failure>; a timeout, crash or error is
+// an <error>; both carry type = the verdict, message = the diff or the reason,
+// and verdict_text() as their text. A skip is <skipped>reason</skipped>: the
+// reason as text, since junit-4.xsd gives <skipped> no attributes. Skips are
+// counted on each <testsuite> (skipped=), never on <testsuites>, which neither
+// schema allows. Every suite carries the run's properties, which clonediff
+// wrote it (clonediff_version, clonediff_commit), and the profile its cases
+// were judged against: kernel_profile, modelled_range ("6.1 .. 6.18") and
+// kernel_profile_in_range (inside, newer or older).
 //
 // Text is escaped for XML 1.0: bytes that are not valid UTF-8, and control
 // characters XML cannot hold, become '?'.

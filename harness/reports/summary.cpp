@@ -6,6 +6,7 @@
 #include "harness/case/report_group.hpp"
 #include "model/request.hpp"
 #include "harness/reports/verdict_text.hpp"
+#include "harness/version.hpp"
 
 namespace clonediff::harness {
 namespace {
@@ -91,6 +92,7 @@ std::string RunSummary::text(const model::Kernel& kernel, std::chrono::duration<
                 scope.empty() ? "" : " (", scope.c_str(), scope.empty() ? "" : ")", kernel.release.c_str(),
                 elapsed.count());
   out += head;
+  out += version_text() + "\n";
   out += judged_against_text(kernel) + "\n\n";
   return out + details() + "\n" + verdict_line(elapsed, skip_allowed);
 }
@@ -129,7 +131,11 @@ std::string RunSummary::details() const {
     if (skipped != 0) out += ", " + std::to_string(skipped) + " skipped";
     out += "\n";
   }
+  return out + listed_text();
+}
 
+std::string RunSummary::listed_text() const {
+  std::string out;
   if (!failures_.empty()) {
     out += "\nnot matching (" + std::to_string(failures_.size()) + "):\n";
     for (const std::string& f : failures_) out += f;

@@ -39,13 +39,16 @@ class RunSummary {
   // divergences by rule and every target's skips by reason instead.
   void add(const CaseResult& r, const model::Kernel& kernel, bool listed = true);
   // The first line names the kernel and the scope ("shard 0/2"), the second
-  // the profile the cases were judged against and where it stands against
-  // the model's range; the last is verdict_line().
+  // the clonediff that ran (version_text()), the third the profile the cases
+  // were judged against and where it stands against the model's range; the
+  // last is verdict_line().
   std::string text(const model::Kernel& kernel, std::chrono::duration<double> elapsed, const std::string& scope = "",
                    bool skip_allowed = false) const;
   // text() between its header and its verdict line: the table per group,
   // the line per entry, the listed failures and skips.
   std::string details() const;
+  // Of details(), the listed failures and skips alone (what --quiet keeps).
+  std::string listed_text() const;
   // "12491 matched, 1 skipped of 12492 cases": matched always, then every
   // other verdict that occurred.
   std::string counts_text() const;

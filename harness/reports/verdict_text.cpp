@@ -93,12 +93,12 @@ std::string verdict_text(const CaseResult& r, const model::Kernel& kernel) {
   if (!r.reason.empty()) out += "  " + r.reason + "\n";
   for (const DiffEntry& d : r.diff) {
     out += "  " + describe(d);
-    if (d.field.rfind("share.", 0) == 0 && r.run) {
+    if (d.field.rfind("share.", 0) == 0 && r.live) {
       auto res = model::parse_resource(d.field.substr(6));
       if (res) {
         const auto i = static_cast<std::size_t>(*res);
-        out += "  (kcmp " + std::string(model::fact_name(r.run->witnesses.kcmp[i])) + ", behaviour " +
-               std::string(model::fact_name(r.run->witnesses.behaviour[i])) + ")";
+        out += "  (kcmp " + std::string(model::fact_name(r.live->witnesses.kcmp[i])) + ", behaviour " +
+               std::string(model::fact_name(r.live->witnesses.behaviour[i])) + ")";
       }
     }
     out += "\n";
@@ -109,9 +109,9 @@ std::string verdict_text(const CaseResult& r, const model::Kernel& kernel) {
       out += " (" + std::string(rule->where) + ": " + std::string(rule->why) + ")";
     out += "\n";
   }
-  if (r.run && !r.run->witnesses.kcmp_note.empty()) out += "  note: " + r.run->witnesses.kcmp_note + "\n";
-  if (r.run && r.run->status == CaseRun::Status::completed && !r.run->note.empty())
-    out += "  note: " + r.run->note + "\n";
+  if (r.live && !r.live->witnesses.kcmp_note.empty()) out += "  note: " + r.live->witnesses.kcmp_note + "\n";
+  if (r.live && r.live->status == LiveCall::Status::completed && !r.live->note.empty())
+    out += "  note: " + r.live->note + "\n";
   out += "  reproduce: " + reproduce_command(r.spec) + "\n";
   out += "  explain:   clonediff explain " + explain_arguments(r.spec);
   if (!r.spec.target.empty()) out += " --kernel " + quote(model::kernel_spec(kernel));

@@ -4,9 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "harness/targets/bzimage.hpp"
 #include "harness/targets/guest_protocol.hpp"
@@ -14,25 +11,13 @@
 #include "harness/targets/outer_process.hpp"
 #include "harness/targets/static_elf.hpp"
 #include "harness/targets/target_run.hpp"
+#include "probes/sys/errors.hpp"
+#include "probes/sys/text_file.hpp"
 
 namespace clonediff::targets {
 namespace {
 
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("cannot read '" + path + "'");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Status write_file(const std::string& path, const std::string& data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << data;
-  out.close();
-  if (!out) return make_error("cannot write '" + path + "'");
-  return ok_status();
-}
+using sys::read_text_file;
 
 TargetRun not_started(std::string why) {
   TargetRun r;
@@ -55,7 +40,7 @@ Result<std::string> build_initramfs(const std::string& clonediff, const std::str
   fs.symlink("bin/true", "busybox");  // posix_spawn()
   std::vector<std::string> guest_paths;
   for (std::size_t i = 0; i < s.case_files.size(); ++i) {
-    auto text = read_file(s.case_files[i]);
+    auto text = read_text_file(s.case_files[i]);
     if (!text) return text.error();
     const std::string& host = s.case_files[i];
     const std::string base = host.substr(host.rfind('/') == std::string::npos ? 0 : host.rfind('/') + 1);
@@ -78,13 +63,13 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
   auto qemu = find_program("qemu-system-x86_64");
   if (!qemu) return not_started("qemu-system-x86_64 is not installed (Debian package qemu-system-x86)");
   if (::access(t.vmlinuz.c_str(), R_OK) != 0)
-    return not_started("cannot read the kernel image '" + t.vmlinuz + "': " + std::strerror(errno));
+    return not_started(sys::errno_error("cannot read the kernel image '" + t.vmlinuz + "'").message);
   if (auto release = bzimage_release_of(t.vmlinuz); !release) return not_started(release.error().message);
-  auto clonediff = read_file(env.static_binary);
+  auto clonediff = read_text_file(env.static_binary);
   if (!clonediff || !is_static_elf64(*clonediff))
     return not_started("no static clonediff at '" + env.static_binary + "' (the build's clonediff-static)");
   auto busybox_path = find_program("busybox");
-  auto busybox = busybox_path ? read_file(*busybox_path) : Result<std::string>(make_error("none"));
+  auto busybox = busybox_path ? read_text_file(*busybox_path) : Result<std::string>(make_error("none"));
   if (!busybox || !is_static_elf64(*busybox))
     return not_started("needs a static busybox for /bin/sh and /bin/true in the guest (Debian package busybox-static)");
 
@@ -93,7 +78,7 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
   const std::string initrd = env.workdir + "/initramfs.cpio";
   const std::string console = env.workdir + "/console.txt";
   const std::string records = env.workdir + "/records.jsonl";
-  if (auto st = write_file(initrd, *image); !st) return not_started(st.error().message);
+  if (auto st = sys::write_file(initrd, *image, sys::Create::yes); !st) return not_started(st.error().message);
 
   OuterCommand cmd;
   cmd.program = *qemu;
@@ -108,9 +93,8 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
   if (!ran) return not_started(ran.error().message);
   run.implementation = version_line(*qemu, env.workdir);
   run.elapsed = ran->elapsed;
-  auto console_text = read_file(console);
-  run.log = (console_text ? *console_text : std::string()) + ran->err;
-  if (auto text = read_file(records)) take_records(*text, run);
+  run.log = sys::read_text_or_empty(console) + ran->err;
+  if (auto text = read_text_file(records)) take_records(*text, run);
 
   const auto marker = run.log.rfind(kGuestExitMarker);
   run.status = TargetRun::Status::failed;

@@ -5,22 +5,15 @@
 #include <boost/filesystem.hpp>
 #include <boost/process.hpp>
 
-#include <fstream>
-#include <sstream>
 #include <thread>
+
+#include "probes/sys/text_file.hpp"
 
 namespace clonediff::targets {
 namespace {
 
 namespace bp = boost::process;
 namespace fs = boost::filesystem;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p.string(), std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Boost 1.74's child::wait_for() can sleep out its whole timeout when the
 // child exits before the wait begins (it waits for a SIGCHLD already gone).
@@ -51,7 +44,7 @@ std::optional<std::string> find_program(const std::string& name) {
 }
 
 std::string version_line(const std::string& program, const std::string& workdir) {
-  auto ran = run_outer(OuterCommand{program, {"--version"}, workdir, std::chrono::seconds(10)});
+  auto ran = run_outer(OuterCommand{program, {"--version"}, workdir, std::chrono::seconds(10), "", ""});
   if (!ran || ran->end != OuterRun::End::exited) return "";
   return ran->out.substr(0, ran->out.find('\n'));
 }
@@ -66,8 +59,13 @@ Result<OuterRun> run_outer(const OuterCommand& command) {
   const auto started = std::chrono::steady_clock::now();
   try {
     bp::group group;
-    bp::child c(bp::exe = command.program, bp::args = command.args, bp::std_in < bp::null,
-                bp::std_out > out.string(), bp::std_err > err.string(), group);
+    const std::string cwd = command.cwd.empty() ? fs::current_path().string() : command.cwd;
+    bp::child c = command.stdin_path.empty()
+                      ? bp::child(bp::exe = command.program, bp::args = command.args, bp::std_in < bp::null,
+                                  bp::std_out > out.string(), bp::std_err > err.string(), bp::start_dir = cwd, group)
+                      : bp::child(bp::exe = command.program, bp::args = command.args,
+                                  bp::std_in < command.stdin_path, bp::std_out > out.string(),
+                                  bp::std_err > err.string(), bp::start_dir = cwd, group);
     const pid_t pgid = c.id();
     std::error_code ignored;
     if (!finishes_by(c, started + command.timeout)) {
@@ -83,8 +81,8 @@ Result<OuterRun> run_outer(const OuterCommand& command) {
     return make_error("cannot start " + command.program + ": " + e.what());
   }
   run.elapsed = std::chrono::steady_clock::now() - started;
-  run.out = slurp(out);
-  run.err = slurp(err);
+  run.out = sys::read_text_or_empty(out.string());
+  run.err = sys::read_text_or_empty(err.string());
   return run;
 }
 

@@ -30,13 +30,15 @@ struct OuterCommand {
   std::vector<std::string> args;
   std::string workdir;  // where stdout and stderr are kept while it runs
   std::chrono::seconds timeout{600};
+  std::string stdin_path;  // standard input from this file; empty: /dev/null
+  std::string cwd;         // its working directory; empty: this process's
 };
 
 // The first line `program --version` prints, or "" (10 s at most).
 std::string version_line(const std::string& program, const std::string& workdir);
 
 // Runs the command in a process group of its own, standard input from
-// /dev/null, standard output and error into files under workdir (read back
+// /dev/null (or stdin_path), standard output and error into files under workdir (read back
 // when it ends). Past the timeout the whole group is killed. Every member of
 // the group is reaped before this returns. The error is for a program that
 // could not be started at all.

@@ -10,25 +10,25 @@ namespace clonediff::targets {
 namespace {
 
 using harness::CaseResult;
-using harness::CaseRun;
+using harness::LiveCall;
 using harness::Verdict;
 
 std::optional<Verdict> verdict_of(const json::Value& record) {
-  const json::Value* v = record.find("verdict");
+  const json::Value* v = json::find(record, "verdict");
   if (!v || !v->is_string()) return std::nullopt;
   for (Verdict x : {Verdict::match, Verdict::mismatch, Verdict::skip, Verdict::timeout, Verdict::crash, Verdict::error})
-    if (v->as_string() == harness::verdict_name(x)) return x;
+    if (json::str(*v) == harness::verdict_name(x)) return x;
   return std::nullopt;
 }
 
 std::string string_field(const json::Value& obj, std::string_view key) {
-  const json::Value* v = obj.find(key);
-  return v && v->is_string() ? v->as_string() : std::string();
+  const json::Value* v = json::find(obj, key);
+  return v && v->is_string() ? json::str(*v) : std::string();
 }
 
 void read_resources(const json::Value* obj, std::array<model::Fact, model::kResourceCount>& out) {
   if (!obj || !obj->is_object()) return;
-  for (const auto& [name, value] : obj->members()) {
+  for (const auto& [name, value] : json::members(*obj)) {
     auto r = model::parse_resource(name);
     auto f = harness::fact_from_json(value, name);
     if (r && f) out[static_cast<std::size_t>(*r)] = *f;
@@ -37,25 +37,25 @@ void read_resources(const json::Value* obj, std::array<model::Fact, model::kReso
 
 // What a completed case's record says beyond the outcome: witnesses, the
 // returned value, signals, the recorded route, the time taken.
-void read_run_details(const json::Value& observed, const json::Value& record, CaseRun& run) {
-  if (const json::Value* w = observed.find("witnesses")) {
-    read_resources(w->find("kcmp"), run.witnesses.kcmp);
-    read_resources(w->find("behaviour"), run.witnesses.behaviour);
+void read_live_call(const json::Value& observed, const json::Value& record, LiveCall& run) {
+  if (const json::Value* w = json::find(observed, "witnesses")) {
+    read_resources(json::find(*w, "kcmp"), run.witnesses.kcmp);
+    read_resources(json::find(*w, "behaviour"), run.witnesses.behaviour);
     run.witnesses.kcmp_note = string_field(*w, "kcmp_note");
   }
-  if (const json::Value* ret = observed.find("returned"); ret && ret->as_int()) run.returned = *ret->as_int();
-  if (const json::Value* sigs = observed.find("signals"); sigs && sigs->is_array())
-    for (const json::Value& s : sigs->items())
+  if (const json::Value* ret = json::find(observed, "returned"); ret && json::as_int(*ret)) run.returned = *json::as_int(*ret);
+  if (const json::Value* sigs = json::find(observed, "signals"); sigs && sigs->is_array())
+    for (const json::Value& s : *sigs)
       if (s.is_string())
-        if (auto n = model::parse_signal(s.as_string()); n && *n >= 1 && *n <= 64)
+        if (auto n = model::parse_signal(json::str(s)); n && *n >= 1 && *n <= 64)
           run.signals |= std::uint64_t{1} << (*n - 1);
-  if (const json::Value* route = observed.find("route"))
+  if (const json::Value* route = json::find(observed, "route"))
     if (auto req = harness::request_from_json(*route)) run.route = harness::Route{*req, string_field(*route, "text")};
-  if (const json::Value* others = observed.find("other_calls"); others && others->is_array())
-    for (const json::Value& c : others->items())
-      if (c.is_string()) run.other_calls.push_back(c.as_string());
-  if (const json::Value* us = record.find("elapsed_us"); us && us->as_int())
-    run.elapsed = std::chrono::microseconds(*us->as_int());
+  if (const json::Value* others = json::find(observed, "other_calls"); others && others->is_array())
+    for (const json::Value& c : *others)
+      if (c.is_string()) run.other_calls.push_back(json::str(c));
+  if (const json::Value* us = json::find(record, "elapsed_us"); us && json::as_int(*us))
+    run.elapsed = std::chrono::microseconds(*json::as_int(*us));
 }
 
 CaseResult from_record(const harness::CatalogueCase& c, const json::Value& record, const model::Kernel& kernel) {
@@ -65,9 +65,9 @@ CaseResult from_record(const harness::CatalogueCase& c, const json::Value& recor
   if (predicted) r.predicted = std::move(predicted).value();
   // The caller as the target saw it: the facts the prediction rests on, which
   // the record written from this result must carry again.
-  if (const json::Value* context = record.find("context"))
-    if (auto caller = harness::caller_from_json(*context)) r.caller = std::move(caller).value();
-  const json::Value* observed = record.find("observed");
+  if (const json::Value* context = json::find(record, "context"))
+    if (auto caller = harness::caller_from_json(*context)) r.caller_facts = std::move(caller).value();
+  const json::Value* observed = json::find(record, "observed");
   if (!observed) {
     r.verdict = verdict_of(record).value_or(Verdict::error);
     r.reason = string_field(record, "reason");
@@ -82,12 +82,12 @@ CaseResult from_record(const harness::CatalogueCase& c, const json::Value& recor
                (!outcome ? outcome.error().message : harness::predict_record(record, kernel).error().message);
     return r;
   }
-  r.run = CaseRun{};
-  r.run->status = CaseRun::Status::completed;
-  r.run->observed = *outcome;
-  read_run_details(*observed, record, *r.run);
-  if (r.run->route) r.predicted->call.route = "recorded: " + r.run->route->text;
-  r.diff = harness::diff_outcomes(r.predicted->outcome, r.run->observed);
+  r.live = LiveCall{};
+  r.live->status = LiveCall::Status::completed;
+  r.live->observed = *outcome;
+  read_live_call(*observed, record, *r.live);
+  if (r.live->route) r.predicted->call.route = "recorded: " + r.live->route->text;
+  r.diff = harness::diff_outcomes(r.predicted->outcome, r.live->observed);
   r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
   return r;
 }
@@ -144,7 +144,7 @@ JudgedTarget judge_target(const std::vector<harness::CatalogueCase>& cases, cons
 
 json::Value target_record(const harness::CaseResult& r, const JudgedTarget& t) {
   json::Value j = harness::record_to_json(r, t.profile);
-  if (!t.reported_kernel.empty()) j.set("kernel", t.reported_kernel);
+  if (!t.reported_kernel.empty()) j["kernel"] = t.reported_kernel;
   return j;
 }
 

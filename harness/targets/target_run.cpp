@@ -15,9 +15,13 @@ std::vector<std::string> guest_run_args(const GuestSelection& s, const std::stri
     args.push_back("--cases");
     args.push_back(p);
   }
-  if (s.filter) {
+  for (const std::string& f : s.filters) {
     args.push_back("--filter");
-    args.push_back(*s.filter);
+    args.push_back(f);
+  }
+  for (const std::string& e : s.excludes) {
+    args.push_back("--exclude");
+    args.push_back(e);
   }
   if (s.shard) {
     args.push_back("--shard");
@@ -27,19 +31,19 @@ std::vector<std::string> guest_run_args(const GuestSelection& s, const std::stri
     args.push_back("--context");
     args.push_back(*s.context);
   }
+  if (s.kernel_profile) {
+    args.push_back("--kernel");
+    args.push_back(*s.kernel_profile);
+  }
   return args;
 }
 
 void take_records(std::string_view text, TargetRun& run) {
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    std::string line(text.substr(0, nl));
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    std::erase(line, '\r');
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    auto v = json::parse(line);
-    if (v && v->is_object())
-      run.records.push_back(std::move(v).value());
+  std::string clean(text);
+  std::erase(clean, '\r');  // a serial console's line ends
+  for (json::Line& line : json::parse_lines(clean)) {
+    if (line.value && line.value->is_object())
+      run.records.push_back(std::move(line.value).value());
     else
       ++run.bad_lines;
   }

@@ -18,9 +18,14 @@ namespace clonediff::targets {
 struct GuestSelection {
   bool no_builtin = false;
   std::vector<std::string> case_files;  // host paths
-  std::optional<std::string> filter;
+  std::vector<std::string> filters;   // --filter, each
+  std::vector<std::string> excludes;  // --exclude, each
   std::optional<std::string> shard;
   std::optional<std::string> context;  // a caller context's name: only its cases
+  // The kernel profile the guest judges against instead of its own running
+  // kernel's (`run --kernel`): gVisor and qemu-user stand in for this host's
+  // kernel, whatever release they report.
+  std::optional<std::string> kernel_profile;
   std::chrono::milliseconds case_timeout{5000};
   // Another command than `run` with the selection above (`explore ...`): its
   // arguments after `clonediff`; the guest adds "--json DEST".

@@ -31,7 +31,8 @@ TEST_P(Clone3Rules, FirstFiringRuleDecides) {
   const Clone3Case& c = GetParam();
   Request r = clone3();
   c.set(r);
-  Kernel k{{6, 18, 0}, "", std::nullopt};
+  Kernel k;
+  k.version = {6, 18, 0};
   k.pid_max = 32768;
   auto p = predict(r, *caller_preset(c.preset), k);
   ASSERT_TRUE(p.ok()) << p.error().message;
@@ -164,7 +165,7 @@ TEST(Clone3, SizeDecidesWhatTheKernelReads) {
   k = kernel_call(r);
   EXPECT_TRUE(k->set_tid_pointer);
   EXPECT_EQ(k->set_tid_size, 0u);
-  auto p = predict(r, *caller_preset("root"), Kernel{{6, 18, 0}, "", std::nullopt});
+  auto p = predict(r, *caller_preset("root"), Kernel{{6, 18, 0}, "", std::nullopt, std::nullopt});
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->rule, "clone3.set_tid_array_without_size");
   r.clone3.size = 65;

@@ -98,8 +98,8 @@ TEST(KernelProfile, ReportsSayWhereAVersionStandsAgainstTheModelledRange) {
 // A kernel newer than the newest modelled is predicted as the newest.
 TEST(KernelProfile, ANewerKernelIsPredictedAsTheNewestModelled) {
   const KernelVersion n = modelled_range().newest;
-  Kernel newest{{n.major, n.minor, 0}, "", std::nullopt};
-  Kernel newer{{n.major + 1, 0, 0}, "", std::nullopt};
+  Kernel newest = kernel_at({n.major, n.minor, 0});
+  Kernel newer = kernel_at({n.major + 1, 0, 0});
   const std::uint64_t flags[] = {0, VM, VM | SIGHAND | THREAD, NEWUSER | NEWPID, NEWNS | FS, PARENT | VFORK | VM,
                                  NEWIPC | SYSVSEM, PIDFD, PIDFD | DETACHED, NEWTIME | VM, PIDFD | VM | SIGHAND | THREAD};
   for (std::string_view preset : {"root", "unpriv", "pidns_init"})

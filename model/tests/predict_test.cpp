@@ -10,7 +10,11 @@ namespace {
 
 using namespace flag;
 
-Kernel kernel(int major, int minor) { return Kernel{{major, minor, 0}, "", std::nullopt}; }
+Kernel kernel(int major, int minor) {
+  Kernel k;
+  k.version = {major, minor, 0};
+  return k;
+}
 
 Prediction predict_ok(std::uint64_t flags, std::string_view preset = "root", Kernel k = kernel(6, 18),
                       std::uint64_t exit_signal = kSigchld) {

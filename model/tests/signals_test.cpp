@@ -16,7 +16,7 @@ Caller preset(std::string_view name) {
 
 long long parent_signal(std::uint64_t flags, long long exit_signal, const Caller& caller) {
   auto p = predict(Request{Entry::clone, flags, static_cast<std::uint64_t>(exit_signal)}, caller,
-                   Kernel{{6, 18, 0}, "", std::nullopt});
+                   kernel_at({6, 18, 0}));
   EXPECT_TRUE(p.ok());
   return p->outcome.parent_signal.value_or(-100);
 }
@@ -87,7 +87,7 @@ TEST(SetTidTarget, TheChildsFirstNamespaceIsFreshWhenNewOrUnshared) {
 TEST(SetTidCapability, RawCapabilitiesAndOwnershipCombineInTheRule) {
   Request r{Entry::clone3, 0, 0};
   r.clone3.set_tid = std::vector<TidSpec>{TidSpec{TidSpec::Kind::free, 0}};
-  const Kernel k{{6, 18, 0}, "", std::nullopt};
+  const Kernel k = kernel_at({6, 18, 0});
   Caller c = preset("unpriv");
   EXPECT_EQ(predict(r, c, k)->rule, "alloc_pid.set_tid_capability");
   c.cap_checkpoint_restore = true;

@@ -9,30 +9,38 @@
 #include <cstring>
 #include <string>
 
+#include "probes/sys/errors.hpp"
+
 namespace clonediff::sys {
 
 Result<UniqueFd> open_proc_dir(pid_t pid) {
   char path[32];
   std::snprintf(path, sizeof path, "/proc/%d", static_cast<int>(pid));
   int fd = ::open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return make_error(std::string("open ") + path + ": " + std::strerror(errno));
+  if (fd < 0) return errno_error(std::string("open ") + path);
   return UniqueFd(fd);
 }
 
 Result<std::string_view> read_small_file(int dirfd, const char* name, char* buf, std::size_t size) {
   UniqueFd fd(::openat(dirfd, name, O_RDONLY | O_CLOEXEC));
-  if (!fd) return make_error(std::string("open ") + name + ": " + std::strerror(errno));
+  if (!fd) return errno_error(std::string("open ") + name);
   std::size_t used = 0;
   while (used < size) {
     ssize_t n = ::read(fd.get(), buf + used, size - used);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return make_error(std::string("read ") + name + ": " + std::strerror(errno));
+      return errno_error(std::string("read ") + name);
     }
     if (n == 0) break;
     used += static_cast<std::size_t>(n);
   }
   return std::string_view(buf, used);
+}
+
+Result<std::string_view> read_proc_file(pid_t pid, const char* name, char* buf, std::size_t size) {
+  auto dir = open_proc_dir(pid);
+  if (!dir) return dir.error();
+  return read_small_file(dir->get(), name, buf, size);
 }
 
 std::optional<long long> status_field(std::string_view status, std::string_view key) {

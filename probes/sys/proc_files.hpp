@@ -19,6 +19,8 @@ Result<UniqueFd> open_proc_dir(pid_t pid);
 
 // Reads a whole small file under dirfd into buf; returns the bytes read.
 Result<std::string_view> read_small_file(int dirfd, const char* name, char* buf, std::size_t size);
+// The same for /proc/<pid>/<name>.
+Result<std::string_view> read_proc_file(pid_t pid, const char* name, char* buf, std::size_t size);
 
 // The value of "Key:\t<number>" in a /proc status file.
 std::optional<long long> status_field(std::string_view status, std::string_view key);

@@ -1,9 +1,15 @@
-// Owns one file descriptor; closes it on destruction. Move-only.
+// Owning file descriptors: UniqueFd owns one and closes it on destruction
+// (move-only); socket_pair() and pipe_pair() make two at once. Every
+// descriptor the harness opens is held by one of these; a plain `int` names a
+// descriptor someone else owns.
 #pragma once
 
 #include <unistd.h>
 
+#include <initializer_list>
 #include <utility>
+
+#include "model/result.hpp"
 
 namespace clonediff::sys {
 
@@ -32,5 +38,19 @@ class UniqueFd {
  private:
   int fd_ = -1;
 };
+
+// Two connected descriptors, both close-on-exec.
+struct FdPair {
+  UniqueFd first;
+  UniqueFd second;
+};
+// socketpair(AF_UNIX, type | SOCK_CLOEXEC).
+Result<FdPair> socket_pair(int type);
+// pipe2(O_CLOEXEC): first is the read end, second the write end.
+Result<FdPair> pipe_pair();
+
+// Closes every descriptor above stderr but those in `keep`: what a forked
+// process does first with what it inherited but does not own.
+void close_all_descriptors_but(std::initializer_list<int> keep);
 
 }  // namespace clonediff::sys

@@ -8,6 +8,9 @@
 #include "probes/behaviour.hpp"
 #include "probes/identity.hpp"
 #include "probes/observe.hpp"
+#include "probes/sys/check.hpp"
+#include "probes/sys/in_forked_process.hpp"
+#include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::probes {
 namespace {
@@ -63,21 +66,10 @@ TEST(Identity, EqualNullPointersAreNotSharing) {
 }
 
 TEST(Identity, AForkChildSharesNoneOfTheKcmpResources) {
-  int pipefd[2];
-  ASSERT_EQ(::pipe(pipefd), 0);
-  pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    char c;
-    ::close(pipefd[1]);
-    (void)::read(pipefd[0], &c, 1);  // held until the parent has looked
-    ::_exit(0);
-  }
-  ::close(pipefd[0]);
-  auto o = observe_identity(self_identity(true), child);
-  ::close(pipefd[1]);
-  int status = 0;
-  ::waitpid(child, &status, 0);
+  sys::HeldChild child;  // held until the parent has looked
+  ASSERT_GT(child.pid(), 0);
+  auto o = observe_identity(self_identity(true), child.pid());
+  child.reap();
   ASSERT_TRUE(o.ok()) << o.error().message;
   EXPECT_EQ(o->kcmp[static_cast<std::size_t>(Resource::vm)], Fact::no);
   EXPECT_EQ(o->kcmp[static_cast<std::size_t>(Resource::files)], Fact::no);
@@ -88,59 +80,46 @@ TEST(Identity, AForkChildSharesNoneOfTheKcmpResources) {
   EXPECT_EQ(o->exit_signal, SIGCHLD);
 }
 
+// In a forked process: the baseline changes umask, ioprio, a signal.
 TEST(Behaviour, SeesItsOwnChangesAsSharedAndRestoresTheBaseline) {
-  // Run in a forked process: the baseline changes umask, ioprio, a signal.
-  pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
+  const sys::ForkedEnd end = sys::in_forked_process([] {
     auto base = BehaviourBaseline::establish();
-    if (!base || !base->intact()) ::_exit(10);
+    CLONEDIFF_CHECK(base && base->intact());
     BehaviourPlan plan = base->plan(0x5eed);
     unsigned acted = behaviour_act(plan);  // "the child" is ourselves: full sharing
-    if (acted != (acted_bit(Resource::vm) | acted_bit(Resource::files) | acted_bit(Resource::fs) |
-                  acted_bit(Resource::sighand) | acted_bit(Resource::io)))
-      ::_exit(11);
-    if (base->intact()) ::_exit(12);  // the baseline check must notice the change
+    CLONEDIFF_CHECK(acted == (acted_bit(Resource::vm) | acted_bit(Resource::files) | acted_bit(Resource::fs) |
+                              acted_bit(Resource::sighand) | acted_bit(Resource::io)));
+    CLONEDIFF_CHECK(!base->intact());  // the baseline check must notice the change
     auto seen = base->observe_and_restore(plan, acted);
     for (Resource r : {Resource::vm, Resource::files, Resource::fs, Resource::sighand, Resource::io})
-      if (seen[static_cast<std::size_t>(r)] != Fact::yes) ::_exit(20 + static_cast<int>(r));
-    if (seen[static_cast<std::size_t>(Resource::sysvsem)] != Fact::unknown) ::_exit(30);
-    if (!base->intact()) ::_exit(31);
-    ::_exit(0);
-  }
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+      CLONEDIFF_CHECK(seen[static_cast<std::size_t>(r)] == Fact::yes);
+    CLONEDIFF_CHECK(seen[static_cast<std::size_t>(Resource::sysvsem)] == Fact::unknown);
+    CLONEDIFF_CHECK(base->intact());
+  });
+  EXPECT_TRUE(end.passed()) << end.account();
 }
 
 TEST(Behaviour, AForkChildsChangesStayInTheChild) {
-  pid_t outer = ::fork();
-  ASSERT_GE(outer, 0);
-  if (outer == 0) {
+  const sys::ForkedEnd end = sys::in_forked_process([] {
     auto base = BehaviourBaseline::establish();
-    if (!base) ::_exit(10);
+    CLONEDIFF_CHECK(base.ok());
     BehaviourPlan plan = base->plan(0x77);
-    int pipefd[2];
-    if (::pipe(pipefd) != 0) ::_exit(11);
+    auto report = sys::pipe_pair();
+    CLONEDIFF_CHECK(report.ok());
     pid_t inner = ::fork();
     if (inner == 0) {
       unsigned acted = behaviour_act(plan);
-      (void)::write(pipefd[1], &acted, sizeof acted);
+      (void)::write(report->second.get(), &acted, sizeof acted);
       ::_exit(0);
     }
     unsigned acted = 0;
-    if (::read(pipefd[0], &acted, sizeof acted) != sizeof acted) ::_exit(12);
+    CLONEDIFF_CHECK(::read(report->first.get(), &acted, sizeof acted) == sizeof acted);
     ::waitpid(inner, nullptr, 0);
     auto seen = base->observe_and_restore(plan, acted);
     for (Resource r : {Resource::vm, Resource::files, Resource::fs, Resource::sighand, Resource::io})
-      if (seen[static_cast<std::size_t>(r)] != Fact::no) ::_exit(20 + static_cast<int>(r));
-    ::_exit(0);
-  }
-  int status = 0;
-  ASSERT_EQ(::waitpid(outer, &status, 0), outer);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+      CLONEDIFF_CHECK(seen[static_cast<std::size_t>(r)] == Fact::no);
+  });
+  EXPECT_TRUE(end.passed()) << end.account();
 }
 
 TEST(Combine, WitnessesAgreeFillInOrConflict) {

@@ -5,7 +5,6 @@
 #include <map>
 #include <set>
 
-#include "harness/caller/caller_context.hpp"
 #include "model/caller.hpp"
 #include "model/flags.hpp"
 
@@ -32,6 +31,42 @@ TEST(Catalogue, ReadsCasesWithOptionsAndComments) {
   EXPECT_EQ((*c)[1].request.entry, model::Entry::fork);
   EXPECT_EQ((*c)[1].request.exit_signal, model::kSigchld);
   EXPECT_EQ((*c)[1].context, "unpriv");
+  EXPECT_EQ((*c)[1].id, "unpriv/library/fork");  // the context goes in front
+  EXPECT_EQ((*c)[1].suite, "library");
+}
+
+// Ids are [CONTEXT/]SUITE/NAME. Files may leave the context out of a case's
+// id, or give it after the suite as earlier versions did: both read the same.
+TEST(Catalogue, IdsPutTheContextFirstWhateverFormTheFileUses) {
+  auto c = parse_catalogue(
+      "case  unpriv/contexts/newns  clone CLONE_NEWNS context=unpriv\n"
+      "case  contexts/unpriv/newnet  clone CLONE_NEWNET context=unpriv\n"
+      "case  mine/newipc             clone CLONE_NEWIPC context=unpriv\n"
+      "sweep sweep/pidns_init        clone CLONE_VM     context=pidns_init\n"
+      "case  exit-signals/depth/33   clone 0            context=pidns_depth\n"
+      "case  legacy/unpriv-like      clone 0\n",
+      "t.cases");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const CatalogueCase& x : *c) got.emplace_back(x.id, x.suite);
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{
+                     {"unpriv/contexts/newns", "contexts"},
+                     {"unpriv/contexts/newnet", "contexts"},
+                     {"unpriv/mine/newipc", "mine"},
+                     {"pidns_init/sweep/0", "sweep"},
+                     {"pidns_init/sweep/CLONE_VM", "sweep"},
+                     {"pidns_depth/exit-signals/depth/33", "exit-signals"},
+                     {"legacy/unpriv-like", "legacy"}}));
+  EXPECT_EQ(canonical_id("sweep/unpriv", "unpriv"), "unpriv/sweep");
+  EXPECT_EQ(canonical_id("sweep/x", "root"), "sweep/x");
+}
+
+// A suite named like a context would make 'unpriv/*' mean two things.
+TEST(Catalogue, ASuiteMayNotBeNamedLikeAContext) {
+  auto c = parse_catalogue("case ok/a clone 0\ncase unpriv/x clone 0\n", "t.cases");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().message.rfind("t.cases:2: the suite of 'unpriv/x' is named like a caller context", 0), 0u)
+      << c.error().message;
 }
 
 TEST(Catalogue, ReadsClone3Fields) {
@@ -126,15 +161,6 @@ TEST(Catalogue, AnUnknownContextIsAnErrorAtItsLine) {
   EXPECT_EQ(c.error().message, "typo.cases:2: unknown context 'pidns_iinit' (presets: " + presets + ")");
 }
 
-// Every preset the catalogue accepts has a recipe the harness builds, and
-// every recipe a preset the model predicts for.
-TEST(Catalogue, EveryContextPresetHasARecipe) {
-  std::set<std::string> presets, recipes;
-  for (auto p : model::caller_preset_names()) presets.insert(std::string(p));
-  for (const ContextSpec& spec : context_specs()) recipes.insert(std::string(spec.name));
-  EXPECT_EQ(presets, recipes);
-}
-
 // A directory or a missing path named as a catalogue file says so, with the
 // system's reason; it is never an empty catalogue.
 TEST(Catalogue, ADirectoryOrAMissingFileIsNotACatalogue) {
@@ -154,6 +180,61 @@ TEST(Catalogue, MergeRefusesDuplicateIds) {
   auto st = merge_catalogue(all, std::move(b).value());
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("b.cases:1"), std::string::npos);
+}
+
+TEST(Catalogue, CrlfLinesAndAByteOrderMarkReadAsPlainOnes) {
+  const std::string plain = "# comment\ncase a/b clone CLONE_VM|CLONE_FS exit_signal=SIGUSR1 context=unpriv\n";
+  std::string crlf;
+  for (char ch : plain) crlf += ch == '\n' ? std::string("\r\n") : std::string(1, ch);
+  auto a = parse_catalogue(plain, "lf.cases");
+  auto b = parse_catalogue("\xEF\xBB\xBF" + crlf, "crlf.cases");
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  ASSERT_EQ(b->size(), 1u);
+  EXPECT_EQ((*b)[0].id, (*a)[0].id);
+  EXPECT_EQ((*b)[0].request.flags, (*a)[0].request.flags);
+  EXPECT_EQ((*b)[0].context, "unpriv");
+}
+
+TEST(Catalogue, ACommentStartsAColumnAndAHashInsideOneIsAnError) {
+  auto ok = parse_catalogue("case a clone 0 #exit_signal=9\ncase b clone 0 # a comment\n", "c.cases");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ((*ok)[0].request.exit_signal, 17u);
+  auto bad = parse_catalogue("case legacy/a#b clone 0\n", "c.cases");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "c.cases:1: '#' inside 'legacy/a#b': a comment starts at the beginning of a column");
+}
+
+TEST(Catalogue, ControlCharactersAndBytesThatAreNotUtf8AreRefusedAndShownEscaped) {
+  auto control = parse_catalogue("case bad\x1b[31mred clone 0\n", "e.cases");
+  ASSERT_FALSE(control.ok());
+  EXPECT_EQ(control.error().message, "e.cases:1: 'bad\\x1b[31mred' is not printable UTF-8");
+  auto latin1 = parse_catalogue("case caf\xe9 clone 0\n", "e.cases");
+  ASSERT_FALSE(latin1.ok());
+  EXPECT_EQ(latin1.error().message, "e.cases:1: 'caf\\xe9' is not printable UTF-8");
+  auto utf8 = parse_catalogue("case caf\xc3\xa9 clone 0\n", "e.cases");
+  EXPECT_TRUE(utf8.ok());
+  auto cr = parse_catalogue("case a clone CLONE_VM\rX\n", "e.cases");
+  ASSERT_FALSE(cr.ok());
+  EXPECT_EQ(cr.error().message, "e.cases:1: 'CLONE_VM\\rX' is not printable UTF-8");
+}
+
+// 64 sweeps of 16 flags would make 4,194,304 cases; the bound is found
+// before they are made.
+TEST(Catalogue, AFileThatExpandsPastTheBoundIsRefusedBeforeItIsMade) {
+  std::string text;
+  const std::string flags = "CLONE_VM,CLONE_FS,CLONE_FILES,CLONE_SIGHAND,CLONE_THREAD,CLONE_PARENT,CLONE_NEWNS,"
+                            "CLONE_NEWUSER,CLONE_NEWPID,CLONE_NEWIPC,CLONE_SYSVSEM,CLONE_VFORK,CLONE_NEWUTS,"
+                            "CLONE_NEWNET,CLONE_NEWCGROUP,CLONE_IO";
+  for (int i = 0; i < 64; ++i) text += "sweep s" + std::to_string(i) + " clone " + flags + "\n";
+  auto big = parse_catalogue(text, "big.cases", 100'000);
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().message,
+            "big.cases:2: the catalogue expands to more than 100000 cases here (this sweep makes 65536); "
+            "see --max-cases");
+  EXPECT_EQ(kDefaultMaxCases, 1'000'000u);
+  EXPECT_FALSE(parse_catalogue("sweep s clone CLONE_VM,CLONE_FS\n", "s.cases", 3).ok());
+  EXPECT_TRUE(parse_catalogue("sweep s clone CLONE_VM,CLONE_FS\n", "s.cases", 4).ok());
 }
 
 }  // namespace

@@ -62,8 +62,37 @@ TEST(Selection, ExactPatternMatchesTheIdAndNoOther) {
                                       sample_case("x/a*b?c\\d"), sample_case("x/plain")};
   for (const auto& c : std::vector<CatalogueCase>(cases)) {
     auto kept = cases;
-    keep_matching(kept, exact_pattern(c.id));
+    keep_matching(kept, {exact_pattern(c.id)});
     EXPECT_EQ(ids(kept), std::vector<std::string>{c.id}) << exact_pattern(c.id);
+  }
+}
+
+TEST(Selection, FiltersKeepWhatMatchesAnyAndExcludesDropWhatMatchesAny) {
+  std::vector<CatalogueCase> cases = {sample_case("legacy/a"), sample_case("legacy/exit-signal-0"),
+                                      sample_case("sweep/CLONE_VM"), sample_case("sweep/CLONE_VM", 0, "unpriv"),
+                                      sample_case("contexts/newns", 0, "unpriv"), sample_case("library/fork")};
+  auto kept = cases;
+  keep_matching(kept, {"legacy/*", "unpriv/*"});
+  EXPECT_EQ(ids(kept), (std::vector<std::string>{"legacy/a", "legacy/exit-signal-0", "unpriv/sweep/CLONE_VM",
+                                                 "unpriv/contexts/newns"}));
+  drop_matching(kept, {"*/exit-signal-*", "unpriv/contexts/*"});
+  EXPECT_EQ(ids(kept), (std::vector<std::string>{"legacy/a", "unpriv/sweep/CLONE_VM"}));
+  auto all = cases;
+  keep_matching(all, {});
+  EXPECT_EQ(all.size(), cases.size());  // no filter keeps everything
+  drop_matching(all, {});
+  EXPECT_EQ(all.size(), cases.size());
+}
+
+// One scheme: a pattern naming a report group selects exactly that group's cases.
+TEST(Selection, AGroupsNameIsThePrefixOfItsIds) {
+  for (const CatalogueCase& c : {sample_case("sweep/CLONE_VM", 0, "unpriv"), sample_case("legacy/x"),
+                                 sample_case("contexts/newns/deep", 0, "pidns_init")}) {
+    const std::string group = group_name(report_group(c));
+    EXPECT_EQ(c.id, group + "/" + report_case_name(c)) << c.id;
+    std::vector<CatalogueCase> one = {c};
+    keep_matching(one, {group + "/*"});
+    EXPECT_EQ(one.size(), 1u) << group;
   }
 }
 
@@ -74,6 +103,11 @@ TEST(ReportGroup, GroupIsTheSuiteAndNameTheRestOfTheId) {
   EXPECT_EQ(report_case_name(sample_case("alone")), "alone");
   EXPECT_EQ(report_case_name(sample_case("trailing/")), "trailing/");
   EXPECT_EQ(group_name({"qemu-6.1", "unpriv", "sweep"}), "qemu-6.1/unpriv/sweep");
+  const CatalogueCase unpriv = sample_case("sweep/CLONE_VM", 0, "unpriv");
+  EXPECT_EQ(unpriv.id, "unpriv/sweep/CLONE_VM");
+  EXPECT_EQ(report_group(unpriv), (std::vector<std::string>{"unpriv", "sweep"}));
+  EXPECT_EQ(report_case_name(unpriv), "CLONE_VM");
+  EXPECT_EQ(report_case_name(sample_case("alone", 0, "unpriv")), "alone");
 }
 
 TEST(ReportGroup, ARunOverTargetsPutsTheTargetAboveTheSuite) {
@@ -103,11 +137,12 @@ TEST(Context, RunsRootCasesAgainInTheContextBesideItsOwn) {
   std::vector<CatalogueCase> cases = {sample_case("legacy/exit-signal-0"), sample_case("contexts/unpriv/newns", 0, "unpriv"),
                                       sample_case("contexts/chroot/newuser", 0, "chroot"), sample_case("alone")};
   ASSERT_TRUE(take_context(cases, "unpriv"));
-  EXPECT_EQ(ids(cases), (std::vector<std::string>{"legacy/unpriv/exit-signal-0", "contexts/unpriv/newns", "alone/unpriv"}));
+  EXPECT_EQ(ids(cases), (std::vector<std::string>{"unpriv/legacy/exit-signal-0", "unpriv/contexts/newns", "unpriv/alone"}));
   for (const auto& c : cases) EXPECT_EQ(c.context, "unpriv") << c.id;
+  EXPECT_EQ(cases[0].suite, "legacy");
   // Moved cases say so when reproduced; the context's own cases need not.
-  EXPECT_EQ(reproduce_command(cases[0]), "clonediff run --context unpriv --filter legacy/unpriv/exit-signal-0");
-  EXPECT_EQ(reproduce_command(cases[1]), "clonediff run --filter contexts/unpriv/newns");
+  EXPECT_EQ(reproduce_command(cases[0]), "clonediff run --context unpriv --filter unpriv/legacy/exit-signal-0");
+  EXPECT_EQ(reproduce_command(cases[1]), "clonediff run --filter unpriv/contexts/newns");
 }
 
 TEST(Context, RootKeepsRootCasesAsTheyAre) {

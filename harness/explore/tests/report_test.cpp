@@ -128,8 +128,8 @@ TEST(Report, ExplainCommandQuotesWhatTheShellWouldSplit) {
   k.version = {6, 18, 0};
   k.release = "6.18.0";
   json::Value context = json::Value::object();
-  context.set("preset", "root");
-  context.set("cap_sys_resource", false);
+  context["preset"] = "root";
+  context["cap_sys_resource"] = false;
   EXPECT_EQ(explain_command_line(c, context, k),
             "clonediff explain 'CLONE_VM|CLONE_SIGHAND' --entry clone3 --exit-signal 0 --context "
             "'{\"preset\":\"root\",\"cap_sys_resource\":false}' --kernel 6.18.0 --set-tid free");

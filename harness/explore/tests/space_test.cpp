@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "harness/case/catalogue.hpp"
 #include "harness/case/catalogue_line.hpp"
 #include "model/flags.hpp"
 
@@ -12,8 +13,10 @@ namespace {
 
 using harness::CatalogueCase;
 
-bool same_case(const CatalogueCase& a, const CatalogueCase& b) {
-  return a.request == b.request && a.context == b.context && a.clone3_enosys == b.clone3_enosys && a.id == b.id;
+// The id a catalogue file gives the case: [CONTEXT/]SUITE/NAME.
+bool same_case(const CatalogueCase& parsed, const CatalogueCase& c) {
+  return parsed.request == c.request && parsed.context == c.context && parsed.clone3_enosys == c.clone3_enosys &&
+         parsed.id == harness::canonical_id(c.id, c.context);
 }
 
 // A line that parse_catalogue() reads back to the very case, or why not.
@@ -24,7 +27,9 @@ bool same_case(const CatalogueCase& a, const CatalogueCase& b) {
   auto parsed = harness::parse_catalogue(line, "line");
   if (!parsed) return ::testing::AssertionFailure() << line << "\n  does not parse: " << parsed.error().message;
   if (parsed->size() != 1) return ::testing::AssertionFailure() << line << "\n  gives " << parsed->size() << " cases";
-  if (!same_case(parsed->front(), c)) return ::testing::AssertionFailure() << line << "\n  parses to another case";
+  if (!same_case(parsed->front(), c))
+    return ::testing::AssertionFailure() << line << "\n  parses to another case: " << parsed->front().id << " in "
+                                         << parsed->front().context << ", not " << c.id << " in " << c.context;
   return ::testing::AssertionSuccess();
 }
 

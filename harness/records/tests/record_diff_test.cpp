@@ -71,6 +71,25 @@ TEST(RecordDiff, ChangesTheProfilesPredictAreExpectedWithTheRuleBehindThem) {
   EXPECT_NE(text.find("PASS: no unexpected changes"), std::string::npos) << text;
 }
 
+// A change that comes from the kernel's vocabulary: a flag one kernel does
+// not define yet. The cause is the flag, with the commit that added it.
+TEST(RecordDiff, AFlagOneKernelLacksIsTheCause) {
+  const RecordSet a = set("a.jsonl", {clone3_record("clear-sighand", "CLONE_CLEAR_SIGHAND", 17, "5.4.0-200-generic",
+                                                    R"({"result":"EINVAL"})")});
+  const RecordSet b = set("b.jsonl", {clone3_record("clear-sighand", "CLONE_CLEAR_SIGHAND", 17, "5.10.0-30-amd64",
+                                                    R"({"result":"ok","ns_new":[],"exit_signal":17})")});
+  auto report = diff_records(a, b);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  ASSERT_EQ(report->changes.size(), 1u);
+  const CaseChange& c = report->changes[0];
+  EXPECT_TRUE(c.expected);
+  EXPECT_EQ(c.rule_a, "clone3.unknown_flags");
+  ASSERT_EQ(c.causes.size(), 1u);
+  EXPECT_EQ(c.causes[0].id, "CLONE_CLEAR_SIGHAND");
+  EXPECT_NE(c.causes[0].text.find("holds on 5.10.0, not on 5.4.0: b612e5df4587"), std::string::npos)
+      << c.causes[0].text;
+}
+
 TEST(RecordDiff, AChangeTheModelDoesNotPredictIsUnexpected) {
   // The same kernel on both sides, and the child stopped sharing the mm.
   const RecordSet a = set("a", {clone3_record("vm", "CLONE_VM", 17, k612, R"({"result":"ok","share":{"vm":true}})")});

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "harness/version.hpp"
 #include "model/flags.hpp"
 
 namespace clonediff::harness {
@@ -160,14 +161,30 @@ TEST(Record, SaysWhereItsProfileStandsAgainstTheModelledRange) {
   r.verdict = Verdict::skip;
   const model::Kernel inside = *model::parse_kernel_spec("6.12.111+deb12-cloud-amd64,pid_max=32768");
   json::Value j = record_to_json(r, inside);
-  EXPECT_EQ(j.find("kernel_profile")->as_string(), "6.12.111+deb12-cloud-amd64,pid_max=32768");
-  EXPECT_EQ(j.find("modelled_range")->as_string(), model::modelled_range_text());
-  EXPECT_EQ(j.find("kernel_profile_in_range")->as_string(), "inside");
+  EXPECT_EQ(json::str(*json::find(j, "kernel_profile")), "6.12.111+deb12-cloud-amd64,pid_max=32768");
+  EXPECT_EQ(json::str(*json::find(j, "modelled_range")), model::modelled_range_text());
+  EXPECT_EQ(json::str(*json::find(j, "kernel_profile_in_range")), "inside");
   const model::KernelVersion newest = model::modelled_range().newest;
   j = record_to_json(r, *model::parse_kernel_spec(std::to_string(newest.major + 1) + ".1"));
-  EXPECT_EQ(j.find("kernel_profile_in_range")->as_string(), "newer");
-  j = record_to_json(r, *model::parse_kernel_spec("4.4.0"));
-  EXPECT_EQ(j.find("kernel_profile_in_range")->as_string(), "older");
+  EXPECT_EQ(json::str(*json::find(j, "kernel_profile_in_range")), "newer");
+  // An older profile is refused where one is read (parse_kernel_spec); one
+  // made otherwise still says where it stands.
+  EXPECT_FALSE(model::parse_kernel_spec("4.4.0").ok());
+  j = record_to_json(r, model::kernel_at({4, 4, 0}));
+  EXPECT_EQ(json::str(*json::find(j, "kernel_profile_in_range")), "older");
+}
+
+// Which clonediff wrote a record: version and commit, right after "target".
+TEST(Record, NamesTheClonediffThatWroteIt) {
+  CaseResult r;
+  r.spec.id = "x";
+  r.spec.context = "root";
+  r.verdict = Verdict::skip;
+  const std::string text = json::dump(record_to_json(r, *model::parse_kernel_spec("6.12")));
+  EXPECT_NE(text.find(R"("target":"host","clonediff_version":")" + std::string(version()) +
+                      R"(","clonediff_commit":")" + std::string(commit()) + R"(","verdict":"skip")"),
+            std::string::npos)
+      << text;
 }
 
 TEST(Record, DiffsKeepTheirTypes) {

@@ -1,4 +1,5 @@
 #include "harness/reports/progress.hpp"
+#include "harness/reports/terminal.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -64,6 +65,39 @@ TEST_F(ProgressOutput, ClearErasesTheLineOnlyIfOneWasDrawn) {
   const std::string out = written();
   EXPECT_EQ(out.substr(out.size() - 4), "\r\033[K");
 }
+
+TEST_F(ProgressOutput, WithoutEscapesTheLineIsRedrawnWithSpacesAlone) {
+  const auto t0 = Progress::Clock::now();
+  Progress p(file_, 10, t0, /*escapes=*/false);
+  p.update(1, 12345, t0);
+  p.update(10, 0, t0 + 200ms);  // shorter: the rest of the old line is blanked
+  p.clear();
+  const std::string first = "clonediff run: 1/10 cases (10%), 12345 not matching, 0.0 s";
+  const std::string last = "clonediff run: 10/10 cases (100%), 0 not matching, 0.2 s";
+  ASSERT_GT(first.size(), last.size());
+  EXPECT_EQ(written(), "\r" + first + "\r" + last + std::string(first.size() - last.size(), ' ') + "\r" +
+                           std::string(first.size(), ' ') + "\r");
+  EXPECT_EQ(written().find('\033'), std::string::npos);
+}
+
+TEST(TerminalStyle, TermDumbHasNoEscapesAndNoColorNoColour) {
+  const TerminalStyle plain = terminal_style(true, "xterm-256color", nullptr);
+  EXPECT_TRUE(plain.escapes);
+  EXPECT_TRUE(plain.colour);
+  EXPECT_FALSE(terminal_style(true, "dumb", nullptr).escapes);
+  EXPECT_FALSE(terminal_style(true, "dumb", nullptr).colour);
+  EXPECT_FALSE(terminal_style(true, nullptr, nullptr).escapes);  // no TERM: nothing is known of it
+  EXPECT_TRUE(terminal_style(true, "xterm", "1").escapes);
+  EXPECT_FALSE(terminal_style(true, "xterm", "1").colour);
+  EXPECT_TRUE(terminal_style(true, "xterm", "").colour);  // NO_COLOR set but empty does not count
+  EXPECT_FALSE(terminal_style(false, "xterm", nullptr).escapes);
+  const std::string line = "PASS: 2 matched of 2 cases (0.01 s)\n";
+  EXPECT_EQ(coloured_verdict_line(line, RunVerdict::pass, plain), "\033[32mPASS\033[0m: 2 matched of 2 cases (0.01 s)\n");
+  EXPECT_EQ(coloured_verdict_line(line, RunVerdict::pass, terminal_style(true, "xterm", "1")), line);
+  EXPECT_EQ(coloured_verdict_line("FAIL: x", RunVerdict::fail, plain), "\033[31mFAIL\033[0m: x");
+}
+
+TEST(Progress, QuietShowsNothing) { EXPECT_FALSE(progress_wanted(false, /*quiet=*/true)); }
 
 TEST(Progress, WithoutATerminalNothingIsShown) {
   // The tests run with stderr on a file or pipe.

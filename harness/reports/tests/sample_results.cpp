@@ -4,11 +4,16 @@
 
 namespace clonediff::harness::testing {
 
-model::Kernel sample_kernel() { return model::Kernel{{6, 18, 0}, "6.18.0-sample", std::nullopt}; }
+model::Kernel sample_kernel() {
+  model::Kernel k;
+  k.version = {6, 18, 0};
+  k.release = "6.18.0-sample";
+  return k;
+}
 
 CatalogueCase sample_case(const std::string& id, std::uint64_t flags, const std::string& context) {
   CatalogueCase c;
-  c.id = id;
+  c.id = canonical_id(id, context);  // "pidns_init/alpha/pidns"
   c.suite = id.substr(0, id.find('/'));
   c.request = model::Request{model::Entry::clone, flags, model::kSigchld};
   c.context = context;

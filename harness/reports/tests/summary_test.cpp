@@ -1,5 +1,6 @@
 // The text summary of a run, from made-up results of every verdict.
 #include "harness/reports/summary.hpp"
+#include "harness/version.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,11 +25,22 @@ TEST(Summary, HasALinePerContextWithItsFailuresAndSkips) {
 
 TEST(Summary, ListsEachSkipWithItsReasonAndEndsWithTheVerdict) {
   const std::string text = summary_of_samples();
-  EXPECT_NE(text.find("skipped (3):\n  alpha/pidns: context 'pidns_init' cannot be built here"), std::string::npos)
+  EXPECT_NE(text.find("skipped (3):\n  pidns_init/alpha/pidns: context 'pidns_init' cannot be built here"), std::string::npos)
       << text;
   EXPECT_TRUE(text.ends_with("FAIL: 2 matched, 1 mismatched, 3 skipped, 1 timed out, 1 crashed, 1 error of 9 cases "
                              "(1.50 s)\n"))
       << text;
+}
+
+// --quiet keeps the listed cases alone: the failures and the skips.
+TEST(Summary, TheListedTextIsTheFailuresAndSkips) {
+  RunSummary s;
+  for (const auto& r : testing::sample_results()) s.add(r, testing::sample_kernel());
+  const std::string listed = s.listed_text();
+  EXPECT_EQ(listed.rfind("\nnot matching (4):\n", 0), 0u) << listed;
+  EXPECT_NE(listed.find("\nskipped (3):\n"), std::string::npos) << listed;
+  EXPECT_EQ(listed.find("suite "), std::string::npos) << listed;
+  EXPECT_TRUE(s.details().ends_with(listed));
 }
 
 RunSummary summary_of(std::initializer_list<std::size_t> which) {
@@ -72,11 +84,13 @@ TEST(Summary, EveryCaseSkippedIsASkipNotAPass) {
   EXPECT_EQ(RunSummary{}.verdict(), RunVerdict::skip);  // no case is no pass
 }
 
-// The header names the profile the cases were judged against and where it
-// stands against the model's range; a newer kernel is judged as the newest.
+// The header names the clonediff that ran, the profile the cases were
+// judged against and where it stands against the model's range; a newer
+// kernel is judged as the newest.
 TEST(Summary, TheHeaderSaysWhichProfileJudgedTheRun) {
   const std::string text = summary_of_samples();
   EXPECT_NE(text.find("clonediff run: 9 cases on Linux 6.18.0-sample in 1.50 s\n"
+                      "clonediff " + std::string(version()) + " (commit " + std::string(commit()) + ")\n"
                       "judged against the model of Linux 6.18.0-sample (inside the modelled range " +
                       model::modelled_range_text() + ")\n\n"),
             std::string::npos)

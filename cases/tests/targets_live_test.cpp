@@ -208,7 +208,7 @@ TEST_F(Targets, TheStaticBuildFailsARunOverOuterTargets) {
 TEST_F(Targets, ATargetThatSkipsEveryCaseIsNoPass) {
   if (!installed("qemu-x86_64")) GTEST_SKIP() << "qemu-x86_64 is not installed (ci/setup targets)";
   const std::vector<std::string> args = {"run", "--target", "qemu-user", "--context", "leader_exit_signal", "--filter",
-                                         "legacy/leader_exit_signal/io"};
+                                         "leader_exit_signal/legacy/io"};
   Ran r = clonediff(args);
   EXPECT_EQ(r.status, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("\nSKIP: 0 matched, 1 skipped of 1 case; qemu-user skipped every case (--allow-skip qemu-user if "
@@ -274,7 +274,7 @@ TEST_F(Targets, PidsMaxRunsOnCgroupV2InAKernelTarget) {
   const std::string kernel = cached_kernel();
   if (kernel.empty()) GTEST_SKIP() << "no Debian kernel cached: run ci/kernels";
   const std::string json = path("pids.jsonl").string();
-  Ran r = clonediff({"run", "--target", "kernel:" + kernel, "--filter", "contexts/pids_max/*", "--json", json}, "",
+  Ran r = clonediff({"run", "--target", "kernel:" + kernel, "--filter", "pids_max/contexts/*", "--json", json}, "",
                     std::chrono::seconds(300));
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   std::size_t matched = 0;

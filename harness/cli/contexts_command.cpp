@@ -1,0 +1,86 @@
+// clonediff contexts: the caller contexts, what each is, and whether this
+// machine can build it. "Can" is found by trying, as `run` does: a fork-like
+// clone (flags 0) runs in a caller of each context, and the caller either
+// reports its facts (yes), says which step of its recipe this machine
+// refuses (no, with that reason), or fails (the harness's failure, exit 1).
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "harness/cli/commands.hpp"
+#include "harness/engine/runner.hpp"
+#include "model/caller.hpp"
+#include "probes/running_kernel.hpp"
+
+namespace clonediff::cli {
+namespace {
+
+// A case whose only purpose is that its context's caller be built.
+harness::CatalogueCase trial_case(std::string_view context) {
+  harness::CatalogueCase c;
+  c.context = std::string(context);
+  c.suite = "contexts";
+  c.id = c.context + "/contexts/can-be-built";
+  c.request = model::Request{model::Entry::clone, 0, model::kSigchld};
+  return c;
+}
+
+struct Answer {
+  std::string word;  // "yes", "no", "error"
+  std::string why;
+};
+
+Answer try_context(harness::Runner& runner, std::string_view name) {
+  const harness::CaseResult r = runner.run(trial_case(name));
+  const std::string prefix = "context '" + std::string(name) + "' cannot be built here: ";
+  switch (r.verdict) {
+    case harness::Verdict::skip:
+      return {"no", r.reason.starts_with(prefix) ? r.reason.substr(prefix.size()) : r.reason};
+    case harness::Verdict::error: return {"error", r.reason};
+    default: return {"yes", ""};  // the caller was built; what the call did is run's business
+  }
+}
+
+// What the context's caller is, from the model's one table of contexts.
+std::string what_of(std::string_view name) {
+  for (const model::CallerContext& c : model::caller_contexts())
+    if (c.name == name) return std::string(c.builds);
+  return "(not in the model's table)";
+}
+
+}  // namespace
+
+int contexts_command(const ContextsOptions& options) {
+  const auto names = model::caller_preset_names();
+  if (options.names) {
+    for (std::string_view n : names) std::printf("%.*s\n", static_cast<int>(n.size()), n.data());
+    return kExitMatch;
+  }
+  const bool can_try = ::geteuid() == 0;
+  auto kernel = probes::running_kernel();
+  if (!kernel) return usage_error("contexts", kernel.error().message);
+  if (can_try)
+    std::printf("clonediff contexts: %zu caller contexts, each tried on Linux %s (a caller started as run starts "
+                "one)\n\n",
+                names.size(), kernel->release.c_str());
+  else
+    std::printf("clonediff contexts: %zu caller contexts; none tried: trying builds each one, which needs root (uid "
+                "%u)\n\n",
+                names.size(), ::geteuid());
+  harness::Runner runner(*kernel, std::chrono::milliseconds(options.timeout_ms));
+  std::size_t no = 0, failed = 0;
+  for (std::string_view name : names) {
+    const Answer a = can_try ? try_context(runner, name) : Answer{"not tried", ""};
+    no += a.word == "no";
+    failed += a.word == "error";
+    std::printf("  %-30.*s %s%s%s\n      %s\n", static_cast<int>(name.size()), name.data(), a.word.c_str(),
+                a.why.empty() ? "" : ": ", a.why.c_str(), what_of(name).c_str());
+  }
+  if (can_try)
+    std::printf("\n%zu can be built here, %zu cannot%s\n", names.size() - no - failed, no,
+                failed ? (", " + std::to_string(failed) + " could not be tried (the harness failed)").c_str() : "");
+  return failed ? kExitMismatch : kExitMatch;
+}
+
+}  // namespace clonediff::cli

@@ -1,0 +1,235 @@
+#include "model/success.hpp"
+
+#include <array>
+
+#include "model/flags.hpp"
+#include "model/names.hpp"
+#include "model/semantics.hpp"
+#include "model/signals.hpp"
+
+namespace clonediff::model {
+
+using namespace flag;
+
+bool SuccessInput::child_is_pidns_init() const { return has(NEWPID) || caller.pid_for_children_differs; }
+bool SuccessInput::enters_time_ns() const { return has(NEWTIME) || caller.time_for_children_differs; }
+
+namespace {
+
+using Notes = std::vector<std::string>;
+
+// The pid namespace init's exit sets SIGCHLD to SIG_IGN in the sighand it
+// shares with the caller (zap_pid_ns_processes()).
+bool init_shares_handlers(const SuccessInput& in) { return in.child_is_pidns_init() && in.has(SIGHAND); }
+
+constexpr std::array kRows = {
+    // copy_semundo(): CLONE_SYSVSEM shares (allocating if needed); otherwise
+    // the child starts with no undo list.
+    SuccessRow{"copy_semundo.sysvsem", "ipc/sem.c: copy_semundo()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes& notes) {
+                 o[Resource::sysvsem] = in.has(SYSVSEM) ? Fact::yes : in.caller.sysvsem_undo ? Fact::no : Fact::unknown;
+                 if (!in.caller.sysvsem_undo && !in.has(SYSVSEM))
+                   notes.emplace_back("sysvsem: the caller holds no undo list, so sharing cannot be told");
+               },
+               "CLONE_SYSVSEM shares the SysV undo list; otherwise the child has none", ""},
+    SuccessRow{"copy_files.files", "kernel/fork.c: copy_files()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) { o[Resource::files] = fact_of(in.has(FILES)); },
+               "CLONE_FILES shares the descriptor table; otherwise it is copied", ""},
+    SuccessRow{"copy_fs.fs", "kernel/fork.c: copy_fs()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) { o[Resource::fs] = fact_of(in.has(FS)); },
+               "CLONE_FS shares root, cwd and umask; otherwise they are copied", ""},
+    SuccessRow{"copy_sighand.sighand", "kernel/fork.c: copy_sighand()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 o[Resource::sighand] = fact_of(in.has(SIGHAND));
+                 // CLONE_CLEAR_SIGHAND resets handlers that are not SIG_IGN.
+                 o[Trait::caught_signal_reset] = fact_of(in.has(CLEAR_SIGHAND));
+                 o[Trait::ignored_signal_kept] = Fact::yes;
+               },
+               "CLONE_SIGHAND shares the handlers; otherwise they are copied (CLONE_CLEAR_SIGHAND: caught ones reset)",
+               ""},
+    // copy_process(): pdeath_signal is cleared; the blocked mask is copied,
+    // the pending sets start empty, but a thread shares its group's
+    // shared_pending (copy_signal()).
+    SuccessRow{"copy_process.signal_state", "kernel/fork.c: copy_process(), copy_signal()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 o[Trait::pdeath_signal_reset] = Fact::yes;
+                 o[Trait::blocked_mask_inherited] = Fact::yes;
+                 o[Trait::pending_inherited] = Fact::no;
+                 o[Trait::shared_pending_visible] = fact_of(in.has(THREAD));
+               },
+               "pdeath_signal 0, the caller's blocked mask, no pending signals but a thread group's shared ones", ""},
+    SuccessRow{"copy_seccomp.seccomp", "kernel/fork.c: copy_seccomp()", {}, nullptr,
+               [](const SuccessInput&, Outcome& o, Notes&) { o[Trait::seccomp_inherited] = Fact::yes; },
+               "the caller's seccomp mode and filters", ""},
+    SuccessRow{"copy_mm.vm", "kernel/fork.c: copy_mm()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) { o[Resource::vm] = fact_of(in.has(VM)); },
+               "CLONE_VM shares the address space; otherwise it is copied", ""},
+    // copy_namespaces() / copy_creds(). pid and pid_for_children of the child
+    // both name the namespace the child was born in: the caller's
+    // pid_for_children, or a new one below it. time_for_children is new with
+    // CLONE_NEWTIME; a child that does not share the mm enters it
+    // (timens_on_fork()).
+    SuccessRow{"copy_namespaces.namespaces", "kernel/nsproxy.c: copy_namespaces(), kernel/cred.c: copy_creds()", {},
+               nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 o[Ns::mnt] = fact_of(in.has(NEWNS));
+                 o[Ns::uts] = fact_of(in.has(NEWUTS));
+                 o[Ns::ipc] = fact_of(in.has(NEWIPC));
+                 o[Ns::net] = fact_of(in.has(NEWNET));
+                 o[Ns::pid] = fact_of(in.child_is_pidns_init());
+                 o[Ns::pid_for_children] = fact_of(in.has(NEWPID));
+                 o[Ns::user] = fact_of(in.has(NEWUSER));
+                 o[Ns::cgroup] = fact_of(in.has(NEWCGROUP));
+                 o[Ns::time] = fact_of(!in.has(VM) && in.enters_time_ns());
+                 o[Ns::time_for_children] = fact_of(in.has(NEWTIME));
+               },
+               "a new namespace for each CLONE_NEW* flag; a child not sharing the mm enters a new time_for_children",
+               ""},
+    // Before v6.2 timens_on_fork() moved every child into a new
+    // time_for_children, CLONE_VM children too.
+    SuccessRow{semantic::kTimensVmChildEnters, "kernel/nsproxy.c: copy_namespaces() -> timens_on_fork()",
+               {{5, 6, 0}, KernelVersion{6, 2, 0},
+                "ended by 2b5f9dad32ed \"fs/exec: switch timens when a task gets a new mm\" (v6.2): copy_namespaces() "
+                "calls timens_on_fork() only without CLONE_VM",
+                "added with time namespaces by 769071ac9f20 \"ns: Introduce Time Namespace\" (v5.6)"},
+               [](const SuccessInput& in) { return in.has(VM) && in.enters_time_ns(); },
+               [](const SuccessInput&, Outcome& o, Notes&) { o[Ns::time] = Fact::yes; },
+               "a CLONE_VM child with CLONE_NEWTIME enters the new time namespace, as every child does",
+               "a CLONE_VM child stays in the caller's time namespace; only its time_for_children is new"},
+    // copy_io(): a caller without an io context leaves the child without one
+    // too; kcmp then sees NULL == NULL and nothing can be told.
+    SuccessRow{"copy_io.io", "kernel/fork.c: copy_io()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes& notes) {
+                 o[Resource::io] = in.caller.io_context ? fact_of(in.has(IO)) : Fact::unknown;
+                 if (!in.caller.io_context)
+                   notes.emplace_back("io: the caller holds no io context, so sharing cannot be told");
+               },
+               "CLONE_IO shares the io context; otherwise the child gets its own", ""},
+    SuccessRow{"copy_thread.tls", "arch/x86/kernel/process.c: copy_thread()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) { o[Trait::tls_set] = fact_of(in.has(SETTLS)); },
+               "CLONE_SETTLS sets the FS base to tls; otherwise it is the caller's", ""},
+    SuccessRow{"alloc_pid.set_tid", "kernel/pid.c: alloc_pid()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 if (in.call.set_tid_size > 0) o[Trait::set_tid_honoured] = Fact::yes;
+               },
+               "the pids set_tid chose", ""},
+    // pidfd_prepare(): O_CLOEXEC, and PIDFD_THREAD for a thread.
+    SuccessRow{"pidfd_prepare.pidfd", "kernel/fork.c: copy_process() -> pidfd_prepare()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 if (!in.has(PIDFD)) return;
+                 o[Trait::pidfd] = Fact::yes;
+                 o[Trait::pidfd_cloexec] = Fact::yes;
+                 o[Trait::pidfd_thread] = fact_of(in.has(THREAD));
+                 o[Trait::pidfd_readable_at_exit] = Fact::yes;
+               },
+               "CLONE_PIDFD returns an O_CLOEXEC pidfd (PIDFD_THREAD for a thread), readable once the child left", ""},
+    // copy_process(): sas_ss_reset() when the child shares the mm but does
+    // not suspend the caller; the tid words (schedule_tail() writes
+    // child_tid in the child; mm_release() clears it and wakes a futex there
+    // only while others share the mm).
+    SuccessRow{"copy_process.sigaltstack", "kernel/fork.c: copy_process()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 o[Trait::sigaltstack_reset] = fact_of(in.has(VM) && !in.has(VFORK));
+               },
+               "a CLONE_VM child that does not suspend the caller has no alternate signal stack", ""},
+    SuccessRow{"copy_process.tid_words", "kernel/fork.c: copy_process(), schedule_tail(), mm_release()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 o[Trait::child_settid] = fact_of(in.has(CHILD_SETTID));
+                 o[Trait::child_cleartid] = fact_of(in.has(CHILD_CLEARTID) && in.has(VM));
+                 o[Trait::cleartid_wake] = fact_of(in.has(CHILD_CLEARTID) && in.has(VM));
+               },
+               "CLONE_CHILD_SETTID writes the tid in the child; CLONE_CHILD_CLEARTID clears it (and wakes) in a "
+               "shared mm",
+               ""},
+    // copy_process(): CLONE_THREAD joins the caller's group; CLONE_PARENT and
+    // CLONE_THREAD take the caller's real_parent, and the exit signal of its
+    // group leader (or none, for a thread).
+    SuccessRow{"copy_process.tree", "kernel/fork.c: copy_process()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes& notes) {
+                 o.same_tgid = fact_of(in.has(THREAD));
+                 o.ppid_is_caller = fact_of(!in.has(PARENT | THREAD));
+                 if (in.has(THREAD)) {
+                   o.exit_signal = -1;
+                 } else if (in.has(PARENT)) {
+                   o.exit_signal = in.caller.leader_exit_signal;
+                   notes.emplace_back("exit signal: CLONE_PARENT takes the caller's group leader's (" +
+                                      signal_name(in.caller.leader_exit_signal) + "), not the requested one");
+                 } else {
+                   o.exit_signal = static_cast<long long>(in.call.exit_signal);
+                 }
+               },
+               "a thread joins the caller's group; CLONE_PARENT or CLONE_THREAD take the caller's parent", ""},
+    SuccessRow{"cgroup_post_fork.into_cgroup", "kernel/cgroup/cgroup.c: cgroup_post_fork()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 if (in.has(INTO_CGROUP)) o[Trait::into_cgroup] = Fact::yes;
+               },
+               "CLONE_INTO_CGROUP starts the child in that cgroup", ""},
+    // kernel_clone(): writes parent_tid in the caller, and waits for
+    // vfork_done.
+    SuccessRow{"kernel_clone.parent_side", "kernel/fork.c: kernel_clone()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 o[Trait::parent_settid] = fact_of(in.has(PARENT_SETTID));
+                 o[Trait::caller_suspended] = fact_of(in.has(VFORK));
+               },
+               "CLONE_PARENT_SETTID writes the tid in the caller; CLONE_VFORK suspends the caller", ""},
+    // A child born as the init of a new pid namespace runs
+    // zap_pid_ns_processes() when it exits, which sets SIGCHLD to SIG_IGN in
+    // its sighand (kernel/pid_namespace.c) -- the caller's, under
+    // CLONE_SIGHAND.
+    SuccessRow{"zap_pid_ns_processes.sigchld_ignored", "kernel/pid_namespace.c: zap_pid_ns_processes()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes& notes) {
+                 const bool ignores = init_shares_handlers(in);
+                 o[Trait::caller_sigchld_ignored] = fact_of(ignores);
+                 if (ignores)
+                   notes.emplace_back("the child is a pid namespace init sharing the caller's handlers: its exit sets "
+                                      "the caller's SIGCHLD to SIG_IGN (zap_pid_ns_processes)");
+               },
+               "a pid namespace init's exit ignores SIGCHLD in the handlers it shares with the caller", ""},
+    // do_notify_parent(): a thread sends nothing, a CLONE_PARENT child
+    // notifies the caller's parent, a signal outside 1..64 is not sent, and
+    // SIGCHLD to a parent that ignores it is dropped (the child is reaped at
+    // once) -- which the child's own exit arranged above, before notifying.
+    // What is sent is then dropped where the caller ignores it
+    // (exit_signal_fate()): a pid-namespace init drops what it neither
+    // blocks nor handles.
+    SuccessRow{"do_notify_parent.parent_signal", "kernel/signal.c: do_notify_parent()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes& notes) {
+                 const long long sig = o.exit_signal.value_or(0);
+                 const bool sent = !in.has(THREAD) && !in.has(PARENT) && sig >= 1 && sig <= 64 &&
+                                   !(init_shares_handlers(in) && sig == static_cast<long long>(kSigchld));
+                 o.parent_signal = sent && exit_signal_fate(sig, in.caller) == SignalFate::pending ? sig : 0;
+                 if (sent && !*o.parent_signal)
+                   notes.emplace_back("parent signal: the caller drops " + signal_name(sig) +
+                                      (in.caller.pidns_init ? " (a pid namespace init neither blocking nor handling it)"
+                                                            : " (it ignores it)"));
+               },
+               "the exit signal reaches the caller, unless it is a thread's, a sibling's, invalid or an ignored "
+               "SIGCHLD",
+               ""},
+};
+
+}  // namespace
+
+std::span<const SuccessRow> success_rows() { return kRows; }
+
+const SuccessRow* find_success_row(std::string_view id) {
+  for (const SuccessRow& r : kRows)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+Outcome success_outcome(const KernelCall& call, const Caller& caller, const Kernel& kernel, Notes& notes,
+                        Notes& semantics) {
+  const SuccessInput in{call, caller, kernel};
+  Outcome o;
+  o.error = 0;
+  for (const SuccessRow& row : kRows) {
+    if (row.versions.bounded() && row.concerns && row.concerns(in)) semantics.emplace_back(row.id);
+    if (!row.versions.contains(kernel.version)) continue;
+    if (row.concerns && !row.concerns(in)) continue;
+    row.set(in, o, notes);
+  }
+  return o;
+}
+
+}  // namespace clonediff::model

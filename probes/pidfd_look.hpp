@@ -1,0 +1,24 @@
+// What the caller sees of the pidfd CLONE_PIDFD gave it: whether it names
+// the child (fdinfo's NSpid), whether it is a thread's (PIDFD_THREAD), whether
+// it is close-on-exec, and whether it polls readable once the child is gone.
+//
+// Runs in the caller process, after the call returned; never after clone in
+// the child.
+#pragma once
+
+#include <cstddef>
+
+#include "probes/trait_bits.hpp"
+
+namespace clonediff::probes {
+
+// fd: the pidfd, -1 if the kernel wrote none; child: its pid as the caller
+// numbers it; caller_depth: the caller's pid-namespace level, counted from
+// the /proc mount's (fdinfo lists NSpid from there down). Sets pidfd,
+// pidfd_thread and pidfd_cloexec.
+void look_at_pidfd(int fd, long child, std::size_t caller_depth, TraitBits& t);
+
+// Whether a pidfd polls readable now (its process has exited).
+bool pidfd_readable(int fd);
+
+}  // namespace clonediff::probes
