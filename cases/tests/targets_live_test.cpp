@@ -232,7 +232,7 @@ TEST_F(Targets, BadUsage) {
   fails({"run", "--target", "host", "--baseline", "host=x"}, "--baseline is for gvisor and qemu-user, not host");
   fails({"run", "--target", "host", "--baseline", "gvisor=x"},
         "--baseline names 'gvisor', which is not a --target of this run");
-  fails({"run", "--target", "gvisor", "--baseline", "gvisor=/no/such"}, "cannot read baseline '/no/such'");
+  fails({"run", "--target", "gvisor", "--baseline", "gvisor=/no/such"}, "cannot read baseline '/no/such': No such file or directory");
   fails({"run", "--target", "gvisor", "--update-baselines"},
         "--update-baselines rewrites the files given with --baseline TARGET=FILE");
   fails({"run", "--target", "host", "--target", "host"}, "target 'host' given twice");

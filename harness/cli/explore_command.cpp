@@ -13,7 +13,6 @@
 #include <iostream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,6 +29,7 @@
 #include "harness/targets/baseline.hpp"
 #include "harness/targets/target.hpp"
 #include "probes/running_kernel.hpp"
+#include "probes/sys/text_file.hpp"
 
 namespace clonediff::cli {
 namespace {
@@ -62,20 +62,11 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
-std::string read_text(const std::string& path, bool& ok) {
-  std::ifstream in(path);
-  ok = static_cast<bool>(in);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The divergences a baseline file shows, as signatures judged against `kernel`.
 Result<std::set<std::string>> known_from_baseline(const std::string& file, const model::Kernel& kernel) {
-  bool readable = false;
-  const std::string text = read_text(file, readable);
-  if (!readable) return make_error("cannot read baseline '" + file + "'");
-  auto baseline = targets::parse_baseline(text, file);
+  auto text = sys::read_text_file(file, "baseline");
+  if (!text) return text.error();
+  auto baseline = targets::parse_baseline(*text, file);
   if (!baseline) return baseline.error();
   auto catalogue = harness::builtin_catalogue();
   if (!catalogue) return make_error("built-in catalogue: " + catalogue.error().message);
@@ -229,108 +220,102 @@ std::string table(const std::vector<TargetOutcome>& outcomes) {
   return out;
 }
 
-}  // namespace
-
-int explore_command(const ExploreOptions& o) {
+// The plan the options describe (the seed is the current time unless given).
+Result<Plan> plan_of(const ExploreOptions& o) {
   Plan plan;
   // Printed, so the run can be repeated.
   plan.seed = o.seed ? static_cast<std::uint64_t>(*o.seed) : static_cast<std::uint64_t>(std::time(nullptr));
   if (o.budget) {
     auto d = parse_duration(*o.budget);
-    if (!d) return usage_error("explore", d.error().message);
+    if (!d) return d.error();
     plan.budget = *d;
   }
   if (o.cases) plan.cases = static_cast<std::size_t>(*o.cases);
   if (!plan.budget && !plan.cases) plan.budget = std::chrono::seconds(60);
   plan.timeout = std::chrono::milliseconds{o.timeout_ms};
   plan.max_shrunk = static_cast<std::size_t>(o.max_shrunk);
-  std::optional<std::chrono::seconds> target_timeout;
-  if (o.target_timeout_s) target_timeout = std::chrono::seconds{*o.target_timeout_s};
   plan.contexts = o.contexts;
-  if (auto space = explore::space_of_contexts(plan.contexts, 0); !space) return usage_error("explore", space.error().message);
+  if (auto space = explore::space_of_contexts(plan.contexts, 0); !space) return space.error();
+  return plan;
+}
 
-  // The targets, and the emulators' baselines.
+Result<std::vector<targets::TargetSpec>> targets_of(const ExploreOptions& o) {
   std::vector<targets::TargetSpec> specs;
   for (const std::string& text : o.targets) {
     auto spec = targets::parse_target(text);
-    if (!spec) return usage_error("explore", spec.error().message);
+    if (!spec) return spec.error();
     for (const targets::TargetSpec& before : specs)
       if (targets::target_name(before) == targets::target_name(*spec))
-        return usage_error("explore", "target '" + targets::target_name(*spec) + "' given twice");
+        return make_error("target '" + targets::target_name(*spec) + "' given twice");
     specs.push_back(*spec);
   }
+  if (o.baseline_file && !specs.empty())
+    return make_error("--baseline-file is for a run without --target (what a target is given); use --baseline T=FILE");
+  return specs;
+}
+
+// The emulators' baselines by target name, as absolute paths (an emulator
+// runs in a directory of its own), each read once to check it.
+Result<std::map<std::string, std::string>> baselines_of(const ExploreOptions& o,
+                                                        const std::vector<targets::TargetSpec>& specs,
+                                                        const model::Kernel& kernel) {
   std::map<std::string, std::string> baselines;
   for (const std::string& b : o.baselines) {
     const auto eq = b.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == b.size()) return usage_error("explore", "--baseline takes TARGET=FILE");
+    if (eq == std::string::npos || eq == 0 || eq + 1 == b.size()) return make_error("--baseline takes TARGET=FILE");
     const std::string name = b.substr(0, eq);
     bool emulator = false;
     for (const targets::TargetSpec& s : specs)
       if (targets::target_name(s) == name) emulator = targets::is_emulator(s.kind);
-    if (!emulator) return usage_error("explore", "--baseline names '" + name + "', which is not a gvisor or qemu-user --target of this run");
-    // The emulator runs in a directory of its own: the path must hold there.
+    if (!emulator) return make_error("--baseline names '" + name + "', which is not a gvisor or qemu-user --target of this run");
     std::error_code ec;
     const auto path = std::filesystem::absolute(b.substr(eq + 1), ec);
     baselines[name] = ec ? b.substr(eq + 1) : path.string();
   }
-  if (o.baseline_file && !specs.empty())
-    return usage_error("explore", "--baseline-file is for a run without --target (what a target is given); use --baseline T=FILE");
-
-  model::Kernel kernel;
-  if (const auto& spec = o.kernel) {
-    auto k = model::parse_kernel_spec(*spec);
-    if (!k) return usage_error("explore", "--kernel: " + k.error().message);
-    kernel = *k;
-  } else {
-    auto k = probes::running_kernel();
-    if (!k) return usage_error("explore", k.error().message);
-    kernel = *k;
-  }
-  std::set<std::string> known;
-  if (const auto& file = o.baseline_file) {
-    auto read = known_from_baseline(*file, kernel);
-    if (!read) return usage_error("explore", read.error().message);
-    known = std::move(read).value();
-  }
   for (const auto& [name, file] : baselines)
-    if (auto read = known_from_baseline(file, kernel); !read) return usage_error("explore", read.error().message);
+    if (auto read = known_from_baseline(file, kernel); !read) return read.error();
+  return baselines;
+}
 
-  std::ofstream json_file;
-  std::ostream* json = nullptr;
-  if (const auto& path = o.json) {
-    if (*path == "-") {
-      json = &std::cout;
-    } else {
-      json_file.open(*path, std::ios::trunc);
-      if (!json_file) return usage_error("explore", "cannot write '" + *path + "'");
-      json = &json_file;
-    }
+// The profile to judge against: --kernel K's, or the running kernel's
+// (refused below the modelled range, as run refuses it).
+Result<model::Kernel> kernel_of(const ExploreOptions& o) {
+  if (o.kernel) {
+    auto k = model::parse_kernel_spec(*o.kernel);
+    if (!k) return make_error("--kernel: " + k.error().message);
+    return k;
   }
-  const bool json_on_stdout = json == &std::cout;
-  if (::geteuid() != 0)
-    return usage_error("explore", "needs root: it builds caller contexts and compares tasks with kcmp (uid " +
-                                      std::to_string(::geteuid()) + ")");
-  std::FILE* text_out = json_on_stdout ? stderr : stdout;
+  auto running = probes::running_kernel();
+  if (!running) return running.error();
+  return model::modelled_kernel(*running);
+}
 
+std::string scope_text(const Plan& plan) {
   const std::string what = plan.cases ? std::to_string(*plan.cases) + " cases" : "";
   const std::string budget =
       plan.budget ? fixed(static_cast<double>(plan.budget->count()) / 1000, 1) + " s" : std::string();
-  const std::string scope = budget + (budget.empty() || what.empty() ? "" : " or ") + what;
-  if (specs.empty()) {
-    std::fprintf(text_out, "clonediff explore: seed %llu, %s on Linux %s\n%s\n\n",
-                 static_cast<unsigned long long>(plan.seed), scope.c_str(), kernel.release.c_str(),
-                 harness::judged_against_text(kernel).c_str());
-    std::fflush(text_out);
-    explore::ExploreReport report = explore_here(plan, kernel, known, !json_on_stdout);
-    report.target = "host";
-    if (json) *json << json::dump(explore::report_to_json(report)) << '\n' << std::flush;
-    std::fprintf(text_out, "%s\n%s\n", explore::report_text(report).c_str(),
-                 explore::report_verdict_line(report).c_str());
-    return report.passes() ? kExitMatch : kExitMismatch;
-  }
+  return budget + (budget.empty() || what.empty() ? "" : " or ") + what;
+}
 
+// Explores here only: the report, and its verdict as the exit status.
+int explore_host_only(const Plan& plan, const model::Kernel& kernel, const std::set<std::string>& known,
+                      std::ostream* json, std::FILE* text_out) {
+  std::fprintf(text_out, "clonediff explore: seed %llu, %s on Linux %s\n%s\n\n", static_cast<unsigned long long>(plan.seed),
+               scope_text(plan).c_str(), kernel.release.c_str(), harness::judged_against_text(kernel).c_str());
+  std::fflush(text_out);
+  explore::ExploreReport report = explore_here(plan, kernel, known, text_out == stdout);
+  report.target = "host";
+  if (json) *json << json::dump(explore::report_to_json(report)) << '\n' << std::flush;
+  std::fprintf(text_out, "%s\n%s\n", explore::report_text(report).c_str(), explore::report_verdict_line(report).c_str());
+  return report.passes() ? kExitMatch : kExitMismatch;
+}
+
+// Explores on each target in turn: a table, each target's report, one verdict.
+int explore_over_targets(const Plan& plan, const model::Kernel& kernel, const std::vector<targets::TargetSpec>& specs,
+                         const std::map<std::string, std::string>& baselines,
+                         std::optional<std::chrono::seconds> target_timeout, std::ostream* json, std::FILE* text_out) {
   std::fprintf(text_out, "clonediff explore: seed %llu, %s on %zu targets\n\n", static_cast<unsigned long long>(plan.seed),
-               scope.c_str(), specs.size());
+               scope_text(plan).c_str(), specs.size());
   std::fflush(text_out);
   std::vector<TargetOutcome> outcomes;
   for (const targets::TargetSpec& spec : specs) {
@@ -338,7 +323,7 @@ int explore_command(const ExploreOptions& o) {
     if (spec.kind == targets::TargetKind::host) {
       TargetOutcome t;
       t.name = "host";
-      t.report = explore_here(plan, kernel, known, !json_on_stdout);
+      t.report = explore_here(plan, kernel, {}, text_out == stdout);
       t.report->target = "host";
       t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       outcomes.push_back(std::move(t));
@@ -368,6 +353,45 @@ int explore_command(const ExploreOptions& o) {
   std::fprintf(text_out, "%s\n%s: %s\n", text.c_str(), pass ? "PASS" : "FAIL",
                pass ? "no target diverged beyond what its baseline shows" : "a target diverged, or did not finish");
   return pass ? kExitMatch : kExitMismatch;
+}
+
+}  // namespace
+
+int explore_command(const ExploreOptions& o) {
+  auto plan = plan_of(o);
+  if (!plan) return usage_error("explore", plan.error().message);
+  auto specs = targets_of(o);
+  if (!specs) return usage_error("explore", specs.error().message);
+  auto kernel = kernel_of(o);
+  if (!kernel) return usage_error("explore", kernel.error().message);
+  auto baselines = baselines_of(o, *specs, *kernel);
+  if (!baselines) return usage_error("explore", baselines.error().message);
+  std::set<std::string> known;
+  if (const auto& file = o.baseline_file) {
+    auto read = known_from_baseline(*file, *kernel);
+    if (!read) return usage_error("explore", read.error().message);
+    known = std::move(read).value();
+  }
+  std::ofstream json_file;
+  std::ostream* json = nullptr;
+  if (const auto& path = o.json) {
+    if (*path == "-") {
+      json = &std::cout;
+    } else {
+      json_file.open(*path, std::ios::trunc);
+      if (!json_file) return usage_error("explore", "cannot write '" + *path + "'");
+      json = &json_file;
+    }
+  }
+  if (::geteuid() != 0)
+    return usage_error("explore", "needs root: it builds caller contexts and compares tasks with kcmp (uid " +
+                                      std::to_string(::geteuid()) + ")");
+  // A report on stdout owns it; the text then goes to stderr.
+  std::FILE* text_out = json == &std::cout ? stderr : stdout;
+  std::optional<std::chrono::seconds> target_timeout;
+  if (o.target_timeout_s) target_timeout = std::chrono::seconds{*o.target_timeout_s};
+  if (specs->empty()) return explore_host_only(*plan, *kernel, known, json, text_out);
+  return explore_over_targets(*plan, *kernel, *specs, *baselines, target_timeout, json, text_out);
 }
 
 }  // namespace clonediff::cli

@@ -5,18 +5,11 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
+
+#include "probes/sys/text_file.hpp"
 
 namespace clonediff::cli {
 namespace {
-
-std::string read_text(const std::string& path, bool& ok) {
-  std::ifstream in(path);
-  ok = static_cast<bool>(in);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A private directory for one outer target's files, removed with what it holds.
 class WorkDir {
@@ -107,10 +100,9 @@ Result<std::map<std::string, std::string>> baseline_files(const RunOptions& opts
 Result<std::map<std::string, targets::Baseline>> read_baselines(const std::map<std::string, std::string>& files) {
   std::map<std::string, targets::Baseline> out;
   for (const auto& [name, file] : files) {
-    bool readable = false;
-    const std::string text = read_text(file, readable);
-    if (!readable) return make_error("cannot read baseline '" + file + "'");
-    auto parsed = targets::parse_baseline(text, file);
+    auto text = sys::read_text_file(file, "baseline");
+    if (!text) return text.error();
+    auto parsed = targets::parse_baseline(*text, file);
     if (!parsed) return parsed.error();
     out[name] = std::move(parsed).value();
   }
