@@ -578,12 +578,16 @@ class JunitXml(unittest.TestCase):
         self.assertEqual(seen, {group_and_name(r) for r in by_id.values()})
 
     def test_googletest_xml_of_every_other_suite_is_readable(self):
+        written = list(ARGS.gtest_xml)  # by ctest's runs of the suites (fixture gtest_xml)
         for binary in ARGS.gtest:
             out = work(os.path.basename(binary) + ".xml")
             ran = run([binary, f"--gtest_output=xml:{out}"])
             self.assertEqual(ran.returncode, 0, binary)
+            written.append(out)
+        self.assertTrue(written)
+        for out in written:
             for case in ET.parse(out).getroot().iter("testcase"):
-                where = f"{binary}: {case.get('classname')}.{case.get('name')}"
+                where = f"{out}: {case.get('classname')}.{case.get('name')}"
                 self.assertNotRegex(case.get("name"), r"/\d+$", where + " is named by its index")
                 for attr in ("value_param", "type_param"):
                     self.assertIsNone(BYTE_DUMP.search(case.get(attr) or ""), where)
@@ -618,6 +622,7 @@ def main():
     p.add_argument("--samples", required=True, help="the report_samples binary")
     p.add_argument("--live-suite", required=True, help="the live_catalogue_tests binary")
     p.add_argument("--gtest", action="append", default=[], help="another GoogleTest binary whose XML to check")
+    p.add_argument("--gtest-xml", action="append", default=[], help="another GoogleTest suite's XML, as it wrote it")
     p.add_argument("--kernel-source", default="/usr/src/linux-source-6.12.tar.xz")
     p.add_argument("--kunit-cache", help="a directory to keep the extracted parser in between runs")
     p.add_argument("--catalogue-run", help="a directory of catalogue_run.cmake's files to read instead of a run")
