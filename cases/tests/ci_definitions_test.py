@@ -56,6 +56,15 @@ class Stubs:
     def env(self):
         return dict(os.environ, PATH=self.bin + os.pathsep + os.environ["PATH"])
 
+    def function_env(self):
+        """The same helpers as exported bash functions, which the bash of
+        ci/lava-results calls before it looks in PATH: the same log without
+        a process per call (the whole catalogue is 13,000 calls)."""
+        env = self.env()
+        for helper, word in (("lava-test-case", "case"), ("lava-test-set", "set")):
+            env[f"BASH_FUNC_{helper}%%"] = f'() {{ echo "{word} $*" >> "{self.log}"; }}'
+        return env
+
     def calls(self):
         if not os.path.exists(self.log):
             return []
@@ -231,7 +240,7 @@ class LavaResults(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             stubs = Stubs(tmp)
             subprocess.run([os.path.join(REPO, "ci", "lava-results")], input="\n".join(ktap) + "\n", text=True,
-                           env=stubs.env(), check=True)
+                           env=stubs.function_env(), check=True)
             calls = stubs.calls()
         per_set, current = {}, None
         for c in calls:

@@ -14,8 +14,10 @@
 - GoogleTest sharding: the live suite run as two shards (GTEST_TOTAL_SHARDS,
   GTEST_SHARD_INDEX) runs every test exactly once.
 
-Needs root (it runs the catalogue live). Writes its own JUnit XML with
---junit-out, like the GoogleTest suites.
+Needs root (it runs the catalogue live). Under ctest the whole run and the
+live suite's XML are the fixtures' (--catalogue-run, --live-suite-xml), and
+the parser is extracted once into --kunit-cache; without them it makes its
+own. Writes its own JUnit XML with --junit-out, like the GoogleTest suites.
 """
 
 import argparse
@@ -50,13 +52,27 @@ def run(argv, env=None, timeout=120):
     return subprocess.run(argv, env=env, timeout=timeout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def extract_kunit_parser(tarball):
-    """kunit_parser.py and the one module it imports, out of the tarball."""
+def extract_kunit_parser(tarball, cache=None):
+    """kunit_parser.py and the one module it imports, out of the tarball: into
+    `cache` once (kept while the tarball's size and time stay the same), else
+    into this run's directory."""
     top = os.path.basename(tarball).split(".tar")[0]  # linux-source-6.12
     members = [f"{top}/tools/testing/kunit/{m}" for m in ("kunit_parser.py", "kunit_printer.py")]
-    dest = work("kernel")
-    os.makedirs(dest)
-    subprocess.run(["tar", "-xJf", tarball, "-C", dest, *members], check=True, timeout=300)
+    st = os.stat(tarball)
+    stamp = f"{os.path.abspath(tarball)} {st.st_size} {st.st_mtime_ns}\n"
+    dest = os.path.join(cache, top) if cache else work("kernel")
+    stamp_file = os.path.join(dest, "extracted-from")
+    fresh = not os.path.exists(stamp_file) or open(stamp_file).read() != stamp
+    if fresh:
+        parent = os.path.dirname(dest)
+        os.makedirs(parent, exist_ok=True)
+        staging = tempfile.mkdtemp(prefix="kunit-", dir=parent)
+        subprocess.run(["tar", "-xJf", tarball, "-C", staging, "--occurrence=1", *members], check=True, timeout=300)
+        with open(os.path.join(staging, "extracted-from"), "w") as f:
+            f.write(stamp)
+        subprocess.run(["rm", "-rf", dest], check=True)
+        os.rename(staging, dest)
+    RUN["extracted"] = fresh
     sys.path.insert(0, os.path.join(dest, top, "tools", "testing", "kunit"))
     return importlib.import_module("kunit_parser")
 
@@ -307,10 +323,19 @@ def setUpModule():
         raise RuntimeError(f"{ARGS.kernel_source} is missing: install Debian's linux-source-6.12 (ci/setup does)")
     WORK = tempfile.TemporaryDirectory(prefix="clonediff-reports-")
     started = time.monotonic()
-    KUNIT = extract_kunit_parser(ARGS.kernel_source)
+    KUNIT = extract_kunit_parser(ARGS.kernel_source, ARGS.kunit_cache)
     RUN["extract_s"] = time.monotonic() - started
-    ran = run([ARGS.clonediff, "run", "--ktap", "--junit", work("run.xml"), "--json", work("run.jsonl")])
-    RUN.update(status=ran.returncode, ktap=ran.stdout, stderr=ran.stderr, records=records(work("run.jsonl")))
+    if ARGS.catalogue_run:  # cases/tests/catalogue_run.cmake's files
+        shared = ARGS.catalogue_run
+        with open(os.path.join(shared, "status")) as f:
+            status = int(f.read().strip() or -1)
+        with open(os.path.join(shared, "run.ktap")) as f, open(os.path.join(shared, "run.stderr")) as g:
+            RUN.update(status=status, ktap=f.read(), stderr=g.read())
+        RUN.update(xml=os.path.join(shared, "run.xml"), records=records(os.path.join(shared, "run.jsonl")))
+    else:
+        ran = run([ARGS.clonediff, "run", "--ktap", "--junit", work("run.xml"), "--json", work("run.jsonl")], timeout=600)
+        RUN.update(status=ran.returncode, ktap=ran.stdout, stderr=ran.stderr, xml=work("run.xml"),
+                   records=records(work("run.jsonl")))
     subprocess.run([ARGS.samples, work("s.ktap"), work("n.ktap"), work("s.xml"), work("s.jsonl")], check=True)
 
 
@@ -474,7 +499,7 @@ class JunitXml(unittest.TestCase):
         return root
 
     def test_a_live_runs_junit_matches_its_records(self):
-        root = self.check_clonediff_junit(work("run.xml"), RUN["records"])
+        root = self.check_clonediff_junit(RUN["xml"], RUN["records"])
         props = {p.get("name"): p.get("value") for p in root.find("testsuite").iter("property")}
         self.assertEqual(props["kernel"], RUN["records"][0]["kernel"])
 
@@ -491,7 +516,7 @@ class JunitXml(unittest.TestCase):
         self.assertIn("<&'\"odd\">", by_name)
 
     def test_junit_validates_against_the_schemas_jenkins_uses(self):
-        for path in (work("run.xml"), work("s.xml")):
+        for path in (RUN["xml"], work("s.xml")):
             for name, schema in JUNIT_SCHEMAS.items():
                 xsd = work(name)
                 with open(xsd, "w") as f:
@@ -534,9 +559,11 @@ class JunitXml(unittest.TestCase):
                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE).returncode, 0)
 
     def test_googletest_xml_of_the_live_suite_is_readable(self):
-        out = work("live.xml")
-        ran = run([ARGS.live_suite, f"--gtest_output=xml:{out}"])
-        self.assertEqual(ran.returncode, 0, ran.stdout[-2000:])
+        out = ARGS.live_suite_xml  # ctest's run of the suite (fixture live_suite_xml), or one of our own
+        if not out:
+            out = work("live.xml")
+            ran = run([ARGS.live_suite, f"--gtest_output=xml:{out}"], timeout=600)
+            self.assertEqual(ran.returncode, 0, ran.stdout[-2000:])
         root = ET.parse(out).getroot()
         self.assertEqual(int(root.get("tests")), len(RUN["records"]))
         self.assertEqual(int(root.get("failures")), 0)
@@ -551,30 +578,41 @@ class JunitXml(unittest.TestCase):
         self.assertEqual(seen, {group_and_name(r) for r in by_id.values()})
 
     def test_googletest_xml_of_every_other_suite_is_readable(self):
+        written = list(ARGS.gtest_xml)  # by ctest's runs of the suites (fixture gtest_xml)
         for binary in ARGS.gtest:
             out = work(os.path.basename(binary) + ".xml")
             ran = run([binary, f"--gtest_output=xml:{out}"])
             self.assertEqual(ran.returncode, 0, binary)
+            written.append(out)
+        self.assertTrue(written)
+        for out in written:
             for case in ET.parse(out).getroot().iter("testcase"):
-                where = f"{binary}: {case.get('classname')}.{case.get('name')}"
+                where = f"{out}: {case.get('classname')}.{case.get('name')}"
                 self.assertNotRegex(case.get("name"), r"/\d+$", where + " is named by its index")
                 for attr in ("value_param", "type_param"):
                     self.assertIsNone(BYTE_DUMP.search(case.get(attr) or ""), where)
 
 
 class GoogleTestSharding(unittest.TestCase):
+    # Sharding comes after the filter: the legacy and library suites' tests,
+    # against those suites' records of the whole run.
+    SUITES = ("legacy", "library")
+
     def test_two_shards_run_every_test_once(self):
         shards = []
+        recs = [r for r in RUN["records"] if group_and_name(r)[0] in self.SUITES]
+        self.assertGreater(len(recs), 10)
         for index in (0, 1):
             out = work(f"shard{index}.xml")
-            env = dict(os.environ, GTEST_TOTAL_SHARDS="2", GTEST_SHARD_INDEX=str(index))
+            env = dict(os.environ, GTEST_TOTAL_SHARDS="2", GTEST_SHARD_INDEX=str(index),
+                       GTEST_FILTER=":".join(f"{s}.*" for s in self.SUITES))
             ran = run([ARGS.live_suite, f"--gtest_output=xml:{out}"], env=env)
             self.assertEqual(ran.returncode, 0, ran.stdout[-2000:])
             shards.append({(c.get("classname"), c.get("name")) for c in ET.parse(out).getroot().iter("testcase")
                            if c.get("status") == "run"})
         self.assertEqual(shards[0] & shards[1], set())
-        self.assertEqual(shards[0] | shards[1], {group_and_name(r) for r in RUN["records"]})
-        self.assertLess(abs(len(shards[0]) - len(shards[1])), len(RUN["records"]) // 10)
+        self.assertEqual(shards[0] | shards[1], {group_and_name(r) for r in recs})
+        self.assertLess(abs(len(shards[0]) - len(shards[1])), len(recs) // 10)
 
 
 def main():
@@ -584,12 +622,17 @@ def main():
     p.add_argument("--samples", required=True, help="the report_samples binary")
     p.add_argument("--live-suite", required=True, help="the live_catalogue_tests binary")
     p.add_argument("--gtest", action="append", default=[], help="another GoogleTest binary whose XML to check")
+    p.add_argument("--gtest-xml", action="append", default=[], help="another GoogleTest suite's XML, as it wrote it")
     p.add_argument("--kernel-source", default="/usr/src/linux-source-6.12.tar.xz")
+    p.add_argument("--kunit-cache", help="a directory to keep the extracted parser in between runs")
+    p.add_argument("--catalogue-run", help="a directory of catalogue_run.cmake's files to read instead of a run")
+    p.add_argument("--live-suite-xml", help="the live suite's GoogleTest XML to read instead of running it")
     p.add_argument("--junit-out")
     ARGS = p.parse_args()
     status = unittest_junit.run_module(sys.modules[__name__], "report_formats_tests", ARGS.junit_out)
     if RUN.get("extract_s") is not None:
-        print(f"(kunit_parser.py extracted in {RUN['extract_s']:.1f} s)")
+        how = "extracted" if RUN.get("extracted") else "found extracted"
+        print(f"(kunit_parser.py {how} in {RUN['extract_s']:.1f} s)")
     return status
 
 

@@ -287,8 +287,18 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
   }
   if (entry == model::Entry::system || released.host_reaped) return;  // system() reaped its shell
   if (released.is_thread) {
+    // Until the thread has gone: a yield while a CPU is to spare, else naps
+    // from 2 us growing to 1 ms, so that on a busy machine the thread runs.
     const long tgid = sys::raw_syscall(SYS_getpid);
-    while (sys::raw_syscall(SYS_tgkill, tgid, child, 0) == 0) ::sched_yield();
+    for (long nap_ns = 2'000; sys::raw_syscall(SYS_tgkill, tgid, child, 0) == 0;) {
+      if (cpus_to_spare()) {
+        ::sched_yield();
+        continue;
+      }
+      const timespec nap{0, nap_ns};
+      ::nanosleep(&nap, nullptr);
+      nap_ns = std::min(nap_ns * 2, 1'000'000L);
+    }
     return;
   }
   siginfo_t info{};

@@ -1,13 +1,16 @@
 // Sending and receiving the fixed-size protocol messages (protocol.hpp).
 #pragma once
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <type_traits>
@@ -125,18 +128,57 @@ void copy_text(char (&dst)[N], const char* src) {
   dst[N - 1] = '\0';
 }
 
+// Whether spinning can pay: another CPU may run the peer while this one
+// spins, and nothing else wants the CPUs. /proc/loadavg's fourth field counts
+// the tasks runnable on the whole machine now, this one among them: at most
+// one per CPU this process may use means a CPU is idle or runs the peer.
+// Looked at again at most once a millisecond (per thread); unreadable (a
+// chroot without /proc, gVisor): no. Opens and closes a descriptor: for the
+// host, and for the caller between cases, never after clone.
+inline bool cpus_to_spare() {
+  static const int cpus = [] {
+    cpu_set_t set;
+    return ::sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+  }();
+  if (cpus < 2) return false;
+  thread_local timespec looked{};
+  thread_local bool spare = false;
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  if (looked.tv_sec != 0 && (now.tv_sec - looked.tv_sec) * 1'000'000'000L + (now.tv_nsec - looked.tv_nsec) < 1'000'000)
+    return spare;
+  looked = now;
+  spare = false;
+  const int fd = ::open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return spare;
+  char text[128];
+  const ssize_t n = ::read(fd, text, sizeof text - 1);
+  ::close(fd);
+  if (n <= 0) return spare;
+  text[n] = '\0';
+  // "0.52 0.58 0.59 2/411 12345": the fourth field is runnable/total.
+  const char* p = text;
+  for (int field = 0; field < 3 && p != nullptr; ++field) {
+    p = std::strchr(p, ' ');
+    if (p != nullptr) ++p;
+  }
+  if (p == nullptr) return spare;
+  char* end = nullptr;
+  const long runnable = std::strtol(p, &end, 10);
+  spare = end != p && *end == '/' && runnable <= cpus;
+  return spare;
+}
+
 // poll(2), but first a short busy wait: the peer usually answers within a few
 // microseconds, and on this kind of machine a sleep/wake round trip costs
-// ~20 us against ~6 us spinning. Spins only when another CPU can run the peer.
+// ~20 us against ~6 us spinning. Spins only while a CPU is to spare
+// (cpus_to_spare()): on a busy machine the spin would take the CPU the peer
+// needs, and a yield would hand it to anything runnable for a whole slice.
 // Same contract as poll(): returns the number of ready descriptors, 0 on
 // timeout, -1 on error.
 inline int poll_briefly_spinning(pollfd* fds, nfds_t n, int timeout_ms) {
-  static const bool several_cpus = [] {
-    cpu_set_t set;
-    return ::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 1;
-  }();
   constexpr long kSpinNs = 60'000;
-  if (several_cpus && timeout_ms != 0) {
+  if (timeout_ms != 0 && cpus_to_spare()) {
     timespec start{};
     ::clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {

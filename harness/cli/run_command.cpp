@@ -3,15 +3,19 @@
 // the options are checked and the cases selected (plan_run: any problem is
 // bad usage, before anything runs), then a RunSession runs each target's
 // cases into the reports and writes the verdict.
+#include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <map>
 #include <optional>
+#include <semaphore>
 #include <set>
 #include <string>
 #include <vector>
@@ -203,13 +207,47 @@ class RunSession {
     if (auto st = json_.open(o_.json); !st) return st;
     return junit_.open(o_.junit);
   }
+  // Targets are independent of one another: the outer ones (kernels in
+  // qemu, gVisor, qemu-user) start at once, each in a thread that only starts
+  // its outer process and waits for it, while the host's cases run here; at
+  // most one target per CPU this process may use runs at a time, the host
+  // counted. Results are taken in plan order, as one after another.
   int run() {
     begin();
-    for (const PlannedTarget& t : plan_.targets) {
-      if (t.spec.kind == targets::TargetKind::host)
-        run_host(t);
-      else
-        run_outer(t);
+    std::counting_semaphore<> slots(cpus());
+    const auto is_host = [](const PlannedTarget& t) { return t.spec.kind == targets::TargetKind::host; };
+    const bool hosted = std::any_of(plan_.targets.begin(), plan_.targets.end(), is_host);
+    // Declared first, gone last: a future waits for its thread as it goes.
+    std::vector<std::future<targets::TargetRun>> outer(plan_.targets.size());
+    // The host's slot, before any outer target takes it; never held while
+    // this thread waits for an outer target, nor when it leaves.
+    struct HostSlot {
+      std::counting_semaphore<>& slots;
+      bool held = false;
+      void take() { if (!held) slots.acquire(); held = true; }
+      void give_back() { if (held) slots.release(); held = false; }
+      ~HostSlot() { give_back(); }
+    } host_slot{slots};
+    if (hosted) host_slot.take();
+    for (std::size_t i = 0; i < plan_.targets.size(); ++i)
+      if (!is_host(plan_.targets[i]))
+        outer[i] = std::async(std::launch::async, [this, &slots, i] {
+          slots.acquire();
+          const struct Release {
+            std::counting_semaphore<>& s;
+            ~Release() { s.release(); }
+          } release{slots};
+          return run_planned_target(plan_.targets[i], o_, std::chrono::milliseconds(o_.timeout_ms), target_timeout(),
+                                    kernel_);
+        });
+    for (std::size_t i = 0; i < plan_.targets.size(); ++i) {
+      if (is_host(plan_.targets[i])) {
+        host_slot.take();
+        run_host(plan_.targets[i]);
+        continue;
+      }
+      host_slot.give_back();
+      take_outer(plan_.targets[i], outer[i].get());
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
     progress_->clear();
@@ -228,7 +266,14 @@ class RunSession {
   void begin();
   void take(const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record, bool listed_by_target);
   void run_host(const PlannedTarget& t);
-  void run_outer(const PlannedTarget& t);
+  void take_outer(const PlannedTarget& t, const targets::TargetRun& ran);
+  std::optional<std::chrono::seconds> target_timeout() const {
+    return o_.target_timeout_s ? std::optional(std::chrono::seconds(*o_.target_timeout_s)) : std::nullopt;
+  }
+  static std::ptrdiff_t cpus() {
+    cpu_set_t set;
+    return ::sched_getaffinity(0, sizeof set, &set) == 0 ? std::max(1, CPU_COUNT(&set)) : 1;
+  }
   void update_baselines();
   int finish(std::chrono::duration<double> elapsed);
   void write_junit(std::chrono::duration<double> elapsed);
@@ -299,15 +344,11 @@ void RunSession::run_host(const PlannedTarget& t) {
   judged_lines_.push_back(t.name + ": " + harness::judged_against_text(kernel_));
 }
 
-void RunSession::run_outer(const PlannedTarget& t) {
+void RunSession::take_outer(const PlannedTarget& t, const targets::TargetRun& ran) {
   const bool skip_allowed = plan_.allowed_skips.count(t.name) != 0;
   targets_.begin(t.spec, t.name, skip_allowed);
   if (auto b = plan_.baselines.find(t.name); b != plan_.baselines.end())
     targets_.set_baseline(t.name, plan_.baseline_files.at(t.name), b->second);
-  const std::optional<std::chrono::seconds> target_timeout =
-      o_.target_timeout_s ? std::optional(std::chrono::seconds(*o_.target_timeout_s)) : std::nullopt;
-  const targets::TargetRun ran =
-      run_planned_target(t, o_, std::chrono::milliseconds(o_.timeout_ms), target_timeout, kernel_);
   const bool emulator = targets::is_emulator(t.spec.kind);
   // gVisor and qemu-user stand in for this kernel: judged against its profile.
   const targets::JudgedTarget judged =

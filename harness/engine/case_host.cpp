@@ -207,24 +207,52 @@ std::int32_t find_free_pid() {
   return 0;
 }
 
+// Whether the caller's Returned for case `seq` is first in line on the
+// control socket, waiting up to `limit` for a message to come. The message is
+// left there for take_control_message(). Blocks; never spins.
+bool returned_within(int ctl, std::uint32_t seq, std::chrono::microseconds limit) {
+  bool queued = false;  // a message, or the end: the caller hung up
+  const auto first_is_returned = [&] {
+    AnyMsg m;
+    const ssize_t n = ::recv(ctl, &m, sizeof m, MSG_PEEK | MSG_DONTWAIT);
+    queued = n >= 0;
+    return n >= static_cast<ssize_t>(sizeof(ReturnedMsg)) && m.kind == MsgKind::returned && m.returned.seq == seq;
+  };
+  if (first_is_returned()) return true;
+  const timespec wait{0, static_cast<long>(std::chrono::nanoseconds(limit).count())};
+  if (queued) {  // something else is first in line: nothing to wait for but time
+    ::nanosleep(&wait, nullptr);
+    return false;
+  }
+  pollfd p{ctl, POLLIN, 0};
+  ::ppoll(&p, 1, &wait, nullptr);
+  return first_is_returned();
+}
+
 // Whether the caller is still inside the call that created the child, which
-// is held: only vfork-like calls keep it there. Sampled until the caller is
+// is held: only vfork-like calls keep it there. The caller's Returned for this
+// case (`returned`: taken already; else looked for on `ctl`) says no: the
+// call returned while its child is held. Else sampled until the caller is
 // seen asleep: in the creating call for 150 us on end, yes; in any other call,
-// no. A sample of a running caller (on a CPU, spinning, not asleep yet) says
-// nothing -- under TCG a vfork caller can still be on its way into the wait
-// when the child reports. Seen only running for 50 ms: unknown.
-model::Fact caller_in_creating_call(pid_t caller) {
+// no. A sample of a running caller (on a CPU or waiting for one, not asleep
+// yet) says nothing -- under TCG a vfork caller can still be on its way into
+// the wait when the child reports. Seen only running for 50 ms: unknown.
+// Between samples the host sleeps (waking for the caller's message), so that
+// a caller waiting for a CPU can have this one.
+model::Fact caller_in_creating_call(pid_t caller, bool returned, int ctl, std::uint32_t seq) {
   if (!probes::syscall_file_readable(caller)) return model::Fact::unknown;  // no witness (gVisor)
+  if (returned) return model::Fact::no;
+  constexpr std::chrono::microseconds kLookAgain{50};
   const auto start = Clock::now();
   std::optional<Clock::time_point> in_call_since;
-  for (;;) {
+  for (std::chrono::microseconds wait{0};; wait = kLookAgain) {
+    if (returned_within(ctl, seq, wait)) return model::Fact::no;
     const auto now = Clock::now();
     const auto nr = probes::blocked_in_syscall(caller);
     if (nr && *nr != SYS_clone && *nr != SYS_clone3 && *nr != SYS_vfork) return model::Fact::no;
     if (nr && !in_call_since) in_call_since = now;
     if (in_call_since && now - *in_call_since >= std::chrono::microseconds(150)) return model::Fact::yes;
     if (now - start >= std::chrono::milliseconds(50)) return in_call_since ? model::Fact::yes : model::Fact::unknown;
-    ::sched_yield();  // a caller that is merely late gets the CPU to leave the call
   }
 }
 
@@ -631,7 +659,7 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::probe_and_release() {
   pid_t child = sender;
   if (sender == caller) child = host.caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller);
   auto seen = probes::observe_identity(host.identity_, child, scratch.has_value());
-  suspended = caller_in_creating_call(caller);
+  suspended = caller_in_creating_call(caller, have_returned, host.ctl_.get(), order.seq);
   host_reaps = seen && !is_thread && seen->ppid == host.host_pid_;
   if (host_reaps) child_exit = ExitWatch::of(child);
   if (exec_hold) {

@@ -1,0 +1,32 @@
+# How every ctest test is labelled, bounded and kept apart (`ctest -L unit`,
+# `ctest -j2`):
+#   unit    no root, no live call, no outer target: about a second for all
+#   live    makes real clone calls on this host (root)
+#   target  boots or starts another kernel, gVisor or qemu-user
+# Every test has a TIMEOUT. A live or target test holds a lock of its own, so
+# live tests may overlap one another, and host_unchanged_tests, which compares
+# the host's state before and after its run, holds all of them
+# (clonediff_lock_out_host_touching_tests()): nothing else touches the host
+# while it looks.
+#
+# clonediff_test(<name> <label> <timeout seconds> [<more test properties>...])
+function(clonediff_test name label timeout)
+  if(NOT label MATCHES "^(unit|live|target)$")
+    message(FATAL_ERROR "clonediff_test(${name}): label '${label}' is none of unit, live, target")
+  endif()
+  set_tests_properties(${name} PROPERTIES LABELS ${label} TIMEOUT ${timeout} ${ARGN})
+  if(NOT label STREQUAL "unit")
+    set_property(TEST ${name} APPEND PROPERTY RESOURCE_LOCK "host:${name}")
+    set_property(GLOBAL APPEND PROPERTY CLONEDIFF_HOST_TOUCHING_TESTS ${name})
+  endif()
+endfunction()
+
+# Gives `name` every live and target test's lock declared so far.
+function(clonediff_lock_out_host_touching_tests name)
+  get_property(tests GLOBAL PROPERTY CLONEDIFF_HOST_TOUCHING_TESTS)
+  foreach(t IN LISTS tests)
+    if(NOT t STREQUAL name)
+      set_property(TEST ${name} APPEND PROPERTY RESOURCE_LOCK "host:${t}")
+    endif()
+  endforeach()
+endfunction()
