@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <string>
 
-#include "harness/caller/caller_context.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/engine/runner.hpp"
 #include "model/caller.hpp"
@@ -44,8 +43,9 @@ Answer try_context(harness::Runner& runner, std::string_view name) {
 }
 
 std::string what_of(std::string_view name) {
-  const harness::ContextSpec* spec = harness::find_context(name);
-  return spec ? std::string(spec->what) : std::string("(no recipe)");
+  for (const model::CallerContext& c : model::caller_contexts())
+    if (c.name == name) return std::string(c.builds);
+  return "(not in the model's table)";
 }
 
 }  // namespace

@@ -312,7 +312,7 @@ void RunSession::run_outer(const PlannedTarget& t) {
   // per case it left without a record.
   const bool no_run = ran.status != targets::TargetRun::Status::ran;
   for (const harness::CaseResult& r : judged.results)
-    take(r, judged.profile, targets::target_record(r, judged), emulator || (no_run && !r.run && !r.predicted));
+    take(r, judged.profile, targets::target_record(r, judged), emulator || (no_run && !r.live && !r.predicted));
   targets_.end(t.name, ran.elapsed, judged.profile, judged.reported_kernel, ran.implementation, ran.status, ran.reason,
                judged.notes);
   judged_lines_.push_back(t.name + ": " + (ran.status == targets::TargetRun::Status::not_started
