@@ -218,7 +218,7 @@ class RunSession {
     begin();
     for (const PlannedTarget& t : plan_.targets) {
       if (harness::stop_signal() != 0)
-        take_not_run(t.cases.begin(), t.cases.end());
+        skip_target(t);
       else if (t.spec.kind == targets::TargetKind::host)
         run_host(t);
       else
@@ -245,6 +245,7 @@ class RunSession {
   void run_host(const PlannedTarget& t);
   void take_not_run(std::vector<harness::CatalogueCase>::const_iterator from,
                     std::vector<harness::CatalogueCase>::const_iterator to);
+  void skip_target(const PlannedTarget& t);
   void run_outer(const PlannedTarget& t);
   void update_baselines();
   int finish(std::chrono::duration<double> elapsed);
@@ -316,6 +317,17 @@ void RunSession::take_not_run(std::vector<harness::CatalogueCase>::const_iterato
     take(r, kernel_, record, true);
     ++not_run_;
   }
+}
+
+// A target a stopped run did not start: every case of it not run.
+void RunSession::skip_target(const PlannedTarget& t) {
+  if (plan_.over_targets) targets_.begin(t.spec, t.name, plan_.allowed_skips.count(t.name) != 0);
+  take_not_run(t.cases.begin(), t.cases.end());
+  if (!plan_.over_targets) return;
+  const std::string why = "clonediff was stopped by " + model::signal_name(stopped_by_);
+  targets_.end(t.name, std::chrono::duration<double>(0), kernel_, "", "", targets::TargetRun::Status::not_started, why,
+               {});
+  judged_lines_.push_back(t.name + ": did not start: " + why);
 }
 
 void RunSession::run_host(const PlannedTarget& t) {
