@@ -58,7 +58,7 @@ std::optional<std::string> find_program(const std::string& name) {
 }
 
 std::string version_line(const std::string& program, const std::string& workdir) {
-  auto ran = run_outer(OuterCommand{program, {"--version"}, workdir, std::chrono::seconds(10), ""});
+  auto ran = run_outer(OuterCommand{program, {"--version"}, workdir, std::chrono::seconds(10), "", ""});
   if (!ran || ran->end != OuterRun::End::exited) return "";
   return ran->out.substr(0, ran->out.find('\n'));
 }
@@ -73,12 +73,14 @@ Result<OuterRun> run_outer(const OuterCommand& command) {
   const auto started = std::chrono::steady_clock::now();
   try {
     bp::group group;
+    const std::string start_dir = command.start_dir.empty() ? fs::current_path().string() : command.start_dir;
     bp::child c = command.stdin_path.empty()
                       ? bp::child(bp::exe = command.program, bp::args = command.args, bp::std_in < bp::null,
-                                  bp::std_out > out.string(), bp::std_err > err.string(), group, UnblockedSignals{})
+                                  bp::std_out > out.string(), bp::std_err > err.string(), bp::start_dir = start_dir,
+                                  group, UnblockedSignals{})
                       : bp::child(bp::exe = command.program, bp::args = command.args,
                                   bp::std_in < command.stdin_path, bp::std_out > out.string(),
-                                  bp::std_err > err.string(), group, UnblockedSignals{});
+                                  bp::std_err > err.string(), bp::start_dir = start_dir, group, UnblockedSignals{});
     const pid_t pgid = c.id();
     std::error_code ignored;
     if (!finishes_by(c, started + command.timeout)) {
