@@ -476,6 +476,9 @@ LiveCall CaseHost::Call::finish(Ending end) {
 }
 
 std::string CaseHost::Call::caller_death() const {
+  // Its sockets close (exit_files()) before it can be waited for
+  // (exit_notify()): a moment's wait, so that how it ended can be told.
+  (void)host.caller_exit_.wait_exit(std::chrono::milliseconds(1000));
   const siginfo_t info = host.caller_exit_.peek().value_or(siginfo_t{});
   return "the caller process " + describe_exit(info.si_code, info.si_status);
 }
