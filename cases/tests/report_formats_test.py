@@ -26,6 +26,7 @@ import importlib
 import io
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -591,6 +592,43 @@ class JunitXml(unittest.TestCase):
                 self.assertNotRegex(case.get("name"), r"/\d+$", where + " is named by its index")
                 for attr in ("value_param", "type_param"):
                     self.assertIsNone(BYTE_DUMP.search(case.get(attr) or ""), where)
+
+
+class StoppedRun(unittest.TestCase):
+    """A run stopped by SIGTERM or SIGINT: its reports are whole and valid, each case not run an error."""
+
+    def stopped(self, sig, after_s):
+        ktap, xml, jsonl = work(f"stopped-{sig}.ktap"), work(f"stopped-{sig}.xml"), work(f"stopped-{sig}.jsonl")
+        with open(ktap, "w") as out:
+            p = subprocess.Popen([ARGS.clonediff, "run", "--ktap", "--junit", xml, "--json", jsonl], stdout=out,
+                                 stderr=subprocess.PIPE, text=True)
+            time.sleep(after_s)
+            p.send_signal(sig)
+            _, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 128 + sig, err)
+        recs = records(jsonl)
+        listed = run([ARGS.clonediff, "run", "--list"]).stdout.splitlines()
+        self.assertEqual([r["id"] for r in recs], listed)
+        not_run = [r for r in recs if r.get("reason", "").startswith("not run: clonediff was stopped by")]
+        self.assertTrue(0 < len(not_run) < len(recs), f"{len(not_run)} of {len(recs)} not run")
+        self.assertTrue(all(r["verdict"] == "error" for r in not_run))
+        with open(ktap) as f:
+            test = KtapByTheKernelsParser.check_document(self, f.read(), recs)
+        self.assertEqual(test.status, KUNIT.TestStatus.FAILURE)
+        JunitXml.check_clonediff_junit(self, xml, recs)
+        for name, schema in JUNIT_SCHEMAS.items():
+            xsd = work(name)
+            with open(xsd, "w") as f:
+                f.write(schema)
+            ran = subprocess.run(["xmllint", "--noout", "--schema", xsd, xml], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+            self.assertEqual(ran.returncode, 0, f"{xml} against {name}:\n{ran.stderr[-3000:]}")
+
+    def test_sigterm(self):
+        self.stopped(signal.SIGTERM, 1.0)
+
+    def test_sigint(self):
+        self.stopped(signal.SIGINT, 2.0)
 
 
 class GoogleTestSharding(unittest.TestCase):

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "harness/case/compare.hpp"
+#include "harness/cli/checked_output.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/kernel_option.hpp"
 #include "harness/records/json.hpp"
@@ -24,7 +25,7 @@ struct CheckTally {
 
 // One line: judged and written to stdout, or reported as bad on stderr.
 void check_line(std::size_t lineno, const std::string& line, const std::optional<model::Kernel>& kernel,
-                CheckTally& tally) {
+                CheckTally& tally, std::ostream& out) {
   auto record = json::parse(line);
   const auto judge = [&](json::Value& r) -> Result<harness::Judged> {
     if (kernel) return harness::judge_record(r, *kernel);
@@ -47,7 +48,7 @@ void check_line(std::size_t lineno, const std::string& line, const std::optional
                           ": " + std::string(harness::verdict_name(judged->verdict)) + "\n";
     for (const auto& d : judged->diff) tally.not_matching += "    " + harness::describe(d) + "\n";
   }
-  std::cout << json::dump(*record) << '\n';
+  out << json::dump(*record) << '\n';
 }
 
 void print_tally(const CheckTally& t, const std::optional<model::Kernel>& kernel) {
@@ -86,11 +87,13 @@ int check_command(const CheckOptions& options) {
   }
   CheckTally tally;
   std::size_t lineno = 0;
+  auto out = CheckedOutput::standard_output();
   for (std::string line; std::getline(*in, line);) {
     ++lineno;
-    if (line.find_first_not_of(" \t\r") != std::string::npos) check_line(lineno, line, kernel, tally);
+    if (line.find_first_not_of(" \t\r") != std::string::npos) check_line(lineno, line, kernel, tally, out->stream());
   }
-  std::cout.flush();
+  // The judged records are check's output: without them, no verdict.
+  if (close_outputs("check", {out.get()}, kExitMatch) != kExitMatch) return kExitUsage;
   print_tally(tally, kernel);
   if (tally.bad) return kExitUsage;
   if (tally.records == 0) return usage_error("check", "no records in the input");

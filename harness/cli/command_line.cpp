@@ -144,8 +144,12 @@ std::string_view exit_status_text() {
          "1  FAIL: a case did not match (a mismatch, timeout, crash or harness error), a target did not start or "
          "did not finish, or every case (of a target) was skipped without --allow-skip; for check, a record "
          "did not match; for diff, a change the model does not predict.\n"
-         "2  bad usage or bad input, with a one-line message naming the problem; nothing ran.\n"
-         "4  with run --ktap only: every case, or every case of a target, was skipped (kselftest's KSFT_SKIP).";
+         "2  bad usage or bad input, with a one-line message naming the problem; nothing ran. Or an output "
+         "(a report file, standard output) could not be written: one line names it and the system's reason.\n"
+         "4  with run --ktap only: every case, or every case of a target, was skipped (kselftest's KSFT_SKIP).\n"
+         "129, 130, 143  run or contexts stopped by SIGHUP, SIGINT or SIGTERM (128 + the signal): no case was "
+         "taken after it, every caller was killed and reaped and every lease released, and the reports were "
+         "written with each case not run as an error.";
 }
 
 std::string_view environment_text() {

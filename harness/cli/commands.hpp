@@ -10,6 +10,8 @@ namespace clonediff::cli {
 int run_command(const RunOptions& options);
 int explore_command(const ExploreOptions& options);
 int explain_command(const ExplainOptions& options);
+// What explain prints for a request (not --kernel-history), or why it cannot.
+Result<std::string> explain_text(const ExplainOptions& options);
 int check_command(const CheckOptions& options);
 int diff_command(const DiffOptions& options);
 int contexts_command(const ContextsOptions& options);

@@ -6,11 +6,16 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <memory>
 #include <string>
 
+#include "harness/cli/checked_output.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/engine/lease_owner.hpp"
 #include "harness/engine/runner.hpp"
+#include "harness/engine/stop_signals.hpp"
 #include "model/caller.hpp"
+#include "model/names.hpp"
 #include "probes/running_kernel.hpp"
 
 namespace clonediff::cli {
@@ -42,7 +47,6 @@ Answer try_context(harness::Runner& runner, std::string_view name) {
   }
 }
 
-// What the context's caller is, from the model's one table of contexts.
 std::string what_of(std::string_view name) {
   for (const model::CallerContext& c : model::caller_contexts())
     if (c.name == name) return std::string(c.builds);
@@ -53,34 +57,46 @@ std::string what_of(std::string_view name) {
 
 int contexts_command(const ContextsOptions& options) {
   const auto names = model::caller_preset_names();
+  auto out = CheckedOutput::standard_output();
   if (options.names) {
-    for (std::string_view n : names) std::printf("%.*s\n", static_cast<int>(n.size()), n.data());
-    return kExitMatch;
+    for (std::string_view n : names) out->stream() << n << '\n';
+    return close_outputs("contexts", {out.get()}, kExitMatch);
   }
   const bool can_try = ::geteuid() == 0;
+  // Stopped by SIGINT, SIGTERM or SIGHUP between two contexts, as run is.
+  if (auto st = harness::watch_stop_signals(); !st) return usage_error("contexts", st.error().message);
   auto kernel = probes::running_kernel();
   if (!kernel) return usage_error("contexts", kernel.error().message);
   if (can_try)
-    std::printf("clonediff contexts: %zu caller contexts, each tried on Linux %s (a caller started as run starts "
-                "one)\n\n",
-                names.size(), kernel->release.c_str());
+    for (const std::string& f : harness::reclaim_dead_leases().failed)
+      std::fprintf(stderr, "clonediff contexts: cannot reclaim %s, left by a run that is gone\n", f.c_str());
+  if (can_try)
+    out->print("clonediff contexts: %zu caller contexts, each tried on Linux %s (a caller started as run starts "
+               "one)\n\n",
+               names.size(), kernel->release.c_str());
   else
-    std::printf("clonediff contexts: %zu caller contexts; none tried: trying builds each one, which needs root (uid "
-                "%u)\n\n",
-                names.size(), ::geteuid());
-  harness::Runner runner(*kernel, std::chrono::milliseconds(options.timeout_ms));
+    out->print("clonediff contexts: %zu caller contexts; none tried: trying builds each one, which needs root (uid "
+               "%u)\n\n",
+               names.size(), ::geteuid());
+  auto runner = std::make_unique<harness::Runner>(*kernel, std::chrono::milliseconds(options.timeout_ms));
   std::size_t no = 0, failed = 0;
   for (std::string_view name : names) {
-    const Answer a = can_try ? try_context(runner, name) : Answer{"not tried", ""};
+    if (const int sig = harness::stop_signal()) {
+      runner.reset();  // its callers killed and reaped, their leases released
+      out->print("\nstopped by %s\n", model::signal_name(sig).c_str());
+      (void)close_outputs("contexts", {out.get()}, kExitMatch);
+      return harness::stopped_exit_status(sig);
+    }
+    const Answer a = can_try ? try_context(*runner, name) : Answer{"not tried", ""};
     no += a.word == "no";
     failed += a.word == "error";
-    std::printf("  %-30.*s %s%s%s\n      %s\n", static_cast<int>(name.size()), name.data(), a.word.c_str(),
-                a.why.empty() ? "" : ": ", a.why.c_str(), what_of(name).c_str());
+    out->print("  %-30.*s %s%s%s\n      %s\n", static_cast<int>(name.size()), name.data(), a.word.c_str(),
+               a.why.empty() ? "" : ": ", a.why.c_str(), what_of(name).c_str());
   }
   if (can_try)
-    std::printf("\n%zu can be built here, %zu cannot%s\n", names.size() - no - failed, no,
-                failed ? (", " + std::to_string(failed) + " could not be tried (the harness failed)").c_str() : "");
-  return failed ? kExitMismatch : kExitMatch;
+    out->print("\n%zu can be built here, %zu cannot%s\n", names.size() - no - failed, no,
+               failed ? (", " + std::to_string(failed) + " could not be tried (the harness failed)").c_str() : "");
+  return close_outputs("contexts", {out.get()}, failed ? kExitMismatch : kExitMatch);
 }
 
 }  // namespace clonediff::cli

@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "harness/cli/checked_output.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/records/json.hpp"
 #include "harness/records/judge.hpp"
@@ -75,7 +76,8 @@ int diff_command(const DiffOptions& options) {
   if (!b) return usage_error("diff", b.error().message);
   auto report = harness::diff_records(*a, *b, profiles);
   if (!report) return usage_error("diff", report.error().message);
-  std::fputs(harness::diff_text(*report, *a, *b).c_str(), stdout);
+  auto out = CheckedOutput::standard_output();
+  out->stream() << harness::diff_text(*report, *a, *b);
   // A side predicted for a kernel newer than the model knows says so.
   std::set<std::string> beyond;
   for (const auto& [set, forced] : {std::pair{&*a, profiles.kernel_a}, std::pair{&*b, profiles.kernel_b}}) {
@@ -85,8 +87,8 @@ int diff_command(const DiffOptions& options) {
         if (auto k = harness::record_kernel(r)) beyond.insert(newer_note(*k));
   }
   for (const std::string& note : beyond)
-    if (!note.empty()) std::printf("note: %s\n", note.c_str());
-  return report->unexpected() ? kExitMismatch : kExitMatch;
+    if (!note.empty()) out->stream() << "note: " << note << '\n';
+  return close_outputs("diff", {out.get()}, report->unexpected() ? kExitMismatch : kExitMatch);
 }
 
 }  // namespace clonediff::cli

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "harness/case/catalogue.hpp"
+#include "harness/cli/checked_output.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/kernel_option.hpp"
 #include "harness/records/json.hpp"
@@ -60,6 +61,18 @@ Result<model::Caller> caller_of(const std::optional<std::string>& context) {
 
 }  // namespace
 
+Result<std::string> explain_text(const ExplainOptions& options) {
+  auto request = request_of(options);
+  if (!request) return request.error();
+  auto caller = caller_of(options.context);
+  if (!caller) return caller.error();
+  auto kernel = kernel_option(options.kernel);
+  if (!kernel) return kernel.error();
+  auto prediction = model::predict(*request, *caller, *kernel);
+  if (!prediction) return prediction.error();
+  return model::explain(*request, *caller, *kernel, *prediction);
+}
+
 int explain_command(const ExplainOptions& options) {
   if (options.kernel_history) {
     if (!options.flags.empty() || options.entry || options.context || options.exit_signal || options.kernel ||
@@ -67,16 +80,11 @@ int explain_command(const ExplainOptions& options) {
       return usage_error("explain", "--kernel-history takes no other argument");
     return kernels_command(KernelsOptions{});
   }
-  auto request = request_of(options);
-  if (!request) return usage_error("explain", request.error().message);
-  auto caller = caller_of(options.context);
-  if (!caller) return usage_error("explain", caller.error().message);
-  auto kernel = kernel_option(options.kernel);
-  if (!kernel) return usage_error("explain", kernel.error().message);
-  auto prediction = model::predict(*request, *caller, *kernel);
-  if (!prediction) return usage_error("explain", prediction.error().message);
-  std::fputs(model::explain(*request, *caller, *kernel, *prediction).c_str(), stdout);
-  return kExitMatch;
+  auto text = explain_text(options);
+  if (!text) return usage_error("explain", text.error().message);
+  auto out = CheckedOutput::standard_output();
+  out->stream() << *text;
+  return close_outputs("explain", {out.get()}, kExitMatch);
 }
 
 }  // namespace clonediff::cli

@@ -12,14 +12,18 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/case/catalogue.hpp"
+#include "harness/cli/checked_output.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/target_plan.hpp"
+#include "harness/engine/lease_owner.hpp"
 #include "harness/engine/runner.hpp"
+#include "harness/engine/stop_signals.hpp"
 #include "harness/explore/coverage.hpp"
 #include "harness/explore/explore_report.hpp"
 #include "harness/explore/explorer.hpp"
@@ -28,6 +32,7 @@
 #include "harness/reports/summary.hpp"
 #include "harness/targets/baseline.hpp"
 #include "harness/targets/target.hpp"
+#include "model/names.hpp"
 #include "probes/running_kernel.hpp"
 #include "probes/sys/text_file.hpp"
 
@@ -130,6 +135,8 @@ explore::ExploreReport explore_here(const Plan& plan, const model::Kernel& kerne
   eo.max_shrunk = plan.max_shrunk;
   eo.shrink.max_time = kShrinkEach;
   eo.shrink_total = kShrinkTotal;
+  eo.stopped = [] { return harness::stop_signal() != 0; };
+  eo.shrink.stopped = eo.stopped;
   ExploreProgress progress(plan);
   if (show_progress) eo.progress = [&](std::size_t done, std::size_t divergent) { progress.update(done, divergent); };
   const explore::ExploreResult result =
@@ -299,31 +306,32 @@ std::string scope_text(const Plan& plan) {
 
 // Explores here only: the report, and its verdict as the exit status.
 int explore_host_only(const Plan& plan, const model::Kernel& kernel, const std::set<std::string>& known,
-                      std::ostream* json, std::FILE* text_out) {
-  std::fprintf(text_out, "clonediff explore: seed %llu, %s on Linux %s\n%s\n\n", static_cast<unsigned long long>(plan.seed),
-               scope_text(plan).c_str(), kernel.release.c_str(), harness::judged_against_text(kernel).c_str());
-  std::fflush(text_out);
-  explore::ExploreReport report = explore_here(plan, kernel, known, text_out == stdout);
+                      std::ostream* json, std::ostream& text, bool show_progress) {
+  text << "clonediff explore: seed " << plan.seed << ", " << scope_text(plan) << " on Linux " << kernel.release << "\n"
+       << harness::judged_against_text(kernel) << "\n\n"
+       << std::flush;
+  explore::ExploreReport report = explore_here(plan, kernel, known, show_progress);
   report.target = "host";
   if (json) *json << json::dump(explore::report_to_json(report)) << '\n' << std::flush;
-  std::fprintf(text_out, "%s\n%s\n", explore::report_text(report).c_str(), explore::report_verdict_line(report).c_str());
+  text << explore::report_text(report) << "\n" << explore::report_verdict_line(report) << "\n";
   return report.passes() ? kExitMatch : kExitMismatch;
 }
 
 // Explores on each target in turn: a table, each target's report, one verdict.
 int explore_over_targets(const Plan& plan, const model::Kernel& kernel, const std::vector<targets::TargetSpec>& specs,
                          const std::map<std::string, std::string>& baselines,
-                         std::optional<std::chrono::seconds> target_timeout, std::ostream* json, std::FILE* text_out) {
-  std::fprintf(text_out, "clonediff explore: seed %llu, %s on %zu targets\n\n", static_cast<unsigned long long>(plan.seed),
-               scope_text(plan).c_str(), specs.size());
-  std::fflush(text_out);
+                         std::optional<std::chrono::seconds> target_timeout, std::ostream* json, std::ostream& text_out,
+                         bool show_progress) {
+  text_out << "clonediff explore: seed " << plan.seed << ", " << scope_text(plan) << " on " << specs.size()
+           << " targets\n\n"
+           << std::flush;
   std::vector<TargetOutcome> outcomes;
   for (const targets::TargetSpec& spec : specs) {
     const auto started = std::chrono::steady_clock::now();
     if (spec.kind == targets::TargetKind::host) {
       TargetOutcome t;
       t.name = "host";
-      t.report = explore_here(plan, kernel, {}, text_out == stdout);
+      t.report = explore_here(plan, kernel, {}, show_progress);
       t.report->target = "host";
       t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       outcomes.push_back(std::move(t));
@@ -350,8 +358,9 @@ int explore_over_targets(const Plan& plan, const model::Kernel& kernel, const st
             explore::report_verdict_line(*t.report) + "\n";
     pass = pass && t.report->passes();
   }
-  std::fprintf(text_out, "%s\n%s: %s\n", text.c_str(), pass ? "PASS" : "FAIL",
-               pass ? "no target diverged beyond what its baseline shows" : "a target diverged, or did not finish");
+  text_out << text << "\n"
+           << (pass ? "PASS: no target diverged beyond what its baseline shows" : "FAIL: a target diverged, or did not finish")
+           << "\n";
   return pass ? kExitMatch : kExitMismatch;
 }
 
@@ -372,26 +381,44 @@ int explore_command(const ExploreOptions& o) {
     if (!read) return usage_error("explore", read.error().message);
     known = std::move(read).value();
   }
-  std::ofstream json_file;
-  std::ostream* json = nullptr;
-  if (const auto& path = o.json) {
-    if (*path == "-") {
-      json = &std::cout;
-    } else {
-      json_file.open(*path, std::ios::trunc);
-      if (!json_file) return usage_error("explore", "cannot write '" + *path + "'");
-      json = &json_file;
-    }
-  }
   if (::geteuid() != 0)
     return usage_error("explore", "needs root: it builds caller contexts and compares tasks with kcmp (uid " +
                                       std::to_string(::geteuid()) + ")");
-  // A report on stdout owns it; the text then goes to stderr.
-  std::FILE* text_out = json == &std::cout ? stderr : stdout;
+  // Every output checked (checked_output.hpp); a report on stdout owns it,
+  // and the text then goes to stderr.
+  std::unique_ptr<CheckedOutput> json_out;
+  if (const auto& path = o.json) {
+    if (*path == "-") {
+      json_out = CheckedOutput::standard_output();
+    } else {
+      auto opened = CheckedOutput::open(*path);
+      if (!opened) return usage_error("explore", opened.error().message);
+      json_out = std::move(opened).value();
+    }
+  }
+  std::unique_ptr<CheckedOutput> text_out;
+  if (!json_out || !json_out->is_standard_output()) text_out = CheckedOutput::standard_output();
+  std::ostream& text = text_out ? text_out->stream() : std::cerr;
+  std::ostream* json = json_out ? &json_out->stream() : nullptr;
+  // SIGINT, SIGTERM, SIGHUP stop the exploring between cases (as they stop
+  // run): what was found so far is reported, and the Runner releases its
+  // leases. Leases of runs that are gone are reclaimed first.
+  if (auto st = harness::watch_stop_signals(); !st) return usage_error("explore", st.error().message);
+  for (const std::string& f : harness::reclaim_dead_leases().failed)
+    std::fprintf(stderr, "clonediff explore: cannot reclaim %s, left by a run that is gone\n", f.c_str());
   std::optional<std::chrono::seconds> target_timeout;
   if (o.target_timeout_s) target_timeout = std::chrono::seconds{*o.target_timeout_s};
-  if (specs->empty()) return explore_host_only(*plan, *kernel, known, json, text_out);
-  return explore_over_targets(*plan, *kernel, *specs, *baselines, target_timeout, json, text_out);
+  const bool show_progress = text_out != nullptr;
+  const int verdict = specs->empty()
+                          ? explore_host_only(*plan, *kernel, known, json, text, show_progress)
+                          : explore_over_targets(*plan, *kernel, *specs, *baselines, target_timeout, json, text,
+                                                 show_progress);
+  const int closed = close_outputs("explore", {json_out.get(), text_out.get()}, verdict);
+  if (const int stop = harness::stop_signal(); stop != 0) {
+    std::fprintf(stderr, "clonediff explore: stopped by %s\n", model::signal_name(stop).c_str());
+    return harness::stopped_exit_status(stop);
+  }
+  return closed;
 }
 
 }  // namespace clonediff::cli

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/checked_output.hpp"
 #include "harness/cli/command_line.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/guest_init.hpp"
@@ -16,10 +17,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", parsed.error().message.c_str());
     return kExitUsage;
   }
-  if (line.printed()) {
-    std::fputs(line.printed()->c_str(), stdout);
-    return kExitMatch;
-  }
+  // --help and --version: what they print is all they do, so it must arrive.
+  const auto print = [](const std::string& text) {
+    auto out = CheckedOutput::standard_output();
+    out->stream() << text;
+    return close_outputs("", {out.get()}, kExitMatch);
+  };
+  if (line.printed()) return print(*line.printed());
   switch (line.command()) {
     case Command::none: std::fputs(line.help().c_str(), stderr); return kExitUsage;
     case Command::run: return run_command(line.run);
@@ -29,7 +33,7 @@ int main(int argc, char** argv) {
     case Command::diff: return diff_command(line.diff);
     case Command::contexts: return contexts_command(line.contexts);
     case Command::kernels: return kernels_command(line.kernels);
-    case Command::help: std::fputs(line.help(line.help_topic.value_or(Command::none)).c_str(), stdout); return kExitMatch;
+    case Command::help: return print(line.help(line.help_topic.value_or(Command::none)));
   }
   return kExitUsage;
 }

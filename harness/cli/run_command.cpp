@@ -13,6 +13,7 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <memory>
 #include <map>
 #include <optional>
 #include <semaphore>
@@ -23,9 +24,12 @@
 #include "harness/case/catalogue.hpp"
 #include "harness/case/selection.hpp"
 #include "probes/sys/printable.hpp"
+#include "harness/cli/checked_output.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/target_plan.hpp"
+#include "harness/engine/lease_owner.hpp"
 #include "harness/engine/runner.hpp"
+#include "harness/engine/stop_signals.hpp"
 #include "harness/explore/run_coverage.hpp"
 #include "harness/records/record.hpp"
 #include "harness/reports/junit_report.hpp"
@@ -36,6 +40,7 @@
 #include "harness/targets/target_report.hpp"
 #include "harness/targets/target_results.hpp"
 #include "harness/version.hpp"
+#include "model/names.hpp"
 #include "probes/running_kernel.hpp"
 
 namespace clonediff::cli {
@@ -172,27 +177,32 @@ Result<RunPlan> plan_run(const RunOptions& o) {
   return plan;
 }
 
-// An output named on the command line: "-" is stdout, else a file opened now,
-// so that an unwritable path is a usage error before anything runs.
+// A report named on the command line: "-" is standard output (shared by
+// every report written there), else a file opened now, so that an unwritable
+// path is a usage error before anything runs.
 class Output {
  public:
-  Status open(const std::optional<std::string>& path) {
+  Status open(const std::optional<std::string>& path, CheckedOutput& standard_output) {
     if (!path) return ok_status();
     if (*path == "-") {
-      stream_ = &std::cout;
+      stream_ = &standard_output.stream();
+      on_stdout_ = true;
       return ok_status();
     }
-    file_.open(*path, std::ios::trunc);
-    if (!file_) return make_error("cannot write '" + *path + "'");
-    stream_ = &file_;
+    auto file = CheckedOutput::open(*path);
+    if (!file) return file.error();
+    file_ = std::move(file).value();
+    stream_ = &file_->stream();
     return ok_status();
   }
   std::ostream* stream() const { return stream_; }
-  bool on_stdout() const { return stream_ == &std::cout; }
+  bool on_stdout() const { return on_stdout_; }
+  CheckedOutput* file() const { return file_.get(); }  // null for none or standard output
 
  private:
-  std::ofstream file_;
+  std::unique_ptr<CheckedOutput> file_;
   std::ostream* stream_ = nullptr;
+  bool on_stdout_ = false;
 };
 
 // One run: its targets' cases into every report, then the verdict.
@@ -204,21 +214,29 @@ class RunSession {
       : o_(o), plan_(plan), kernel_(std::move(kernel)), running_release_(std::move(running_release)) {}
 
   Status open_outputs() {
-    if (auto st = json_.open(o_.json); !st) return st;
-    return junit_.open(o_.junit);
+    if (auto st = json_.open(o_.json, *stdout_); !st) return st;
+    return junit_.open(o_.junit, *stdout_);
   }
   // Targets are independent of one another: the outer ones (kernels in
   // qemu, gVisor, qemu-user) start at once, each in a thread that only starts
   // its outer process and waits for it, while the host's cases run here; at
   // most one target per CPU this process may use runs at a time, the host
   // counted. Results are taken in plan order, as one after another.
+  //
+  // SIGINT, SIGTERM or SIGHUP (harness/engine/stop_signals.hpp) stops the
+  // run between cases: the Runner kills and reaps its callers and releases
+  // their leases, a target not started yet is not started, every report is
+  // written with what ran and each case not run as an error, and the exit
+  // status is 128 + the signal's number. (An outer target already running
+  // runs to its end, bounded by its timeout.)
   int run() {
     begin();
     std::counting_semaphore<> slots(cpus());
     const auto is_host = [](const PlannedTarget& t) { return t.spec.kind == targets::TargetKind::host; };
     const bool hosted = std::any_of(plan_.targets.begin(), plan_.targets.end(), is_host);
     // Declared first, gone last: a future waits for its thread as it goes.
-    std::vector<std::future<targets::TargetRun>> outer(plan_.targets.size());
+    // Nothing in a future: the run was stopped before the target started.
+    std::vector<std::future<std::optional<targets::TargetRun>>> outer(plan_.targets.size());
     // The host's slot, before any outer target takes it; never held while
     // this thread waits for an outer target, nor when it leaves.
     struct HostSlot {
@@ -231,29 +249,40 @@ class RunSession {
     if (hosted) host_slot.take();
     for (std::size_t i = 0; i < plan_.targets.size(); ++i)
       if (!is_host(plan_.targets[i]))
-        outer[i] = std::async(std::launch::async, [this, &slots, i] {
+        outer[i] = std::async(std::launch::async, [this, &slots, i]() -> std::optional<targets::TargetRun> {
           slots.acquire();
           const struct Release {
             std::counting_semaphore<>& s;
             ~Release() { s.release(); }
           } release{slots};
+          if (harness::stop_signal() != 0) return std::nullopt;
           return run_planned_target(plan_.targets[i], o_, std::chrono::milliseconds(o_.timeout_ms), target_timeout(),
                                     kernel_);
         });
     for (std::size_t i = 0; i < plan_.targets.size(); ++i) {
-      if (is_host(plan_.targets[i])) {
+      const PlannedTarget& t = plan_.targets[i];
+      if (is_host(t)) {
         host_slot.take();
-        run_host(plan_.targets[i]);
+        if (harness::stop_signal() != 0)
+          skip_target(t);
+        else
+          run_host(t);
         continue;
       }
       host_slot.give_back();
-      take_outer(plan_.targets[i], outer[i].get());
+      std::optional<targets::TargetRun> ran = outer[i].get();
+      if (ran)
+        take_outer(t, *ran);
+      else
+        skip_target(t);
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
     progress_->clear();
-    if (json_.stream()) json_.stream()->flush();
-    if (o_.update_baselines) update_baselines();
-    return finish(elapsed);
+    if (o_.update_baselines && !stopped_by_) update_baselines();
+    const int status = finish(elapsed);
+    // A report that did not reach its file or standard output fails the run.
+    const int closed = close_outputs("run", {json_.file(), junit_.file(), stdout_.get()}, status);
+    return stopped_by_ ? harness::stopped_exit_status(stopped_by_) : closed;
   }
 
  private:
@@ -267,6 +296,9 @@ class RunSession {
   void take(const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record, bool listed_by_target);
   void run_host(const PlannedTarget& t);
   void take_outer(const PlannedTarget& t, const targets::TargetRun& ran);
+  void take_not_run(std::vector<harness::CatalogueCase>::const_iterator from,
+                    std::vector<harness::CatalogueCase>::const_iterator to);
+  void skip_target(const PlannedTarget& t);
   std::optional<std::chrono::seconds> target_timeout() const {
     return o_.target_timeout_s ? std::optional(std::chrono::seconds(*o_.target_timeout_s)) : std::nullopt;
   }
@@ -284,6 +316,7 @@ class RunSession {
   const RunPlan& plan_;
   const model::Kernel kernel_;
   const std::string running_release_;
+  std::unique_ptr<CheckedOutput> stdout_ = CheckedOutput::standard_output();
   Output json_, junit_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::optional<harness::KtapReport> ktap_;
@@ -292,6 +325,8 @@ class RunSession {
   harness::RunSummary summary_;
   targets::TargetReport targets_;
   std::size_t done_ = 0;
+  std::size_t not_run_ = 0;
+  int stopped_by_ = 0;  // the signal that stopped the run, if one did
   std::vector<std::string> judged_lines_;  // each target's profile, for the KTAP trailer over targets
   explore::RunCoverage coverage_;          // --coverage, --require-coverage: the rules each case exercised
 };
@@ -302,7 +337,7 @@ void RunSession::begin() {
   started_ = std::chrono::steady_clock::now();
   if (o_.ktap) {
     const std::string& scope = plan_.selection.scope;
-    ktap_.emplace(std::cout, planned);
+    ktap_.emplace(stdout_->stream(), planned);
     ktap_->diagnostics("clonediff run: " + std::to_string(plan_.selection.cases.size()) + " cases" +
                        (scope.empty() ? "" : " (" + scope + ")") + " on " + where());
     ktap_->diagnostics(version_text());
@@ -319,7 +354,8 @@ void RunSession::begin() {
 void RunSession::take(const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record,
                       bool listed_by_target) {
   const bool over = plan_.over_targets;
-  summary_.add(r, judged, !over || (!listed_by_target && r.verdict != harness::Verdict::skip));
+  // A stopped run's cases not run are counted, not listed one by one.
+  summary_.add(r, judged, (!over || (!listed_by_target && r.verdict != harness::Verdict::skip)) && !stopped_by_);
   if (over) targets_.add(r);
   if (coverage_wanted()) coverage_.add(r, judged, r.spec.target != "gvisor" && r.spec.target != "qemu-user");
   if (json_.stream()) *json_.stream() << json::dump(record) << '\n';
@@ -328,16 +364,50 @@ void RunSession::take(const harness::CaseResult& r, const model::Kernel& judged,
   progress_->update(++done_, summary_.failed());
 }
 
+// The cases a stopped run did not reach: each an error in every report, so
+// that each report stays whole and no verdict can pass; listed as a count.
+void RunSession::take_not_run(std::vector<harness::CatalogueCase>::const_iterator from,
+                              std::vector<harness::CatalogueCase>::const_iterator to) {
+  stopped_by_ = harness::stop_signal();
+  for (; from != to; ++from) {
+    harness::CaseResult r;
+    r.spec = *from;
+    r.verdict = harness::Verdict::error;
+    r.reason = "not run: clonediff was stopped by " + model::signal_name(stopped_by_);
+    json::Value record = harness::record_to_json(r, kernel_);
+    record["kernel"] = running_release_;
+    take(r, kernel_, record, true);
+    ++not_run_;
+  }
+}
+
+// A target a stopped run did not start: every case of it not run.
+void RunSession::skip_target(const PlannedTarget& t) {
+  if (plan_.over_targets) targets_.begin(t.spec, t.name, plan_.allowed_skips.count(t.name) != 0);
+  take_not_run(t.cases.begin(), t.cases.end());
+  if (!plan_.over_targets) return;
+  const std::string why = "clonediff was stopped by " + model::signal_name(stopped_by_);
+  targets_.end(t.name, std::chrono::duration<double>(0), kernel_, "", "", targets::TargetRun::Status::not_started, why,
+               {});
+  judged_lines_.push_back(t.name + ": did not start: " + why);
+}
+
 void RunSession::run_host(const PlannedTarget& t) {
   const auto target_started = std::chrono::steady_clock::now();
   if (plan_.over_targets) targets_.begin(t.spec, t.name, plan_.allowed_skips.count(t.name) != 0);
-  harness::Runner runner(kernel_, std::chrono::milliseconds(o_.timeout_ms));
-  for (const harness::CatalogueCase& c : t.cases) {
-    const harness::CaseResult r = runner.run(c);
-    json::Value record = harness::record_to_json(r, kernel_);
-    record["kernel"] = running_release_;
-    take(r, kernel_, record, false);
-  }
+  {
+    harness::Runner runner(kernel_, std::chrono::milliseconds(o_.timeout_ms));
+    for (auto c = t.cases.begin(); c != t.cases.end(); ++c) {
+      if (harness::stop_signal() != 0) {
+        take_not_run(c, t.cases.end());
+        break;
+      }
+      const harness::CaseResult r = runner.run(*c);
+      json::Value record = harness::record_to_json(r, kernel_);
+      record["kernel"] = running_release_;
+      take(r, kernel_, record, false);
+    }
+  }  // the Runner is gone: its callers killed and reaped, their leases released
   if (!plan_.over_targets) return;
   targets_.end(t.name, std::chrono::steady_clock::now() - target_started, kernel_, running_release_, "",
                targets::TargetRun::Status::ran, "", {});
@@ -428,18 +498,24 @@ int RunSession::finish(std::chrono::duration<double> elapsed) {
   const bool skips_allowed = over ? targets_.skips_allowed() : plan_.allowed_skips.count("") != 0;
   const std::string verdict_line = over ? targets_.verdict_line(elapsed, summary_.counts_text())
                                         : summary_.verdict_line(elapsed, skips_allowed);
+  const std::string stopped =
+      stopped_by_ ? "clonediff run: stopped by " + model::signal_name(stopped_by_) + ": " + std::to_string(not_run_) +
+                        " of " + std::to_string(done_) + " cases not run (each an error)"
+                  : "";
   if (ktap_) {
     ktap_->finish();
+    if (stopped_by_) ktap_->diagnostics(stopped);
     for (const std::string& l : judged_lines_) ktap_->diagnostics(l);
     ktap_->diagnostics(harness::ktap_totals(summary_) + "\nclonediff run: " + verdict_line);
-    std::cout.flush();
   }
   if (junit_.stream()) write_junit(elapsed);
-  std::FILE* out = report_on_stdout() ? stderr : stdout;
-  const harness::TerminalStyle style = harness::terminal_style_of(::fileno(out));
+  const bool on_stderr = report_on_stdout();
+  const harness::TerminalStyle style = harness::terminal_style_of(on_stderr ? STDERR_FILENO : STDOUT_FILENO);
   const std::string text = summary_text(elapsed, verdict_line, skips_allowed) +
                            harness::coloured_verdict_line(verdict_line, verdict, style);
-  std::fputs(text.c_str(), out);
+  if (on_stderr) std::fputs(text.c_str(), stderr);
+  else stdout_->stream() << text;
+  if (stopped_by_) std::fprintf(stderr, "%s\n", stopped.c_str());
   if (coverage_wanted()) {
     std::string lines = coverage_.text();
     const auto missing = coverage_.missing();
@@ -448,7 +524,8 @@ int RunSession::finish(std::chrono::duration<double> elapsed) {
       lines += "\nFAIL: rules reachable here that no case decided (--require-coverage):\n";
       for (const std::string& m : missing) lines += "  " + m + "\n";
     }
-    std::fputs(lines.c_str(), out);
+    if (on_stderr) std::fputs(lines.c_str(), stderr);
+    else stdout_->stream() << lines;
     if (short_of_coverage && verdict != harness::RunVerdict::fail) return kExitMismatch;
   }
   return harness::run_exit_status(verdict, skips_allowed, o_.ktap);
@@ -457,12 +534,14 @@ int RunSession::finish(std::chrono::duration<double> elapsed) {
 }  // namespace
 
 int run_command(const RunOptions& o) {
+  if (!o.list)
+    if (auto st = harness::watch_stop_signals(); !st) return usage_error("run", st.error().message);
   auto plan = plan_run(o);
   if (!plan) return usage_error("run", plan.error().message);
   if (o.list) {
-    for (const harness::CatalogueCase& c : plan->selection.cases) std::cout << c.id << '\n';
-    std::cout.flush();
-    return kExitMatch;
+    auto out = CheckedOutput::standard_output();
+    for (const harness::CatalogueCase& c : plan->selection.cases) out->stream() << c.id << '\n';
+    return close_outputs("run", {out.get()}, kExitMatch);
   }
   if (::geteuid() != 0)
     return usage_error("run", "needs root: it builds caller contexts and compares tasks with kcmp (uid " +
@@ -474,6 +553,9 @@ int run_command(const RunOptions& o) {
   if (!running) return usage_error("run", running.error().message);
   auto kernel = o.kernel ? model::parse_kernel_spec(*o.kernel) : model::modelled_kernel(*running);
   if (!kernel) return usage_error("run", (o.kernel ? "--kernel: " : "") + kernel.error().message);
+  // What runs killed by SIGKILL left behind (harness/engine/lease_owner.hpp).
+  for (const std::string& failed : harness::reclaim_dead_leases().failed)
+    std::fprintf(stderr, "clonediff run: cannot reclaim %s, left by a run that is gone\n", failed.c_str());
   RunSession session(o, *plan, *kernel, running->release);
   if (auto st = session.open_outputs(); !st) return usage_error("run", st.error().message);
   return session.run();

@@ -22,6 +22,7 @@
 
 #include "harness/caller/context_recipe.hpp"
 #include "harness/engine/cgroup_scratch.hpp"
+#include "harness/engine/lease_owner.hpp"
 #include "harness/caller/caller_process.hpp"
 #include "harness/engine/caller_spawn.hpp"
 #include "harness/caller/wire.hpp"
@@ -527,6 +528,9 @@ LiveCall CaseHost::Call::finish(Ending end) {
 }
 
 std::string CaseHost::Call::caller_death() const {
+  // Its sockets close (exit_files()) before it can be waited for
+  // (exit_notify()): a moment's wait, so that how it ended can be told.
+  (void)host.caller_exit_.wait_exit(std::chrono::milliseconds(1000));
   const siginfo_t info = host.caller_exit_.peek().value_or(siginfo_t{});
   return "the caller process " + describe_exit(info.si_code, info.si_status);
 }
@@ -554,7 +558,7 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::send_order(const model::Re
     }
     order.cgroup = static_cast<std::uint8_t>(c.cgroup);
     if (c.cgroup == model::CgroupArg::harness) {
-      auto made = CgroupScratch::create("clonediff-" + std::to_string(host.host_pid_) + "-" + std::to_string(order.seq));
+      auto made = CgroupScratch::create("clonediff-" + lease_owner_tag(host.host_pid_) + "-" + std::to_string(order.seq));
       if (!made) return Ending{LiveCall::Status::error, made.error().message};
       scratch.emplace(std::move(made).value());
       copy_text(order.cgroup_path, scratch->path().c_str());

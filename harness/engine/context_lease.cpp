@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "harness/engine/cgroup_scratch.hpp"
+#include "harness/engine/lease_owner.hpp"
 #include "probes/sys/cgroup_mounts.hpp"
 #include "probes/sys/errors.hpp"
 #include "probes/sys/text_file.hpp"
@@ -41,15 +42,15 @@ Result<ContextLease> ContextLease::make(const ContextRecipe& recipe, pid_t host_
   static int serial = 0;
   ContextLease lease;
   if (recipe.needs_chroot_dir) {
-    // Named after the host, like every directory the harness makes.
-    std::string dir = "/tmp/clonediff-chroot-" + std::to_string(host_pid) + "-XXXXXX";
+    // Named after the host, like every directory the harness makes (lease_owner.hpp).
+    std::string dir = "/tmp/clonediff-chroot-" + lease_owner_tag(host_pid) + "-XXXXXX";
     if (!::mkdtemp(dir.data())) return sys::errno_error("mkdtemp");
     lease.res_.chroot_dir = dir;
   }
   if (recipe.needs_pids_cgroup) {
     auto parent = pids_cgroup_parent();
     if (!parent) return parent.error();
-    const std::string dir = *parent + "/clonediff-pids-" + std::to_string(host_pid) + "-" + std::to_string(++serial);
+    const std::string dir = *parent + "/clonediff-pids-" + lease_owner_tag(host_pid) + "-" + std::to_string(++serial);
     if (::mkdir(dir.c_str(), 0755) != 0) return sys::errno_error("mkdir " + dir);
     lease.res_.pids_cgroup = dir;
     if (auto st = sys::write_file(dir + "/pids.max", "1\n"); !st)

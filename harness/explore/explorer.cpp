@@ -17,6 +17,7 @@ ExploreResult explore(Generator& generator, const RunCase& run, const ExploreOpt
     if (options.cases && out.cases >= *options.cases) break;
     if (options.budget && std::chrono::steady_clock::now() - started >= *options.budget) break;
     if (!options.cases && !options.budget) break;
+    if (options.stopped && options.stopped()) break;
     const harness::CatalogueCase c = generator.next();
     harness::CaseResult r = run(c);
     ++out.cases;
@@ -69,6 +70,10 @@ ExploreResult explore(Generator& generator, const RunCase& run, const ExploreOpt
     }
     if (f.known_parts) {
       f.not_shrunk = "each of its differences is one the baseline shows with this rule, here together";
+      continue;
+    }
+    if (options.stopped && options.stopped()) {
+      f.not_shrunk = "the run was stopped";
       continue;
     }
     if (shrunk >= options.max_shrunk) {

@@ -30,6 +30,9 @@ struct ExploreOptions {
   std::set<std::string> known;    // signatures a baseline shows: listed, not shrunk
   // Called after each explored case: cases so far, divergent so far.
   std::function<void(std::size_t, std::size_t)> progress;
+  // Asked before each case and each shrinking: true stops the exploring (a
+  // stop signal); what was found so far is reported, nothing more shrunk.
+  std::function<bool()> stopped;
 };
 
 struct Finding {

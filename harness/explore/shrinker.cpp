@@ -20,7 +20,8 @@ ShrinkResult shrink(const harness::CatalogueCase& original, const std::string& k
   out.confirm_runs = options.confirm_runs;
   const auto started = std::chrono::steady_clock::now();
   const auto exhausted = [&] {
-    return out.runs >= options.max_runs || std::chrono::steady_clock::now() - started >= options.max_time;
+    return out.runs >= options.max_runs || std::chrono::steady_clock::now() - started >= options.max_time ||
+           (options.stopped && options.stopped());
   };
   // One live run; the result when it diverged the same way.
   const auto same = [&](const harness::CatalogueCase& c) -> std::optional<harness::CaseResult> {

@@ -25,6 +25,7 @@ struct ShrinkOptions {
   std::size_t confirm_runs = 3;
   std::size_t max_runs = 300;                 // live runs shrinking one finding (the final check adds confirm_runs)
   std::chrono::milliseconds max_time{120000};  // wall time for one finding
+  std::function<bool()> stopped;               // asked before each run: true ends the shrinking as time does
 };
 
 struct ShrinkResult {

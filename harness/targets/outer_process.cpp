@@ -1,9 +1,11 @@
 #include "harness/targets/outer_process.hpp"
 
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <boost/filesystem.hpp>
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 
 #include <thread>
 
@@ -14,6 +16,18 @@ namespace {
 
 namespace bp = boost::process;
 namespace fs = boost::filesystem;
+
+// A run blocks SIGINT, SIGTERM and SIGHUP to read them from a signalfd
+// (harness/engine/stop_signals.hpp); a program it starts gets them unblocked,
+// between fork and exec.
+struct UnblockedSignals : bp::extend::handler {
+  template <typename Executor>
+  void on_exec_setup(Executor&) const {
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  }
+};
 
 // Boost 1.74's child::wait_for() can sleep out its whole timeout when the
 // child exits before the wait begins (it waits for a SIGCHLD already gone).
@@ -59,13 +73,14 @@ Result<OuterRun> run_outer(const OuterCommand& command) {
   const auto started = std::chrono::steady_clock::now();
   try {
     bp::group group;
-    const std::string cwd = command.cwd.empty() ? fs::current_path().string() : command.cwd;
+    const std::string start_dir = command.start_dir.empty() ? fs::current_path().string() : command.start_dir;
     bp::child c = command.stdin_path.empty()
                       ? bp::child(bp::exe = command.program, bp::args = command.args, bp::std_in < bp::null,
-                                  bp::std_out > out.string(), bp::std_err > err.string(), bp::start_dir = cwd, group)
+                                  bp::std_out > out.string(), bp::std_err > err.string(), bp::start_dir = start_dir,
+                                  group, UnblockedSignals{})
                       : bp::child(bp::exe = command.program, bp::args = command.args,
                                   bp::std_in < command.stdin_path, bp::std_out > out.string(),
-                                  bp::std_err > err.string(), bp::start_dir = cwd, group);
+                                  bp::std_err > err.string(), bp::start_dir = start_dir, group, UnblockedSignals{});
     const pid_t pgid = c.id();
     std::error_code ignored;
     if (!finishes_by(c, started + command.timeout)) {

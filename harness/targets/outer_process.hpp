@@ -31,7 +31,7 @@ struct OuterCommand {
   std::string workdir;  // where stdout and stderr are kept while it runs
   std::chrono::seconds timeout{600};
   std::string stdin_path;  // standard input from this file; empty: /dev/null
-  std::string cwd;         // its working directory; empty: this process's
+  std::string start_dir;   // the program's working directory; empty: this process's
 };
 
 // The first line `program --version` prints, or "" (10 s at most).
