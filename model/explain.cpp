@@ -1,5 +1,7 @@
 #include "model/explain.hpp"
 
+#include <utility>
+
 #include "model/flags.hpp"
 #include "model/names.hpp"
 
@@ -38,13 +40,22 @@ std::string explain(const Request& request, const Caller& caller, const Kernel& 
   if (p.call.syscall == Syscall::clone3) {
     out += "         struct clone_args of size " + std::to_string(p.call.size);
     if (p.call.size > kCloneArgsSizeVer2) out += p.call.tail_nonzero ? " (non-zero tail)" : " (zero tail)";
-    out += ": stack " + std::string(stack_arg_name(p.call.stack)) + ", tls " + std::string(tls_arg_name(p.call.tls));
+    out += ": stack " + std::string(stack_arg_name(p.call.stack)) + " (stack_size " + std::to_string(p.call.stack_size) +
+           "), tls " + std::string(tls_arg_name(p.call.tls));
     out += ", set_tid " + std::string(p.call.set_tid_pointer ? "[" : "NULL");
     for (std::size_t i = 0; i < p.call.set_tid.size(); ++i)
       out += (i ? "," : "") + tid_spec_text(p.call.set_tid[i]);
     out += std::string(p.call.set_tid_pointer ? "]" : "") + " size " + std::to_string(p.call.set_tid_size);
     out += ", cgroup " + std::string(cgroup_arg_name(p.call.cgroup));
-    out += p.call.pidfd_aliases_parent_tid ? ", pidfd = parent_tid\n" : "\n";
+    out += p.call.pidfd_aliases_parent_tid ? ", pidfd = parent_tid" : "";
+    // The copies that fault: the struct's own, set_tid's, or a pointer the kernel writes through.
+    const std::pair<bool, std::string_view> faults[] = {
+        {p.call.args_fault, "struct"}, {p.call.set_tid_fault, "set_tid"}, {p.call.pidfd_fault, "pidfd"},
+        {p.call.parent_tid_fault, "parent_tid"}, {p.call.child_tid_fault, "child_tid"}};
+    std::string unmapped;
+    for (const auto& [faults_here, what] : faults)
+      if (faults_here) unmapped += (unmapped.empty() ? "" : ", ") + std::string(what);
+    out += unmapped.empty() ? "\n" : "; unmapped: " + unmapped + "\n";
   } else if (p.call.syscall == Syscall::clone && (p.call.stack != StackArg::harness || p.call.tls != TlsArg::none)) {
     out += "         stack " + std::string(stack_arg_name(p.call.stack)) + ", tls " + std::string(tls_arg_name(p.call.tls)) + "\n";
   }

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "model/flags.hpp"
+#include "model/names.hpp"
 
 namespace clonediff::model {
 namespace {
@@ -92,6 +93,10 @@ constexpr std::array<std::pair<CgroupArg, std::string_view>, 5> kCgroupArgs = {{
 }};
 constexpr std::array<std::pair<TailArg, std::string_view>, 2> kTailArgs = {{
     {TailArg::zero, "zero"}, {TailArg::nonzero, "nonzero"}}};
+constexpr std::array<std::pair<ArgsArg, std::string_view>, 3> kArgsArgs = {{
+    {ArgsArg::harness, "harness"}, {ArgsArg::unmapped, "unmapped"}, {ArgsArg::at_guard, "at_guard"}}};
+constexpr std::array<std::pair<PointerArg, std::string_view>, 2> kPointerArgs = {{
+    {PointerArg::harness, "harness"}, {PointerArg::unmapped, "unmapped"}}};
 
 }  // namespace
 
@@ -103,6 +108,40 @@ Result<StackArg> parse_stack_arg(std::string_view s) { return parse_in(kStackArg
 Result<TlsArg> parse_tls_arg(std::string_view s) { return parse_in(kTlsArgs, s, "tls"); }
 Result<CgroupArg> parse_cgroup_arg(std::string_view s) { return parse_in(kCgroupArgs, s, "cgroup"); }
 Result<TailArg> parse_tail_arg(std::string_view s) { return parse_in(kTailArgs, s, "tail"); }
+std::string_view args_arg_name(ArgsArg a) { return name_in(kArgsArgs, a); }
+std::string_view pointer_arg_name(PointerArg a) { return name_in(kPointerArgs, a); }
+Result<ArgsArg> parse_args_arg(std::string_view s) { return parse_in(kArgsArgs, s, "args"); }
+Result<PointerArg> parse_pointer_arg(std::string_view s) { return parse_in(kPointerArgs, s, "pointer"); }
+
+Result<std::uint64_t> parse_exit_signal_value(std::string_view s) {
+  const auto bad = [&] {
+    return make_error("bad exit_signal '" + std::string(s) +
+                      "' (a signal name, or a 64-bit number: decimal, 0x hex, or negative)");
+  };
+  if (s.empty()) return bad();
+  const char* end = s.data() + s.size();
+  if (s[0] == '-') {
+    long long n = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), end, n);
+    if (ec != std::errc{} || ptr != end) return bad();
+    return static_cast<std::uint64_t>(n);  // two's complement, as a C caller's -1 is
+  }
+  if (s.starts_with("0x") || s.starts_with("0X")) {
+    std::uint64_t n = 0;
+    auto [ptr, ec] = std::from_chars(s.data() + 2, end, n, 16);
+    if (s.size() == 2 || ec != std::errc{} || ptr != end) return bad();
+    return n;
+  }
+  if (s[0] >= '0' && s[0] <= '9') {
+    std::uint64_t n = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), end, n);
+    if (ec != std::errc{} || ptr != end) return bad();
+    return n;
+  }
+  auto named = parse_signal(s);
+  if (!named || *named < 0) return bad();
+  return static_cast<std::uint64_t>(*named);
+}
 
 std::string tid_spec_text(const TidSpec& t) {
   switch (t.kind) {
@@ -135,7 +174,8 @@ std::string_view syscall_name(Syscall s) {
 
 Status validate(const Request& r) {
   if (r.entry != Entry::clone3 && r.clone3 != Clone3Args{})
-    return make_error("size, set_tid, set_tid_size, cgroup, tail and pidfd are clone3 fields");
+    return make_error("size, set_tid, set_tid_size, cgroup, tail, pidfd, stack_size, args, parent_tid and child_tid "
+                      "are clone3 fields");
   if (r.entry != Entry::clone && r.entry != Entry::clone3 && (r.stack != StackArg::harness || r.tls != TlsArg::none))
     return make_error("stack and tls are arguments of clone and clone3");
   if (r.entry == Entry::clone && r.stack != StackArg::harness && r.stack != StackArg::none)
@@ -153,10 +193,24 @@ Status validate(const Request& r) {
       if (r.exit_signal > kCsignal)
         return make_error("legacy clone carries its exit signal in one byte: " + std::to_string(r.exit_signal) + " does not fit");
       return ok_status();
-    case Entry::clone3:
-      if (r.clone3.set_tid && r.clone3.set_tid->size() > kMaxSetTidEntries)
+    case Entry::clone3: {
+      const Clone3Args& c = r.clone3;
+      if (c.set_tid && c.set_tid->size() > kMaxSetTidEntries)
         return make_error("at most " + std::to_string(kMaxSetTidEntries) + " set_tid entries");
+      if (c.set_tid && c.set_tid_at == PointerArg::unmapped)
+        return make_error("set_tid is a list of pids or unmapped, not both");
+      if (c.pidfd_is_parent_tid && c.pidfd_at == PointerArg::unmapped)
+        return make_error("pidfd is parent_tid or unmapped, not both");
+      if (c.args != ArgsArg::harness && c.tail == TailArg::nonzero)
+        return make_error("tail=nonzero needs the struct in the harness's buffer: with args=" +
+                          std::string(args_arg_name(c.args)) + " the bytes beyond 88 are not mapped");
+      if (c.stack_size && r.stack == StackArg::address_without_size)
+        return make_error("stack=address_without_size has stack_size 0; for another size give stack=harness stack_size=N");
+      if (c.stack_size && r.stack == StackArg::harness && *c.stack_size > kMaxHarnessStackSize)
+        return make_error("with stack=harness, stack_size is at most " + std::to_string(kMaxHarnessStackSize) +
+                          " (the stack field is the harness stack's top minus it)");
       return ok_status();
+    }
     case Entry::pthread_create:
     case Entry::posix_spawn:
     case Entry::system:
@@ -229,7 +283,31 @@ Result<KernelCall> kernel_call(const Request& r) {
           for (std::size_t i = 0; i < n; ++i) k.set_tid.push_back(i < c.set_tid->size() ? (*c.set_tid)[i] : TidSpec{});
         }
       }
+      if (c.size > kSetTidOffset && c.set_tid_at == PointerArg::unmapped) {
+        // The PROT_NONE page's address has a non-zero low byte too.
+        k.set_tid_pointer = true;
+        k.set_tid_size = low_bytes_within(c.set_tid_size.value_or(1), c.size, kSetTidSizeOffset);
+        k.set_tid_fault = k.set_tid_size > 0;
+      }
       if (c.size >= kCloneArgsSizeVer2) k.cgroup = c.cgroup;
+      // clone3_stack_valid()'s view of stack and stack_size.
+      switch (r.stack) {
+        case StackArg::harness: k.stack_size = c.stack_size.value_or(kHarnessStackSize); break;
+        case StackArg::none: k.stack_address_zero = true; k.stack_size = c.stack_size.value_or(0); break;
+        case StackArg::size_without_address:
+          k.stack_address_zero = true;
+          k.stack_size = c.stack_size.value_or(kPageSize);
+          break;
+        case StackArg::address_without_size: k.stack_size = 0; break;
+        case StackArg::kernel_address:
+          k.stack_size = c.stack_size.value_or(kPageSize);
+          k.stack_in_user_space = false;
+          break;
+      }
+      k.args_fault = c.args == ArgsArg::unmapped || (c.args == ArgsArg::at_guard && c.size > kCloneArgsSizeVer2);
+      k.parent_tid_fault = c.parent_tid_at == PointerArg::unmapped;
+      k.pidfd_fault = c.pidfd_at == PointerArg::unmapped || (c.pidfd_is_parent_tid && k.parent_tid_fault);
+      k.child_tid_fault = c.child_tid_at == PointerArg::unmapped;
       k.route = "clone3(2), raw: copy_clone_args_from_user(size " + std::to_string(c.size) +
                 "), clone3_args_valid(), kernel_clone()";
       return k;

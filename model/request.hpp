@@ -50,6 +50,15 @@ enum class CgroupArg : std::uint8_t {
 };
 // The bytes of a clone3 struct beyond the kernel's (size > 88).
 enum class TailArg : std::uint8_t { zero, nonzero };
+// Where clone3's struct clone_args lies (its first argument).
+enum class ArgsArg : std::uint8_t {
+  harness,   // the harness's buffer, readable well beyond any size
+  unmapped,  // an address in a PROT_NONE page the caller maps once
+  at_guard,  // its 88 bytes end where that PROT_NONE page begins: a size above 88 runs onto it
+};
+// Where one of clone3's pointer fields (pidfd, parent_tid, child_tid,
+// set_tid) points: at the harness's memory, or into that PROT_NONE page.
+enum class PointerArg : std::uint8_t { harness, unmapped };
 
 // One set_tid entry: a number, or what the harness should pick at run time.
 struct TidSpec {
@@ -62,10 +71,17 @@ std::string_view stack_arg_name(StackArg a);
 std::string_view tls_arg_name(TlsArg a);
 std::string_view cgroup_arg_name(CgroupArg a);
 std::string_view tail_arg_name(TailArg a);
+std::string_view args_arg_name(ArgsArg a);
+std::string_view pointer_arg_name(PointerArg a);
 Result<StackArg> parse_stack_arg(std::string_view s);
 Result<TlsArg> parse_tls_arg(std::string_view s);
 Result<CgroupArg> parse_cgroup_arg(std::string_view s);
 Result<TailArg> parse_tail_arg(std::string_view s);
+Result<ArgsArg> parse_args_arg(std::string_view s);
+Result<PointerArg> parse_pointer_arg(std::string_view s);
+// An exit_signal field as a case writes it: a signal name, or any 64-bit
+// value (decimal, 0x hex, or negative for its two's complement: -1 is all ones).
+Result<std::uint64_t> parse_exit_signal_value(std::string_view s);
 std::string tid_spec_text(const TidSpec& t);  // "42", "free", "in_use"
 Result<TidSpec> parse_tid_spec(std::string_view s);
 
@@ -75,7 +91,11 @@ inline constexpr std::uint64_t kCloneArgsSizeVer2 = 88;  // + cgroup
 inline constexpr std::uint64_t kSetTidOffset = 64;       // struct clone_args' set_tid
 inline constexpr std::uint64_t kSetTidSizeOffset = 72;   // ... and set_tid_size
 inline constexpr std::uint64_t kPageSize = 4096;
+inline constexpr std::uint64_t kHarnessStackSize = 256 * 1024;  // the harness's child stack
 inline constexpr std::size_t kMaxSetTidEntries = 64;  // the harness's set_tid array
+// The largest stack_size that goes with the harness's stack: its top minus
+// the size must stay a user address (mmap places it far above 4 GiB).
+inline constexpr std::uint64_t kMaxHarnessStackSize = std::uint64_t{1} << 32;
 
 // clone3's struct clone_args as the caller fills it.
 struct Clone3Args {
@@ -85,6 +105,16 @@ struct Clone3Args {
   CgroupArg cgroup = CgroupArg::none;
   TailArg tail = TailArg::zero;
   bool pidfd_is_parent_tid = false;  // pidfd and parent_tid point at one int
+  // stack_size as given; nullopt: the stack preset's (the harness's stack
+  // size, 4096 for size_without_address and kernel_address, else 0). With
+  // stack=harness the stack field is the harness stack's top minus
+  // stack_size, so the child's stack pointer is that top whatever the size.
+  std::optional<std::uint64_t> stack_size;
+  ArgsArg args = ArgsArg::harness;
+  PointerArg pidfd_at = PointerArg::harness;
+  PointerArg parent_tid_at = PointerArg::harness;
+  PointerArg child_tid_at = PointerArg::harness;
+  PointerArg set_tid_at = PointerArg::harness;  // unmapped: set_tid_size defaults to 1
   bool operator==(const Clone3Args&) const = default;
 };
 
@@ -132,6 +162,17 @@ struct KernelCall {
   std::uint64_t set_tid_size = 0;
   std::vector<TidSpec> set_tid;   // the entries the kernel will read
   CgroupArg cgroup = CgroupArg::none;
+  // clone3's stack and stack_size as clone3_stack_valid() sees them: whether
+  // stack is 0, stack_size, and whether the range lies in user space.
+  bool stack_address_zero = false;
+  std::uint64_t stack_size = 0;
+  bool stack_in_user_space = true;
+  // clone3's copies from and to user memory that fault (a PROT_NONE page):
+  bool args_fault = false;        // copy_struct_from_user() of the struct itself
+  bool set_tid_fault = false;     // the set_tid array
+  bool pidfd_fault = false;       // put_user() of the pidfd (pidfd, or parent_tid when they alias)
+  bool parent_tid_fault = false;  // put_user() of the tid at parent_tid (its failure is ignored)
+  bool child_tid_fault = false;   // the child's writes at child_tid (their failures are ignored)
   std::string route;              // how the entry got here, for explanations
 };
 

@@ -98,6 +98,15 @@ constexpr std::array kRules = {
     Rule{"clone3.size_below_ver0", EINVAL, "kernel/fork.c: copy_clone_args_from_user()", {{5, 3, 0}, std::nullopt, "", "7f192e3cd316 \"fork: add clone3\" (v5.3)"},
          [](const RuleInput& in) { return is_clone3(in) && in.call.size < kCloneArgsSizeVer0; },
          "struct clone_args is at least CLONE_ARGS_SIZE_VER0 (64 bytes, up to tls)"},
+    // copy_struct_from_user(): for a size beyond the kernel's struct it reads
+    // the excess first (check_zeroed_user()), then copies the struct; a
+    // fault in either is EFAULT, before a non-zero tail could be seen.
+    Rule{"clone3.args_fault", EFAULT, "kernel/fork.c: copy_clone_args_from_user() -> copy_struct_from_user()",
+         {{5, 3, 0}, std::nullopt, "",
+          "7f192e3cd316 \"fork: add clone3\" (v5.3); open-coded there, copy_struct_from_user() since v5.4 "
+          "(\"lib: introduce copy_struct_from_user() helper\"; commit id not verified here), EFAULT in both"},
+         [](const RuleInput& in) { return is_clone3(in) && in.call.args_fault; },
+         "struct clone_args (its `size` bytes) must be readable"},
     Rule{"clone3.nonzero_tail", E2BIG, "lib/usercopy.c: copy_struct_from_user()", {{5, 3, 0}, std::nullopt, "", "7f192e3cd316 \"fork: add clone3\" (v5.3)"},
          [](const RuleInput& in) {
            return is_clone3(in) && clone_args_nonzero_beyond(in.call, clone_args_size(in.kernel.version));
@@ -126,6 +135,10 @@ constexpr std::array kRules = {
                   (in.call.cgroup == CgroupArg::above_int_max || in.call.size < kCloneArgsSizeVer2);
          },
          "CLONE_INTO_CGROUP needs the cgroup field (size >= 88) holding a descriptor number up to INT_MAX"},
+    Rule{"clone3.set_tid_fault", EFAULT, "kernel/fork.c: copy_clone_args_from_user()",
+         {{5, 5, 0}, std::nullopt, "", "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
+         [](const RuleInput& in) { return is_clone3(in) && in.call.set_tid_fault; },
+         "the set_tid array (set_tid_size pids) is copied last of the struct's checks, and must be readable"},
     Rule{"clone3.unknown_flags", EINVAL, "kernel/fork.c: clone3_args_valid()", {{5, 3, 0}, std::nullopt, "", "7f192e3cd316 \"fork: add clone3\" (v5.3)"},
          [](const RuleInput& in) {
            // The low 32 bits are all taken; above them, the flags this
@@ -151,9 +164,9 @@ constexpr std::array kRules = {
          {{5, 4, 0}, std::nullopt, "",
           "fa729c4df558 \"clone3: validate stack arguments\" (v5.4, and 5.3 stable)"},
          [](const RuleInput& in) {
-           return is_clone3(in) && (in.call.stack == StackArg::size_without_address ||
-                                    in.call.stack == StackArg::address_without_size ||
-                                    in.call.stack == StackArg::kernel_address);
+           if (!is_clone3(in)) return false;
+           if (in.call.stack_address_zero) return in.call.stack_size > 0;
+           return in.call.stack_size == 0 || !in.call.stack_in_user_space;
          },
          "stack and stack_size come together, and the range must lie in user space (access_ok)"},
     // CLONE_PIDFD|CLONE_PARENT_SETTID: in copy_process() in v5.2, in the legacy
@@ -340,6 +353,14 @@ constexpr std::array kRules = {
     Rule{"alloc_pid.set_tid_in_use", EEXIST, "kernel/pid.c: alloc_pid()", {{5, 5, 0}, std::nullopt, "", "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
          [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::in_use; },
          "the chosen pid is taken in that namespace"},
+    // copy_process(), right after alloc_pid(): the pidfd is reserved and
+    // put_user() to args->pidfd; a fault unwinds (bad_fork_put_pidfd).
+    Rule{"copy_process.pidfd_fault", EFAULT, "kernel/fork.c: copy_process()",
+         {{5, 3, 0}, std::nullopt, "",
+          "7f192e3cd316 \"fork: add clone3\" (v5.3) gave clone3 its own pidfd pointer; the put_user() is "
+          "b3e583825266 \"clone: add CLONE_PIDFD\" (v5.2)"},
+         [](const RuleInput& in) { return is_clone3(in) && in.has(PIDFD) && in.call.pidfd_fault; },
+         "CLONE_PIDFD writes the new descriptor's number where pidfd points, and that must be writable"},
     // cgroup_can_fork() -> cgroup_css_set_fork(): CLONE_INTO_CGROUP's descriptor.
     Rule{"cgroup_css_set_fork.not_cgroup2_dir", EBADF, "kernel/cgroup/cgroup.c: cgroup_css_set_fork()", {{5, 7, 0}, std::nullopt, "", "ef2c41cf38a7 \"clone3: allow spawning processes into cgroups\" (v5.7)"},
          [](const RuleInput& in) { return in.has(INTO_CGROUP) && in.call.cgroup != CgroupArg::harness; },

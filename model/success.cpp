@@ -133,7 +133,16 @@ constexpr std::array kRows = {
                },
                "a CLONE_VM child that does not suspend the caller has no alternate signal stack", ""},
     SuccessRow{"copy_process.tid_words", "kernel/fork.c: copy_process(), schedule_tail(), mm_release()", {}, nullptr,
-               [](const SuccessInput& in, Outcome& o, Notes&) {
+               [](const SuccessInput& in, Outcome& o, Notes& notes) {
+                 // A child_tid nobody can read: schedule_tail() and
+                 // mm_release() ignore the fault of their put_user(), so
+                 // the child lives on and nothing can be seen.
+                 if (in.call.child_tid_fault) {
+                   if (in.has(CHILD_SETTID | CHILD_CLEARTID))
+                     notes.emplace_back("child_tid is unmapped: schedule_tail() and mm_release() ignore the fault "
+                                        "of their put_user(); nothing is written, and nothing can be seen there");
+                   return;
+                 }
                  o[Trait::child_settid] = fact_of(in.has(CHILD_SETTID));
                  o[Trait::child_cleartid] = fact_of(in.has(CHILD_CLEARTID) && in.has(VM));
                  o[Trait::cleartid_wake] = fact_of(in.has(CHILD_CLEARTID) && in.has(VM));
@@ -167,8 +176,12 @@ constexpr std::array kRows = {
     // kernel_clone(): writes parent_tid in the caller, and waits for
     // vfork_done.
     SuccessRow{"kernel_clone.parent_side", "kernel/fork.c: kernel_clone()", {}, nullptr,
-               [](const SuccessInput& in, Outcome& o, Notes&) {
-                 o[Trait::parent_settid] = fact_of(in.has(PARENT_SETTID));
+               [](const SuccessInput& in, Outcome& o, Notes& notes) {
+                 if (!in.call.parent_tid_fault)
+                   o[Trait::parent_settid] = fact_of(in.has(PARENT_SETTID));
+                 else if (in.has(PARENT_SETTID))
+                   notes.emplace_back("parent_tid is unmapped: kernel_clone() ignores the fault of its put_user(); "
+                                      "the call succeeds and nothing can be seen there");
                  o[Trait::caller_suspended] = fact_of(in.has(VFORK));
                },
                "CLONE_PARENT_SETTID writes the tid in the caller; CLONE_VFORK suspends the caller", ""},

@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "harness/caller/caller_signals.hpp"
 #include "harness/caller/child_plan.hpp"
@@ -40,7 +41,7 @@
 namespace clonediff::harness {
 namespace {
 
-constexpr std::size_t kStackSize = 256 * 1024;
+constexpr std::size_t kStackSize = model::kHarnessStackSize;
 constexpr std::size_t kGuard = 4096;
 
 // Why the caller gives up before its first case: this machine will not
@@ -122,6 +123,39 @@ constexpr std::uint64_t kNonCanonical = 0x8000000000000000ULL;
 constexpr std::uint64_t kClosedFd = 1u << 20;
 constexpr std::uint64_t kAboveIntMax = 0x80000000ULL;
 
+// Two pages: one readable and writable, then one PROT_NONE. What clone3
+// must find unreadable or unwritable points into the second (args=unmapped,
+// pidfd=unmapped, ...); a struct that runs past the end of a mapping ends
+// where it begins (args=at_guard). Owned: unmapped when destroyed.
+class GuardedPage {
+ public:
+  GuardedPage() = default;
+  GuardedPage(const GuardedPage&) = delete;
+  GuardedPage& operator=(const GuardedPage&) = delete;
+  GuardedPage& operator=(GuardedPage&& o) noexcept {
+    std::swap(base_, o.base_);
+    return *this;
+  }
+  ~GuardedPage() {
+    if (base_) ::munmap(base_, 2 * model::kPageSize);
+  }
+  // Maps both pages; false if the system would not.
+  bool map() {
+    void* p = ::mmap(nullptr, 2 * model::kPageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return false;
+    base_ = static_cast<unsigned char*>(p);
+    return ::mprotect(base_ + model::kPageSize, model::kPageSize, PROT_NONE) == 0;
+  }
+  // The first byte of the PROT_NONE page.
+  unsigned char* guard() const { return base_ + model::kPageSize; }
+  // An address in the PROT_NONE page whose low byte is not zero (as the
+  // set_tid array's, see CallerState) and that is aligned for an int.
+  std::uint64_t unmapped() const { return reinterpret_cast<std::uint64_t>(guard() + 8); }
+
+ private:
+  unsigned char* base_ = nullptr;
+};
+
 struct CallerState {
   int ctl = -1;
   int child_socket = -1;  // the caller's (and so the child's) end of the host<->child socket
@@ -139,6 +173,7 @@ struct CallerState {
   alignas(256) std::int32_t set_tid_space[kMaxSetTid + 1] = {};
   std::int32_t* set_tid() { return set_tid_space + 1; }
   alignas(8) unsigned char clone_args[2 * model::kPageSize] = {};  // sizes up to a page are read
+  GuardedPage guarded;  // mapped once, before the first case
   probes::ChildExpectations expect;  // the parts that do not change from case to case
   std::string context;       // for after_case()
   std::size_t pid_depth = 0; // its active pid namespace, counted from the /proc mount's
@@ -155,26 +190,40 @@ std::uint64_t tls_value(const OrderMsg& o, const CallerState& st) {
   return 0;
 }
 
-// Fills st.clone_args as the order describes. cgroup_fd: the descriptor the
-// host sent for CgroupArg::harness.
-void fill_clone_args(const OrderMsg& o, CallerState& st, int cgroup_fd) {
+// Fills the struct clone_args the order describes and returns the address
+// to pass clone3: st.clone_args, its copy that ends at the guard page, or an
+// address in that page. cgroup_fd: the descriptor the host sent for
+// CgroupArg::harness.
+void* fill_clone_args(const OrderMsg& o, CallerState& st, int cgroup_fd) {
   std::memset(st.clone_args, 0, sizeof st.clone_args);
+  const std::uint64_t unmapped = st.guarded.unmapped();
   CloneArgs a{};
   a.flags = o.flags;
-  a.pidfd = reinterpret_cast<std::uint64_t>(o.pidfd_is_parent_tid ? &st.parent_tid : &st.pidfd);
-  a.child_tid = reinterpret_cast<std::uint64_t>(&st.child_tid);
-  a.parent_tid = reinterpret_cast<std::uint64_t>(&st.parent_tid);
+  a.child_tid = o.child_tid_unmapped ? unmapped : reinterpret_cast<std::uint64_t>(&st.child_tid);
+  a.parent_tid = o.parent_tid_unmapped ? unmapped : reinterpret_cast<std::uint64_t>(&st.parent_tid);
+  a.pidfd = o.pidfd_unmapped ? unmapped
+            : o.pidfd_is_parent_tid ? a.parent_tid
+                                    : reinterpret_cast<std::uint64_t>(&st.pidfd);
   a.exit_signal = o.exit_signal;
   const auto base = reinterpret_cast<std::uint64_t>(st.stack_base);
+  const auto top = base + st.stack_size;
+  const auto size_or = [&](std::uint64_t preset) { return o.stack_size_given ? o.stack_size : preset; };
   switch (static_cast<model::StackArg>(o.stack)) {
-    case model::StackArg::harness: a.stack = base; a.stack_size = st.stack_size; break;
-    case model::StackArg::none: break;
-    case model::StackArg::size_without_address: a.stack_size = model::kPageSize; break;
+    case model::StackArg::harness:
+      // The child's stack pointer is stack + stack_size: the top, whatever the size.
+      a.stack_size = size_or(st.stack_size);
+      CLONEDIFF_CHECK(a.stack_size <= top);
+      a.stack = top - a.stack_size;
+      break;
+    case model::StackArg::none: a.stack_size = size_or(0); break;
+    case model::StackArg::size_without_address: a.stack_size = size_or(model::kPageSize); break;
     case model::StackArg::address_without_size: a.stack = base; break;
-    case model::StackArg::kernel_address: a.stack = kKernelAddress; a.stack_size = model::kPageSize; break;
+    case model::StackArg::kernel_address: a.stack = kKernelAddress; a.stack_size = size_or(model::kPageSize); break;
   }
   a.tls = tls_value(o, st);
-  if (o.set_tid_pointer) {
+  if (o.set_tid_unmapped) {
+    a.set_tid = unmapped;
+  } else if (o.set_tid_pointer) {
     std::memcpy(st.set_tid(), o.set_tid, sizeof o.set_tid);
     a.set_tid = reinterpret_cast<std::uint64_t>(st.set_tid());
   }
@@ -188,6 +237,16 @@ void fill_clone_args(const OrderMsg& o, CallerState& st, int cgroup_fd) {
   }
   std::memcpy(st.clone_args, &a, sizeof a);
   if (o.tail_nonzero) st.clone_args[sizeof a] = 1;  // the first byte beyond the kernel's struct
+  switch (static_cast<model::ArgsArg>(o.args)) {
+    case model::ArgsArg::harness: break;
+    case model::ArgsArg::unmapped: return reinterpret_cast<void*>(unmapped);
+    case model::ArgsArg::at_guard: {
+      unsigned char* at = st.guarded.guard() - sizeof a;
+      std::memcpy(at, &a, sizeof a);
+      return at;
+    }
+  }
+  return st.clone_args;
 }
 
 bool raw_entry(const OrderMsg& o) {
@@ -201,7 +260,8 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
   st.pidfd = -1;
   plan.expect = st.expect;
   if (raw_entry(o)) {
-    plan.expect.child_tid_slot = &st.child_tid;
+    // An unmapped child_tid: the child has no word to look at.
+    plan.expect.child_tid_slot = o.child_tid_unmapped ? nullptr : &st.child_tid;
     plan.expect.tls = tls_value(o, st);
     plan.expect.tls_meaningful = true;
   }
@@ -215,8 +275,8 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
       // CgroupArg::harness: the host sent the directory right after the order.
       const bool has_cgroup = static_cast<model::CgroupArg>(o.cgroup) == model::CgroupArg::harness;
       const sys::UniqueFd cgroup_dir = has_cgroup ? recv_fd(st.ctl) : sys::UniqueFd();
-      fill_clone_args(o, st, cgroup_dir.get());
-      return clonediff_raw_clone3(st.clone_args, o.size, clonediff_child_main, &plan);
+      void* args = fill_clone_args(o, st, cgroup_dir.get());
+      return clonediff_raw_clone3(args, o.size, clonediff_child_main, &plan);
     }
     case model::Entry::fork:
       return fork_entry(&plan);
@@ -333,7 +393,7 @@ sys::UniqueFd report_returned(const OrderMsg& order, const CallerState& st, long
   // number, which can equal the tid by chance: then it says nothing of
   // CLONE_PARENT_SETTID, and parent_settid stays unknown.
   const bool word_holds_pidfd = (order.flags & model::flag::PIDFD) && pidfd_in_parent_tid(order);
-  if (ret > 0 && raw_entry(order) && !word_holds_pidfd)
+  if (ret > 0 && raw_entry(order) && !word_holds_pidfd && !order.parent_tid_unmapped)
     returned.traits.set(model::Trait::parent_settid, st.parent_tid == ret);
   if (pidfd_asked) probes::look_at_pidfd(pidfd.get(), ret, st.pid_depth, returned.traits);
   send_msg(st.ctl, returned);
@@ -352,7 +412,8 @@ sys::UniqueFd watch_child(const OrderMsg& order, long child) {
 // pidfd readable, and its SIGCHLD, which the child may have left ignored (a
 // pid namespace init sharing our handlers); SIG_DFL is put back.
 void look_after_child_left(const OrderMsg& order, const CallerState& st, int pidfd, DoneMsg& done) {
-  if (raw_entry(order)) done.traits.set(model::Trait::child_cleartid, st.child_tid == 0);
+  if (raw_entry(order) && !order.child_tid_unmapped)
+    done.traits.set(model::Trait::child_cleartid, st.child_tid == 0);
   if (pidfd >= 0) done.traits.set(model::Trait::pidfd_readable_at_exit, probes::pidfd_readable(pidfd));
   const probes::Disposition chld = probes::sigchld_disposition();
   done.traits.set(model::Trait::caller_sigchld_ignored, chld == probes::Disposition::ignored);
@@ -409,7 +470,7 @@ void serve_case(const OrderMsg& order, CallerState& st, probes::BehaviourBaselin
   const sys::UniqueFd child_watch = watch_child(order, ret);
   // CLONE_CHILD_CLEARTID, whatever came with it: whether the kernel clears
   // the caller's child_tid word and wakes a futex there as the child leaves.
-  if (raw_entry(order) && (order.flags & model::flag::CHILD_CLEARTID)) {
+  if (raw_entry(order) && (order.flags & model::flag::CHILD_CLEARTID) && !order.child_tid_unmapped) {
     const bool thread = sys::raw_syscall(SYS_tgkill, sys::raw_syscall(SYS_getpid), ret, 0) == 0;
     if (auto woke = probes::watch_cleartid(&st.child_tid, ret, thread, child_watch.get()))
       done.traits.set(model::Trait::cleartid_wake, *woke);
@@ -461,6 +522,7 @@ void caller_main(const CallerSetup& setup) {
   st.stack_base = static_cast<char*>(stack) + kGuard;
   st.stack_size = kStackSize;
   st.devnull.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (!st.guarded.map()) die_with(st.ctl, "mapping the guarded page failed", StartFailure::harness);
 
   auto baseline = probes::BehaviourBaseline::establish();
   if (!baseline) die_with(st.ctl, baseline.error().message.c_str(), StartFailure::harness);

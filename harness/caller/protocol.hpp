@@ -60,6 +60,15 @@ struct OrderMsg {
   std::uint8_t tail_nonzero = 0;
   std::uint8_t pidfd_is_parent_tid = 0;
   std::uint8_t set_tid_pointer = 0;
+  // clone3: where the struct lies (model::ArgsArg), and the pointer fields
+  // that point into the caller's PROT_NONE page instead of its own ints.
+  std::uint8_t args = 0;
+  std::uint8_t pidfd_unmapped = 0;
+  std::uint8_t parent_tid_unmapped = 0;
+  std::uint8_t child_tid_unmapped = 0;
+  std::uint8_t set_tid_unmapped = 0;
+  std::uint8_t stack_size_given = 0;  // stack_size below, else the stack preset's
+  std::uint64_t stack_size = 0;
   std::uint64_t size = 0;   // clone3's size argument
   std::uint64_t set_tid_size = 0;
   std::int32_t set_tid[kMaxSetTid] = {};

@@ -80,9 +80,9 @@ Result<std::pair<long long, long long>> parse_signal_range(std::string_view valu
 Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_view value) {
   model::Request& r = c.request;
   if (key == "exit_signal") {
-    auto sig = model::parse_signal(value);
-    if (!sig || *sig < 0) return make_error("bad exit_signal '" + std::string(value) + "'");
-    r.exit_signal = static_cast<std::uint64_t>(*sig);
+    auto sig = model::parse_exit_signal_value(value);
+    if (!sig) return sig.error();
+    r.exit_signal = *sig;
   } else if (key == "context") {
     if (value.empty()) return make_error("empty context");
     // An unknown name is bad input now, not a skip at run time.
@@ -100,7 +100,23 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
     auto n = parse_count(value, key);
     if (!n) return n.error();
     r.clone3.size = *n;
+  } else if (key == "stack_size") {
+    auto n = parse_count(value, key);
+    if (!n) return n.error();
+    r.clone3.stack_size = *n;
+  } else if (key == "args") {
+    auto a = model::parse_args_arg(value);
+    if (!a) return a.error();
+    r.clone3.args = *a;
+  } else if (key == "parent_tid" || key == "child_tid") {
+    auto a = model::parse_pointer_arg(value);
+    if (!a) return make_error(std::string(key) + " is harness or unmapped, not '" + std::string(value) + "'");
+    (key == "parent_tid" ? r.clone3.parent_tid_at : r.clone3.child_tid_at) = *a;
+  } else if (key == "set_tid" && value == "unmapped") {
+    r.clone3.set_tid.reset();
+    r.clone3.set_tid_at = model::PointerArg::unmapped;
   } else if (key == "set_tid") {
+    r.clone3.set_tid_at = model::PointerArg::harness;
     std::vector<model::TidSpec> tids;
     while (!value.empty()) {
       const auto comma = value.find(',');
@@ -129,11 +145,14 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
       return make_error("clone3=enosys is for the C library's entries (fork, vfork, pthread_create, posix_spawn, system)");
     c.clone3_enosys = true;
   } else if (key == "pidfd") {
-    if (value != "parent_tid") return make_error("pidfd=parent_tid is the one choice (the default keeps them apart)");
-    r.clone3.pidfd_is_parent_tid = true;
+    if (value != "parent_tid" && value != "unmapped")
+      return make_error("pidfd is parent_tid or unmapped (the default: an int of its own)");
+    r.clone3.pidfd_is_parent_tid = value == "parent_tid";
+    r.clone3.pidfd_at = value == "unmapped" ? model::PointerArg::unmapped : model::PointerArg::harness;
   } else {
     return make_error("unknown option '" + std::string(key) +
-                      "' (options: exit_signal, context, stack, tls, size, set_tid, set_tid_size, cgroup, tail, pidfd, clone3)");
+                      "' (options: exit_signal, context, stack, stack_size, tls, size, args, set_tid, set_tid_size, "
+                      "cgroup, tail, pidfd, parent_tid, child_tid, clone3)");
   }
   return ok_status();
 }

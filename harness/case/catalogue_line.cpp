@@ -19,6 +19,9 @@ std::string catalogue_line(const CatalogueCase& c, std::string_view comment) {
   if (r.tls != model::TlsArg::none) option("tls", std::string(model::tls_arg_name(r.tls)));
   const model::Clone3Args& a = r.clone3;
   if (a.size != model::Clone3Args{}.size) option("size", std::to_string(a.size));
+  if (a.stack_size) option("stack_size", std::to_string(*a.stack_size));
+  if (a.args != model::ArgsArg::harness) option("args", std::string(model::args_arg_name(a.args)));
+  if (a.set_tid_at == model::PointerArg::unmapped) option("set_tid", "unmapped");
   if (a.set_tid) {
     std::string tids;
     for (const model::TidSpec& t : *a.set_tid) tids += (tids.empty() ? "" : ",") + model::tid_spec_text(t);
@@ -28,6 +31,9 @@ std::string catalogue_line(const CatalogueCase& c, std::string_view comment) {
   if (a.cgroup != model::CgroupArg::none) option("cgroup", std::string(model::cgroup_arg_name(a.cgroup)));
   if (a.tail != model::TailArg::zero) option("tail", std::string(model::tail_arg_name(a.tail)));
   if (a.pidfd_is_parent_tid) option("pidfd", "parent_tid");
+  if (a.pidfd_at == model::PointerArg::unmapped) option("pidfd", "unmapped");
+  if (a.parent_tid_at == model::PointerArg::unmapped) option("parent_tid", "unmapped");
+  if (a.child_tid_at == model::PointerArg::unmapped) option("child_tid", "unmapped");
   if (c.clone3_enosys) option("clone3", "enosys");
   if (!comment.empty()) line += "  # " + std::string(comment);
   return line;

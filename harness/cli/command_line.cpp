@@ -125,8 +125,9 @@ std::string translate(const CLI::ParseError& e, const CLI::App* command) {
 std::vector<std::pair<std::string, std::string>> ExplainOptions::request_options() const {
   std::vector<std::pair<std::string, std::string>> out;
   const std::pair<const char*, const std::optional<std::string>*> all[] = {
-      {"size", &size},         {"stack", &stack},   {"tls", &tls},   {"set_tid", &set_tid},
-      {"set_tid_size", &set_tid_size}, {"cgroup", &cgroup}, {"tail", &tail}, {"pidfd", &pidfd}};
+      {"size", &size},         {"stack", &stack},   {"stack_size", &stack_size}, {"tls", &tls},
+      {"args", &args},         {"set_tid", &set_tid}, {"set_tid_size", &set_tid_size}, {"cgroup", &cgroup},
+      {"tail", &tail},         {"pidfd", &pidfd},   {"parent_tid", &parent_tid},   {"child_tid", &child_tid}};
   for (const auto& [key, value] : all)
     if (*value) out.emplace_back(key, **value);
   return out;
@@ -339,16 +340,31 @@ void CommandLine::define_explain() {
   c->add_option("--stack", explain.stack,
                 "harness or none; clone3 also size_without_address, address_without_size, kernel_address")
       ->type_name("STACK");
+  c->add_option("--stack-size", explain.stack_size,
+                "clone3: stack_size (default: the stack's own; with --stack harness the stack field is the "
+                "harness stack's top minus it)")
+      ->type_name("N");
   c->add_option("--tls", explain.tls, "none, harness or non_canonical")->type_name("TLS");
-  c->add_option("--set-tid", explain.set_tid, "clone3: pids asked for, innermost first: numbers, free or in_use")
+  c->add_option("--args", explain.args,
+                "clone3: where struct clone_args lies: harness, unmapped (a PROT_NONE page) or at_guard (its 88 "
+                "bytes end where that page begins)")
+      ->type_name("WHERE");
+  c->add_option("--set-tid", explain.set_tid,
+                "clone3: pids asked for, innermost first: numbers, free or in_use; or unmapped (a pointer into "
+                "a PROT_NONE page, set_tid_size 1 unless given)")
       ->type_name("A,B");
   c->add_option("--set-tid-size", explain.set_tid_size, "clone3: set_tid_size (default: the list's length)")
       ->type_name("N");
   c->add_option("--cgroup", explain.cgroup, "clone3: none, harness, bad_fd, not_cgroup or above_int_max")
       ->type_name("CGROUP");
   c->add_option("--tail", explain.tail, "clone3: zero or nonzero, the bytes beyond 88")->type_name("TAIL");
-  c->add_option("--pidfd", explain.pidfd, "clone3: parent_tid (pidfd and parent_tid point at one int)")
+  c->add_option("--pidfd", explain.pidfd,
+                "clone3: parent_tid (pidfd and parent_tid point at one int) or unmapped (into a PROT_NONE page)")
       ->type_name("PIDFD");
+  c->add_option("--parent-tid", explain.parent_tid, "clone3: harness or unmapped (into a PROT_NONE page)")
+      ->type_name("WHERE");
+  c->add_option("--child-tid", explain.child_tid, "clone3: harness or unmapped (into a PROT_NONE page)")
+      ->type_name("WHERE");
 }
 
 void CommandLine::define_check() {

@@ -34,9 +34,9 @@ Result<model::Request> request_of(const ExplainOptions& o) {
     request.flags = *flags;
   }
   if (o.exit_signal) {
-    auto sig = model::parse_signal(*o.exit_signal);
-    if (!sig || *sig < 0) return make_error("bad --exit-signal '" + *o.exit_signal + "'");
-    request.exit_signal = static_cast<std::uint64_t>(*sig);
+    auto sig = model::parse_exit_signal_value(*o.exit_signal);
+    if (!sig) return make_error("--exit-signal: " + sig.error().message);
+    request.exit_signal = *sig;
   }
   for (const auto& [key, value] : o.request_options())
     if (auto st = harness::apply_case_option(spec, key, value); !st) return st.error();

@@ -549,8 +549,15 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::send_order(const model::Re
     order.size = c.size;
     order.tail_nonzero = c.tail == model::TailArg::nonzero;
     order.pidfd_is_parent_tid = c.pidfd_is_parent_tid;
-    order.set_tid_pointer = c.set_tid.has_value();
-    order.set_tid_size = c.set_tid_size.value_or(c.set_tid ? c.set_tid->size() : 0);
+    order.set_tid_pointer = c.set_tid.has_value() || c.set_tid_at == model::PointerArg::unmapped;
+    order.set_tid_unmapped = c.set_tid_at == model::PointerArg::unmapped;
+    order.set_tid_size = c.set_tid_size.value_or(c.set_tid ? c.set_tid->size() : order.set_tid_unmapped ? 1 : 0);
+    order.args = static_cast<std::uint8_t>(c.args);
+    order.pidfd_unmapped = c.pidfd_at == model::PointerArg::unmapped;
+    order.parent_tid_unmapped = c.parent_tid_at == model::PointerArg::unmapped;
+    order.child_tid_unmapped = c.child_tid_at == model::PointerArg::unmapped;
+    order.stack_size_given = c.stack_size.has_value();
+    order.stack_size = c.stack_size.value_or(0);
     if (c.set_tid) {
       set_tid_entries = std::min(c.set_tid->size(), kMaxSetTid);
       for (std::size_t i = 0; i < set_tid_entries; ++i)

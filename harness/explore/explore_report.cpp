@@ -207,6 +207,9 @@ std::string explain_command_line(const harness::CatalogueCase& c, const json::Va
   if (r.tls != model::TlsArg::none) cmd += " --tls " + std::string(model::tls_arg_name(r.tls));
   const model::Clone3Args& a = r.clone3;
   if (a.size != model::kCloneArgsSizeVer2) cmd += " --size " + std::to_string(a.size);
+  if (a.stack_size) cmd += " --stack-size " + std::to_string(*a.stack_size);
+  if (a.args != model::ArgsArg::harness) cmd += " --args " + std::string(model::args_arg_name(a.args));
+  if (a.set_tid_at == model::PointerArg::unmapped) cmd += " --set-tid unmapped";
   if (a.set_tid) {
     std::string tids;
     for (const model::TidSpec& t : *a.set_tid) tids += (tids.empty() ? "" : ",") + model::tid_spec_text(t);
@@ -216,6 +219,9 @@ std::string explain_command_line(const harness::CatalogueCase& c, const json::Va
   if (a.cgroup != model::CgroupArg::none) cmd += " --cgroup " + std::string(model::cgroup_arg_name(a.cgroup));
   if (a.tail != model::TailArg::zero) cmd += " --tail " + std::string(model::tail_arg_name(a.tail));
   if (a.pidfd_is_parent_tid) cmd += " --pidfd parent_tid";
+  if (a.pidfd_at == model::PointerArg::unmapped) cmd += " --pidfd unmapped";
+  if (a.parent_tid_at == model::PointerArg::unmapped) cmd += " --parent-tid unmapped";
+  if (a.child_tid_at == model::PointerArg::unmapped) cmd += " --child-tid unmapped";
   return cmd;
 }
 

@@ -29,7 +29,8 @@ constexpr std::uint64_t kClone3Odd[] = {1ULL << 0, 1ULL << 3, 1ULL << 6, 1ULL <<
 constexpr std::uint64_t kLegacySignals[] = {0, 1, 9, 17, 19, 31, 32, 33, 34, 63, 64, 65, 127, 128, 145, 255};
 constexpr std::uint64_t kClone3Signals[] = {0,  1,   9,   17,    19,          32,          33,
                                             64, 65,  128, 255,   256,         0x111,       0x100000011ULL,
-                                            1ULL << 32,          1ULL << 62};
+                                            1ULL << 32,          1ULL << 62,  1ULL << 63,  0xbadc0ded00000000ULL,
+                                            ~0ULL};
 // clone3 sizes at the kernel's boundaries: below VER0 (64), VER0, VER1 (80),
 // VER2 (88), beyond (a tail), a page and beyond.
 constexpr std::uint64_t kSizes[] = {0, 8, 32, 63, 64, 72, 79, 80, 81, 87, 88, 89, 96, 128, 512, 4095, 4096, 4097, 8192};
@@ -38,6 +39,11 @@ constexpr Entry kLibraryEntries[] = {Entry::fork, Entry::vfork, Entry::pthread_c
 constexpr model::StackArg kStacks[] = {model::StackArg::harness, model::StackArg::none,
                                        model::StackArg::size_without_address, model::StackArg::address_without_size,
                                        model::StackArg::kernel_address};
+// clone3 stack sizes: none, a few bytes, a page, the most the harness's stack
+// takes (its top minus the size), and the largest (for a stack of no address
+// or the kernel's).
+constexpr std::uint64_t kStackSizes[] = {0, 4, 4096, model::kMaxHarnessStackSize, ~0ULL};
+constexpr model::ArgsArg kArgsArgs[] = {model::ArgsArg::harness, model::ArgsArg::unmapped, model::ArgsArg::at_guard};
 constexpr model::TlsArg kTls[] = {model::TlsArg::none, model::TlsArg::harness, model::TlsArg::non_canonical};
 constexpr model::CgroupArg kCgroups[] = {model::CgroupArg::none, model::CgroupArg::harness, model::CgroupArg::bad_fd,
                                          model::CgroupArg::not_cgroup, model::CgroupArg::above_int_max};
@@ -197,6 +203,22 @@ CatalogueCase random_case(Rng& rng, const Space& space) {
     }
     if (a.size > model::kCloneArgsSizeVer2 && rng.chance(1, 2)) a.tail = model::TailArg::nonzero;
     a.pidfd_is_parent_tid = rng.chance(1, 10);
+    // Any stack_size the stack can take, and pointers into a PROT_NONE page.
+    if (r.stack != model::StackArg::address_without_size && rng.chance(1, 10)) {
+      const std::size_t n = std::size(kStackSizes) - (r.stack == model::StackArg::harness ? 1 : 0);
+      a.stack_size = kStackSizes[rng.index(n)];
+    }
+    if (rng.chance(1, 20)) {
+      a.args = kArgsArgs[1 + rng.index(std::size(kArgsArgs) - 1)];
+      a.tail = model::TailArg::zero;
+    }
+    if (rng.chance(1, 20)) {
+      a.pidfd_at = model::PointerArg::unmapped;
+      a.pidfd_is_parent_tid = false;
+    }
+    if (rng.chance(1, 20)) a.parent_tid_at = model::PointerArg::unmapped;
+    if (rng.chance(1, 20)) a.child_tid_at = model::PointerArg::unmapped;
+    if (!a.set_tid && rng.chance(1, 20)) a.set_tid_at = model::PointerArg::unmapped;
   }
   if (valid(c)) return c;
   CatalogueCase plain;  // never expected: every draw above is valid
@@ -330,6 +352,33 @@ std::vector<CatalogueCase> neighbours(const CatalogueCase& c, const Space& space
   CatalogueCase alias = c;
   alias.request.clone3.pidfd_is_parent_tid = !a.pidfd_is_parent_tid;
   out.push_back(std::move(alias));
+  for (std::optional<std::uint64_t> size : {std::optional<std::uint64_t>{}, std::optional<std::uint64_t>{0},
+                                             std::optional<std::uint64_t>{4}, std::optional<std::uint64_t>{~0ULL}}) {
+    if (size == a.stack_size) continue;
+    CatalogueCase n = c;
+    n.request.clone3.stack_size = size;
+    out.push_back(std::move(n));
+  }
+  for (model::ArgsArg where : kArgsArgs) {
+    if (where == a.args) continue;
+    CatalogueCase n = c;
+    n.request.clone3.args = where;
+    if (where != model::ArgsArg::harness) n.request.clone3.tail = model::TailArg::zero;
+    out.push_back(std::move(n));
+  }
+  // Each pointer field into the PROT_NONE page, or back.
+  const auto toggled = [](model::PointerArg p) {
+    return p == model::PointerArg::harness ? model::PointerArg::unmapped : model::PointerArg::harness;
+  };
+  for (model::PointerArg model::Clone3Args::*field :
+       {&model::Clone3Args::pidfd_at, &model::Clone3Args::parent_tid_at, &model::Clone3Args::child_tid_at,
+        &model::Clone3Args::set_tid_at}) {
+    CatalogueCase n = c;
+    n.request.clone3.*field = toggled(a.*field);
+    if (field == &model::Clone3Args::pidfd_at) n.request.clone3.pidfd_is_parent_tid = false;
+    if (field == &model::Clone3Args::set_tid_at) n.request.clone3.set_tid.reset();
+    out.push_back(std::move(n));
+  }
   std::erase_if(out, [](const CatalogueCase& n) { return !valid(n); });
   return out;
 }
@@ -364,6 +413,13 @@ Complexity complexity(const CatalogueCase& c, const Space& space) {
   if (a.cgroup != model::CgroupArg::none) ++options;
   if (a.tail != model::TailArg::zero) ++options;
   if (a.pidfd_is_parent_tid) ++options;
+  if (a.stack_size) {
+    ++options;
+    values += capped(*a.stack_size);
+  }
+  if (a.args != model::ArgsArg::harness) ++options;
+  for (model::PointerArg p : {a.pidfd_at, a.parent_tid_at, a.child_tid_at, a.set_tid_at})
+    if (p != model::PointerArg::harness) ++options;
   if (c.clone3_enosys) ++options;
   k[1] = options;
   k[2] = context_rank(c.context, space);
@@ -399,6 +455,20 @@ std::vector<CatalogueCase> simpler(const CatalogueCase& c, const Space& space) {
   if (a.cgroup != model::CgroupArg::none) with([](CatalogueCase& n) { n.request.clone3.cgroup = model::CgroupArg::none; });
   if (a.tail != model::TailArg::zero) with([](CatalogueCase& n) { n.request.clone3.tail = model::TailArg::zero; });
   if (a.pidfd_is_parent_tid) with([](CatalogueCase& n) { n.request.clone3.pidfd_is_parent_tid = false; });
+  if (a.stack_size) with([](CatalogueCase& n) { n.request.clone3.stack_size.reset(); });
+  if (a.args != model::ArgsArg::harness) with([](CatalogueCase& n) { n.request.clone3.args = model::ArgsArg::harness; });
+  if (a.pidfd_at != model::PointerArg::harness)
+    with([](CatalogueCase& n) { n.request.clone3.pidfd_at = model::PointerArg::harness; });
+  if (a.parent_tid_at != model::PointerArg::harness)
+    with([](CatalogueCase& n) { n.request.clone3.parent_tid_at = model::PointerArg::harness; });
+  if (a.child_tid_at != model::PointerArg::harness)
+    with([](CatalogueCase& n) { n.request.clone3.child_tid_at = model::PointerArg::harness; });
+  if (a.set_tid_at != model::PointerArg::harness)
+    with([](CatalogueCase& n) { n.request.clone3.set_tid_at = model::PointerArg::harness; });
+  if (a.stack_size && *a.stack_size > 0) {
+    for (std::uint64_t s : {std::uint64_t{0}, std::uint64_t{4}, *a.stack_size / 2})
+      if (s < *a.stack_size) with([s](CatalogueCase& n) { n.request.clone3.stack_size = s; });
+  }
   if (a.size != model::kCloneArgsSizeVer2) {
     with([](CatalogueCase& n) {
       n.request.clone3.size = model::kCloneArgsSizeVer2;

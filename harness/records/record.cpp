@@ -222,7 +222,18 @@ Status read_clone3(const json::Value& c3, model::Request& r) {
   if (auto st = read_arg(c3, "tls", r.tls, model::parse_tls_arg); !st) return st;
   if (auto st = read_arg(c3, "cgroup", r.clone3.cgroup, model::parse_cgroup_arg); !st) return st;
   if (auto st = read_arg(c3, "tail", r.clone3.tail, model::parse_tail_arg); !st) return st;
-  if (const json::Value* tids = json::find(c3, "set_tid"); tids && !tids->is_null()) {
+  if (const json::Value* n = json::find(c3, "stack_size")) {
+    auto v = json::as_uint(*n);
+    if (!v) return make_error("'clone3.stack_size' must be a non-negative integer");
+    r.clone3.stack_size = *v;
+  }
+  if (auto st = read_arg(c3, "args", r.clone3.args, model::parse_args_arg); !st) return st;
+  if (auto st = read_arg(c3, "parent_tid", r.clone3.parent_tid_at, model::parse_pointer_arg); !st) return st;
+  if (auto st = read_arg(c3, "child_tid", r.clone3.child_tid_at, model::parse_pointer_arg); !st) return st;
+  if (const json::Value* tids = json::find(c3, "set_tid"); tids && tids->is_string()) {
+    if (json::str(*tids) != "unmapped") return make_error("'clone3.set_tid' is a list, null or \"unmapped\"");
+    r.clone3.set_tid_at = model::PointerArg::unmapped;
+  } else if (tids && !tids->is_null()) {
     if (!tids->is_array()) return make_error("'clone3.set_tid' must be a list or null");
     std::vector<model::TidSpec> list;
     for (const json::Value& t : *tids) {
@@ -244,9 +255,10 @@ Status read_clone3(const json::Value& c3, model::Request& r) {
     r.clone3.set_tid_size = *v;
   }
   if (const json::Value* p = json::find(c3, "pidfd")) {
-    if (!p->is_string() || (json::str(*p) != "parent_tid" && json::str(*p) != "own"))
-      return make_error("'clone3.pidfd' is \"own\" or \"parent_tid\"");
+    if (!p->is_string() || (json::str(*p) != "parent_tid" && json::str(*p) != "own" && json::str(*p) != "unmapped"))
+      return make_error("'clone3.pidfd' is \"own\", \"parent_tid\" or \"unmapped\"");
     r.clone3.pidfd_is_parent_tid = json::str(*p) == "parent_tid";
+    if (json::str(*p) == "unmapped") r.clone3.pidfd_at = model::PointerArg::unmapped;
   }
   return ok_status();
 }
@@ -305,14 +317,22 @@ void request_to_json(const model::Request& r, json::Value& record) {
           tids.push_back(model::tid_spec_text(t));
       }
       c3["set_tid"] = std::move(tids);
+    } else if (c.set_tid_at == model::PointerArg::unmapped) {
+      c3["set_tid"] = "unmapped";
     } else {
       c3["set_tid"] = nullptr;
     }
-    const std::uint64_t listed = c.set_tid ? c.set_tid->size() : 0;
+    const std::uint64_t listed = c.set_tid ? c.set_tid->size() : c.set_tid_at == model::PointerArg::unmapped ? 1 : 0;
     c3["set_tid_size"] = c.set_tid_size.value_or(listed);
     c3["cgroup"] = text(model::cgroup_arg_name(c.cgroup));
     c3["tail"] = text(model::tail_arg_name(c.tail));
-    c3["pidfd"] = c.pidfd_is_parent_tid ? "parent_tid" : "own";
+    c3["pidfd"] = c.pidfd_is_parent_tid ? "parent_tid" : c.pidfd_at == model::PointerArg::unmapped ? "unmapped" : "own";
+    // Written only where they differ from the defaults, so that older
+    // records and readers keep meaning the same.
+    if (c.stack_size) c3["stack_size"] = *c.stack_size;
+    if (c.args != model::ArgsArg::harness) c3["args"] = text(model::args_arg_name(c.args));
+    if (c.parent_tid_at != model::PointerArg::harness) c3["parent_tid"] = text(model::pointer_arg_name(c.parent_tid_at));
+    if (c.child_tid_at != model::PointerArg::harness) c3["child_tid"] = text(model::pointer_arg_name(c.child_tid_at));
     record["clone3"] = std::move(c3);
   } else if (r.entry == model::Entry::clone) {
     if (r.stack != model::StackArg::harness) record["stack"] = text(model::stack_arg_name(r.stack));

@@ -35,6 +35,9 @@ std::vector<std::pair<std::string, std::string>> argument_options(const model::R
   if (r.entry != model::Entry::clone3) return out;
   const model::Clone3Args& c = r.clone3;
   if (c.size != model::kCloneArgsSizeVer2) out.emplace_back("size", std::to_string(c.size));
+  if (c.stack_size) out.emplace_back("stack_size", std::to_string(*c.stack_size));
+  if (c.args != model::ArgsArg::harness) out.emplace_back("args", std::string(model::args_arg_name(c.args)));
+  if (c.set_tid_at == model::PointerArg::unmapped) out.emplace_back("set_tid", "unmapped");
   if (c.set_tid) {
     std::string list;
     for (const model::TidSpec& t : *c.set_tid) list += (list.empty() ? "" : ",") + model::tid_spec_text(t);
@@ -44,6 +47,9 @@ std::vector<std::pair<std::string, std::string>> argument_options(const model::R
   if (c.cgroup != model::CgroupArg::none) out.emplace_back("cgroup", std::string(model::cgroup_arg_name(c.cgroup)));
   if (c.tail != model::TailArg::zero) out.emplace_back("tail", std::string(model::tail_arg_name(c.tail)));
   if (c.pidfd_is_parent_tid) out.emplace_back("pidfd", "parent_tid");
+  if (c.pidfd_at == model::PointerArg::unmapped) out.emplace_back("pidfd", "unmapped");
+  if (c.parent_tid_at == model::PointerArg::unmapped) out.emplace_back("parent_tid", "unmapped");
+  if (c.child_tid_at == model::PointerArg::unmapped) out.emplace_back("child_tid", "unmapped");
   return out;
 }
 

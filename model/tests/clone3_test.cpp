@@ -138,7 +138,67 @@ INSTANTIATE_TEST_SUITE_P(
         Clone3Case{"into cgroup, set_tid in use first", [](Request& r) { r.flags = INTO_CGROUP; r.clone3.cgroup = CgroupArg::bad_fd; r.clone3.set_tid = {{kInUse}}; },
                    "root", EEXIST, "alloc_pid.set_tid_in_use"},
         Clone3Case{"into cgroup, thread", [](Request& r) { r.flags = INTO_CGROUP | VM | SIGHAND | THREAD; r.exit_signal = 0; r.clone3.cgroup = CgroupArg::harness; },
-                   "root", EOPNOTSUPP, "cgroup_attach_permissions.thread_other_domain"}),
+                   "root", EOPNOTSUPP, "cgroup_attach_permissions.thread_other_domain"},
+        // Any 64-bit exit_signal: bits above CSIGNAL, or above _NSIG.
+        Clone3Case{"exit_signal bit 63", [](Request& r) { r.exit_signal = 1ULL << 63; }, "root", EINVAL,
+                   "clone3.exit_signal_invalid"},
+        Clone3Case{"exit_signal -1", [](Request& r) { r.exit_signal = ~0ULL; }, "root", EINVAL,
+                   "clone3.exit_signal_invalid"},
+        Clone3Case{"exit_signal upper half", [](Request& r) { r.exit_signal = 0xbadc0ded00000000ULL; }, "root", EINVAL,
+                   "clone3.exit_signal_invalid"},
+        // stack_size: any, with or without a stack.
+        Clone3Case{"stack_size 4", [](Request& r) { r.clone3.stack_size = 4; }, "root", 0, "copy_process.ok"},
+        Clone3Case{"stack_size 0", [](Request& r) { r.clone3.stack_size = 0; }, "root", EINVAL, "clone3.stack_invalid"},
+        Clone3Case{"stack_size 4 without stack", [](Request& r) { r.stack = StackArg::none; r.clone3.stack_size = 4; },
+                   "root", EINVAL, "clone3.stack_invalid"},
+        Clone3Case{"no stack, stack_size 0",
+                   [](Request& r) { r.stack = StackArg::size_without_address; r.clone3.stack_size = 0; }, "root", 0,
+                   "copy_process.ok"},
+        Clone3Case{"kernel stack, stack_size 0",
+                   [](Request& r) { r.stack = StackArg::kernel_address; r.clone3.stack_size = 0; }, "root", EINVAL,
+                   "clone3.stack_invalid"},
+        // The copies, in the kernel's order.
+        Clone3Case{"args unmapped", [](Request& r) { r.clone3.args = ArgsArg::unmapped; }, "root", EFAULT,
+                   "clone3.args_fault"},
+        Clone3Case{"args unmapped, size 56", [](Request& r) { r.clone3.args = ArgsArg::unmapped; r.clone3.size = 56; },
+                   "root", EINVAL, "clone3.size_below_ver0"},
+        Clone3Case{"args unmapped, above a page",
+                   [](Request& r) { r.clone3.args = ArgsArg::unmapped; r.clone3.size = 4104; }, "root", E2BIG,
+                   "clone3.size_above_page"},
+        Clone3Case{"args at guard", [](Request& r) { r.clone3.args = ArgsArg::at_guard; }, "root", 0, "copy_process.ok"},
+        Clone3Case{"args at guard, size 96", [](Request& r) { r.clone3.args = ArgsArg::at_guard; r.clone3.size = 96; },
+                   "root", EFAULT, "clone3.args_fault"},
+        Clone3Case{"set_tid unmapped", [](Request& r) { r.clone3.set_tid_at = PointerArg::unmapped; }, "root", EFAULT,
+                   "clone3.set_tid_fault"},
+        Clone3Case{"set_tid unmapped, size 40",
+                   [](Request& r) { r.clone3.set_tid_at = PointerArg::unmapped; r.clone3.set_tid_size = 40; }, "root",
+                   EINVAL, "clone3.set_tid_size_above_max"},
+        Clone3Case{"set_tid unmapped, exit_signal 65",
+                   [](Request& r) { r.clone3.set_tid_at = PointerArg::unmapped; r.exit_signal = 65; }, "root", EINVAL,
+                   "clone3.exit_signal_invalid"},
+        Clone3Case{"set_tid unmapped, unknown flag",
+                   [](Request& r) { r.clone3.set_tid_at = PointerArg::unmapped; r.flags = 1ULL << 34; }, "root", EFAULT,
+                   "clone3.set_tid_fault"},
+        Clone3Case{"set_tid unmapped, size 64",
+                   [](Request& r) { r.clone3.set_tid_at = PointerArg::unmapped; r.clone3.size = 64; }, "root", 0,
+                   "copy_process.ok"},
+        Clone3Case{"pidfd unmapped", [](Request& r) { r.flags = PIDFD; r.clone3.pidfd_at = PointerArg::unmapped; },
+                   "root", EFAULT, "copy_process.pidfd_fault"},
+        Clone3Case{"pidfd unmapped, no CLONE_PIDFD", [](Request& r) { r.clone3.pidfd_at = PointerArg::unmapped; },
+                   "root", 0, "copy_process.ok"},
+        Clone3Case{"pidfd unmapped, set_tid in use first",
+                   [](Request& r) { r.flags = PIDFD; r.clone3.pidfd_at = PointerArg::unmapped; r.clone3.set_tid = {{kInUse}}; },
+                   "root", EEXIST, "alloc_pid.set_tid_in_use"},
+        Clone3Case{"pidfd unmapped before the cgroup",
+                   [](Request& r) { r.flags = PIDFD | INTO_CGROUP; r.clone3.pidfd_at = PointerArg::unmapped; r.clone3.cgroup = CgroupArg::bad_fd; },
+                   "root", EFAULT, "copy_process.pidfd_fault"},
+        Clone3Case{"pidfd at an unmapped parent_tid",
+                   [](Request& r) { r.flags = PIDFD; r.clone3.pidfd_is_parent_tid = true; r.clone3.parent_tid_at = PointerArg::unmapped; },
+                   "root", EFAULT, "copy_process.pidfd_fault"},
+        Clone3Case{"parent_tid unmapped", [](Request& r) { r.flags = PARENT_SETTID; r.clone3.parent_tid_at = PointerArg::unmapped; },
+                   "root", 0, "copy_process.ok"},
+        Clone3Case{"child_tid unmapped", [](Request& r) { r.flags = CHILD_SETTID | CHILD_CLEARTID; r.clone3.child_tid_at = PointerArg::unmapped; },
+                   "root", 0, "copy_process.ok"}),
     [](const ::testing::TestParamInfo<Clone3Case>& param) {
       std::string s = param.param.name;
       for (char& ch : s)
@@ -197,6 +257,62 @@ TEST(Clone3, TidSpecsAndArgumentNamesRoundTrip) {
   EXPECT_EQ(*parse_stack_arg(stack_arg_name(StackArg::kernel_address)), StackArg::kernel_address);
   EXPECT_EQ(*parse_cgroup_arg("bad_fd"), CgroupArg::bad_fd);
   EXPECT_FALSE(parse_tls_arg("maybe").ok());
+}
+
+}  // namespace
+}  // namespace clonediff::model
+
+namespace clonediff::model {
+namespace {
+
+// A write the kernel makes after the child exists ignores its fault: nothing
+// is predicted about a word nobody can read.
+TEST(Clone3Pointers, UnmappedTidWordsPredictNothing) {
+  Kernel k;
+  k.version = {6, 18, 0};
+  Request r = clone3(PARENT_SETTID | CHILD_SETTID | CHILD_CLEARTID | VM);
+  auto mapped = predict(r, *caller_preset("root"), k);
+  ASSERT_TRUE(mapped.ok());
+  EXPECT_EQ(mapped->outcome[Trait::parent_settid], Fact::yes);
+  EXPECT_EQ(mapped->outcome[Trait::child_settid], Fact::yes);
+  r.clone3.parent_tid_at = PointerArg::unmapped;
+  r.clone3.child_tid_at = PointerArg::unmapped;
+  auto p = predict(r, *caller_preset("root"), k);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->outcome.error, 0);
+  for (Trait t : {Trait::parent_settid, Trait::child_settid, Trait::child_cleartid, Trait::cleartid_wake})
+    EXPECT_EQ(p->outcome[t], Fact::unknown) << trait_name(t);
+}
+
+TEST(Clone3Pointers, ExitSignalValuesParseAsTheSelftestsWriteThem) {
+  EXPECT_EQ(*parse_exit_signal_value("-1"), ~0ULL);
+  EXPECT_EQ(*parse_exit_signal_value("0xbadc0ded00000000"), 0xbadc0ded00000000ULL);
+  EXPECT_EQ(*parse_exit_signal_value("18446744073709551615"), ~0ULL);
+  EXPECT_EQ(*parse_exit_signal_value("SIGCHLD"), kSigchld);
+  EXPECT_EQ(*parse_exit_signal_value("CHLD"), kSigchld);
+  EXPECT_FALSE(parse_exit_signal_value("0x").ok());
+  EXPECT_FALSE(parse_exit_signal_value("18446744073709551616").ok());
+  EXPECT_FALSE(parse_exit_signal_value("SIGNOPE").ok());
+}
+
+TEST(Clone3Pointers, ValidateRefusesWhatCannotBeMade) {
+  Request r = clone3();
+  r.clone3.args = ArgsArg::at_guard;
+  r.clone3.tail = TailArg::nonzero;
+  r.clone3.size = 96;
+  EXPECT_FALSE(validate(r).ok());
+  Request s = clone3();
+  s.stack = StackArg::address_without_size;
+  s.clone3.stack_size = 4;
+  EXPECT_FALSE(validate(s).ok());
+  Request big = clone3();
+  big.clone3.stack_size = kMaxHarnessStackSize + 1;
+  EXPECT_FALSE(validate(big).ok());
+  big.stack = StackArg::none;
+  EXPECT_TRUE(validate(big).ok());
+  Request legacy{Entry::clone, 0, kSigchld};
+  legacy.clone3.child_tid_at = PointerArg::unmapped;
+  EXPECT_FALSE(validate(legacy).ok());
 }
 
 }  // namespace

@@ -95,6 +95,7 @@ TEST(KernelHistory, EveryBoundIsWhereTheKernelPutIt) {
       "5.3 - rule clone3.no_syscall",
       "5.3 + rule clone3.size_above_page",
       "5.3 + rule clone3.size_below_ver0",
+      "5.3 + rule clone3.args_fault",
       "5.3 + rule clone3.nonzero_tail",
       "5.3 + rule clone3.exit_signal_invalid",
       "5.3 + rule clone3.unknown_flags",
@@ -102,12 +103,14 @@ TEST(KernelHistory, EveryBoundIsWhereTheKernelPutIt) {
       "5.3 + rule clone3.exit_signal_with_thread_or_parent",
       "5.3 + rule legacy_clone_args_valid.pidfd_parent_settid",
       "5.3 - rule copy_process.pidfd_parent_settid",
+      "5.3 + rule copy_process.pidfd_fault",
       "5.4 + rule clone3.stack_invalid",
       "5.5 + flag CLONE_CLEAR_SIGHAND",
       "5.5 + clone_args struct clone_args 80 bytes",
       "5.5 + rule clone3.set_tid_size_above_max",
       "5.5 + rule clone3.set_tid_size_without_array",
       "5.5 + rule clone3.set_tid_array_without_size",
+      "5.5 + rule clone3.set_tid_fault",
       "5.5 + rule clone3.sighand_and_clear_sighand",
       "5.5 + rule alloc_pid.set_tid_too_deep",
       "5.5 + rule alloc_pid.set_tid_range",
@@ -235,6 +238,23 @@ TEST(KernelHistory, NewtimeArrivesWithV5_6) {
 
 // set_tid and struct clone_args of 80 bytes (49cb2fc42ce4, v5.5): before, a
 // set_tid is bytes beyond the kernel's struct.
+// The copies clone3 makes fault as EFAULT from the release that made each:
+// the struct and pidfd with clone3 (v5.3), set_tid with v5.5.
+TEST(KernelHistory, Clone3FaultsArriveWithTheirFields) {
+  Request args = clone3();
+  args.clone3.args = ArgsArg::unmapped;
+  EXPECT_EQ(predict_on("5.2", args).rule, "clone3.no_syscall");
+  EXPECT_EQ(predict_on("5.3", args).rule, "clone3.args_fault");
+  Request pidfd = clone3(PIDFD);
+  pidfd.clone3.pidfd_at = PointerArg::unmapped;
+  EXPECT_EQ(predict_on("5.2", pidfd).rule, "clone3.no_syscall");
+  EXPECT_EQ(predict_on("5.3", pidfd).rule, "copy_process.pidfd_fault");
+  Request tids = clone3();
+  tids.clone3.set_tid_at = PointerArg::unmapped;
+  EXPECT_EQ(predict_on("5.4", tids).rule, "clone3.nonzero_tail") << "set_tid lies beyond a 5.4 kernel's struct";
+  EXPECT_EQ(predict_on("5.5", tids).rule, "clone3.set_tid_fault");
+}
+
 TEST(KernelHistory, SetTidArrivesWithV5_5) {
   Request r = clone3();
   r.clone3.set_tid = std::vector<TidSpec>{TidSpec{TidSpec::Kind::free, 0}};

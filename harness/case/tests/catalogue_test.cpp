@@ -1,4 +1,5 @@
 #include "harness/case/catalogue.hpp"
+#include "harness/case/catalogue_line.hpp"
 
 #include <gtest/gtest.h>
 
@@ -87,6 +88,41 @@ TEST(Catalogue, ReadsClone3Fields) {
   EXPECT_EQ(r.clone3.cgroup, model::CgroupArg::harness);
   EXPECT_EQ(r.clone3.tail, model::TailArg::nonzero);
   EXPECT_TRUE(r.clone3.pidfd_is_parent_tid);
+}
+
+// Issue 11's arguments: any 64-bit exit_signal, stack_size, and the pointers
+// into the caller's PROT_NONE page; what is parsed comes back as the same line.
+TEST(Catalogue, ReadsTheArgumentsOfTheSelftests) {
+  auto c = parse_catalogue(
+      "case a/sig clone3 0 exit_signal=-1\n"
+      "case a/badc0ded clone3 0 exit_signal=0xbadc0ded00000000\n"
+      "case a/stack clone3 0 stack=none stack_size=4\n"
+      "case a/ptrs clone3 CLONE_PIDFD args=at_guard pidfd=unmapped parent_tid=unmapped child_tid=unmapped "
+      "set_tid=unmapped\n",
+      "a.cases");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->size(), 4u);
+  EXPECT_EQ((*c)[0].request.exit_signal, ~0ULL);
+  EXPECT_EQ((*c)[1].request.exit_signal, 0xbadc0ded00000000ULL);
+  EXPECT_EQ((*c)[2].request.clone3.stack_size, 4u);
+  const model::Clone3Args& a = (*c)[3].request.clone3;
+  EXPECT_EQ(a.args, model::ArgsArg::at_guard);
+  EXPECT_EQ(a.pidfd_at, model::PointerArg::unmapped);
+  EXPECT_EQ(a.parent_tid_at, model::PointerArg::unmapped);
+  EXPECT_EQ(a.child_tid_at, model::PointerArg::unmapped);
+  EXPECT_EQ(a.set_tid_at, model::PointerArg::unmapped);
+  EXPECT_FALSE(a.set_tid.has_value());
+  for (const CatalogueCase& one : *c) {
+    auto again = parse_catalogue(catalogue_line(one), "again.cases");
+    ASSERT_TRUE(again.ok()) << catalogue_line(one) << ": " << again.error().message;
+    EXPECT_EQ(again->front().request, one.request) << catalogue_line(one);
+  }
+  for (const char* bad : {"case a/x clone3 0 exit_signal=0x1ffffffffffffffff\n", "case a/x clone 0 exit_signal=-1\n",
+                          "case a/x clone3 0 args=nowhere\n", "case a/x clone3 0 child_tid=maybe\n",
+                          "case a/x clone3 0 stack=address_without_size stack_size=4\n",
+                          "case a/x clone3 0 args=unmapped size=96 tail=nonzero\n",
+                          "case a/x clone 0 parent_tid=unmapped\n"})
+    EXPECT_FALSE(parse_catalogue(bad, "bad.cases").ok()) << bad;
 }
 
 TEST(Catalogue, SweepMakesEveryCombinationOnce) {

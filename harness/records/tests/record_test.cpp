@@ -109,6 +109,28 @@ TEST(Record, RequestsRoundTripAndAreValidated) {
   EXPECT_EQ(fork->exit_signal, model::kSigchld);
 }
 
+TEST(Record, Clone3PointersAndStackSizeReplay) {
+  model::Request r{model::Entry::clone3, model::flag::PIDFD, 0xbadc0ded00000000ULL};
+  r.clone3.stack_size = 4;
+  r.clone3.args = model::ArgsArg::at_guard;
+  r.clone3.pidfd_at = model::PointerArg::unmapped;
+  r.clone3.parent_tid_at = model::PointerArg::unmapped;
+  r.clone3.child_tid_at = model::PointerArg::unmapped;
+  r.clone3.set_tid_at = model::PointerArg::unmapped;
+  r.clone3.set_tid_size = 1;
+  json::Value j = json::Value::object();
+  request_to_json(r, j);
+  auto back = request_from_json(*json::parse(json::dump(j)));
+  ASSERT_TRUE(back.ok()) << back.error().message << " in " << json::dump(j);
+  EXPECT_EQ(*back, r) << json::dump(j);
+  // A record without the new keys means what it meant before.
+  model::Request plain{model::Entry::clone3, 0, model::kSigchld};
+  json::Value p = json::Value::object();
+  request_to_json(plain, p);
+  EXPECT_EQ(json::dump(p).find("stack_size"), std::string::npos);
+  EXPECT_EQ(json::dump(p).find("unmapped"), std::string::npos);
+}
+
 TEST(Record, Clone3RequestsReplayExactly) {
   model::Request r{model::Entry::clone3, model::flag::INTO_CGROUP, 0};
   r.stack = model::StackArg::none;
