@@ -1,5 +1,7 @@
 #include "harness/cli/command_line.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -164,15 +166,16 @@ int usage_error(const std::string& command, const std::string& message) {
   return kExitUsage;
 }
 
-CommandLine::CommandLine() : app_("clonediff: runs fork, vfork, clone, clone3, pthread_create, posix_spawn and "
-                                  "system for real and checks each result against a reference model of the "
-                                  "kernel's copy_process().",
-                                  "clonediff") {
-  app_.formatter(std::make_shared<WrappingFormatter>());
-  app_.allow_extras();
-  app_.require_subcommand(0, 1);
-  app_.set_help_flag("-h,--help", "print this help and exit");
-  app_.set_version_flag("--version", std::string("clonediff ") + std::string(version()) + " (commit " +
+CommandLine::CommandLine()
+    : app_(std::make_unique<CLI::App>("clonediff: runs fork, vfork, clone, clone3, pthread_create, posix_spawn and "
+                                      "system for real and checks each result against a reference model of the "
+                                      "kernel's copy_process().",
+                                      "clonediff")) {
+  app_->formatter(std::make_shared<WrappingFormatter>());
+  app_->allow_extras();
+  app_->require_subcommand(0, 1);
+  app_->set_help_flag("-h,--help", "print this help and exit");
+  app_->set_version_flag("--version", std::string("clonediff ") + std::string(version()) + " (commit " +
                                          std::string(commit()) + ")",
                         "print the version and the git commit it was built from, and exit");
   define_run();
@@ -184,15 +187,17 @@ CommandLine::CommandLine() : app_("clonediff: runs fork, vfork, clone, clone3, p
   define_kernels();
   define_help();
   // Set last: subcommands defined after it would inherit it.
-  app_.footer(wrap("Each command has its own --help (or: clonediff help COMMAND). The manual is clonediff(1).\n\n"
+  app_->footer(wrap("Each command has its own --help (or: clonediff help COMMAND). The manual is clonediff(1).\n\n"
                    "exit status:\n" +
                        std::string(exit_status_text()) + "\n\nenvironment:\n" + std::string(environment_text()),
                    kHelpWidth));
-  program_help_ = app_.help();
+  program_help_ = app_->help();
 }
 
+CommandLine::~CommandLine() = default;
+
 void CommandLine::define_run() {
-  CLI::App* c = app_.add_subcommand("run", "Run the catalogue on the running kernel (or on --target T) and judge "
+  CLI::App* c = app_->add_subcommand("run", "Run the catalogue on the running kernel (or on --target T) and judge "
                                            "every case against the model; needs root, but for --list.");
   c->allow_extras();
   c->add_option("--cases", run.cases, "add a catalogue file (repeatable); format in cases/README.cases.md")
@@ -271,7 +276,7 @@ void CommandLine::define_run() {
 }
 
 void CommandLine::define_explore() {
-  CLI::App* c = app_.add_subcommand(
+  CLI::App* c = app_->add_subcommand(
       "explore", "Model-guided random cases over every flag, clone3 field, entry and context, run live and "
                  "judged; each divergence shrunk to a catalogue line. Deterministic for a seed (printed). Needs "
                  "root.");
@@ -315,7 +320,7 @@ void CommandLine::define_explore() {
 }
 
 void CommandLine::define_explain() {
-  CLI::App* c = app_.add_subcommand("explain", "Show the model's prediction for a request, rule by rule, and the "
+  CLI::App* c = app_->add_subcommand("explain", "Show the model's prediction for a request, rule by rule, and the "
                                                "kernel rule that decides it; no root needed.");
   c->allow_extras();
   c->add_option("FLAGS", explain.flags, "CLONE_* names joined by '|', or hex (0x3d0f00); 0 for none")
@@ -368,7 +373,7 @@ void CommandLine::define_explain() {
 }
 
 void CommandLine::define_check() {
-  CLI::App* c = app_.add_subcommand("check", "Judge observations recorded anywhere: read JSON lines carrying "
+  CLI::App* c = app_->add_subcommand("check", "Judge observations recorded anywhere: read JSON lines carrying "
                                              "\"observed\", write each back with \"predicted\", \"verdict\" and "
                                              "\"diff\"; the summary goes to stderr.");
   c->allow_extras();
@@ -380,7 +385,7 @@ void CommandLine::define_check() {
 }
 
 void CommandLine::define_diff() {
-  CLI::App* c = app_.add_subcommand("diff", "Compare two result files case by case: each change the model's "
+  CLI::App* c = app_->add_subcommand("diff", "Compare two result files case by case: each change the model's "
                                             "profiles of the two kernels predict is expected, any other change "
                                             "unexpected (exit status 1).");
   c->allow_extras();
@@ -396,7 +401,7 @@ void CommandLine::define_diff() {
 }
 
 void CommandLine::define_contexts() {
-  CLI::App* c = app_.add_subcommand(
+  CLI::App* c = app_->add_subcommand(
       "contexts", "List the caller contexts: each name, what its caller is, and whether it can be built here, "
                   "found by trying: a caller of each context is started as run starts one (needs root; without "
                   "it nothing is tried, and the listing says so).");
@@ -409,14 +414,14 @@ void CommandLine::define_contexts() {
 }
 
 void CommandLine::define_kernels() {
-  CLI::App* c = app_.add_subcommand("kernels", "Print the model's kernel history: each change to process creation "
+  CLI::App* c = app_->add_subcommand("kernels", "Print the model's kernel history: each change to process creation "
                                                "it knows, by release, with the kernel commit behind it.");
   c->allow_extras();
   c->add_flag("--markdown", kernels.markdown, "as a Markdown table")->disable_flag_override();
 }
 
 void CommandLine::define_help() {
-  CLI::App* c = app_.add_subcommand("help", "Print the help of the program or of COMMAND.");
+  CLI::App* c = app_->add_subcommand("help", "Print the help of the program or of COMMAND.");
   c->allow_extras();
   c->add_option("COMMAND", help_words_, "a command")->type_name("");
 }
@@ -446,29 +451,29 @@ Status CommandLine::parse(const std::vector<std::string>& args) {
   }
   std::vector<std::string> reversed(before.rbegin(), before.rend());  // CLI11 reads from the back
   try {
-    app_.parse(reversed);
+    app_->parse(reversed);
   } catch (const CLI::CallForHelp&) {
-    printed_ = app_.help();
+    printed_ = app_->help();
     return ok_status();
   } catch (const CLI::CallForVersion& e) {
     printed_ = std::string(e.what()) + "\n";
     return ok_status();
   } catch (const CLI::ParseError& e) {
-    const CLI::App* command = is_command(name) ? app_.get_subcommand(name) : nullptr;
+    const CLI::App* command = is_command(name) ? app_->get_subcommand(name) : nullptr;
     return make_error(prefix + translate(e, command));
   }
   return finish(name, after);
 }
 
 Status CommandLine::finish(const std::string& name, const std::vector<std::string>& after_dashes) {
-  for (const std::string& extra : app_.remaining()) {
+  for (const std::string& extra : app_->remaining()) {
     if (extra.size() > 1 && extra[0] == '-') return make_error("clonediff: unknown option '" + extra + "'");
     return make_error("clonediff: unknown command '" + extra + "' (commands: " + command_list() + ")");
   }
-  if (app_.get_subcommands().empty()) return ok_status();  // no command: the caller shows the help
+  if (app_->get_subcommands().empty()) return ok_status();  // no command: the caller shows the help
   for (const CommandName& c : kCommands)
     if (c.name == name) command_ = c.command;
-  const CLI::App* sub = app_.get_subcommand(name);
+  const CLI::App* sub = app_->get_subcommand(name);
   std::vector<std::string>* positionals = positionals_of(command_);
   const auto fail = [&](const std::string& message) { return make_error("clonediff " + name + ": " + message); };
   for (const std::string& extra : sub->remaining()) {
@@ -505,7 +510,7 @@ Status CommandLine::finish(const std::string& name, const std::vector<std::strin
 
 std::string CommandLine::help(Command c) const {
   for (const CommandName& n : kCommands)
-    if (n.command == c) return app_.get_subcommand(std::string(n.name))->help("clonediff");
+    if (n.command == c) return app_->get_subcommand(std::string(n.name))->help("clonediff");
   return program_help_;
 }
 

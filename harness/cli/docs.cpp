@@ -1,5 +1,7 @@
 #include "harness/cli/docs.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include "harness/version.hpp"
 #include "model/caller.hpp"
 #include "model/request.hpp"

@@ -3,6 +3,7 @@
 // list every option each command parses.
 #include "harness/cli/command_line.hpp"
 
+#include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
 
 #include "harness/cli/docs.hpp"
