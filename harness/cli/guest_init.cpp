@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -84,9 +85,9 @@ int open_records_port() {
 
 // Takes the run's records from the FIFO it writes them to and sends them
 // over the port deflated (targets/record_stream.hpp). The stream is flushed
-// whenever the run has written nothing for a while, so that a guest that
-// dies loses only the records after the last pause. Owns the FIFO's read end
-// and the port.
+// whenever the run has written nothing for a while, and at least once a
+// second while it writes, so that a guest that dies loses only the records
+// of its last second. Owns the FIFO's read end and the port.
 class RecordsForwarder {
  public:
   // Makes the FIFO and opens its read end first, so that the run's open for
@@ -105,18 +106,16 @@ class RecordsForwarder {
   }
 
   // Waits up to `ms` for records and forwards what came; flushes the stream
-  // when nothing came in that time.
+  // when nothing came in that time, or a second has passed since it last did.
   void pump(int ms) {
     if (fifo_ < 0) {
       if (ms > 0) ::poll(nullptr, 0, ms);
       return;
     }
     pollfd p{fifo_, POLLIN, 0};
-    if (::poll(&p, 1, ms) <= 0) {
-      if (unflushed_) flush();
-      return;
-    }
-    drain();
+    if (::poll(&p, 1, ms) > 0) drain();
+    if (unflushed_ && (p.revents == 0 || std::chrono::steady_clock::now() - flushed_at_ >= std::chrono::seconds(1)))
+      flush();
   }
 
   // Whatever is left in the FIFO, and the stream's end; waits until the
@@ -153,6 +152,7 @@ class RecordsForwarder {
     deflater_.flush(out);
     send(out);
     unflushed_ = false;
+    flushed_at_ = std::chrono::steady_clock::now();
   }
 
   void send(const std::string& bytes) {
@@ -170,6 +170,7 @@ class RecordsForwarder {
   int port_ = -1;
   int fifo_ = -1;
   bool unflushed_ = false;
+  std::chrono::steady_clock::time_point flushed_at_ = std::chrono::steady_clock::now();
   targets::RecordDeflater deflater_;
 };
 

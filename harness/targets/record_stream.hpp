@@ -3,11 +3,11 @@
 // under TCG carries some hundred kilobytes a second; the records of the whole
 // catalogue are about 13 MB as JSON and 20 bytes a case deflated.
 //
-// The guest flushes the stream (Z_SYNC_FLUSH) whenever its run pauses, so
-// that what crossed before a guest that dies inflates on the host: every
-// record before the last flush comes back, and the host counts the rest as
-// missing (a kernel panic costs the records after the last flush, never the
-// ones before).
+// The guest flushes the stream (Z_SYNC_FLUSH) whenever its run pauses and
+// at least once a second, so that what crossed before a guest that dies
+// inflates on the host: every record before the last flush comes back, and
+// the host counts the rest as missing (a kernel panic costs the records after
+// the last flush, never the ones before).
 #pragma once
 
 #include <zlib.h>
