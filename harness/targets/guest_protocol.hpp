@@ -5,9 +5,12 @@
 
 namespace clonediff::targets {
 
-// One argument per line: "run", "--json", "/dev/ttyS1", ...
+// One argument per line: "run", "--json", "/clonediff/records", ...
 inline constexpr const char* kGuestArgsFile = "/clonediff/args";
-// The second serial port: JSON records, one per line, nothing else.
+// The run's --json: a FIFO the init makes and reads, JSON records, one per line.
+inline constexpr const char* kGuestRecordsPipe = "/clonediff/records";
+// The second serial port: what the init read from the FIFO, deflated
+// (record_stream.hpp), nothing else.
 inline constexpr const char* kGuestRecordsDevice = "/dev/ttyS1";
 // On the console (the first serial port), followed by the run's exit status.
 inline constexpr const char* kGuestExitMarker = "clonediff-guest: exit ";

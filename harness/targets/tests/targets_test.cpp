@@ -11,6 +11,7 @@
 #include "harness/targets/baseline.hpp"
 #include "harness/targets/bzimage.hpp"
 #include "harness/targets/initramfs.hpp"
+#include "harness/targets/record_stream.hpp"
 #include "harness/targets/static_elf.hpp"
 #include "harness/targets/target.hpp"
 #include "harness/targets/target_report.hpp"
@@ -126,6 +127,42 @@ TEST(TargetRun, RecordsComeBackWithoutCarriageReturnsAndBadLinesAreCounted) {
   EXPECT_EQ(run.bad_lines, 2u);
   EXPECT_EQ(log_tail("a\nb\nc\nd\n\n", 2), "c\nd");
   EXPECT_EQ(log_tail("one", 5), "one");
+}
+
+// The guest's init deflates the run's records; the host inflates them. A
+// stream cut after a flush still gives every record before the flush; one
+// cut anywhere, or corrupt, says so.
+TEST(RecordStream, RecordsInflateAsFarAsTheStreamGoes) {
+  std::string records;
+  for (int i = 0; i < 2000; ++i) records += "{\"id\":\"sweep/case-" + std::to_string(i) + "\",\"verdict\":\"match\"}\n";
+  RecordDeflater d;
+  ASSERT_TRUE(d.ok());
+  std::string wire;
+  d.add(records, wire);
+  d.flush(wire);
+  const std::size_t flushed = wire.size();
+  d.add("{\"id\":\"after-the-flush\"}\n", wire);
+  d.finish(wire);
+  EXPECT_LT(wire.size(), records.size() / 10);
+
+  const InflatedRecords whole = inflate_records(wire);
+  EXPECT_EQ(whole.problem, "");
+  EXPECT_TRUE(whole.text == records + "{\"id\":\"after-the-flush\"}\n");
+
+  const InflatedRecords cut = inflate_records(std::string_view(wire).substr(0, flushed));
+  EXPECT_EQ(cut.problem, "the records' stream ends early");
+  EXPECT_EQ(cut.text.size(), records.size());
+  EXPECT_TRUE(cut.text == records);
+  TargetRun run;
+  take_records(cut.text, run);
+  EXPECT_EQ(run.records.size(), 2000u);
+  EXPECT_EQ(run.bad_lines, 0u);
+
+  EXPECT_EQ(inflate_records("").problem, "no records came over the port");
+  std::string corrupt = wire;
+  corrupt[flushed / 2] = static_cast<char>(corrupt[flushed / 2] ^ 0x55);
+  EXPECT_NE(inflate_records(corrupt).problem.find("corrupt"), std::string::npos) << inflate_records(corrupt).problem;
+  EXPECT_EQ(inflate_records(wire + "xx").problem, "2 bytes follow the end of the records' stream");
 }
 
 TEST(TargetRun, TheGuestGetsTheHostsSelection) {
