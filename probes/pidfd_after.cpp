@@ -117,7 +117,8 @@ void look_while_running(model::AfterArg after, int pidfd, long child, std::size_
 }
 
 bool reap_through_pidfd(int pidfd, long child, siginfo_t& info, TraitBits& t) {
-  const bool reaped = pidfd >= 0 && wait_on(pidfd, info, WEXITED) == 0;
+  if (pidfd < 0) return false;  // no pidfd came back: nothing to see through
+  const bool reaped = wait_on(pidfd, info, WEXITED) == 0;
   t.set(Trait::waitid_reaps_exit, reaped && info.si_pid == child && info.si_code == CLD_EXITED);
   return reaped;
 }

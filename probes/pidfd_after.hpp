@@ -24,7 +24,7 @@ void look_while_running(model::AfterArg after, int pidfd, long child, std::size_
 
 // Reaps the child through its pidfd (after=waitid): whether waitid(P_PIDFD,
 // WEXITED) reaped it, with its siginfo in `info`; the trait says whether it
-// reaped it as exited. False if it did not (nothing to reap, or no P_PIDFD):
+// reaped it as exited. False if it did not (no pidfd, nothing to reap, or no P_PIDFD):
 // the caller then reaps it as it always does.
 bool reap_through_pidfd(int pidfd, long child, siginfo_t& info, TraitBits& t);
 
