@@ -12,8 +12,10 @@ constexpr std::array<std::string_view, kTraitCount> kTraitNames = {
     "tls_set", "pidfd", "pidfd_cloexec", "pidfd_thread", "pidfd_readable_at_exit", "pdeath_signal_reset",
     "sigaltstack_reset", "blocked_mask_inherited", "pending_inherited", "shared_pending_visible",
     "caught_signal_reset", "ignored_signal_kept", "seccomp_inherited", "caller_suspended",
-    "caller_sigchld_ignored"};
-static_assert(static_cast<std::size_t>(Trait::caller_sigchld_ignored) + 1 == kTraitCount);
+    "caller_sigchld_ignored", "pidfd_readable_while_running", "waitid_nohang_running", "waitid_nonblock_eagain",
+    "waitid_reaps_exit", "waitid_stopped", "waitid_continued", "pidfd_signal_esrch_reaped", "pidfd_info_pid",
+    "pidfd_info_enotty", "pidfd_info_einval", "pidfd_open_thread"};
+static_assert(static_cast<std::size_t>(Trait::pidfd_open_thread) + 1 == kTraitCount);
 }  // namespace
 
 std::string_view trait_name(Trait t) { return kTraitNames[static_cast<std::size_t>(t)]; }

@@ -63,8 +63,20 @@ enum class Trait : unsigned char {
   seccomp_inherited,       // its seccomp mode and filter count are the caller's
   caller_suspended,        // while it lived, the caller stayed inside the creating call
   caller_sigchld_ignored,  // when it left, the caller's SIGCHLD was SIG_IGN (a shared sighand)
+  // What the caller sees through the pidfd afterwards (a case's after=):
+  pidfd_readable_while_running,  // after=poll: its pidfd polls readable while it runs
+  waitid_nohang_running,         // after=waitid: waitid(P_PIDFD, WEXITED|WNOHANG) says "none yet" while it runs
+  waitid_nonblock_eagain,        // ... and with O_NONBLOCK on the pidfd, waitid(WEXITED) fails EAGAIN
+  waitid_reaps_exit,             // ... and once it left, waitid(P_PIDFD, WEXITED) reaps it (CLD_EXITED, its pid)
+  waitid_stopped,                // after=stop: SIGSTOP through the pidfd, then waitid(WSTOPPED) sees it stopped
+  waitid_continued,              // ... SIGCONT, then waitid(WCONTINUED) sees it continued
+  pidfd_signal_esrch_reaped,     // after= through its pidfd: once reaped, pidfd_send_signal(0) fails ESRCH
+  pidfd_info_pid,                // after=info: PIDFD_GET_INFO answers with its pid
+  pidfd_info_enotty,             // ... fails ENOTTY (no ioctl on pidfds)
+  pidfd_info_einval,             // ... fails EINVAL (pidfd ioctls without PIDFD_GET_INFO)
+  pidfd_open_thread,             // after=thread: pidfd_open(tid, PIDFD_THREAD) gives a thread pidfd naming it
 };
-inline constexpr std::size_t kTraitCount = 21;
+inline constexpr std::size_t kTraitCount = 32;
 std::string_view trait_name(Trait t);
 Result<Trait> parse_trait(std::string_view name);
 inline constexpr Trait trait_at(std::size_t i) { return static_cast<Trait>(i); }

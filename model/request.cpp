@@ -97,6 +97,35 @@ constexpr std::array<std::pair<ArgsArg, std::string_view>, 3> kArgsArgs = {{
     {ArgsArg::harness, "harness"}, {ArgsArg::unmapped, "unmapped"}, {ArgsArg::at_guard, "at_guard"}}};
 constexpr std::array<std::pair<PointerArg, std::string_view>, 2> kPointerArgs = {{
     {PointerArg::harness, "harness"}, {PointerArg::unmapped, "unmapped"}}};
+constexpr std::array<std::pair<AfterArg, std::string_view>, 6> kAfterArgs = {{
+    {AfterArg::none, "none"},
+    {AfterArg::poll, "poll"},
+    {AfterArg::waitid, "waitid"},
+    {AfterArg::stop, "stop"},
+    {AfterArg::info, "info"},
+    {AfterArg::thread, "thread"},
+}};
+
+// Why an after= scenario cannot be made with this request, or "" when it can.
+// Those through the returned pidfd want one that names a process the caller
+// can wait for while it runs: CLONE_PIDFD, the pidfd word the caller's own,
+// and no CLONE_THREAD (a thread cannot be stopped or waited for alone),
+// CLONE_VFORK (the caller sleeps while the child runs) or CLONE_PARENT (the
+// child is not the caller's to wait for).
+std::string after_unmakeable(const Request& r) {
+  if (r.after == AfterArg::none) return "";
+  const std::string what = "after=" + std::string(name_in(kAfterArgs, r.after));
+  if (r.entry != Entry::clone && r.entry != Entry::clone3) return what + " is for clone and clone3";
+  if (r.flags & flag::VFORK) return what + " needs a caller that runs while the child does: not with CLONE_VFORK";
+  if (r.after == AfterArg::thread)
+    return (r.flags & flag::THREAD) ? "" : what + " opens a thread's pidfd: it needs CLONE_THREAD";
+  if (!(r.flags & flag::PIDFD)) return what + " looks through the child's pidfd: it needs CLONE_PIDFD";
+  if (r.flags & (flag::THREAD | flag::PARENT))
+    return what + " waits for the child: not with CLONE_THREAD or CLONE_PARENT (not the caller's child to wait for)";
+  if (r.clone3.pidfd_at != PointerArg::harness || r.clone3.pidfd_is_parent_tid)
+    return what + " needs the pidfd in an int of its own (not pidfd=unmapped or pidfd=parent_tid)";
+  return "";
+}
 
 }  // namespace
 
@@ -112,6 +141,8 @@ std::string_view args_arg_name(ArgsArg a) { return name_in(kArgsArgs, a); }
 std::string_view pointer_arg_name(PointerArg a) { return name_in(kPointerArgs, a); }
 Result<ArgsArg> parse_args_arg(std::string_view s) { return parse_in(kArgsArgs, s, "args"); }
 Result<PointerArg> parse_pointer_arg(std::string_view s) { return parse_in(kPointerArgs, s, "pointer"); }
+std::string_view after_arg_name(AfterArg a) { return name_in(kAfterArgs, a); }
+Result<AfterArg> parse_after_arg(std::string_view s) { return parse_in(kAfterArgs, s, "after"); }
 
 Result<std::uint64_t> parse_exit_signal_value(std::string_view s) {
   const auto bad = [&] {
@@ -173,6 +204,7 @@ std::string_view syscall_name(Syscall s) {
 }
 
 Status validate(const Request& r) {
+  if (const std::string why = after_unmakeable(r); !why.empty()) return make_error(why);
   if (r.entry != Entry::clone3 && r.clone3 != Clone3Args{})
     return make_error("size, set_tid, set_tid_size, cgroup, tail, pidfd, stack_size, args, parent_tid and child_tid "
                       "are clone3 fields");
@@ -225,6 +257,7 @@ Status validate(const Request& r) {
 Result<KernelCall> kernel_call(const Request& r) {
   if (auto st = validate(r); !st) return st.error();
   KernelCall k;
+  k.after = r.after;
   switch (r.entry) {
     case Entry::fork:
       // glibc 2.36 x86-64 _Fork(): clone(CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD,

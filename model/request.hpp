@@ -60,6 +60,18 @@ enum class ArgsArg : std::uint8_t {
 // set_tid) points: at the harness's memory, or into that PROT_NONE page.
 enum class PointerArg : std::uint8_t { harness, unmapped };
 
+// What the caller does with the child after the call returned, through its
+// pidfd (or, for a thread, a pidfd it opens): each names one scenario whose
+// observations are traits of their own (model/success.cpp's pidfd_after rows).
+enum class AfterArg : std::uint8_t {
+  none,    // nothing beyond the case's usual looks
+  poll,    // poll() the pidfd while the child runs (and once it has left)
+  waitid,  // waitid(P_PIDFD): WNOHANG and O_NONBLOCK while it runs, then the reap
+  stop,    // pidfd_send_signal SIGSTOP and SIGCONT, seen by waitid(WSTOPPED / WCONTINUED)
+  info,    // the PIDFD_GET_INFO ioctl while it runs
+  thread,  // pidfd_open(tid, PIDFD_THREAD) on a CLONE_THREAD child
+};
+
 // One set_tid entry: a number, or what the harness should pick at run time.
 struct TidSpec {
   enum class Kind : std::uint8_t { number, free, in_use } kind = Kind::number;
@@ -73,12 +85,14 @@ std::string_view cgroup_arg_name(CgroupArg a);
 std::string_view tail_arg_name(TailArg a);
 std::string_view args_arg_name(ArgsArg a);
 std::string_view pointer_arg_name(PointerArg a);
+std::string_view after_arg_name(AfterArg a);
 Result<StackArg> parse_stack_arg(std::string_view s);
 Result<TlsArg> parse_tls_arg(std::string_view s);
 Result<CgroupArg> parse_cgroup_arg(std::string_view s);
 Result<TailArg> parse_tail_arg(std::string_view s);
 Result<ArgsArg> parse_args_arg(std::string_view s);
 Result<PointerArg> parse_pointer_arg(std::string_view s);
+Result<AfterArg> parse_after_arg(std::string_view s);
 // An exit_signal field as a case writes it: a signal name, or any 64-bit
 // value (decimal, 0x hex, or negative for its two's complement: -1 is all ones).
 Result<std::uint64_t> parse_exit_signal_value(std::string_view s);
@@ -132,6 +146,7 @@ struct Request {
   StackArg stack = StackArg::harness;  // clone and clone3
   TlsArg tls = TlsArg::none;           // clone and clone3
   Clone3Args clone3;                   // clone3 only
+  AfterArg after = AfterArg::none;     // clone and clone3: what the caller does next
 
   bool operator==(const Request&) const = default;
 };
@@ -173,6 +188,7 @@ struct KernelCall {
   bool pidfd_fault = false;       // put_user() of the pidfd (pidfd, or parent_tid when they alias)
   bool parent_tid_fault = false;  // put_user() of the tid at parent_tid (its failure is ignored)
   bool child_tid_fault = false;   // the child's writes at child_tid (their failures are ignored)
+  AfterArg after = AfterArg::none;  // the request's, unchanged
   std::string route;              // how the entry got here, for explanations
 };
 

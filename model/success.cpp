@@ -22,6 +22,20 @@ using Notes = std::vector<std::string>;
 // shares with the caller (zap_pid_ns_processes()).
 bool init_shares_handlers(const SuccessInput& in) { return in.child_is_pidns_init() && in.has(SIGHAND); }
 
+// Which after= scenario a row concerns (model/request.hpp's AfterArg).
+template <AfterArg A>
+bool after_is(const SuccessInput& in) {
+  return in.call.after == A;
+}
+bool waits_on_pidfd(const SuccessInput& in) {
+  return in.call.after == AfterArg::waitid || in.call.after == AfterArg::stop;
+}
+// The scenarios that look through the pidfd the call returned (all but
+// after=thread, which opens one).
+bool through_returned_pidfd(const SuccessInput& in) {
+  return in.call.after != AfterArg::none && in.call.after != AfterArg::thread;
+}
+
 constexpr std::array kRows = {
     // copy_semundo(): CLONE_SYSVSEM shares (allocating if needed); otherwise
     // the child starts with no undo list.
@@ -219,6 +233,101 @@ constexpr std::array kRows = {
                "the exit signal reaches the caller, unless it is a thread's, a sibling's, invalid or an ignored "
                "SIGCHLD",
                ""},
+    // After the call: what the caller sees through the child's pidfd (a
+    // case's after=). Each scenario's base row is what the oldest kernel
+    // with CLONE_PIDFD (v5.2) does; a bounded row after it is what a later
+    // release changed.
+    SuccessRow{"pidfd_after.poll_default_mask", "kernel/fork.c: pidfd_fops (v5.2)", {}, &after_is<AfterArg::poll>,
+               [](const SuccessInput&, Outcome& o, Notes&) { o[Trait::pidfd_readable_while_running] = Fact::yes; },
+               "a pidfd has no poll operation: vfs_poll() answers DEFAULT_POLLMASK, readable at once", ""},
+    SuccessRow{"pidfd_after.poll", "kernel/fork.c: pidfd_poll() (fs/pidfs.c from v6.9)",
+               {{5, 3, 0}, std::nullopt, "", "b53b0b9d9a61 \"pidfd: add polling support\" (v5.3)"},
+               &after_is<AfterArg::poll>,
+               [](const SuccessInput&, Outcome& o, Notes&) { o[Trait::pidfd_readable_while_running] = Fact::no; },
+               "pidfd_poll(): readable only once the process (its whole thread group) has exited",
+               "no poll operation: the pidfd polls readable while the child runs"},
+    SuccessRow{"pidfd_after.waitid_refused", "kernel/exit.c: kernel_waitid()", {}, &waits_on_pidfd,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 if (in.call.after == AfterArg::stop) {
+                   o[Trait::waitid_stopped] = Fact::no;
+                   o[Trait::waitid_continued] = Fact::no;
+                   return;
+                 }
+                 o[Trait::waitid_nohang_running] = Fact::no;
+                 o[Trait::waitid_nonblock_eagain] = Fact::no;
+                 o[Trait::waitid_reaps_exit] = Fact::no;
+               },
+               "waitid() knows no P_PIDFD: EINVAL, nothing is waited for", ""},
+    SuccessRow{"pidfd_after.waitid_p_pidfd", "kernel/exit.c: kernel_waitid() P_PIDFD -> do_wait()",
+               {{5, 4, 0}, std::nullopt, "", "3695eae5fee0 \"pidfd: add P_PIDFD to waitid()\" (v5.4)"},
+               &waits_on_pidfd,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 if (in.call.after == AfterArg::stop) {
+                   o[Trait::waitid_stopped] = Fact::yes;
+                   o[Trait::waitid_continued] = Fact::yes;
+                   return;
+                 }
+                 o[Trait::waitid_nohang_running] = Fact::yes;
+                 // O_NONBLOCK is ignored: the nonblocking waitid() blocks until
+                 // the child leaves and reaps it, so the later one finds none.
+                 o[Trait::waitid_nonblock_eagain] = Fact::no;
+                 o[Trait::waitid_reaps_exit] = Fact::no;
+               },
+               "waitid(P_PIDFD) waits for the pidfd's process: WNOHANG, WSTOPPED and WCONTINUED as for a pid",
+               "waitid() refuses P_PIDFD with EINVAL"},
+    SuccessRow{"pidfd_after.waitid_nonblock", "kernel/exit.c: kernel_waitid() (f_flags & O_NONBLOCK)",
+               {{5, 10, 0}, std::nullopt, "",
+                "\"exit: support non-blocking pidfds\" (v5.10, with PIDFD_NONBLOCK; commit id not verified here: a "
+                "third party names ba7d25f3dff6 and 6da73d15258a)"},
+               &after_is<AfterArg::waitid>,
+               [](const SuccessInput&, Outcome& o, Notes&) {
+                 o[Trait::waitid_nonblock_eagain] = Fact::yes;
+                 o[Trait::waitid_reaps_exit] = Fact::yes;
+               },
+               "a pidfd with O_NONBLOCK makes waitid() WNOHANG, and 'nothing yet' is EAGAIN",
+               "O_NONBLOCK on a pidfd is ignored: the nonblocking waitid() blocks until the child leaves and reaps "
+               "it, so the later one finds nothing"},
+    SuccessRow{"pidfd_after.signal_reaped", "kernel/signal.c: pidfd_send_signal() -> kill_pid_info()", {},
+               &through_returned_pidfd,
+               [](const SuccessInput&, Outcome& o, Notes&) { o[Trait::pidfd_signal_esrch_reaped] = Fact::yes; },
+               "a reaped process's pid has no task: pidfd_send_signal() fails ESRCH", ""},
+    SuccessRow{"pidfd_after.ioctl_none", "fs/ioctl.c: vfs_ioctl() (no unlocked_ioctl in pidfd_fops)", {},
+               &after_is<AfterArg::info>,
+               [](const SuccessInput&, Outcome& o, Notes&) {
+                 o[Trait::pidfd_info_pid] = Fact::no;
+                 o[Trait::pidfd_info_enotty] = Fact::yes;
+                 o[Trait::pidfd_info_einval] = Fact::no;
+               },
+               "a pidfd has no ioctl: PIDFD_GET_INFO fails ENOTTY", ""},
+    SuccessRow{"pidfd_after.ioctl_namespaces", "fs/pidfs.c: pidfd_ioctl()",
+               {{6, 11, 0}, std::nullopt, "", "\"pidfs: allow retrieval of namespace file descriptors\" (v6.11; commit id not verified here)"},
+               &after_is<AfterArg::info>,
+               [](const SuccessInput&, Outcome& o, Notes&) {
+                 o[Trait::pidfd_info_enotty] = Fact::no;
+                 o[Trait::pidfd_info_einval] = Fact::yes;
+               },
+               "pidfd_ioctl() refuses a non-zero argument with EINVAL before it looks at the command",
+               "no ioctl on pidfds: ENOTTY"},
+    SuccessRow{"pidfd_after.ioctl_get_info", "fs/pidfs.c: pidfd_ioctl() -> pidfd_info()",
+               {{6, 13, 0}, std::nullopt, "",
+                "\"pidfd: add ioctl to retrieve pid info\" (v6.13; commit id not verified here)"},
+               &after_is<AfterArg::info>,
+               [](const SuccessInput&, Outcome& o, Notes&) {
+                 o[Trait::pidfd_info_pid] = Fact::yes;
+                 o[Trait::pidfd_info_einval] = Fact::no;
+               },
+               "PIDFD_GET_INFO answers with the pid as the caller's pid namespace numbers it",
+               "PIDFD_GET_INFO is not a pidfd ioctl"},
+    SuccessRow{"pidfd_after.open_thread_refused", "kernel/pid.c: pidfd_open()", {}, &after_is<AfterArg::thread>,
+               [](const SuccessInput&, Outcome& o, Notes&) { o[Trait::pidfd_open_thread] = Fact::no; },
+               "pidfd_open() takes no flag but PIDFD_NONBLOCK: PIDFD_THREAD is EINVAL", ""},
+    SuccessRow{"pidfd_after.open_thread", "kernel/pid.c: pidfd_open() -> pidfd_create()",
+               {{6, 9, 0}, std::nullopt, "",
+                "64bef697d33b \"pidfd: implement PIDFD_THREAD flag for pidfd_open()\" (v6.9)"},
+               &after_is<AfterArg::thread>,
+               [](const SuccessInput&, Outcome& o, Notes&) { o[Trait::pidfd_open_thread] = Fact::yes; },
+               "pidfd_open(tid, PIDFD_THREAD) gives a pidfd of that thread, leader or not",
+               "pidfd_open() refuses PIDFD_THREAD with EINVAL"},
 };
 
 }  // namespace

@@ -31,6 +31,7 @@
 #include "probes/arrived_signals.hpp"
 #include "probes/behaviour.hpp"
 #include "probes/child_exit.hpp"
+#include "probes/pidfd_after.hpp"
 #include "probes/pidfd_look.hpp"
 #include "probes/sys/check.hpp"
 #include "probes/sys/pidfd.hpp"
@@ -339,7 +340,8 @@ bool pidfd_in_parent_tid(const OrderMsg& o) {
 }
 int returned_pidfd(const OrderMsg& o, const CallerState& st) { return pidfd_in_parent_tid(o) ? st.parent_tid : st.pidfd; }
 
-void finish_child(const OrderMsg& order, CallerState& st, long child, const ReleasedMsg& released, DoneMsg& done) {
+void finish_child(const OrderMsg& order, CallerState& st, long child, int pidfd, const ReleasedMsg& released,
+                  DoneMsg& done) {
   const auto entry = static_cast<model::Entry>(order.entry);
   if (entry == model::Entry::pthread_create) {
     ::pthread_join(st.thread, nullptr);
@@ -362,7 +364,10 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, const Rele
     return;
   }
   siginfo_t info{};
-  while (::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | __WALL) != 0 && errno == EINTR) {
+  // after=waitid reaps through the pidfd, where the kernel lets it.
+  const bool reaped = static_cast<model::AfterArg>(order.after) == model::AfterArg::waitid &&
+                      probes::reap_through_pidfd(pidfd, child, info, done.traits);
+  while (!reaped && ::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | __WALL) != 0 && errno == EINTR) {
   }
   done.child_code = info.si_code;
   done.child_status = info.si_status;
@@ -396,6 +401,14 @@ sys::UniqueFd report_returned(const OrderMsg& order, const CallerState& st, long
   if (ret > 0 && raw_entry(order) && !word_holds_pidfd && !order.parent_tid_unmapped)
     returned.traits.set(model::Trait::parent_settid, st.parent_tid == ret);
   if (pidfd_asked) probes::look_at_pidfd(pidfd.get(), ret, st.pid_depth, returned.traits);
+  const auto after = static_cast<model::AfterArg>(order.after);
+  if (ret > 0 && after != model::AfterArg::none) {
+    // The child is held until the host has this Returned: it runs.
+    probes::look_while_running(after, pidfd.get(), ret, st.pid_depth, returned.traits);
+    // A stop and a continue notified the caller (SIGCHLD, CLD_STOPPED and
+    // CLD_CONTINUED); they are the scenario's, not the child's exit signal.
+    if (after == model::AfterArg::stop) take_arrived_signals();
+  }
   send_msg(st.ctl, returned);
   return pidfd;
 }
@@ -415,6 +428,7 @@ void look_after_child_left(const OrderMsg& order, const CallerState& st, int pid
   if (raw_entry(order) && !order.child_tid_unmapped)
     done.traits.set(model::Trait::child_cleartid, st.child_tid == 0);
   if (pidfd >= 0) done.traits.set(model::Trait::pidfd_readable_at_exit, probes::pidfd_readable(pidfd));
+  probes::look_after_reap(static_cast<model::AfterArg>(order.after), pidfd, done.traits);
   const probes::Disposition chld = probes::sigchld_disposition();
   done.traits.set(model::Trait::caller_sigchld_ignored, chld == probes::Disposition::ignored);
   if (chld != probes::Disposition::default_action) {
@@ -481,7 +495,7 @@ void serve_case(const OrderMsg& order, CallerState& st, probes::BehaviourBaselin
     send_msg(st.ctl, done);
     return;
   }
-  finish_child(order, st, ret, released, done);
+  finish_child(order, st, ret, pidfd.get(), released, done);
   if (auto again = after_case(st.context); !again) {
     copy_text(done.error, again.error().message.c_str());
     done.baseline_broken = 1;

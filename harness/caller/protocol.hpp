@@ -5,7 +5,9 @@
 //
 //   host -> caller   Order         make this call
 //   caller -> host   Facts         once, after the context is built
-//   caller -> host   Returned      the call returned (for vfork: after the child left)
+//   caller -> host   Returned      the call returned (for vfork: after the child left), and
+//                                  the caller's after= looks at the running child are done:
+//                                  with after=, the host releases the child only after this
 //   child -> host    ChildReady    actions done; the kernel attaches the child's
 //                                  credentials (SO_PASSCRED): its pid as the host sees it
 //   host -> child    ChildRelease  leave now
@@ -68,6 +70,7 @@ struct OrderMsg {
   std::uint8_t child_tid_unmapped = 0;
   std::uint8_t set_tid_unmapped = 0;
   std::uint8_t stack_size_given = 0;  // stack_size below, else the stack preset's
+  std::uint8_t after = 0;             // model::AfterArg: what the caller does with the child next
   std::uint64_t stack_size = 0;
   std::uint64_t size = 0;   // clone3's size argument
   std::uint64_t set_tid_size = 0;

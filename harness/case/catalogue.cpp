@@ -139,6 +139,10 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
     auto a = model::parse_tail_arg(value);
     if (!a) return a.error();
     r.clone3.tail = *a;
+  } else if (key == "after") {
+    auto a = model::parse_after_arg(value);
+    if (!a) return a.error();
+    r.after = *a;
   } else if (key == "clone3") {
     if (value != "enosys") return make_error("clone3=enosys is the one choice");
     if (!model::is_library_entry(r.entry))
@@ -152,7 +156,7 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
   } else {
     return make_error("unknown option '" + std::string(key) +
                       "' (options: exit_signal, context, stack, stack_size, tls, size, args, set_tid, set_tid_size, "
-                      "cgroup, tail, pidfd, parent_tid, child_tid, clone3)");
+                      "cgroup, tail, pidfd, parent_tid, child_tid, clone3, after)");
   }
   return ok_status();
 }

@@ -35,6 +35,7 @@ std::string catalogue_line(const CatalogueCase& c, std::string_view comment) {
   if (a.parent_tid_at == model::PointerArg::unmapped) option("parent_tid", "unmapped");
   if (a.child_tid_at == model::PointerArg::unmapped) option("child_tid", "unmapped");
   if (c.clone3_enosys) option("clone3", "enosys");
+  if (r.after != model::AfterArg::none) option("after", std::string(model::after_arg_name(r.after)));
   if (!comment.empty()) line += "  # " + std::string(comment);
   return line;
 }

@@ -129,7 +129,8 @@ std::vector<std::pair<std::string, std::string>> ExplainOptions::request_options
   const std::pair<const char*, const std::optional<std::string>*> all[] = {
       {"size", &size},         {"stack", &stack},   {"stack_size", &stack_size}, {"tls", &tls},
       {"args", &args},         {"set_tid", &set_tid}, {"set_tid_size", &set_tid_size}, {"cgroup", &cgroup},
-      {"tail", &tail},         {"pidfd", &pidfd},   {"parent_tid", &parent_tid},   {"child_tid", &child_tid}};
+      {"tail", &tail},         {"pidfd", &pidfd},   {"parent_tid", &parent_tid},   {"child_tid", &child_tid},
+      {"after", &after}};
   for (const auto& [key, value] : all)
     if (*value) out.emplace_back(key, **value);
   return out;
@@ -370,6 +371,10 @@ void CommandLine::define_explain() {
       ->type_name("WHERE");
   c->add_option("--child-tid", explain.child_tid, "clone3: harness or unmapped (into a PROT_NONE page)")
       ->type_name("WHERE");
+  c->add_option("--after", explain.after,
+                "clone and clone3: poll, waitid, stop, info (through the child's pidfd, with CLONE_PIDFD) or thread "
+                "(pidfd_open with PIDFD_THREAD, with CLONE_THREAD)")
+      ->type_name("AFTER");
 }
 
 void CommandLine::define_check() {

@@ -288,7 +288,7 @@ struct ChildExitSignals {
 
 void merge_traits(model::Outcome& o, const probes::TraitBits& bits) {
   for (std::size_t i = 0; i < model::kTraitCount; ++i)
-    if (bits.known & (1u << i)) o.traits[i] = model::fact_of((bits.value >> i) & 1u);
+    if ((bits.known >> i) & 1u) o.traits[i] = model::fact_of((bits.value >> i) & 1u);
 }
 
 }  // namespace
@@ -544,6 +544,7 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::send_order(const model::Re
   order.exit_signal = request.exit_signal;
   order.stack = static_cast<std::uint8_t>(request.stack);
   order.tls = static_cast<std::uint8_t>(request.tls);
+  order.after = static_cast<std::uint8_t>(request.after);
   if (request.entry == model::Entry::clone3) {
     const model::Clone3Args& c = request.clone3;
     order.size = c.size;
@@ -664,6 +665,16 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::await_ready() {
 // Phase 2: find the child as this process numbers it, probe, release.
 std::optional<CaseHost::Call::Ending> CaseHost::Call::probe_and_release() {
   const pid_t caller = host.caller_pid_;
+  // after=: the caller looks at the running child before its Returned, so
+  // the child is held until that has come.
+  while (order.after != 0 && !have_returned) {
+    pollfd p{host.ctl_.get(), POLLIN, 0};
+    const int n = poll_briefly_spinning(&p, 1, ms_left(deadline));
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0 || ms_left(deadline) == 0)
+      return Ending{LiveCall::Status::timeout, "the caller did not finish its after= looks at the running child"};
+    if (auto end = take_control_message()) return end;
+  }
   // A thread's credentials name its thread group (Linux): find the thread.
   // gVisor names the thread itself; its status then names the group.
   const bool is_thread = sender == caller || thread_group_of(sender) == caller;

@@ -293,6 +293,7 @@ Result<model::Request> request_from_json(const json::Value& record) {
   if (auto st = read_arg(record, "tls", r.tls, model::parse_tls_arg); !st) return st.error();
   if (const json::Value* c3 = json::find(record, "clone3"))
     if (auto st = read_clone3(*c3, r); !st) return st.error();
+  if (auto st = read_arg(record, "after", r.after, model::parse_after_arg); !st) return st.error();
   if (auto st = model::validate(r); !st) return st.error();
   return r;
 }
@@ -338,6 +339,8 @@ void request_to_json(const model::Request& r, json::Value& record) {
     if (r.stack != model::StackArg::harness) record["stack"] = text(model::stack_arg_name(r.stack));
     if (r.tls != model::TlsArg::none) record["tls"] = text(model::tls_arg_name(r.tls));
   }
+  // Only where there is one, so that older records mean the same.
+  if (r.after != model::AfterArg::none) record["after"] = text(model::after_arg_name(r.after));
 }
 
 json::Value context_to_json(const std::string& preset, const model::Caller& live) {

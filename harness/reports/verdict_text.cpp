@@ -32,6 +32,7 @@ std::vector<std::pair<std::string, std::string>> argument_options(const model::R
   std::vector<std::pair<std::string, std::string>> out;
   if (r.stack != model::StackArg::harness) out.emplace_back("stack", std::string(model::stack_arg_name(r.stack)));
   if (r.tls != model::TlsArg::none) out.emplace_back("tls", std::string(model::tls_arg_name(r.tls)));
+  if (r.after != model::AfterArg::none) out.emplace_back("after", std::string(model::after_arg_name(r.after)));
   if (r.entry != model::Entry::clone3) return out;
   const model::Clone3Args& c = r.clone3;
   if (c.size != model::kCloneArgsSizeVer2) out.emplace_back("size", std::to_string(c.size));

@@ -125,6 +125,36 @@ TEST(Catalogue, ReadsTheArgumentsOfTheSelftests) {
     EXPECT_FALSE(parse_catalogue(bad, "bad.cases").ok()) << bad;
 }
 
+// Issue 11's after=: a scenario through the child's pidfd; what is parsed
+// comes back as the same line, and a scenario the request cannot make is an
+// error naming why.
+TEST(Catalogue, ReadsAfterScenarios) {
+  auto c = parse_catalogue(
+      "case p/poll clone3 CLONE_PIDFD after=poll\n"
+      "case p/waitid clone CLONE_PIDFD after=waitid exit_signal=0\n"
+      "case p/thread clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD after=thread exit_signal=0\n",
+      "p.cases");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->size(), 3u);
+  EXPECT_EQ((*c)[0].request.after, model::AfterArg::poll);
+  EXPECT_EQ((*c)[1].request.after, model::AfterArg::waitid);
+  EXPECT_EQ((*c)[2].request.after, model::AfterArg::thread);
+  for (const CatalogueCase& one : *c) {
+    auto again = parse_catalogue(catalogue_line(one), "again.cases");
+    ASSERT_TRUE(again.ok()) << catalogue_line(one) << ": " << again.error().message;
+    EXPECT_EQ(again->front().request, one.request) << catalogue_line(one);
+  }
+  auto without = parse_catalogue("case p/x clone3 0 after=poll\n", "bad.cases");
+  ASSERT_FALSE(without.ok());
+  EXPECT_NE(without.error().message.find("CLONE_PIDFD"), std::string::npos) << without.error().message;
+  for (const char* bad : {"case p/x clone3 CLONE_PIDFD after=reap\n", "case p/x fork - after=poll\n",
+                          "case p/x clone3 CLONE_PIDFD|CLONE_VM|CLONE_VFORK after=waitid\n",
+                          "case p/x clone3 CLONE_PIDFD|CLONE_PARENT after=stop\n",
+                          "case p/x clone3 CLONE_PIDFD after=info pidfd=parent_tid\n",
+                          "case p/x clone3 CLONE_PIDFD after=thread\n"})
+    EXPECT_FALSE(parse_catalogue(bad, "bad.cases").ok()) << bad;
+}
+
 TEST(Catalogue, SweepMakesEveryCombinationOnce) {
   auto c = parse_catalogue("sweep s clone CLONE_VM,CLONE_FS,CLONE_NEWNS exit_signal=SIGCHLD\n", "s.cases");
   ASSERT_TRUE(c.ok()) << c.error().message;

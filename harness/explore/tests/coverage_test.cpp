@@ -7,6 +7,7 @@
 #include "harness/case/catalogue.hpp"
 #include "model/flags.hpp"
 #include "model/rules.hpp"
+#include "model/semantics.hpp"
 
 namespace clonediff::explore {
 namespace {
@@ -32,7 +33,10 @@ const CoverageRow& row_of(const RuleCoverage& c, std::string_view id) {
 
 TEST(Coverage, EveryRuleSuccessAndSemanticHasARow) {
   const auto rows = coverage_rows();
-  EXPECT_EQ(rows.size(), model::refusal_rules().size() + 1 + 1);
+  // Every refusal rule, the one success, and each versioned semantic (the
+  // bounded success rows: timens, and the pidfd_after rows of after=).
+  EXPECT_EQ(rows.size(), model::refusal_rules().size() + 1 + model::versioned_semantics().size());
+  EXPECT_EQ(model::versioned_semantics().size(), 7u) << "a new bounded success row: update this test";
   EXPECT_EQ(rows.front().id, model::refusal_rules().front().id);
 }
 

@@ -131,6 +131,23 @@ TEST(Record, Clone3PointersAndStackSizeReplay) {
   EXPECT_EQ(json::dump(p).find("unmapped"), std::string::npos);
 }
 
+TEST(Record, AfterScenariosReplayAndOldRecordsHaveNone) {
+  model::Request r{model::Entry::clone, model::flag::PIDFD, model::kSigchld};
+  r.after = model::AfterArg::stop;
+  json::Value j = json::Value::object();
+  request_to_json(r, j);
+  EXPECT_NE(json::dump(j).find("\"after\":\"stop\""), std::string::npos) << json::dump(j);
+  auto back = request_from_json(*json::parse(json::dump(j)));
+  ASSERT_TRUE(back.ok()) << back.error().message << " in " << json::dump(j);
+  EXPECT_EQ(*back, r);
+  model::Request plain{model::Entry::clone3, model::flag::PIDFD, model::kSigchld};
+  json::Value p = json::Value::object();
+  request_to_json(plain, p);
+  EXPECT_EQ(json::dump(p).find("after"), std::string::npos);
+  auto unmakeable = request_from_json(*json::parse(R"({"entry":"clone3","flags":"0","after":"poll"})"));
+  EXPECT_FALSE(unmakeable.ok());
+}
+
 TEST(Record, Clone3RequestsReplayExactly) {
   model::Request r{model::Entry::clone3, model::flag::INTO_CGROUP, 0};
   r.stack = model::StackArg::none;

@@ -1,0 +1,147 @@
+// The after= scenarios (what the caller sees through the child's pidfd): how
+// they are written, which requests can make them, and what each kernel
+// release predicts (model/success.cpp's pidfd_after rows).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "model/flags.hpp"
+#include "model/history.hpp"
+#include "model/predict.hpp"
+
+namespace clonediff::model {
+namespace {
+
+using namespace flag;
+
+Request with_after(Entry e, std::uint64_t flags, AfterArg a, std::uint64_t sig = kSigchld) {
+  Request r{e, flags, sig};
+  r.after = a;
+  return r;
+}
+
+Outcome predicted(const Request& r, int major, int minor) {
+  Kernel k;
+  k.version = {major, minor, 0};
+  k.pid_max = 32768;
+  auto p = predict(r, *caller_preset("root"), k);
+  EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
+  EXPECT_EQ(p->outcome.error, 0);
+  return p->outcome;
+}
+
+TEST(AfterArgs, NamesRoundTripAndUnknownOnesAreErrors) {
+  for (AfterArg a : {AfterArg::none, AfterArg::poll, AfterArg::waitid, AfterArg::stop, AfterArg::info, AfterArg::thread}) {
+    auto back = parse_after_arg(after_arg_name(a));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, a);
+  }
+  auto bad = parse_after_arg("reap");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("poll, waitid, stop, info, thread"), std::string::npos) << bad.error().message;
+}
+
+TEST(AfterArgs, OnlyRequestsThatCanMakeTheScenarioAreValid) {
+  EXPECT_TRUE(validate(with_after(Entry::clone3, PIDFD, AfterArg::poll)).ok());
+  EXPECT_TRUE(validate(with_after(Entry::clone, PIDFD, AfterArg::stop)).ok());
+  EXPECT_TRUE(validate(with_after(Entry::clone, VM | SIGHAND | THREAD, AfterArg::thread, 0)).ok());
+  // Through the pidfd: CLONE_PIDFD, a child the caller may wait for while it runs.
+  EXPECT_FALSE(validate(with_after(Entry::clone3, 0, AfterArg::waitid)).ok());
+  EXPECT_FALSE(validate(with_after(Entry::clone3, PIDFD | VFORK | VM, AfterArg::poll)).ok());
+  EXPECT_FALSE(validate(with_after(Entry::clone3, PIDFD | PARENT, AfterArg::stop)).ok());
+  EXPECT_FALSE(validate(with_after(Entry::clone3, PIDFD | VM | SIGHAND | THREAD, AfterArg::info, 0)).ok());
+  EXPECT_FALSE(validate(with_after(Entry::clone3, VM | SIGHAND, AfterArg::thread)).ok());
+  EXPECT_FALSE(validate(with_after(Entry::fork, 0, AfterArg::poll)).ok());
+  Request aliased = with_after(Entry::clone3, PIDFD, AfterArg::info);
+  aliased.clone3.pidfd_is_parent_tid = true;
+  EXPECT_FALSE(validate(aliased).ok());
+}
+
+TEST(AfterPredictions, PollIsReadableWhileRunningOnlyBeforePidfdPoll) {
+  const Request r = with_after(Entry::clone, PIDFD, AfterArg::poll);  // clone3 came in v5.3
+  EXPECT_EQ(predicted(r, 6, 18)[Trait::pidfd_readable_while_running], Fact::no);
+  EXPECT_EQ(predicted(r, 5, 3)[Trait::pidfd_readable_while_running], Fact::no);
+  EXPECT_EQ(predicted(r, 5, 2)[Trait::pidfd_readable_while_running], Fact::yes);
+  EXPECT_EQ(predicted(r, 6, 18)[Trait::pidfd_signal_esrch_reaped], Fact::yes);
+  // Nothing of another scenario is predicted.
+  EXPECT_EQ(predicted(r, 6, 18)[Trait::waitid_stopped], Fact::unknown);
+  EXPECT_EQ(predicted(r, 6, 18)[Trait::pidfd_info_pid], Fact::unknown);
+}
+
+TEST(AfterPredictions, WaitidFollowsPPidfdAndNonblockingPidfds) {
+  const Request r = with_after(Entry::clone3, PIDFD, AfterArg::waitid);
+  const std::vector<std::pair<std::pair<int, int>, std::vector<Fact>>> expected = {
+      {{5, 3}, {Fact::no, Fact::no, Fact::no}},    // no P_PIDFD: EINVAL
+      {{5, 4}, {Fact::yes, Fact::no, Fact::no}},   // O_NONBLOCK ignored: blocks and reaps
+      {{5, 10}, {Fact::yes, Fact::yes, Fact::yes}},
+      {{6, 18}, {Fact::yes, Fact::yes, Fact::yes}},
+  };
+  for (const auto& [v, facts] : expected) {
+    const Outcome o = predicted(r, v.first, v.second);
+    EXPECT_EQ(o[Trait::waitid_nohang_running], facts[0]) << v.first << "." << v.second;
+    EXPECT_EQ(o[Trait::waitid_nonblock_eagain], facts[1]) << v.first << "." << v.second;
+    EXPECT_EQ(o[Trait::waitid_reaps_exit], facts[2]) << v.first << "." << v.second;
+    EXPECT_EQ(o[Trait::waitid_stopped], Fact::unknown);
+  }
+}
+
+TEST(AfterPredictions, StopAndContinueAreSeenFromPPidfdOn) {
+  const Request r = with_after(Entry::clone, PIDFD, AfterArg::stop);
+  EXPECT_EQ(predicted(r, 5, 3)[Trait::waitid_stopped], Fact::no);
+  EXPECT_EQ(predicted(r, 5, 3)[Trait::waitid_continued], Fact::no);
+  EXPECT_EQ(predicted(r, 5, 4)[Trait::waitid_stopped], Fact::yes);
+  EXPECT_EQ(predicted(r, 6, 1)[Trait::waitid_continued], Fact::yes);
+  EXPECT_EQ(predicted(r, 6, 1)[Trait::waitid_nohang_running], Fact::unknown);
+}
+
+TEST(AfterPredictions, GetInfoIsEnottyThenEinvalThenThePid) {
+  const Request r = with_after(Entry::clone3, PIDFD, AfterArg::info);
+  const std::vector<std::pair<std::pair<int, int>, std::vector<Fact>>> expected = {
+      {{6, 1}, {Fact::no, Fact::yes, Fact::no}},
+      {{6, 10}, {Fact::no, Fact::yes, Fact::no}},
+      {{6, 11}, {Fact::no, Fact::no, Fact::yes}},
+      {{6, 12}, {Fact::no, Fact::no, Fact::yes}},
+      {{6, 13}, {Fact::yes, Fact::no, Fact::no}},
+      {{6, 18}, {Fact::yes, Fact::no, Fact::no}},
+  };
+  for (const auto& [v, facts] : expected) {
+    const Outcome o = predicted(r, v.first, v.second);
+    EXPECT_EQ(o[Trait::pidfd_info_pid], facts[0]) << v.first << "." << v.second;
+    EXPECT_EQ(o[Trait::pidfd_info_enotty], facts[1]) << v.first << "." << v.second;
+    EXPECT_EQ(o[Trait::pidfd_info_einval], facts[2]) << v.first << "." << v.second;
+  }
+}
+
+TEST(AfterPredictions, ThreadPidfdsOpenFromPidfdThreadOn) {
+  const Request r = with_after(Entry::clone, VM | SIGHAND | THREAD, AfterArg::thread, 0);
+  EXPECT_EQ(predicted(r, 6, 8)[Trait::pidfd_open_thread], Fact::no);
+  EXPECT_EQ(predicted(r, 6, 9)[Trait::pidfd_open_thread], Fact::yes);
+  EXPECT_EQ(predicted(r, 6, 9)[Trait::pidfd_signal_esrch_reaped], Fact::unknown);
+}
+
+TEST(AfterPredictions, WithoutAfterNothingOfItIsPredicted) {
+  const Outcome o = predicted(Request{Entry::clone3, PIDFD, kSigchld}, 6, 18);
+  for (Trait t : {Trait::pidfd_readable_while_running, Trait::waitid_nohang_running, Trait::waitid_stopped,
+                  Trait::pidfd_signal_esrch_reaped, Trait::pidfd_info_pid, Trait::pidfd_open_thread})
+    EXPECT_EQ(o[t], Fact::unknown) << trait_name(t);
+}
+
+TEST(AfterPredictions, EveryBoundIsInTheKernelHistory) {
+  const auto history = kernel_history();
+  const auto has = [&](std::string_view id, int major, int minor) {
+    return std::any_of(history.begin(), history.end(), [&](const Change& c) {
+      return c.id == id && c.release.major == major && c.release.minor == minor;
+    });
+  };
+  EXPECT_TRUE(has("pidfd_after.poll", 5, 3));
+  EXPECT_TRUE(has("pidfd_after.waitid_p_pidfd", 5, 4));
+  EXPECT_TRUE(has("pidfd_after.waitid_nonblock", 5, 10));
+  EXPECT_TRUE(has("pidfd_after.open_thread", 6, 9));
+  EXPECT_TRUE(has("pidfd_after.ioctl_namespaces", 6, 11));
+  EXPECT_TRUE(has("pidfd_after.ioctl_get_info", 6, 13));
+}
+
+}  // namespace
+}  // namespace clonediff::model

@@ -1,0 +1,131 @@
+#include "probes/pidfd_after.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+
+#include "probes/pidfd_look.hpp"
+#include "probes/sys/pidfd.hpp"
+#include "probes/sys/unique_fd.hpp"
+
+namespace clonediff::probes {
+namespace {
+
+using model::Trait;
+
+constexpr unsigned kPidfdThread = O_EXCL;  // PIDFD_THREAD
+
+// struct pidfd_info as PIDFD_INFO_SIZE_VER0 (64 bytes) lays it out.
+struct PidfdInfo {
+  std::uint64_t mask = 0;
+  std::uint64_t cgroupid = 0;
+  std::uint32_t pid = 0, tgid = 0, ppid = 0;
+  std::uint32_t ruid = 0, rgid = 0, euid = 0, egid = 0, suid = 0, sgid = 0, fsuid = 0, fsgid = 0;
+  std::uint32_t spare0 = 0;
+};
+static_assert(sizeof(PidfdInfo) == 64);
+constexpr std::uint64_t kPidfdInfoPid = 1;  // PIDFD_INFO_PID
+// _IOWR(PIDFS_IOCTL_MAGIC 0xFF, 11, struct pidfd_info)
+constexpr unsigned long kPidfdGetInfo = _IOWR(0xFF, 11, PidfdInfo);
+
+int send_signal(int pidfd, int sig) { return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0)); }
+
+// waitid(P_PIDFD) for every kind of child (__WALL: one whose exit signal is
+// not SIGCHLD too); 0 or -1 with errno.
+int wait_on(int pidfd, siginfo_t& info, int options) {
+  info = siginfo_t{};
+  int r;
+  while ((r = ::waitid(sys::kWaitOnPidfd, static_cast<id_t>(pidfd), &info, options | __WALL)) != 0 && errno == EINTR) {
+  }
+  return r;
+}
+
+void look_by_waitid(int pidfd, TraitBits& t) {
+  siginfo_t info{};
+  // "Nothing yet" from WNOHANG is 0 with si_pid 0.
+  t.set(Trait::waitid_nohang_running, wait_on(pidfd, info, WEXITED | WNOHANG) == 0 && info.si_pid == 0);
+  const int fl = ::fcntl(pidfd, F_GETFL);
+  if (fl < 0 || ::fcntl(pidfd, F_SETFL, fl | O_NONBLOCK) != 0) return;  // unknown: could not make it nonblocking
+  const int r = wait_on(pidfd, info, WEXITED);
+  t.set(Trait::waitid_nonblock_eagain, r != 0 && errno == EAGAIN);
+  ::fcntl(pidfd, F_SETFL, fl);
+}
+
+void look_by_stopping(int pidfd, long child, TraitBits& t) {
+  siginfo_t info{};
+  const bool sent_stop = send_signal(pidfd, SIGSTOP) == 0;
+  t.set(Trait::waitid_stopped, sent_stop && wait_on(pidfd, info, WSTOPPED) == 0 && info.si_pid == child &&
+                                   info.si_code == CLD_STOPPED && info.si_status == SIGSTOP);
+  // SIGCONT whatever the above said: a child left stopped would hold the case.
+  const bool sent_cont = send_signal(pidfd, SIGCONT) == 0 || ::kill(static_cast<pid_t>(child), SIGCONT) == 0;
+  t.set(Trait::waitid_continued, sent_cont && wait_on(pidfd, info, WCONTINUED) == 0 && info.si_pid == child &&
+                                     info.si_code == CLD_CONTINUED);
+}
+
+void look_by_ioctl(int pidfd, long child, TraitBits& t) {
+  PidfdInfo info;
+  info.mask = kPidfdInfoPid;
+  const int r = ::ioctl(pidfd, kPidfdGetInfo, &info);
+  const int err = r == 0 ? 0 : errno;
+  t.set(Trait::pidfd_info_pid, r == 0 && static_cast<long>(info.pid) == child);
+  t.set(Trait::pidfd_info_enotty, err == ENOTTY);
+  t.set(Trait::pidfd_info_einval, err == EINVAL);
+}
+
+void look_by_thread_pidfd(long child, std::size_t caller_depth, TraitBits& t) {
+  const sys::UniqueFd fd(sys::pidfd_open(static_cast<pid_t>(child), kPidfdThread));
+  if (!fd) {
+    t.set(Trait::pidfd_open_thread, false);
+    return;
+  }
+  TraitBits seen;
+  look_at_pidfd(fd.get(), child, caller_depth, seen);
+  const auto is = [&](Trait tr) {
+    const unsigned bit = static_cast<unsigned>(tr);
+    return ((seen.known >> bit) & 1u) && ((seen.value >> bit) & 1u);
+  };
+  t.set(Trait::pidfd_open_thread, is(Trait::pidfd) && is(Trait::pidfd_thread));
+}
+
+}  // namespace
+
+void look_while_running(model::AfterArg after, int pidfd, long child, std::size_t caller_depth, TraitBits& t) {
+  switch (after) {
+    case model::AfterArg::none: return;
+    case model::AfterArg::poll:
+      if (pidfd >= 0) t.set(Trait::pidfd_readable_while_running, pidfd_readable(pidfd));
+      return;
+    case model::AfterArg::waitid:
+      if (pidfd >= 0) look_by_waitid(pidfd, t);
+      return;
+    case model::AfterArg::stop:
+      if (pidfd >= 0) look_by_stopping(pidfd, child, t);
+      return;
+    case model::AfterArg::info:
+      if (pidfd >= 0) look_by_ioctl(pidfd, child, t);
+      return;
+    case model::AfterArg::thread:
+      look_by_thread_pidfd(child, caller_depth, t);
+      return;
+  }
+}
+
+bool reap_through_pidfd(int pidfd, long child, siginfo_t& info, TraitBits& t) {
+  if (pidfd < 0) return false;  // no pidfd came back: nothing to see through
+  const bool reaped = wait_on(pidfd, info, WEXITED) == 0;
+  t.set(Trait::waitid_reaps_exit, reaped && info.si_pid == child && info.si_code == CLD_EXITED);
+  return reaped;
+}
+
+void look_after_reap(model::AfterArg after, int pidfd, TraitBits& t) {
+  if (after == model::AfterArg::none || after == model::AfterArg::thread || pidfd < 0) return;
+  t.set(Trait::pidfd_signal_esrch_reaped, send_signal(pidfd, 0) != 0 && errno == ESRCH);
+}
+
+}  // namespace clonediff::probes

@@ -1,0 +1,34 @@
+// What the caller sees of its child afterwards, through a pidfd: a case's
+// after= scenario (model/request.hpp's AfterArg), observed as traits.
+//
+// Runs in the caller process, after the call returned; never after clone in
+// the child. While-running looks need the child held (the host releases it
+// only after the caller's Returned); they do not reap it, except where an old
+// kernel's waitid() ignores O_NONBLOCK and blocks (the model says so).
+#pragma once
+
+#include <signal.h>
+
+#include <cstddef>
+
+#include "model/request.hpp"
+#include "probes/trait_bits.hpp"
+
+namespace clonediff::probes {
+
+// While the child runs. pidfd: the one the call returned (-1 if none);
+// child: its pid as the caller numbers it; caller_depth: as look_at_pidfd's.
+// after=stop leaves the caller with SIGCHLD notices of the stop and the
+// continue pending: the caller drains them, they are not the child's exit.
+void look_while_running(model::AfterArg after, int pidfd, long child, std::size_t caller_depth, TraitBits& t);
+
+// Reaps the child through its pidfd (after=waitid): whether waitid(P_PIDFD,
+// WEXITED) reaped it, with its siginfo in `info`; the trait says whether it
+// reaped it as exited. False if it did not (no pidfd, nothing to reap, or no P_PIDFD):
+// the caller then reaps it as it always does.
+bool reap_through_pidfd(int pidfd, long child, siginfo_t& info, TraitBits& t);
+
+// Once the child is reaped: pidfd_send_signal(pidfd, 0) on it.
+void look_after_reap(model::AfterArg after, int pidfd, TraitBits& t);
+
+}  // namespace clonediff::probes
