@@ -576,6 +576,23 @@ TEST_F(Cli, AnUnknownContextInACaseFileIsBadInput) {
   }
 }
 
+// A context as data with an unknown key or capability, or that is not JSON,
+// is bad input: one line naming FILE:LINE, exit 2.
+TEST_F(Cli, ABadContextAsDataInACaseFileIsBadInput) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"{\"caps\":{\"drop\":[\"CAP_SYS_ADMN\"]}}", "context: unknown capability 'CAP_SYS_ADMN'"},
+      {"{\"preset\":\"root\",\"fds\":\"full\"}", "context: unknown key \"fds\" (keys: preset, caps, userns, fd_table)"},
+      {"{\"preset\":\"root\",", "context '{\"preset\":\"root\",' is not a JSON object (write it without spaces)"},
+  };
+  for (const auto& [context, why] : bad) {
+    spit(path("data.cases"), "case mine/ok clone 0\ncase mine/bad clone 0 context=" + context + "\n");
+    Ran r = clonediff({"run", "--list", "--cases", path("data.cases").string()});
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_EQ(r.err, "clonediff run: " + path("data.cases").string() + ":2: " + why + "\n");
+    EXPECT_EQ(r.out, "");
+  }
+}
+
 TEST_F(Cli, JunitFileHasASuitePerGroupAndACasePerCase) {
   spit(path("mix.cases"),
        "case mine/vm-files clone CLONE_VM|CLONE_FILES\n"
