@@ -56,8 +56,10 @@ Result<std::string> parse_context_option(std::string_view value) {
     if (key == "preset") {
       if (!v.is_string()) return make_error("context: \"preset\" is a preset's name");
       spec.preset = v.get<std::string>();
-      if (auto c = model::caller_preset(spec.preset); !c || c->preset != spec.preset)
-        return c ? make_error("context: \"preset\" is a preset's name, not '" + spec.preset + "'") : c.error();
+      // A preset's name, not a changed context's.
+      if (spec.preset.find('+') != std::string::npos)
+        return make_error("context: \"preset\" is a preset's name, not '" + spec.preset + "'");
+      if (auto c = model::caller_preset(spec.preset); !c) return c.error();
     } else if (key == "caps") {
       if (auto st = read_caps(v, spec.changes); !st) return st.error();
     } else if (key == "userns") {
