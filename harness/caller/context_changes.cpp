@@ -27,8 +27,14 @@ Status drop_from_capability_sets(const model::ContextChanges& changes) {
   bool any = false;
   for (int cap = 0; cap <= model::kLastCap; ++cap) {
     const auto bit = 1u << (cap % 32);
-    if (dropped_from(changes, cap, model::kEffective)) data[cap / 32].effective &= ~bit, any = true;
-    if (dropped_from(changes, cap, model::kPermitted)) data[cap / 32].permitted &= ~bit, any = true;
+    if (dropped_from(changes, cap, model::kEffective)) {
+      data[cap / 32].effective &= ~bit;
+      any = true;
+    }
+    if (dropped_from(changes, cap, model::kPermitted)) {
+      data[cap / 32].permitted &= ~bit;
+      any = true;
+    }
   }
   if (!any) return ok_status();
   // Privilege: none needed to narrow one's own sets.
