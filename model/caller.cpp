@@ -1,5 +1,7 @@
 #include "model/caller.hpp"
 
+#include "model/context_changes.hpp"
+
 #include <array>
 #include <limits>
 #include <string>
@@ -43,6 +45,8 @@ constexpr std::array kFacts = {
     CLONEDIFF_FACT_IN(signals_caught, false, kAnyMask, kAnyMaskMax, "signals it has handlers for (as SigCgt)"),
     CLONEDIFF_FACT(io_context, true, "holds an io context"),
     CLONEDIFF_FACT(sysvsem_undo, true, "holds a SysV semaphore undo list"),
+    CLONEDIFF_FACT(userns_unmapped, true, "its user namespace has no uid/gid map for it"),
+    CLONEDIFF_FACT(fd_table_full, true, "no descriptor is free below RLIMIT_NOFILE"),
 };
 #undef CLONEDIFF_FACT
 #undef CLONEDIFF_FACT_IN
@@ -147,6 +151,17 @@ std::span<const CallerContext> caller_contexts() { return kContexts; }
 std::span<const std::string_view> caller_preset_names() { return kContextNames; }
 
 Result<Caller> caller_preset(std::string_view name) {
+  if (name.find('+') != std::string_view::npos) {
+    auto spec = parse_context_name(name);
+    if (!spec) return spec.error();
+    Caller c = apply_context_changes(*caller_preset(spec->preset), spec->changes);
+    c.preset = context_name(*spec);
+    for (const CallerFact& f : kFacts)
+      if (f.get(c) < f.min || f.get(c) > f.max)
+        return make_error("context '" + std::string(name) + "' cannot be: its " + std::string(f.name) + " would be " +
+                          std::to_string(f.get(c)) + " (at most " + std::to_string(f.max) + ")");
+    return c;
+  }
   for (const CallerContext& context : kContexts) {
     if (context.name != name) continue;
     Caller c;

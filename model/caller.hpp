@@ -49,6 +49,9 @@ struct Caller {
   // told apart from not sharing (both NULL), so every preset creates both.
   bool io_context = true;
   bool sysvsem_undo = true;
+  // Context changes (model/context_changes.hpp).
+  bool userns_unmapped = false;      // its user namespace maps neither its euid nor its egid
+  bool fd_table_full = false;        // no descriptor is free below RLIMIT_NOFILE
 
   bool operator==(const Caller&) const = default;
 };
@@ -93,6 +96,9 @@ std::span<const CallerContext> caller_contexts();
 
 // The contexts' names, in the table's order; a context's facts as a Caller.
 std::span<const std::string_view> caller_preset_names();
+// A preset's facts, or those of a changed context by its canonical name
+// (model/context_changes.hpp: "root+drop_effective.sys_admin"); `preset` of
+// the result is the canonical name.
 Result<Caller> caller_preset(std::string_view name);
 
 }  // namespace clonediff::model

@@ -263,6 +263,13 @@ constexpr std::array kRules = {
          {},
          [](const RuleInput& in) { return in.has(NEWUSER) && in.caller.chrooted; },
          "a chrooted caller could escape its root through a new user namespace"},
+    // The creator's euid and egid must be mapped in its own user namespace
+    // (the new one's parent), so that the new namespace's owner has a name.
+    Rule{"create_user_ns.creator_unmapped", EPERM, "kernel/user_namespace.c: create_user_ns()",
+         {},
+         [](const RuleInput& in) { return in.has(NEWUSER) && in.caller.userns_unmapped; },
+         "the caller's euid/egid have no mapping in its user namespace (no uid_map/gid_map written), so it "
+         "may not create a user namespace below it"},
     Rule{"copy_process.rlimit_nproc", EAGAIN, "kernel/fork.c: copy_process()",
          {{5, 14, 0}, std::nullopt, "",
           "21d1c5e386bc \"Reimplement RLIMIT_NPROC on top of ucounts\" (v5.14) checks it after copy_creds()"},
@@ -353,6 +360,13 @@ constexpr std::array kRules = {
     Rule{"alloc_pid.set_tid_in_use", EEXIST, "kernel/pid.c: alloc_pid()", {{5, 5, 0}, std::nullopt, "", "49cb2fc42ce4 \"fork: extend clone3() to support setting a PID\" (v5.5)"},
          [](const RuleInput& in) { return first_set_tid_failure(in) == TidFailure::in_use; },
          "the chosen pid is taken in that namespace"},
+    // copy_process(), right after alloc_pid(): a descriptor is reserved for
+    // the pidfd (get_unused_fd_flags(): open-coded in 6.1, in
+    // __pidfd_prepare() in 6.12), before put_user() writes it out.
+    Rule{"copy_process.pidfd_emfile", EMFILE, "kernel/fork.c: copy_process() -> get_unused_fd_flags() -> fs/file.c: alloc_fd()",
+         {{5, 2, 0}, std::nullopt, "", "b3e583825266 \"clone: add CLONE_PIDFD\" (v5.2)"},
+         [](const RuleInput& in) { return in.has(PIDFD) && in.caller.fd_table_full; },
+         "CLONE_PIDFD needs a free descriptor below RLIMIT_NOFILE for the pidfd, and the caller's table has none"},
     // copy_process(), right after alloc_pid(): the pidfd is reserved and
     // put_user() to args->pidfd; a fault unwinds (bad_fork_put_pidfd).
     Rule{"copy_process.pidfd_fault", EFAULT, "kernel/fork.c: copy_process()",

@@ -122,8 +122,19 @@ TEST_F(CliWithRun, RunMatchesEveryCaseAndWritesARecordForEach) {
     EXPECT_NE(summary().find(shown), std::string::npos) << shown << "\n" << summary();
   }
   EXPECT_NE(summary().find("by context (matched/cases):"), std::string::npos) << summary();
-  // A line per preset, every one of them, counted as the records count.
-  EXPECT_EQ(per_context.size(), clonediff::model::caller_preset_names().size());
+  // A line per preset, every one of them, and per changed context of the
+  // catalogue (cases/contexts_data.cases), counted as the records count.
+  for (std::string_view preset : clonediff::model::caller_preset_names())
+    EXPECT_TRUE(per_context.count(std::string(preset))) << preset;
+  std::size_t changed = 0;
+  for (const auto& [name, c] : per_context)
+    if (name.find('+') != std::string::npos) {
+      ++changed;
+      auto caller = clonediff::model::caller_preset(name);
+      EXPECT_TRUE(caller.ok() && caller->preset == name) << name;
+    }
+  EXPECT_GT(changed, 0u);
+  EXPECT_EQ(per_context.size(), clonediff::model::caller_preset_names().size() + changed);
   for (const auto& [name, c] : per_context) {
     std::string shown = " " + std::to_string(c.matched) + "/" + std::to_string(c.cases);
     if (c.skipped != 0) shown += ", " + std::to_string(c.skipped) + " skipped";
@@ -313,6 +324,17 @@ TEST_F(Cli, ExplainNamesTheDecidingRuleAndWhereItLives) {
   EXPECT_NE(high.out.find("never reach copy_process()"), std::string::npos) << high.out;
   Ran parent = clonediff({"explain", "CLONE_PARENT", "--context", R"({"preset":"root","leader_exit_signal":0})"});
   EXPECT_NE(parent.out.find("exit_signal=0"), std::string::npos) << parent.out;
+  // A preset plus changes, as JSON or by its canonical name.
+  for (const std::string context : {R"({"preset":"root","fd_table":"full"})", "root+fd_table_full"}) {
+    Ran emfile = clonediff({"explain", "CLONE_PIDFD", "--context", context});
+    EXPECT_EQ(emfile.status, 0) << emfile.err;
+    EXPECT_NE(emfile.out.find("decided  copy_process.pidfd_emfile in kernel/fork.c"), std::string::npos) << emfile.out;
+  }
+  Ran unmapped = clonediff({"explain", "CLONE_NEWUSER", "--context", R"({"userns":"unmapped","chrooted":true})"});
+  EXPECT_NE(unmapped.out.find("decided  create_user_ns.chroot"), std::string::npos) << unmapped.out;
+  Ran bad = clonediff({"explain", "0", "--context", R"({"caps":{"drop":["CAP_NOPE"]}})"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err, "clonediff explain: context: unknown capability 'CAP_NOPE'\n");
 }
 
 // The modelled range: 4.19 .. 6.18. Older kernels are refused wherever a
@@ -572,6 +594,23 @@ TEST_F(Cli, AnUnknownContextInACaseFileIsBadInput) {
     Ran r = clonediff(args);
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_EQ(r.err, message);
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+// A context as data with an unknown key or capability, or that is not JSON,
+// is bad input: one line naming FILE:LINE, exit 2.
+TEST_F(Cli, ABadContextAsDataInACaseFileIsBadInput) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"{\"caps\":{\"drop\":[\"CAP_SYS_ADMN\"]}}", "context: unknown capability 'CAP_SYS_ADMN'"},
+      {"{\"preset\":\"root\",\"fds\":\"full\"}", "context: unknown key \"fds\" (keys: preset, caps, userns, fd_table)"},
+      {"{\"preset\":\"root\",", "context '{\"preset\":\"root\",' is not a JSON object (write it without spaces)"},
+  };
+  for (const auto& [context, why] : bad) {
+    spit(path("data.cases"), "case mine/ok clone 0\ncase mine/bad clone 0 context=" + context + "\n");
+    Ran r = clonediff({"run", "--list", "--cases", path("data.cases").string()});
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_EQ(r.err, "clonediff run: " + path("data.cases").string() + ":2: " + why + "\n");
     EXPECT_EQ(r.out, "");
   }
 }

@@ -18,10 +18,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "harness/caller/caller_signals.hpp"
 #include "harness/caller/child_plan.hpp"
+#include "harness/caller/context_changes.hpp"
 #include "harness/caller/context_recipe.hpp"
 #include "harness/caller/live_facts.hpp"
 #include "harness/caller/raw_clone.hpp"
@@ -177,6 +179,7 @@ struct CallerState {
   GuardedPage guarded;  // mapped once, before the first case
   probes::ChildExpectations expect;  // the parts that do not change from case to case
   std::string context;       // for after_case()
+  bool fd_table_full = false;  // the context's: a full table for each call (context_changes.hpp)
   std::size_t pid_depth = 0; // its active pid namespace, counted from the /proc mount's
   pthread_t thread{};        // pthread_create's child, joined when it has left
   alignas(16) unsigned char altstack[16384] = {};
@@ -255,6 +258,14 @@ bool raw_entry(const OrderMsg& o) {
   return e == model::Entry::clone || e == model::Entry::clone3;
 }
 
+// The context's full table, engaged; a table that cannot be filled is the
+// harness failing (the facts said full).
+void engage_full_table(const CallerState& st, std::optional<FullFdTable>& full) {
+  if (!st.fd_table_full) return;
+  full.emplace(true);
+  CLONEDIFF_CHECK_OK(FullFdTable::full_now() ? ok_status() : Status(make_error("the descriptor table could not be filled")));
+}
+
 long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
   st.parent_tid = -1;
   st.child_tid = -1;
@@ -266,6 +277,11 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
     plan.expect.tls = tls_value(o, st);
     plan.expect.tls_meaningful = true;
   }
+  // A full descriptor table, where the context wants one, from here to the
+  // call's return (clone3 receives its cgroup descriptor first).
+  const bool clone3 = static_cast<model::Entry>(o.entry) == model::Entry::clone3;
+  std::optional<FullFdTable> full;
+  if (!clone3) engage_full_table(st, full);
   switch (static_cast<model::Entry>(o.entry)) {
     case model::Entry::clone: {
       const bool own_stack = static_cast<model::StackArg>(o.stack) == model::StackArg::harness;
@@ -277,6 +293,7 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
       const bool has_cgroup = static_cast<model::CgroupArg>(o.cgroup) == model::CgroupArg::harness;
       const sys::UniqueFd cgroup_dir = has_cgroup ? recv_fd(st.ctl) : sys::UniqueFd();
       void* args = fill_clone_args(o, st, cgroup_dir.get());
+      engage_full_table(st, full);
       return clonediff_raw_clone3(args, o.size, clonediff_child_main, &plan);
     }
     case model::Entry::fork:
@@ -556,6 +573,13 @@ void caller_main(const CallerSetup& setup) {
     notify = std::move(fd).value();
   }
   model::Caller live = read_live_facts(setup.context);
+  {
+    // Read as each call will find it.
+    const auto spec = model::parse_context_name(setup.context);
+    st.fd_table_full = spec && spec->changes.fd_table_full;
+    const FullFdTable full(st.fd_table_full);
+    live.fd_table_full = FullFdTable::full_now();
+  }
   live.io_context = baseline->io_witness();  // establish() set an I/O priority, where it could
   live.sysvsem_undo = prime_sysvsem();
   if (auto finished = finish_context(setup.context, setup.resources); !finished)

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/caller/context_changes.hpp"
 #include "probes/sys/cleanup.hpp"
 #include "probes/sys/errors.hpp"
 #include "probes/sys/text_file.hpp"
@@ -189,6 +190,9 @@ constexpr ContextRecipe kRecipes[] = {
 std::span<const ContextRecipe> context_recipes() { return kRecipes; }
 
 Result<const ContextRecipe*> find_recipe(std::string_view context) {
+  // A changed context is built by its preset's recipe, with the changes
+  // around it (context_changes.hpp).
+  context = context.substr(0, context.find('+'));
   for (const ContextRecipe& r : kRecipes)
     if (r.context == context) return &r;
   std::string known;
@@ -201,10 +205,16 @@ Status enter_context(std::string_view context, const ContextResources& lent) {
     return make_error("contexts are built from root; clonediff runs as uid " + std::to_string(::geteuid()));
   auto recipe = find_recipe(context);
   if (!recipe) return recipe.error();
-  if (!(*recipe)->enter) return ok_status();
-  auto as_built = model::caller_preset(context);
-  if (!as_built) return as_built.error();
-  return (*recipe)->enter(*as_built, lent);
+  auto spec = model::parse_context_name(context);
+  if (!spec) return spec.error();
+  if (auto st = apply_changes_before_preset(spec->changes); !st) return st;
+  if ((*recipe)->enter) {
+    // The preset's own facts: its steps build the preset, not the changes.
+    auto as_built = model::caller_preset(spec->preset);
+    if (!as_built) return as_built.error();
+    if (auto st = (*recipe)->enter(*as_built, lent); !st) return st;
+  }
+  return apply_changes_after_preset(spec->changes);
 }
 
 Status finish_context(std::string_view context, const ContextResources& lent) {

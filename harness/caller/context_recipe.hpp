@@ -46,10 +46,12 @@ struct ContextRecipe {
 };
 
 std::span<const ContextRecipe> context_recipes();
-// The recipe for a context, or an error naming the contexts that have one.
+// The recipe for a context (for a changed one, its preset's), or an error
+// naming the contexts that have one.
 Result<const ContextRecipe*> find_recipe(std::string_view context);
 
-// In the caller, first. Privilege on entry: root in the initial namespaces
+// In the caller, first: the preset's enter() with a changed context's changes
+// around it (context_changes.hpp). Privilege on entry: root in the initial namespaces
 // (the clonediff process's), in the pid namespace its spawn kind gave it.
 Status enter_context(std::string_view context, const ContextResources& lent);
 // In the caller, last, after read_live_facts().

@@ -70,6 +70,12 @@ bool owns_its_pidns() {
   return false;
 }
 
+bool has_uid_map() {
+  std::ifstream map("/proc/self/uid_map");
+  std::string line;
+  return !map || static_cast<bool>(std::getline(map, line));
+}
+
 // Tasks (threads) of this real uid on the machine, as /proc shows them.
 long long tasks_of_uid(uid_t uid) {
   long long n = 0;
@@ -149,6 +155,9 @@ model::Caller read_live_facts(std::string_view context) {
   f.cap_sys_resource = capget_ok && has_cap(data, CAP_SYS_RESOURCE) && f.in_initial_userns;
   f.cap_checkpoint_restore = capget_ok && has_cap(data, kCapCheckpointRestore);
   f.userns_owns_pidns = as_built ? as_built->userns_owns_pidns : owns_its_pidns();
+  // A user namespace nobody wrote a map for shows an empty uid_map (the
+  // initial one maps everything).
+  f.userns_unmapped = as_built ? as_built->userns_unmapped : !has_uid_map();
   f.pidns_init = ::getpid() == 1;
   if (as_built) {
     f.pid_for_children_differs = as_built->pid_for_children_differs;

@@ -15,7 +15,8 @@ namespace clonediff::harness {
 // gVisor), the facts drawn from it are the ones the context was built to have
 // (model::caller_preset()). Facts read elsewhere keep the model's defaults:
 // the signal sets, the uid in the initial namespace and chroot (the host), the
-// io context and SysV undo list (the caller's priming).
+// io context and SysV undo list (the caller's priming), and fd_table_full
+// (caller_process.cpp reads it with the table filled as each call finds it).
 model::Caller read_live_facts(std::string_view context);
 
 }  // namespace clonediff::harness

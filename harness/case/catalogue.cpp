@@ -8,6 +8,7 @@
 
 #include "probes/sys/printable.hpp"
 #include "probes/sys/text_file.hpp"
+#include "harness/case/context_option.hpp"
 #include "model/caller.hpp"
 #include "model/flags.hpp"
 #include "model/names.hpp"
@@ -84,10 +85,10 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
     if (!sig) return sig.error();
     r.exit_signal = *sig;
   } else if (key == "context") {
-    if (value.empty()) return make_error("empty context");
-    // An unknown name is bad input now, not a skip at run time.
-    if (auto preset = model::caller_preset(value); !preset) return preset.error();
-    c.context = std::string(value);
+    // An unknown name or change is bad input now, not a skip at run time.
+    auto name = parse_context_option(value);
+    if (!name) return name.error();
+    c.context = std::move(name).value();
   } else if (key == "stack") {
     auto a = model::parse_stack_arg(value);
     if (!a) return a.error();

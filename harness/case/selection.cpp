@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "harness/case/context_option.hpp"
 #include "model/caller.hpp"
 
 #include <fnmatch.h>
@@ -33,8 +34,10 @@ Result<Shard> parse_shard(std::string_view text) {
   return s;
 }
 
-Status take_context(std::vector<CatalogueCase>& cases, const std::string& context) {
-  if (auto preset = model::caller_preset(context); !preset) return preset.error();
+Status take_context(std::vector<CatalogueCase>& cases, const std::string& given) {
+  auto name = parse_context_option(given);
+  if (!name) return name.error();
+  const std::string& context = *name;
   std::vector<CatalogueCase> out;
   std::set<std::string> ids;
   for (CatalogueCase& c : cases) {

@@ -212,7 +212,8 @@ void CommandLine::define_run() {
       ->type_name("PATTERN");
   c->add_option("--context", run.context,
                 "only the cases of caller context NAME, and every root case again in NAME, its id with NAME in "
-                "front (unpriv/legacy/exit-signal-0); clonediff contexts lists them")
+                "front (unpriv/legacy/exit-signal-0); clonediff contexts lists them; also a preset plus changes, "
+                "as JSON ({\"preset\":\"root\",\"fd_table\":\"full\"}) or its canonical name (root+fd_table_full)")
       ->type_name("NAME");
   c->add_option("--shard", run.shard,
                 "only every Nth selected case, from the Ith (0 <= I < N); the N shards together hold every "

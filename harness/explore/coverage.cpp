@@ -81,7 +81,8 @@ using Reached = std::map<std::string, std::set<std::string>>;
 
 // The presets in which the model, probed three ways, reached each row: the
 // generator's cases (guided by the first kernel's model); every request of
-// the catalogue in every preset; and every neighbour of the catalogue's
+// the catalogue in its own context (a preset plus changes too) and in every
+// preset; and every neighbour of the catalogue's
 // targeted cases (not the sweeps'). Each case is predicted for every kernel
 // given, one map each, so that knob variants cost a prediction, not a probe.
 std::vector<Reached> probe(const std::vector<model::Kernel>& kernels, std::size_t requests, std::uint64_t seed) {
@@ -94,6 +95,10 @@ std::vector<Reached> probe(const std::vector<model::Kernel>& kernels, std::size_
   for (const std::string& name : o.space.contexts)
     if (auto c = model::caller_preset(name)) callers[name] = *c;
   const auto reach = [&](const harness::CatalogueCase& c) {
+    // A changed context of the catalogue's (contexts_data): its facts once.
+    if (!callers.count(c.context))
+      if (auto changed = model::caller_preset(c.context)) callers[c.context] = *changed;
+    if (!callers.count(c.context)) return;
     for (std::size_t k = 0; k < kernels.size(); ++k)
       if (auto p = model::predict(c.request, callers[c.context], kernels[k]))
         for (const std::string& id : decided_ids(*p)) reached[k][id].insert(c.context);
@@ -107,6 +112,10 @@ std::vector<Reached> probe(const std::vector<model::Kernel>& kernels, std::size_
           std::none_of(requests_once.begin(), requests_once.end(),
                        [&](const harness::CatalogueCase& r) { return r.request == c.request; }))
         requests_once.push_back(c);
+    // The catalogue's changed contexts (a preset plus changes), each case in
+    // its own.
+    for (const harness::CatalogueCase& c : *catalogue)
+      if (std::find(o.space.contexts.begin(), o.space.contexts.end(), c.context) == o.space.contexts.end()) reach(c);
     for (harness::CatalogueCase c : requests_once) {
       for (const harness::CatalogueCase& n : neighbours(c, o.space)) reach(n);
       for (const std::string& context : o.space.contexts) {

@@ -1,5 +1,7 @@
 #include "harness/records/record.hpp"
 
+#include "harness/case/context_option.hpp"
+
 #include "harness/version.hpp"
 #include "model/flags.hpp"
 #include "model/names.hpp"
@@ -181,10 +183,22 @@ Result<model::Caller> caller_from_json(const json::Value& context) {
     if (!p->is_string()) return make_error("'context.preset' must be a string");
     preset = json::str(*p);
   }
+  // A preset plus changes (`explain --context`; records carry the canonical
+  // name instead): the changes as the catalogue reads them, then any facts.
+  const auto is_change = [](const std::string& key) { return key == "caps" || key == "userns" || key == "fd_table"; };
+  json::Value changed = json::Value::object();
+  for (const auto& [name, value] : json::members(context))
+    if (is_change(name)) changed[name] = value;
+  if (!changed.empty()) {
+    changed["preset"] = preset;
+    auto name = parse_context_option(json::dump(changed));
+    if (!name) return name.error();
+    preset = std::move(name).value();
+  }
   auto caller = model::caller_preset(preset);
   if (!caller) return caller.error();
   for (const auto& [name, value] : json::members(context)) {
-    if (name == "preset") continue;
+    if (name == "preset" || is_change(name)) continue;
     long long n = 0;
     if (value.is_boolean())
       n = value.get<bool>() ? 1 : 0;

@@ -91,6 +91,7 @@ TEST(KernelHistory, EveryBoundIsWhereTheKernelPutIt) {
       "5.2 + rule copy_process.pidfd_parent_settid",
       "5.2 + rule copy_process.pidfd_thread",
       "5.2 + rule copy_process.pidfd_detached",
+      "5.2 + rule copy_process.pidfd_emfile",
       "5.3 + clone_args struct clone_args 64 bytes",
       "5.3 - rule clone3.no_syscall",
       "5.3 + rule clone3.size_above_page",

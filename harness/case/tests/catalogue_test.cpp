@@ -227,6 +227,44 @@ TEST(Catalogue, AnUnknownContextIsAnErrorAtItsLine) {
   EXPECT_EQ(c.error().message, "typo.cases:2: unknown context 'pidns_iinit' (presets: " + presets + ")");
 }
 
+// A preset plus changes, as JSON: the case's context is the canonical name,
+// which leads its id; the name itself is taken too; bad JSON, an unknown key,
+// capability or value is an error at its line.
+TEST(Catalogue, AContextAsDataIsReadToItsCanonicalName) {
+  auto c = parse_catalogue(
+      "case mine/a clone CLONE_NEWNS context={\"preset\":\"unpriv\",\"fd_table\":\"full\",\"caps\":{\"drop_effective\":"
+      "[\"CAP_SYS_RESOURCE\",\"CAP_CHOWN\"]},\"userns\":\"unmapped\"}\n"
+      "case mine/b clone 0 context=root+fd_table_full+drop_bounding.sys_admin\n"
+      "case mine/c clone 0 context={\"caps\":{\"drop\":[\"CAP_SYS_ADMIN\"]}}\n",
+      "data.cases");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->size(), 3u);
+  EXPECT_EQ((*c)[0].context, "unpriv+drop_effective.chown.sys_resource+userns_unmapped+fd_table_full");
+  EXPECT_EQ((*c)[0].id, "unpriv+drop_effective.chown.sys_resource+userns_unmapped+fd_table_full/mine/a");
+  EXPECT_EQ((*c)[0].suite, "mine");
+  EXPECT_EQ((*c)[1].context, "root+drop_bounding.sys_admin+fd_table_full");
+  EXPECT_EQ((*c)[2].id, "root+drop.sys_admin/mine/c");
+}
+
+TEST(Catalogue, ABadContextAsDataIsAnErrorAtItsLine) {
+  const auto error_of = [](const std::string& context) {
+    auto c = parse_catalogue("case x clone 0\ncase y clone 0 context=" + context + "\n", "bad.cases");
+    return c.ok() ? std::string("(read)") : c.error().message;
+  };
+  EXPECT_EQ(error_of("{\"preset\":\"root\""), "bad.cases:2: context '{\"preset\":\"root\"' is not a JSON object (write it without spaces)");
+  EXPECT_EQ(error_of("{\"caps\":{\"drop\":[\"CAP_SYS_ADMN\"]}}"), "bad.cases:2: context: unknown capability 'CAP_SYS_ADMN'");
+  EXPECT_EQ(error_of("{\"capz\":{}}"), "bad.cases:2: context: unknown key \"capz\" (keys: preset, caps, userns, fd_table)");
+  EXPECT_EQ(error_of("{\"caps\":{\"keep\":[]}}"),
+            "bad.cases:2: context: unknown key \"caps\".keep (keys: drop, drop_permitted, drop_effective, drop_bounding)");
+  EXPECT_EQ(error_of("{\"userns\":\"mapped\"}"), "bad.cases:2: context: \"userns\" is \"unmapped\", not \"mapped\"");
+  EXPECT_EQ(error_of("{\"caps\":{\"drop\":\"CAP_SYS_ADMIN\"}}"), "bad.cases:2: context: \"caps\".drop is a list of CAP_ names");
+  EXPECT_EQ(error_of("{\"preset\":\"root+fd_table_full\"}"),
+            "bad.cases:2: context: \"preset\" is a preset's name, not 'root+fd_table_full'");
+  EXPECT_EQ(error_of("root+drop.sys_adm"), "bad.cases:2: context 'root+drop.sys_adm': unknown capability 'sys_adm'");
+  EXPECT_EQ(error_of("{\"preset\":\"userns_depth\",\"userns\":\"unmapped\"}"),
+            "bad.cases:2: context 'userns_depth+userns_unmapped' cannot be: its userns_level would be 34 (at most 33)");
+}
+
 // A directory or a missing path named as a catalogue file says so, with the
 // system's reason; it is never an empty catalogue.
 TEST(Catalogue, ADirectoryOrAMissingFileIsNotACatalogue) {
