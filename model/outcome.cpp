@@ -12,8 +12,8 @@ constexpr std::array<std::string_view, kTraitCount> kTraitNames = {
     "tls_set", "pidfd", "pidfd_cloexec", "pidfd_thread", "pidfd_readable_at_exit", "pdeath_signal_reset",
     "sigaltstack_reset", "blocked_mask_inherited", "pending_inherited", "shared_pending_visible",
     "caught_signal_reset", "ignored_signal_kept", "seccomp_inherited", "caller_suspended",
-    "caller_sigchld_ignored"};
-static_assert(static_cast<std::size_t>(Trait::caller_sigchld_ignored) + 1 == kTraitCount);
+    "caller_sigchld_ignored", "exit_status_from_fn"};
+static_assert(static_cast<std::size_t>(Trait::exit_status_from_fn) + 1 == kTraitCount);
 }  // namespace
 
 std::string_view trait_name(Trait t) { return kTraitNames[static_cast<std::size_t>(t)]; }

@@ -63,8 +63,9 @@ enum class Trait : unsigned char {
   seccomp_inherited,       // its seccomp mode and filter count are the caller's
   caller_suspended,        // while it lived, the caller stayed inside the creating call
   caller_sigchld_ignored,  // when it left, the caller's SIGCHLD was SIG_IGN (a shared sighand)
+  exit_status_from_fn,     // glibc_clone: its exit status is its function's return value
 };
-inline constexpr std::size_t kTraitCount = 21;
+inline constexpr std::size_t kTraitCount = 22;
 std::string_view trait_name(Trait t);
 Result<Trait> parse_trait(std::string_view name);
 inline constexpr Trait trait_at(std::size_t i) { return static_cast<Trait>(i); }

@@ -102,7 +102,10 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
       }
     }
     r.live = (*host)->make_call(c.request, fault);
-    const model::Request& made = r.live->route ? r.live->route->request : c.request;
+    model::Request made = r.live->route ? r.live->route->request : c.request;
+    // glibc's clone() is its wrapper around the clone call recorded: predict
+    // that call as the wrapper's (its child exits with fn's return value).
+    if (entry == model::Entry::glibc_clone && made.entry == model::Entry::clone) made.entry = model::Entry::glibc_clone;
     auto predicted = predictor_(made, (*host)->caller_facts(), kernel_);
     if (!predicted) {
       r.verdict = Verdict::skip;
@@ -112,6 +115,15 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
     r.predicted = std::move(predicted).value();
     if (r.live->route) r.predicted->call.route = "recorded: " + r.live->route->text;
     settle_verdict(r);
+    // A refusal the model gives the C library means no system call at all:
+    // the supervisor, which sees every call that creates a task, confirms it.
+    if (r.live->status == LiveCall::Status::completed && r.live->route) {
+      auto documented = predictor_(c.request, (*host)->caller_facts(), kernel_);
+      if (documented && documented->rule.starts_with("glibc_clone.")) {
+        r.diff.push_back({"route", "no system call (" + documented->rule + ")", r.live->route->text});
+        r.verdict = Verdict::mismatch;
+      }
+    }
     return r;
   }
   auto predicted = predictor_(c.request, (*host)->caller_facts(), kernel_);
