@@ -575,7 +575,7 @@ class JunitXml(unittest.TestCase):
             seen.add(key)
             param = case.get("value_param")
             self.assertIsNone(BYTE_DUMP.search(param), param)
-            self.assertRegex(param, r"^(clone|clone3|fork|vfork|pthread_create|posix_spawn|system) .*context=\w+( \w+=\S+)*$")
+            self.assertRegex(param, r"^(clone|clone3|fork|vfork|pthread_create|posix_spawn|system|glibc_clone) .*context=\w+( \w+=\S+)*$")
         self.assertEqual(seen, {group_and_name(r) for r in by_id.values()})
 
     def test_googletest_xml_of_every_other_suite_is_readable(self):

@@ -1,5 +1,7 @@
 #include "harness/engine/runner.hpp"
 
+#include <algorithm>
+
 #include "harness/engine/cgroup_scratch.hpp"
 #include "model/flags.hpp"
 #include "model/names.hpp"
@@ -137,6 +139,22 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
     r.verdict = Verdict::skip;
     r.reason = *why;
     return r;
+  }
+  // set_tid=reaped: the caller first makes a child of its own (clone, exit
+  // signal 0) and reaps it. Where the model says that clone is refused here
+  // (RLIMIT_NPROC, pids.max), the pid cannot be made: a skip, with the rule.
+  const auto& tids = c.request.clone3.set_tid;
+  if (tids && std::any_of(tids->begin(), tids->end(),
+                          [](const model::TidSpec& t) { return t.kind == model::TidSpec::Kind::reaped; })) {
+    model::Request helper{model::Entry::clone, 0, 0};
+    helper.stack = model::StackArg::none;
+    auto made = predictor_(helper, (*host)->caller_facts(), kernel_);
+    if (made && !made->outcome.ok()) {
+      r.verdict = Verdict::skip;
+      r.reason = "set_tid=reaped needs a child the caller makes and reaps first, and here its clone is " +
+                 model::errno_name(made->outcome.error) + " (" + made->rule + ")";
+      return r;
+    }
   }
   r.live = (*host)->make_call(c.request, fault);
   settle_verdict(r);

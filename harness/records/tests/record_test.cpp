@@ -147,6 +147,7 @@ TEST(Record, Clone3PointersAndStackSizeReplay) {
   EXPECT_EQ(*glibc_back, glibc);
   model::Request reaped{model::Entry::clone3, 0, model::kSigchld};
   reaped.clone3.set_tid = std::vector<model::TidSpec>{{model::TidSpec::Kind::reaped, 0}};
+  reaped.clone3.set_tid_size = 1;  // records write it out
   json::Value t = json::Value::object();
   request_to_json(reaped, t);
   EXPECT_NE(json::dump(t).find(R"("set_tid":["reaped"])"), std::string::npos) << json::dump(t);
