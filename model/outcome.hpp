@@ -75,8 +75,9 @@ enum class Trait : unsigned char {
   pidfd_info_enotty,             // ... fails ENOTTY (no ioctl on pidfds)
   pidfd_info_einval,             // ... fails EINVAL (pidfd ioctls without PIDFD_GET_INFO)
   pidfd_open_thread,             // after=thread: pidfd_open(tid, PIDFD_THREAD) gives a thread pidfd naming it
+  exit_status_from_fn,           // glibc_clone: its exit status is its function's return value
 };
-inline constexpr std::size_t kTraitCount = 32;
+inline constexpr std::size_t kTraitCount = 33;
 std::string_view trait_name(Trait t);
 Result<Trait> parse_trait(std::string_view name);
 inline constexpr Trait trait_at(std::size_t i) { return static_cast<Trait>(i); }

@@ -16,7 +16,7 @@ struct EntryRow {
   std::string_view name;
   bool library;  // the C library's: reaches the kernel by a route glibc chooses
 };
-constexpr std::array<EntryRow, 7> kEntries = {{
+constexpr std::array<EntryRow, 8> kEntries = {{
     {Entry::fork, "fork", true},
     {Entry::vfork, "vfork", true},
     {Entry::clone, "clone", false},
@@ -24,6 +24,7 @@ constexpr std::array<EntryRow, 7> kEntries = {{
     {Entry::pthread_create, "pthread_create", true},
     {Entry::posix_spawn, "posix_spawn", true},
     {Entry::system, "system", true},
+    {Entry::glibc_clone, "glibc_clone", true},
 }};
 // The value of a u64 field at `offset` of a struct the kernel copied `size`
 // bytes of: whole, none, or its low bytes.
@@ -51,7 +52,7 @@ Result<Entry> parse_entry(std::string_view name) {
   for (const EntryRow& row : kEntries)
     if (row.name == name) return row.entry;
   return make_error("unknown entry '" + std::string(name) +
-                    "' (expected fork, vfork, clone, clone3, pthread_create, posix_spawn or system)");
+                    "' (expected fork, vfork, clone, clone3, pthread_create, posix_spawn, system or glibc_clone)");
 }
 
 namespace {
@@ -126,6 +127,8 @@ std::string after_unmakeable(const Request& r) {
     return what + " needs the pidfd in an int of its own (not pidfd=unmapped or pidfd=parent_tid)";
   return "";
 }
+constexpr std::array<std::pair<FnArg, std::string_view>, 2> kFnArgs = {{
+    {FnArg::harness, "harness"}, {FnArg::null, "null"}}};
 
 }  // namespace
 
@@ -143,6 +146,8 @@ Result<ArgsArg> parse_args_arg(std::string_view s) { return parse_in(kArgsArgs, 
 Result<PointerArg> parse_pointer_arg(std::string_view s) { return parse_in(kPointerArgs, s, "pointer"); }
 std::string_view after_arg_name(AfterArg a) { return name_in(kAfterArgs, a); }
 Result<AfterArg> parse_after_arg(std::string_view s) { return parse_in(kAfterArgs, s, "after"); }
+std::string_view fn_arg_name(FnArg a) { return name_in(kFnArgs, a); }
+Result<FnArg> parse_fn_arg(std::string_view s) { return parse_in(kFnArgs, s, "fn"); }
 
 Result<std::uint64_t> parse_exit_signal_value(std::string_view s) {
   const auto bad = [&] {
@@ -178,6 +183,7 @@ std::string tid_spec_text(const TidSpec& t) {
   switch (t.kind) {
     case TidSpec::Kind::free: return "free";
     case TidSpec::Kind::in_use: return "in_use";
+    case TidSpec::Kind::reaped: return "reaped";
     case TidSpec::Kind::number: break;
   }
   return std::to_string(t.number);
@@ -186,10 +192,11 @@ std::string tid_spec_text(const TidSpec& t) {
 Result<TidSpec> parse_tid_spec(std::string_view s) {
   if (s == "free") return TidSpec{TidSpec::Kind::free, 0};
   if (s == "in_use") return TidSpec{TidSpec::Kind::in_use, 0};
+  if (s == "reaped") return TidSpec{TidSpec::Kind::reaped, 0};
   long long n = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
   if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size())
-    return make_error("a set_tid entry is a number, free or in_use, not '" + std::string(s) + "'");
+    return make_error("a set_tid entry is a number, free, in_use or reaped, not '" + std::string(s) + "'");
   return TidSpec{TidSpec::Kind::number, n};
 }
 
@@ -205,13 +212,20 @@ std::string_view syscall_name(Syscall s) {
 
 Status validate(const Request& r) {
   if (const std::string why = after_unmakeable(r); !why.empty()) return make_error(why);
-  if (r.entry != Entry::clone3 && r.clone3 != Clone3Args{})
-    return make_error("size, set_tid, set_tid_size, cgroup, tail, pidfd, stack_size, args, parent_tid and child_tid "
-                      "are clone3 fields");
-  if (r.entry != Entry::clone && r.entry != Entry::clone3 && (r.stack != StackArg::harness || r.tls != TlsArg::none))
-    return make_error("stack and tls are arguments of clone and clone3");
-  if (r.entry == Entry::clone && r.stack != StackArg::harness && r.stack != StackArg::none)
-    return make_error("legacy clone takes a stack or none; '" + std::string(stack_arg_name(r.stack)) + "' is a clone3 case");
+  // parent_tid and child_tid are legacy clone's arguments too.
+  Clone3Args only_clone3 = r.clone3;
+  if (r.entry == Entry::clone) only_clone3.parent_tid_at = only_clone3.child_tid_at = PointerArg::harness;
+  if (r.entry != Entry::clone3 && only_clone3 != Clone3Args{})
+    return make_error("size, set_tid, set_tid_size, cgroup, tail, pidfd, stack_size and args are clone3 fields");
+  if (r.entry != Entry::clone3 && r.entry != Entry::clone && r.clone3 != Clone3Args{})
+    return make_error("parent_tid and child_tid are arguments of clone and clone3");
+  const bool legacy = r.entry == Entry::clone || r.entry == Entry::glibc_clone;
+  if (!legacy && r.entry != Entry::clone3 && (r.stack != StackArg::harness || r.tls != TlsArg::none))
+    return make_error("stack and tls are arguments of clone, clone3 and glibc_clone");
+  if (legacy && r.stack != StackArg::harness && r.stack != StackArg::none)
+    return make_error(std::string(entry_name(r.entry)) + " takes a stack or none; '" +
+                      std::string(stack_arg_name(r.stack)) + "' is a clone3 case");
+  if (r.entry != Entry::glibc_clone && r.fn != FnArg::harness) return make_error("fn is an argument of glibc_clone");
   switch (r.entry) {
     case Entry::fork:
     case Entry::vfork:
@@ -219,6 +233,11 @@ Status validate(const Request& r) {
       if (r.exit_signal != kSigchld)
         return make_error(std::string(entry_name(r.entry)) + "() always uses SIGCHLD as the exit signal");
       return ok_status();
+    case Entry::glibc_clone:
+      // __clone(int (*fn)(void*), void* stack, int flags, void* arg, ...): an int.
+      if (r.flags > 0xffffffffULL)
+        return make_error("glibc's clone() takes its flags as an int: bits above 31 cannot be passed (use clone)");
+      [[fallthrough]];
     case Entry::clone:
       if (r.flags & kCsignal)
         return make_error("for legacy clone the low byte of the flags word is the exit signal: give it as exit_signal, not as flags");
@@ -286,8 +305,31 @@ Result<KernelCall> kernel_call(const Request& r) {
       k.pidfd_aliases_parent_tid = true;
       k.stack = r.stack;
       k.tls = r.tls;
+      // The same faults as clone3's, with one pointer for pidfd and parent_tid.
+      k.parent_tid_fault = r.clone3.parent_tid_at == PointerArg::unmapped;
+      k.pidfd_fault = k.parent_tid_fault;
+      k.child_tid_fault = r.clone3.child_tid_at == PointerArg::unmapped;
       k.route = "clone(2), raw: kernel_clone(lower_32_bits(flags) & ~CSIGNAL, flags & CSIGNAL)";
       return k;
+    }
+    case Entry::glibc_clone: {
+      // glibc sysdeps/unix/sysv/linux/x86_64/clone.S, __clone(): EINVAL for a
+      // NULL fn, then for a NULL stack, before any system call; else the
+      // clone system call with the flags int as its word, and in the child
+      // SYS_exit of fn's return value.
+      Request raw = r;
+      raw.entry = Entry::clone;
+      raw.fn = FnArg::harness;
+      auto made = kernel_call(raw);
+      if (!made) return made.error();
+      made->library_null_fn = r.fn == FnArg::null;
+      made->library_null_stack = r.stack == StackArg::none;
+      made->exit_status_from_fn = true;
+      made->route = made->library_null_fn || made->library_null_stack
+                        ? "glibc clone(" + std::string(made->library_null_fn ? "NULL fn" : "fn") + ", " +
+                              (made->library_null_stack ? "NULL stack" : "stack") + ", ...) -> no system call"
+                        : "glibc clone(fn, stack, flags, ...) -> clone(flags, stack); the child exits with fn's value";
+      return made;
     }
     case Entry::clone3: {
       // copy_clone_args_from_user(): what lies beyond `size` reads as zero.

@@ -12,7 +12,9 @@
 
 namespace clonediff::model {
 
-enum class Entry { fork, vfork, clone, clone3, pthread_create, posix_spawn, system };
+// glibc_clone is glibc's clone() wrapper (fn, stack, flags, arg, ...), not
+// the raw clone system call that `clone` makes.
+enum class Entry { fork, vfork, clone, clone3, pthread_create, posix_spawn, system, glibc_clone };
 
 std::string_view entry_name(Entry e);
 Result<Entry> parse_entry(std::string_view name);
@@ -34,6 +36,8 @@ enum class StackArg : std::uint8_t {
   address_without_size,  // clone3: a real address, stack_size 0
   kernel_address,        // clone3: 0xffff800000000000, stack_size 4096
 };
+// glibc_clone's function pointer: the harness's child function, or NULL.
+enum class FnArg : std::uint8_t { harness, null };
 // The tls argument, which matters with CLONE_SETTLS.
 enum class TlsArg : std::uint8_t {
   none,           // 0
@@ -72,9 +76,12 @@ enum class AfterArg : std::uint8_t {
   thread,  // pidfd_open(tid, PIDFD_THREAD) on a CLONE_THREAD child
 };
 
-// One set_tid entry: a number, or what the harness should pick at run time.
+// One set_tid entry: a number, or what the harness should pick at run time:
+// a pid nobody holds (free), the caller's own (in_use), or the pid of a
+// process the caller has just created and reaped in its own pid namespace
+// (reaped: used a moment ago, free again now).
 struct TidSpec {
-  enum class Kind : std::uint8_t { number, free, in_use } kind = Kind::number;
+  enum class Kind : std::uint8_t { number, free, in_use, reaped } kind = Kind::number;
   long long number = 0;  // Kind::number only
   bool operator==(const TidSpec&) const = default;
 };
@@ -86,6 +93,7 @@ std::string_view tail_arg_name(TailArg a);
 std::string_view args_arg_name(ArgsArg a);
 std::string_view pointer_arg_name(PointerArg a);
 std::string_view after_arg_name(AfterArg a);
+std::string_view fn_arg_name(FnArg a);
 Result<StackArg> parse_stack_arg(std::string_view s);
 Result<TlsArg> parse_tls_arg(std::string_view s);
 Result<CgroupArg> parse_cgroup_arg(std::string_view s);
@@ -93,10 +101,11 @@ Result<TailArg> parse_tail_arg(std::string_view s);
 Result<ArgsArg> parse_args_arg(std::string_view s);
 Result<PointerArg> parse_pointer_arg(std::string_view s);
 Result<AfterArg> parse_after_arg(std::string_view s);
+Result<FnArg> parse_fn_arg(std::string_view s);
 // An exit_signal field as a case writes it: a signal name, or any 64-bit
 // value (decimal, 0x hex, or negative for its two's complement: -1 is all ones).
 Result<std::uint64_t> parse_exit_signal_value(std::string_view s);
-std::string tid_spec_text(const TidSpec& t);  // "42", "free", "in_use"
+std::string tid_spec_text(const TidSpec& t);  // "42", "free", "in_use", "reaped"
 Result<TidSpec> parse_tid_spec(std::string_view s);
 
 inline constexpr std::uint64_t kCloneArgsSizeVer0 = 64;  // up to tls
@@ -111,7 +120,9 @@ inline constexpr std::size_t kMaxSetTidEntries = 64;  // the harness's set_tid a
 // the size must stay a user address (mmap places it far above 4 GiB).
 inline constexpr std::uint64_t kMaxHarnessStackSize = std::uint64_t{1} << 32;
 
-// clone3's struct clone_args as the caller fills it.
+// clone3's struct clone_args as the caller fills it. parent_tid_at and
+// child_tid_at are also legacy clone's parent_tidptr and child_tidptr (its
+// pidfd is parent_tidptr); every other field is clone3's alone.
 struct Clone3Args {
   std::uint64_t size = kCloneArgsSizeVer2;  // clone3's second argument
   std::optional<std::vector<TidSpec>> set_tid;  // nullopt: a NULL pointer
@@ -143,9 +154,10 @@ struct Request {
   // Legacy clone: the low byte of its flags word (0..255, not validated by the
   // kernel). clone3: the whole 64-bit field. fork and vfork: SIGCHLD.
   std::uint64_t exit_signal = kSigchld;
-  StackArg stack = StackArg::harness;  // clone and clone3
-  TlsArg tls = TlsArg::none;           // clone and clone3
-  Clone3Args clone3;                   // clone3 only
+  StackArg stack = StackArg::harness;  // clone, clone3 and glibc_clone
+  TlsArg tls = TlsArg::none;           // clone, clone3 and glibc_clone
+  FnArg fn = FnArg::harness;           // glibc_clone only
+  Clone3Args clone3;                   // clone3 (legacy clone: parent_tid_at, child_tid_at)
   AfterArg after = AfterArg::none;     // clone and clone3: what the caller does next
 
   bool operator==(const Request&) const = default;
@@ -182,13 +194,20 @@ struct KernelCall {
   bool stack_address_zero = false;
   std::uint64_t stack_size = 0;
   bool stack_in_user_space = true;
-  // clone3's copies from and to user memory that fault (a PROT_NONE page):
+  // The copies from and to user memory that fault (a PROT_NONE page); legacy
+  // clone has the last three, with one pointer for pidfd and parent_tid:
   bool args_fault = false;        // copy_struct_from_user() of the struct itself
   bool set_tid_fault = false;     // the set_tid array
   bool pidfd_fault = false;       // put_user() of the pidfd (pidfd, or parent_tid when they alias)
   bool parent_tid_fault = false;  // put_user() of the tid at parent_tid (its failure is ignored)
   bool child_tid_fault = false;   // the child's writes at child_tid (their failures are ignored)
   AfterArg after = AfterArg::none;  // the request's, unchanged
+  // glibc_clone: what __clone() checks before the system call (either is
+  // EINVAL with no system call made), and that its child leaves with SYS_exit
+  // of the function's return value.
+  bool library_null_fn = false;
+  bool library_null_stack = false;
+  bool exit_status_from_fn = false;
   std::string route;              // how the entry got here, for explanations
 };
 

@@ -68,6 +68,11 @@ TidFailure first_set_tid_failure(const RuleInput& in) {
     // (all capabilities), or the caller's own (its own capabilities there).
     const bool capable_in_new = i == 0 && new_pidns && (in.has(NEWUSER) || in.caller.cap_sys_admin);
     if (!capable_in_new && !set_tid_capable(in)) return TidFailure::cap;
+    // A reaped pid is free: release_task() -> free_pid() took it out of
+    // every level's idr before wait returned, and idr_alloc(tid, tid + 1)
+    // asks only whether it is held now, not when it last was (6.1 and 6.12
+    // kernel/pid.c: alloc_pid()); only idr_alloc_cyclic() (no set_tid)
+    // moves on past recent pids.
     if (t.kind == TidSpec::Kind::in_use || (is_one && !fresh_ns)) return TidFailure::in_use;
   }
   return TidFailure::none;
@@ -86,6 +91,14 @@ long long child_pidns_level(const RuleInput& in) {
 }
 
 constexpr std::array kRules = {
+    // glibc's clone() wrapper checks its own arguments before the system
+    // call: whatever the kernel, these are the C library's refusals.
+    Rule{"glibc_clone.null_fn", EINVAL, "glibc sysdeps/unix/sysv/linux/x86_64/clone.S: __clone()", {},
+         [](const RuleInput& in) { return in.call.library_null_fn; },
+         "glibc's clone() refuses a NULL function before any system call"},
+    Rule{"glibc_clone.null_stack", EINVAL, "glibc sysdeps/unix/sysv/linux/x86_64/clone.S: __clone()", {},
+         [](const RuleInput& in) { return in.call.library_null_stack; },
+         "glibc's clone() refuses a NULL stack before any system call"},
     // Before v5.3 there is no clone3 system call.
     Rule{"clone3.no_syscall", ENOSYS, "arch/x86/entry/syscalls/syscall_64.tbl: no clone3 (435)",
          {{0, 0, 0}, KernelVersion{5, 3, 0}, "ended by 7f192e3cd316 \"fork: add clone3\" (v5.3)", ""},
@@ -370,10 +383,12 @@ constexpr std::array kRules = {
     // copy_process(), right after alloc_pid(): the pidfd is reserved and
     // put_user() to args->pidfd; a fault unwinds (bad_fork_put_pidfd).
     Rule{"copy_process.pidfd_fault", EFAULT, "kernel/fork.c: copy_process()",
-         {{5, 3, 0}, std::nullopt, "",
-          "7f192e3cd316 \"fork: add clone3\" (v5.3) gave clone3 its own pidfd pointer; the put_user() is "
-          "b3e583825266 \"clone: add CLONE_PIDFD\" (v5.2)"},
-         [](const RuleInput& in) { return is_clone3(in) && in.has(PIDFD) && in.call.pidfd_fault; },
+         {{5, 2, 0}, std::nullopt, "",
+          "b3e583825266 \"clone: add CLONE_PIDFD\" (v5.2): the put_user() to legacy clone's parent_tid; "
+          "7f192e3cd316 \"fork: add clone3\" (v5.3) gave clone3 its own pidfd pointer"},
+         // Legacy clone: args->pidfd is parent_tidptr (kernel_call() sets
+         // pidfd_fault when parent_tid is unmapped).
+         [](const RuleInput& in) { return in.has(PIDFD) && in.call.pidfd_fault; },
          "CLONE_PIDFD writes the new descriptor's number where pidfd points, and that must be writable"},
     // cgroup_can_fork() -> cgroup_css_set_fork(): CLONE_INTO_CGROUP's descriptor.
     Rule{"cgroup_css_set_fork.not_cgroup2_dir", EBADF, "kernel/cgroup/cgroup.c: cgroup_css_set_fork()", {{5, 7, 0}, std::nullopt, "", "ef2c41cf38a7 \"clone3: allow spawning processes into cgroups\" (v5.7)"},

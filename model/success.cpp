@@ -146,6 +146,15 @@ constexpr std::array kRows = {
                  o[Trait::sigaltstack_reset] = fact_of(in.has(VM) && !in.has(VFORK));
                },
                "a CLONE_VM child that does not suspend the caller has no alternate signal stack", ""},
+    // glibc's clone(): its child runs fn, then SYS_exit with fn's return
+    // value; seen where the caller reaps it (not a thread, not CLONE_PARENT's).
+    SuccessRow{"glibc_clone.exit_status", "glibc sysdeps/unix/sysv/linux/x86_64/clone.S: __clone() (the child)", {},
+               nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 if (in.call.exit_status_from_fn && !in.has(THREAD) && !in.has(PARENT))
+                   o[Trait::exit_status_from_fn] = Fact::yes;
+               },
+               "glibc's clone() child leaves with its function's return value as exit status", ""},
     SuccessRow{"copy_process.tid_words", "kernel/fork.c: copy_process(), schedule_tail(), mm_release()", {}, nullptr,
                [](const SuccessInput& in, Outcome& o, Notes& notes) {
                  // A child_tid nobody can read: schedule_tail() and

@@ -116,7 +116,7 @@ TEST_F(CliWithRun, RunMatchesEveryCaseAndWritesARecordForEach) {
   EXPECT_NE(summary().find("\njudged against the model of Linux "), std::string::npos) << summary();
   EXPECT_NE(summary().find("sweep"), std::string::npos);
   EXPECT_NE(summary().find("by entry (matched/cases): "), std::string::npos) << summary();
-  EXPECT_EQ(per_entry.size(), 7u);  // every entry there is
+  EXPECT_EQ(per_entry.size(), 8u);  // every entry there is
   for (const auto& [entry, counts] : per_entry) {
     const std::string shown = " " + entry + " " + std::to_string(counts.first) + "/" + std::to_string(counts.second);
     EXPECT_NE(summary().find(shown), std::string::npos) << shown << "\n" << summary();

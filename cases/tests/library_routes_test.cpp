@@ -80,6 +80,29 @@ TEST(Routes, TheRecordedCallsAreGlibcs) {
   EXPECT_EQ(vfork.live->route->request.entry, model::Entry::vfork);
 }
 
+// glibc's clone(): a NULL fn or stack is refused by glibc itself, and the
+// supervisor sees no call; otherwise the clone call is recorded, and the
+// child's exit status is its function's return value.
+TEST(Routes, GlibcCloneRefusesNullsWithoutASystemCall) {
+  for (model::FnArg fn : {model::FnArg::null, model::FnArg::harness}) {
+    CatalogueCase c = library_case(model::Entry::glibc_clone, false);
+    c.request.fn = fn;
+    c.request.stack = fn == model::FnArg::null ? model::StackArg::harness : model::StackArg::none;
+    const CaseResult r = runner().run(c);
+    ASSERT_EQ(r.verdict, Verdict::match) << r.reason;
+    ASSERT_TRUE(r.live);
+    EXPECT_EQ(r.live->returned, -EINVAL);
+    EXPECT_FALSE(r.live->route) << "glibc made " << r.live->route->text;
+    EXPECT_EQ(r.predicted->rule, fn == model::FnArg::null ? "glibc_clone.null_fn" : "glibc_clone.null_stack");
+  }
+  const CaseResult made = runner().run(library_case(model::Entry::glibc_clone, false));
+  ASSERT_EQ(made.verdict, Verdict::match) << made.reason;
+  ASSERT_TRUE(made.live->route);
+  EXPECT_EQ(made.live->route->request.entry, model::Entry::clone);
+  EXPECT_EQ(made.live->observed[model::Trait::exit_status_from_fn], model::Fact::yes);
+  EXPECT_EQ(made.predicted->outcome[model::Trait::exit_status_from_fn], model::Fact::yes);
+}
+
 // In a forked process whose seccomp() is ENOSYS: the supervisor cannot be
 // installed.
 TEST(Routes, WithoutUserNotificationTheCasesAreSkippedWithTheReason) {

@@ -576,7 +576,7 @@ class JunitXml(unittest.TestCase):
             param = case.get("value_param")
             self.assertIsNone(BYTE_DUMP.search(param), param)
             # A context is a preset's name or a changed one's ("root+drop_effective.sys_admin").
-            self.assertRegex(param, r"^(clone|clone3|fork|vfork|pthread_create|posix_spawn|system) .*context=\w+(\+[\w.]+)*( \w+=\S+)*$")
+            self.assertRegex(param, r"^(clone|clone3|fork|vfork|pthread_create|posix_spawn|system|glibc_clone) .*context=\w+(\+[\w.]+)*( \w+=\S+)*$")
         self.assertEqual(seen, {group_and_name(r) for r in by_id.values()})
 
     def test_googletest_xml_of_every_other_suite_is_readable(self):

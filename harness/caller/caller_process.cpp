@@ -120,6 +120,22 @@ long fork_entry(ChildPlan* plan) {
   return pid < 0 ? -errno : pid;
 }
 
+// glibc_clone's child function returns this (when the child ended well), and
+// glibc's __clone() makes it the child's exit status; a normal end there.
+constexpr int kFnReturnValue = 42;
+
+// glibc_clone's child: the usual child, then a return value of its own. Runs
+// after clone, as clonediff_child_main does: it may only call what that may.
+int glibc_clone_child(void* plan) noexcept {
+  const int status = clonediff_child_main(plan);
+  return status == 0 ? kFnReturnValue : status;
+}
+
+// The exit status of an own child that ended well.
+int normal_exit_status(const OrderMsg& o) {
+  return static_cast<model::Entry>(o.entry) == model::Entry::glibc_clone ? kFnReturnValue : 0;
+}
+
 // Addresses the kernel must refuse, and a descriptor number nothing holds.
 constexpr std::uint64_t kKernelAddress = 0xffff800000000000ULL;
 constexpr std::uint64_t kNonCanonical = 0x8000000000000000ULL;
@@ -168,6 +184,7 @@ struct CallerState {
   int parent_tid = -1;  // CLONE_PARENT_SETTID / legacy CLONE_PIDFD target
   int child_tid = -1;   // CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID target
   int pidfd = -1;       // clone3's CLONE_PIDFD target
+  std::int32_t reaped_pid = 0;  // set_tid=reaped: the pid made and reaped for it (or -errno)
   alignas(64) unsigned char tls_block[256] = {};  // TlsArg::harness: the child's FS base
   // set_tid's array starts 4 bytes past a 256-byte boundary, so its address
   // has a non-zero low byte: a clone_args size that takes in only the low
@@ -192,6 +209,21 @@ std::uint64_t tls_value(const OrderMsg& o, const CallerState& st) {
     case model::TlsArg::none: break;
   }
   return 0;
+}
+
+// A child that exits at once, reaped: its pid, in the caller's own pid
+// namespace (the host asks only where the caller's children are born there),
+// is free again when this returns (release_task() -> free_pid() runs before
+// wait does). Exit signal 0, so no SIGCHLD joins the case's signals; -errno
+// if it could not be made.
+std::int32_t make_and_reap_a_child() {
+  const long pid = sys::raw_syscall(SYS_clone, 0, 0, 0, 0, 0);
+  if (pid == 0) for (;;) sys::raw_syscall(SYS_exit_group, 0);
+  if (pid < 0) return static_cast<std::int32_t>(pid);
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | __WALL) != 0)
+    if (errno != EINTR) return -errno;
+  return static_cast<std::int32_t>(pid);
 }
 
 // Fills the struct clone_args the order describes and returns the address
@@ -229,6 +261,10 @@ void* fill_clone_args(const OrderMsg& o, CallerState& st, int cgroup_fd) {
     a.set_tid = unmapped;
   } else if (o.set_tid_pointer) {
     std::memcpy(st.set_tid(), o.set_tid, sizeof o.set_tid);
+    if (o.set_tid_reaped < kMaxSetTid) {
+      st.reaped_pid = make_and_reap_a_child();
+      st.set_tid()[o.set_tid_reaped] = std::max(st.reaped_pid, 0);  // the host errs the case on a failure
+    }
     a.set_tid = reinterpret_cast<std::uint64_t>(st.set_tid());
   }
   a.set_tid_size = o.set_tid_size;
@@ -253,9 +289,11 @@ void* fill_clone_args(const OrderMsg& o, CallerState& st, int cgroup_fd) {
   return st.clone_args;
 }
 
+// The entries the caller passes its own tid words and TLS to (glibc's clone()
+// passes them on to the system call as given).
 bool raw_entry(const OrderMsg& o) {
   const auto e = static_cast<model::Entry>(o.entry);
-  return e == model::Entry::clone || e == model::Entry::clone3;
+  return e == model::Entry::clone || e == model::Entry::clone3 || e == model::Entry::glibc_clone;
 }
 
 // The context's full table, engaged; a table that cannot be filled is the
@@ -270,6 +308,7 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
   st.parent_tid = -1;
   st.child_tid = -1;
   st.pidfd = -1;
+  st.reaped_pid = 0;
   plan.expect = st.expect;
   if (raw_entry(o)) {
     // An unmapped child_tid: the child has no word to look at.
@@ -285,8 +324,19 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
   switch (static_cast<model::Entry>(o.entry)) {
     case model::Entry::clone: {
       const bool own_stack = static_cast<model::StackArg>(o.stack) == model::StackArg::harness;
+      int* unmapped = reinterpret_cast<int*>(st.guarded.unmapped());
       return clonediff_raw_clone(o.flags | o.exit_signal, own_stack ? st.stack_base + st.stack_size : nullptr,
-                                 &st.parent_tid, &st.child_tid, tls_value(o, st), clonediff_child_main, &plan);
+                                 o.parent_tid_unmapped ? unmapped : &st.parent_tid,
+                                 o.child_tid_unmapped ? unmapped : &st.child_tid, tls_value(o, st),
+                                 clonediff_child_main, &plan);
+    }
+    case model::Entry::glibc_clone: {
+      // clone(fn, stack, flags, arg, parent_tid, tls, child_tid); flags is an int.
+      const bool own_stack = static_cast<model::StackArg>(o.stack) == model::StackArg::harness;
+      const int pid = ::clone(o.fn_null ? nullptr : glibc_clone_child, own_stack ? st.stack_base + st.stack_size : nullptr,
+                              static_cast<int>(static_cast<std::uint32_t>(o.flags | o.exit_signal)), &plan,
+                              &st.parent_tid, reinterpret_cast<void*>(tls_value(o, st)), &st.child_tid);
+      return pid < 0 ? -errno : pid;
     }
     case model::Entry::clone3: {
       // CgroupArg::harness: the host sent the directory right after the order.
@@ -314,7 +364,7 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
 // Waits for the host's Released, or notices that an own child died before it
 // was released (a crash, not a case). Returns false on early death with done
 // filled in.
-bool await_release(CallerState& st, int child_pidfd, ReleasedMsg& released, DoneMsg& done) {
+bool await_release(CallerState& st, int child_pidfd, int normal_status, ReleasedMsg& released, DoneMsg& done) {
   // Without a pidfd (a thread): fine, a crashing thread takes the caller along.
   bool watch_child = child_pidfd >= 0;
   for (;;) {
@@ -337,7 +387,7 @@ bool await_release(CallerState& st, int child_pidfd, ReleasedMsg& released, Done
         watch_child = false;  // not our child (CLONE_PARENT): the host reaps it
         continue;
       }
-      if (info.si_code == CLD_EXITED && info.si_status == 0) {
+      if (info.si_code == CLD_EXITED && info.si_status == normal_status) {
         watch_child = false;  // left after its release; Released is on its way
         continue;
       }
@@ -353,7 +403,8 @@ bool await_release(CallerState& st, int child_pidfd, ReleasedMsg& released, Done
 // The pidfd CLONE_PIDFD installed in the caller: legacy clone and an aliased
 // clone3 write it where parent_tid points; -1 if nothing was written.
 bool pidfd_in_parent_tid(const OrderMsg& o) {
-  return static_cast<model::Entry>(o.entry) == model::Entry::clone || o.pidfd_is_parent_tid;
+  const auto e = static_cast<model::Entry>(o.entry);
+  return e == model::Entry::clone || e == model::Entry::glibc_clone || o.pidfd_is_parent_tid;
 }
 int returned_pidfd(const OrderMsg& o, const CallerState& st) { return pidfd_in_parent_tid(o) ? st.parent_tid : st.pidfd; }
 
@@ -388,6 +439,8 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, int pidfd,
   }
   done.child_code = info.si_code;
   done.child_status = info.si_status;
+  if (entry == model::Entry::glibc_clone)
+    done.traits.set(model::Trait::exit_status_from_fn, info.si_code == CLD_EXITED && info.si_status == kFnReturnValue);
 }
 
 // Waits for the host's next Order; leaves when the host is gone or says quit.
@@ -409,6 +462,7 @@ sys::UniqueFd report_returned(const OrderMsg& order, const CallerState& st, long
   ReturnedMsg returned;
   returned.seq = order.seq;
   returned.ret = ret;
+  returned.reaped_pid = st.reaped_pid;
   const bool pidfd_asked = ret > 0 && (order.flags & model::flag::PIDFD);
   sys::UniqueFd pidfd(pidfd_asked ? returned_pidfd(order, st) : -1);
   // Where the pidfd went into parent_tid, the word holds a descriptor
@@ -507,7 +561,7 @@ void serve_case(const OrderMsg& order, CallerState& st, probes::BehaviourBaselin
       done.traits.set(model::Trait::cleartid_wake, *woke);
   }
   ReleasedMsg released;
-  if (!await_release(st, child_watch.get(), released, done)) {
+  if (!await_release(st, child_watch.get(), normal_exit_status(order), released, done)) {
     take_arrived_signals();
     send_msg(st.ctl, done);
     return;

@@ -46,6 +46,7 @@ enum class Fault : std::uint32_t {
 };
 
 inline constexpr std::size_t kMaxSetTid = 64;
+inline constexpr std::uint8_t kNoReapedEntry = 0xff;
 
 // The request, with every symbolic argument resolved by the host: set_tid
 // entries are numbers, the cgroup is a path the caller opens.
@@ -69,12 +70,17 @@ struct OrderMsg {
   std::uint8_t parent_tid_unmapped = 0;
   std::uint8_t child_tid_unmapped = 0;
   std::uint8_t set_tid_unmapped = 0;
+  std::uint8_t fn_null = 0;  // glibc_clone: a NULL function (model::FnArg::null)
   std::uint8_t stack_size_given = 0;  // stack_size below, else the stack preset's
   std::uint8_t after = 0;             // model::AfterArg: what the caller does with the child next
   std::uint64_t stack_size = 0;
   std::uint64_t size = 0;   // clone3's size argument
   std::uint64_t set_tid_size = 0;
   std::int32_t set_tid[kMaxSetTid] = {};
+  // The set_tid entry (an index, or kNoReapedEntry) the caller fills itself
+  // with the pid of a child it creates and reaps just before the call: that
+  // entry names a pid in the caller's own pid namespace.
+  std::uint8_t set_tid_reaped = kNoReapedEntry;
   char cgroup_path[256] = {};  // for messages; the descriptor itself follows the order (SCM_RIGHTS)
 };
 
@@ -95,6 +101,9 @@ struct ReturnedMsg {
   std::uint32_t seq = 0;
   std::int64_t ret = 0;  // tid in the caller's pid namespace, or -errno
   probes::TraitBits traits;  // what the caller saw at once (tid word, pidfd)
+  // set_tid=reaped: the pid the caller made and reaped for that entry (its
+  // own namespace's number), or -errno if it could not; 0 without one.
+  std::int32_t reaped_pid = 0;
 };
 
 

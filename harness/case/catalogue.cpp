@@ -144,8 +144,14 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
     auto a = model::parse_after_arg(value);
     if (!a) return a.error();
     r.after = *a;
+  } else if (key == "fn") {
+    auto a = model::parse_fn_arg(value);
+    if (!a) return a.error();
+    r.fn = *a;
   } else if (key == "clone3") {
     if (value != "enosys") return make_error("clone3=enosys is the one choice");
+    if (r.entry == model::Entry::glibc_clone)
+      return make_error("clone3=enosys does not apply to glibc_clone: glibc's clone() always makes the clone system call");
     if (!model::is_library_entry(r.entry))
       return make_error("clone3=enosys is for the C library's entries (fork, vfork, pthread_create, posix_spawn, system)");
     c.clone3_enosys = true;
@@ -157,7 +163,7 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
   } else {
     return make_error("unknown option '" + std::string(key) +
                       "' (options: exit_signal, context, stack, stack_size, tls, size, args, set_tid, set_tid_size, "
-                      "cgroup, tail, pidfd, parent_tid, child_tid, clone3, after)");
+                      "cgroup, tail, pidfd, parent_tid, child_tid, fn, clone3, after)");
   }
   return ok_status();
 }

@@ -7,7 +7,7 @@ namespace clonediff::harness {
 
 std::string catalogue_line(const CatalogueCase& c, std::string_view comment) {
   const model::Request& r = c.request;
-  const bool raw = r.entry == model::Entry::clone || r.entry == model::Entry::clone3;
+  const bool raw = r.entry == model::Entry::clone || r.entry == model::Entry::clone3 || r.entry == model::Entry::glibc_clone;
   std::string line = "case " + c.id + " " + std::string(model::entry_name(r.entry)) + " " +
                      (raw ? model::format_flags(r.flags) : std::string("-"));
   const auto option = [&](std::string_view key, const std::string& value) {
@@ -17,6 +17,7 @@ std::string catalogue_line(const CatalogueCase& c, std::string_view comment) {
   if (c.context != "root") option("context", c.context);
   if (r.stack != model::StackArg::harness) option("stack", std::string(model::stack_arg_name(r.stack)));
   if (r.tls != model::TlsArg::none) option("tls", std::string(model::tls_arg_name(r.tls)));
+  if (r.fn != model::FnArg::harness) option("fn", std::string(model::fn_arg_name(r.fn)));
   const model::Clone3Args& a = r.clone3;
   if (a.size != model::Clone3Args{}.size) option("size", std::to_string(a.size));
   if (a.stack_size) option("stack_size", std::to_string(*a.stack_size));

@@ -130,7 +130,8 @@ std::vector<std::pair<std::string, std::string>> ExplainOptions::request_options
       {"size", &size},         {"stack", &stack},   {"stack_size", &stack_size}, {"tls", &tls},
       {"args", &args},         {"set_tid", &set_tid}, {"set_tid_size", &set_tid_size}, {"cgroup", &cgroup},
       {"tail", &tail},         {"pidfd", &pidfd},   {"parent_tid", &parent_tid},   {"child_tid", &child_tid},
-      {"after", &after}};
+      {"after", &after},
+      {"fn", &fn}};
   for (const auto& [key, value] : all)
     if (*value) out.emplace_back(key, **value);
   return out;
@@ -328,7 +329,8 @@ void CommandLine::define_explain() {
   c->add_option("FLAGS", explain.flags, "CLONE_* names joined by '|', or hex (0x3d0f00); 0 for none")
       ->type_name("");
   c->add_option("--entry", explain.entry,
-                "fork, vfork, clone (default), clone3, pthread_create, posix_spawn or system")
+                "fork, vfork, clone (default), clone3, pthread_create, posix_spawn, system or glibc_clone "
+                "(glibc's clone() wrapper)")
       ->type_name("ENTRY");
   c->add_option("--context", explain.context,
                 "a caller context (clonediff contexts lists them) or a JSON object of facts over one: "
@@ -357,7 +359,7 @@ void CommandLine::define_explain() {
                 "bytes end where that page begins)")
       ->type_name("WHERE");
   c->add_option("--set-tid", explain.set_tid,
-                "clone3: pids asked for, innermost first: numbers, free or in_use; or unmapped (a pointer into "
+                "clone3: pids asked for, innermost first: numbers, free, in_use or reaped; or unmapped (a pointer into "
                 "a PROT_NONE page, set_tid_size 1 unless given)")
       ->type_name("A,B");
   c->add_option("--set-tid-size", explain.set_tid_size, "clone3: set_tid_size (default: the list's length)")
@@ -368,14 +370,15 @@ void CommandLine::define_explain() {
   c->add_option("--pidfd", explain.pidfd,
                 "clone3: parent_tid (pidfd and parent_tid point at one int) or unmapped (into a PROT_NONE page)")
       ->type_name("PIDFD");
-  c->add_option("--parent-tid", explain.parent_tid, "clone3: harness or unmapped (into a PROT_NONE page)")
+  c->add_option("--parent-tid", explain.parent_tid, "clone and clone3: harness or unmapped (into a PROT_NONE page)")
       ->type_name("WHERE");
-  c->add_option("--child-tid", explain.child_tid, "clone3: harness or unmapped (into a PROT_NONE page)")
+  c->add_option("--child-tid", explain.child_tid, "clone and clone3: harness or unmapped (into a PROT_NONE page)")
       ->type_name("WHERE");
   c->add_option("--after", explain.after,
                 "clone and clone3: poll, waitid, stop, info (through the child's pidfd, with CLONE_PIDFD) or thread "
                 "(pidfd_open with PIDFD_THREAD, with CLONE_THREAD)")
       ->type_name("AFTER");
+  c->add_option("--fn", explain.fn, "glibc_clone: harness or null (glibc refuses a NULL function)")->type_name("FN");
 }
 
 void CommandLine::define_check() {

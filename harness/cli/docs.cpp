@@ -115,7 +115,7 @@ std::string value_words(const CLI::Option* o) {
   if (type == "NAME" || type == "CONTEXT") {
     for (std::string_view p : model::caller_preset_names()) words += std::string(words.empty() ? "" : " ") + std::string(p);
   } else if (type == "ENTRY") {
-    for (int e = 0; e <= static_cast<int>(model::Entry::system); ++e)
+    for (int e = 0; e <= static_cast<int>(model::Entry::glibc_clone); ++e)
       words += std::string(words.empty() ? "" : " ") + std::string(model::entry_name(static_cast<model::Entry>(e)));
   } else if (type == "T") {
     words = "host kernel: gvisor qemu-user";

@@ -26,7 +26,8 @@ Result<model::Request> request_of(const ExplainOptions& o) {
     request.entry = *entry;
   }
   if (o.flags.empty()) {
-    if (request.entry == model::Entry::clone || request.entry == model::Entry::clone3)
+    if (request.entry == model::Entry::clone || request.entry == model::Entry::clone3 ||
+        request.entry == model::Entry::glibc_clone)
       return make_error("missing FLAGS (write 0 for none)");
   } else {
     auto flags = model::parse_flags(o.flags[0]);

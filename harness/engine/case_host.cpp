@@ -425,6 +425,21 @@ CallerResult<Unit> CaseHost::learn_facts(const FactsMsg& f) {
   return Unit{};
 }
 
+Result<bool> CaseHost::reaped_entry(std::size_t index, std::uint64_t flags) const {
+  const model::SetTidTarget target = model::set_tid_target(index, flags, facts_);
+  // A namespace nobody is in yet: no pid has been used there; 2 stands for
+  // every one but 1, as for free.
+  if (target.fresh) return false;
+  if (facts_.pid_for_children_differs)
+    return make_error("set_tid=reaped: the caller's children are born in the pid namespace it unshared, not in "
+                      "its own, so it cannot make the pid to reap there");
+  if (target.caller_level != 0)
+    return make_error("set_tid=reaped names a pid in the caller's own pid namespace, and entry " +
+                      std::to_string(index) + " is " + std::to_string(target.caller_level) +
+                      " levels above it (give it as free or a number)");
+  return true;
+}
+
 std::int32_t CaseHost::resolve_tid(const model::TidSpec& t, std::size_t index, std::uint64_t flags) const {
   if (t.kind == model::TidSpec::Kind::number) return static_cast<std::int32_t>(t.number);
   const model::SetTidTarget target = model::set_tid_target(index, flags, facts_);
@@ -545,6 +560,12 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::send_order(const model::Re
   order.stack = static_cast<std::uint8_t>(request.stack);
   order.tls = static_cast<std::uint8_t>(request.tls);
   order.after = static_cast<std::uint8_t>(request.after);
+  order.fn_null = request.fn == model::FnArg::null;
+  if (request.entry == model::Entry::clone) {
+    // Legacy clone's parent_tidptr (its pidfd too) and child_tidptr.
+    order.parent_tid_unmapped = request.clone3.parent_tid_at == model::PointerArg::unmapped;
+    order.child_tid_unmapped = request.clone3.child_tid_at == model::PointerArg::unmapped;
+  }
   if (request.entry == model::Entry::clone3) {
     const model::Clone3Args& c = request.clone3;
     order.size = c.size;
@@ -561,8 +582,17 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::send_order(const model::Re
     order.stack_size = c.stack_size.value_or(0);
     if (c.set_tid) {
       set_tid_entries = std::min(c.set_tid->size(), kMaxSetTid);
-      for (std::size_t i = 0; i < set_tid_entries; ++i)
+      for (std::size_t i = 0; i < set_tid_entries; ++i) {
+        if ((*c.set_tid)[i].kind == model::TidSpec::Kind::reaped) {
+          auto reaped = host.reaped_entry(i, request.flags);
+          if (!reaped) return Ending{LiveCall::Status::error, reaped.error().message};
+          if (*reaped) {
+            order.set_tid_reaped = static_cast<std::uint8_t>(i);  // the caller fills it in
+            continue;
+          }
+        }
         order.set_tid[i] = host.resolve_tid((*c.set_tid)[i], i, request.flags);
+      }
     }
     order.cgroup = static_cast<std::uint8_t>(c.cgroup);
     if (c.cgroup == model::CgroupArg::harness) {
@@ -592,6 +622,13 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::take_control_message() {
     have_returned = true;
     r.returned = m.returned.ret;
     returned_traits = m.returned.traits;
+    if (order.set_tid_reaped < kMaxSetTid) {
+      // What the call really asked for, for set_tid_honoured.
+      if (m.returned.reaped_pid <= 0)
+        return Ending{LiveCall::Status::error, "set_tid=reaped: the caller could not make a child to reap (" +
+                                                   model::errno_name(-m.returned.reaped_pid) + ")"};
+      order.set_tid[order.set_tid_reaped] = m.returned.reaped_pid;
+    }
   } else if (m.kind == MsgKind::done && m.done.seq == order.seq) {
     done = m.done;
     have_done = true;

@@ -82,6 +82,11 @@ class CaseHost {
   // A set_tid entry as a number: entry `index` names a pid in the index-th
   // pid namespace from the child's outwards (model::set_tid_target()).
   std::int32_t resolve_tid(const model::TidSpec& t, std::size_t index, std::uint64_t flags) const;
+  // Whether set_tid entry `index` given as reaped is filled by the caller
+  // (true: it names a pid in the caller's own namespace) or stands for 2 in
+  // a namespace nobody is in yet (false); an error where the caller cannot
+  // make that pid (an outer namespace, or children born in another one).
+  Result<bool> reaped_entry(std::size_t index, std::uint64_t flags) const;
 
   CaseHostOptions options_;
   pid_t host_pid_ = 0;

@@ -1,5 +1,7 @@
 #include "harness/engine/runner.hpp"
 
+#include <algorithm>
+
 #include "harness/engine/cgroup_scratch.hpp"
 #include "model/flags.hpp"
 #include "model/names.hpp"
@@ -102,7 +104,10 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
       }
     }
     r.live = (*host)->make_call(c.request, fault);
-    const model::Request& made = r.live->route ? r.live->route->request : c.request;
+    model::Request made = r.live->route ? r.live->route->request : c.request;
+    // glibc's clone() is its wrapper around the clone call recorded: predict
+    // that call as the wrapper's (its child exits with fn's return value).
+    if (entry == model::Entry::glibc_clone && made.entry == model::Entry::clone) made.entry = model::Entry::glibc_clone;
     auto predicted = predictor_(made, (*host)->caller_facts(), kernel_);
     if (!predicted) {
       r.verdict = Verdict::skip;
@@ -112,6 +117,15 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
     r.predicted = std::move(predicted).value();
     if (r.live->route) r.predicted->call.route = "recorded: " + r.live->route->text;
     settle_verdict(r);
+    // A refusal the model gives the C library means no system call at all:
+    // the supervisor, which sees every call that creates a task, confirms it.
+    if (r.live->status == LiveCall::Status::completed && r.live->route) {
+      auto documented = predictor_(c.request, (*host)->caller_facts(), kernel_);
+      if (documented && documented->rule.starts_with("glibc_clone.")) {
+        r.diff.push_back({"route", "no system call (" + documented->rule + ")", r.live->route->text});
+        r.verdict = Verdict::mismatch;
+      }
+    }
     return r;
   }
   auto predicted = predictor_(c.request, (*host)->caller_facts(), kernel_);
@@ -125,6 +139,22 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
     r.verdict = Verdict::skip;
     r.reason = *why;
     return r;
+  }
+  // set_tid=reaped: the caller first makes a child of its own (clone, exit
+  // signal 0) and reaps it. Where the model says that clone is refused here
+  // (RLIMIT_NPROC, pids.max), the pid cannot be made: a skip, with the rule.
+  const auto& tids = c.request.clone3.set_tid;
+  if (tids && std::any_of(tids->begin(), tids->end(),
+                          [](const model::TidSpec& t) { return t.kind == model::TidSpec::Kind::reaped; })) {
+    model::Request helper{model::Entry::clone, 0, 0};
+    helper.stack = model::StackArg::none;
+    auto made = predictor_(helper, (*host)->caller_facts(), kernel_);
+    if (made && !made->outcome.ok()) {
+      r.verdict = Verdict::skip;
+      r.reason = "set_tid=reaped needs a child the caller makes and reaps first, and here its clone is " +
+                 model::errno_name(made->outcome.error) + " (" + made->rule + ")";
+      return r;
+    }
   }
   r.live = (*host)->make_call(c.request, fault);
   settle_verdict(r);

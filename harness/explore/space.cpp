@@ -126,6 +126,7 @@ std::uint64_t tid_cost(const TidSpec& t) {
   switch (t.kind) {
     case TidSpec::Kind::free: return 1;
     case TidSpec::Kind::in_use: return 2;
+    case TidSpec::Kind::reaped: return 2;
     case TidSpec::Kind::number: break;
   }
   return t.number == 1 ? 0 : 3 + capped(static_cast<std::uint64_t>(std::llabs(t.number)));

@@ -258,7 +258,7 @@ Status read_clone3(const json::Value& c3, model::Request& r) {
         if (!spec) return spec.error();
         list.push_back(*spec);
       } else {
-        return make_error("a set_tid entry is a number, \"free\" or \"in_use\"");
+        return make_error("a set_tid entry is a number, \"free\", \"in_use\" or \"reaped\"");
       }
     }
     r.clone3.set_tid = std::move(list);
@@ -305,6 +305,10 @@ Result<model::Request> request_from_json(const json::Value& record) {
   }
   if (auto st = read_arg(record, "stack", r.stack, model::parse_stack_arg); !st) return st.error();
   if (auto st = read_arg(record, "tls", r.tls, model::parse_tls_arg); !st) return st.error();
+  if (auto st = read_arg(record, "fn", r.fn, model::parse_fn_arg); !st) return st.error();
+  // Legacy clone's pointers (clone3 keeps its own in "clone3").
+  if (auto st = read_arg(record, "parent_tid", r.clone3.parent_tid_at, model::parse_pointer_arg); !st) return st.error();
+  if (auto st = read_arg(record, "child_tid", r.clone3.child_tid_at, model::parse_pointer_arg); !st) return st.error();
   if (const json::Value* c3 = json::find(record, "clone3"))
     if (auto st = read_clone3(*c3, r); !st) return st.error();
   if (auto st = read_arg(record, "after", r.after, model::parse_after_arg); !st) return st.error();
@@ -349,9 +353,13 @@ void request_to_json(const model::Request& r, json::Value& record) {
     if (c.parent_tid_at != model::PointerArg::harness) c3["parent_tid"] = text(model::pointer_arg_name(c.parent_tid_at));
     if (c.child_tid_at != model::PointerArg::harness) c3["child_tid"] = text(model::pointer_arg_name(c.child_tid_at));
     record["clone3"] = std::move(c3);
-  } else if (r.entry == model::Entry::clone) {
+  } else if (r.entry == model::Entry::clone || r.entry == model::Entry::glibc_clone) {
     if (r.stack != model::StackArg::harness) record["stack"] = text(model::stack_arg_name(r.stack));
     if (r.tls != model::TlsArg::none) record["tls"] = text(model::tls_arg_name(r.tls));
+    if (r.fn != model::FnArg::harness) record["fn"] = text(model::fn_arg_name(r.fn));
+    const model::Clone3Args& c = r.clone3;
+    if (c.parent_tid_at != model::PointerArg::harness) record["parent_tid"] = text(model::pointer_arg_name(c.parent_tid_at));
+    if (c.child_tid_at != model::PointerArg::harness) record["child_tid"] = text(model::pointer_arg_name(c.child_tid_at));
   }
   // Only where there is one, so that older records mean the same.
   if (r.after != model::AfterArg::none) record["after"] = text(model::after_arg_name(r.after));

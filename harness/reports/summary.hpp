@@ -70,7 +70,8 @@ class RunSummary {
   std::map<std::string, Counts> by_group_;
   std::vector<std::string> group_order_;  // groups in order of first appearance
   // Per entry, in model::Entry order: cases, and how many matched.
-  std::array<std::pair<std::size_t, std::size_t>, 7> by_entry_{};
+  // One per model::Entry; glibc_clone is the last.
+  std::array<std::pair<std::size_t, std::size_t>, static_cast<std::size_t>(model::Entry::glibc_clone) + 1> by_entry_{};
   // Per context preset: its cases' verdict counts.
   std::map<std::string, Counts> by_context_;
   Counts total_{};

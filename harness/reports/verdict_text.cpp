@@ -33,8 +33,13 @@ std::vector<std::pair<std::string, std::string>> argument_options(const model::R
   if (r.stack != model::StackArg::harness) out.emplace_back("stack", std::string(model::stack_arg_name(r.stack)));
   if (r.tls != model::TlsArg::none) out.emplace_back("tls", std::string(model::tls_arg_name(r.tls)));
   if (r.after != model::AfterArg::none) out.emplace_back("after", std::string(model::after_arg_name(r.after)));
-  if (r.entry != model::Entry::clone3) return out;
+  if (r.fn != model::FnArg::harness) out.emplace_back("fn", std::string(model::fn_arg_name(r.fn)));
   const model::Clone3Args& c = r.clone3;
+  if (r.entry == model::Entry::clone) {  // legacy clone's two pointers
+    if (c.parent_tid_at == model::PointerArg::unmapped) out.emplace_back("parent_tid", "unmapped");
+    if (c.child_tid_at == model::PointerArg::unmapped) out.emplace_back("child_tid", "unmapped");
+  }
+  if (r.entry != model::Entry::clone3) return out;
   if (c.size != model::kCloneArgsSizeVer2) out.emplace_back("size", std::to_string(c.size));
   if (c.stack_size) out.emplace_back("stack_size", std::to_string(*c.stack_size));
   if (c.args != model::ArgsArg::harness) out.emplace_back("args", std::string(model::args_arg_name(c.args)));
@@ -60,7 +65,8 @@ std::string shell_quote(const std::string& s) { return quote(s); }
 
 std::string case_summary(const CatalogueCase& c) {
   std::string s(model::entry_name(c.request.entry));
-  if (c.request.entry == model::Entry::clone || c.request.entry == model::Entry::clone3)
+  if (c.request.entry == model::Entry::clone || c.request.entry == model::Entry::clone3 ||
+      c.request.entry == model::Entry::glibc_clone)
     s += " " + model::format_flags(c.request.flags);
   s += " exit_signal=" + model::signal_name(static_cast<long long>(c.request.exit_signal));
   if (c.request.exit_signal > 0 && model::signal_name(static_cast<long long>(c.request.exit_signal)) !=
@@ -83,7 +89,8 @@ std::string reproduce_command(const CatalogueCase& c) {
 
 std::string explain_arguments(const CatalogueCase& c) {
   std::string s = quote(model::format_flags(c.request.flags)) + " --entry " + std::string(model::entry_name(c.request.entry));
-  if (c.request.entry == model::Entry::clone || c.request.entry == model::Entry::clone3)
+  if (c.request.entry == model::Entry::clone || c.request.entry == model::Entry::clone3 ||
+      c.request.entry == model::Entry::glibc_clone)
     s += " --exit-signal " + std::to_string(c.request.exit_signal);
   s += " --context " + quote(c.context);
   for (auto [key, value] : argument_options(c.request)) {

@@ -42,6 +42,7 @@ TEST_P(Clone3Rules, FirstFiringRuleDecides) {
 
 TidSpec n(long long v) { return TidSpec{TidSpec::Kind::number, v}; }
 const TidSpec kFree{TidSpec::Kind::free, 0};
+const TidSpec kReaped{TidSpec::Kind::reaped, 0};
 const TidSpec kInUse{TidSpec::Kind::in_use, 0};
 
 INSTANTIATE_TEST_SUITE_P(
@@ -96,6 +97,16 @@ INSTANTIATE_TEST_SUITE_P(
         Clone3Case{"set_tid free", [](Request& r) { r.clone3.set_tid = {{kFree}}; }, "root", 0, "copy_process.ok"},
         Clone3Case{"set_tid in use", [](Request& r) { r.clone3.set_tid = {{kInUse}}; }, "root", EEXIST,
                    "alloc_pid.set_tid_in_use"},
+        // A pid reaped a moment ago is free to ask for again.
+        Clone3Case{"set_tid reaped", [](Request& r) { r.clone3.set_tid = {{kReaped}}; }, "root", 0, "copy_process.ok"},
+        Clone3Case{"set_tid reaped, nested", [](Request& r) { r.clone3.set_tid = {{kReaped}}; }, "pidns_init", 0,
+                   "copy_process.ok"},
+        Clone3Case{"set_tid reaped in a new namespace", [](Request& r) { r.flags = NEWPID; r.clone3.set_tid = {{kReaped}}; },
+                   "root", EINVAL, "alloc_pid.set_tid_no_init"},
+        Clone3Case{"set_tid 1 and reaped", [](Request& r) { r.flags = NEWPID; r.clone3.set_tid = {{n(1), kReaped}}; },
+                   "root", 0, "copy_process.ok"},
+        Clone3Case{"set_tid reaped, unprivileged", [](Request& r) { r.clone3.set_tid = {{kReaped}}; }, "unpriv", EPERM,
+                   "alloc_pid.set_tid_capability"},
         Clone3Case{"set_tid 1 is init's", [](Request& r) { r.clone3.set_tid = {{n(1)}}; }, "root", EEXIST,
                    "alloc_pid.set_tid_in_use"},
         Clone3Case{"set_tid 0", [](Request& r) { r.clone3.set_tid = {{n(0)}}; }, "root", EINVAL,
@@ -310,8 +321,12 @@ TEST(Clone3Pointers, ValidateRefusesWhatCannotBeMade) {
   EXPECT_FALSE(validate(big).ok());
   big.stack = StackArg::none;
   EXPECT_TRUE(validate(big).ok());
+  // Legacy clone has a parent_tid and child_tid of its own, but its pidfd
+  // is parent_tid: no pidfd=unmapped.
   Request legacy{Entry::clone, 0, kSigchld};
   legacy.clone3.child_tid_at = PointerArg::unmapped;
+  EXPECT_TRUE(validate(legacy).ok());
+  legacy.clone3.pidfd_at = PointerArg::unmapped;
   EXPECT_FALSE(validate(legacy).ok());
 }
 

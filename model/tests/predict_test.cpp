@@ -118,6 +118,66 @@ TEST(Predict, DebianKnobOnlyBindsWithoutCapSysAdmin) {
   EXPECT_EQ(predict_ok(NEWUSER, "unpriv", debian).outcome.error, 0);
 }
 
+// glibc's clone(): its own EINVALs for a NULL fn, then a NULL stack, come
+// before every kernel rule; past them it is legacy clone, and its child's
+// exit status is fn's return value where the caller reaps it.
+TEST(Predict, GlibcClone) {
+  const auto root = caller_preset("root");
+  ASSERT_TRUE(root.ok());
+  const auto glibc = [&](std::uint64_t flags, FnArg fn, StackArg stack) {
+    Request r{Entry::glibc_clone, flags, kSigchld};
+    r.fn = fn;
+    r.stack = stack;
+    auto p = predict(r, *root, kernel(6, 1));
+    EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
+    return std::move(p).value();
+  };
+  const auto H = FnArg::harness, N = FnArg::null;
+  EXPECT_EQ(glibc(0, N, StackArg::harness).rule, "glibc_clone.null_fn");
+  EXPECT_EQ(glibc(0, N, StackArg::none).rule, "glibc_clone.null_fn") << "fn is checked first";
+  EXPECT_EQ(glibc(THREAD, N, StackArg::harness).rule, "glibc_clone.null_fn") << "before the kernel's EINVAL";
+  Prediction stack = glibc(0, H, StackArg::none);
+  EXPECT_EQ(stack.rule, "glibc_clone.null_stack");
+  EXPECT_EQ(stack.outcome.error, EINVAL);
+  EXPECT_EQ(glibc(THREAD, H, StackArg::harness).rule, "copy_process.thread_needs_sighand");
+  Prediction made = glibc(0, H, StackArg::harness);
+  EXPECT_EQ(made.rule, kSuccessRuleId);
+  EXPECT_EQ(made.outcome[Trait::exit_status_from_fn], Fact::yes);
+  EXPECT_EQ(glibc(VM | SIGHAND | THREAD, H, StackArg::harness).outcome[Trait::exit_status_from_fn], Fact::unknown);
+  EXPECT_EQ(predict_ok(0).outcome[Trait::exit_status_from_fn], Fact::unknown) << "raw clone has no fn";
+}
+
+// Legacy clone's parent_tidptr is also its pidfd pointer: CLONE_PIDFD's
+// put_user() there faults as EFAULT (copy_process()), while the tid puts of
+// kernel_clone() and the child ignore theirs.
+TEST(Predict, LegacyCloneTidPointersIntoAProtNonePage) {
+  const auto root = caller_preset("root");
+  ASSERT_TRUE(root.ok());
+  const auto legacy = [&](std::uint64_t flags, PointerArg parent, PointerArg child, Kernel k = kernel(6, 18)) {
+    Request r{Entry::clone, flags, kSigchld};
+    r.clone3.parent_tid_at = parent;
+    r.clone3.child_tid_at = child;
+    auto p = predict(r, *root, k);
+    EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
+    return std::move(p).value();
+  };
+  const auto U = PointerArg::unmapped, H = PointerArg::harness;
+  Prediction pidfd = legacy(PIDFD, U, H);
+  EXPECT_EQ(pidfd.outcome.error, EFAULT);
+  EXPECT_EQ(pidfd.rule, "copy_process.pidfd_fault");
+  EXPECT_EQ(legacy(PIDFD, U, H, kernel(5, 2)).rule, "copy_process.pidfd_fault") << "legacy CLONE_PIDFD came in v5.2";
+  EXPECT_EQ(legacy(PIDFD | PARENT_SETTID, U, H).outcome.error, EINVAL) << "the flags collide before any copy";
+  Prediction settid = legacy(PARENT_SETTID, U, H);
+  EXPECT_EQ(settid.rule, kSuccessRuleId);
+  EXPECT_EQ(settid.outcome[Trait::parent_settid], Fact::unknown) << "nothing can be seen in a PROT_NONE page";
+  EXPECT_EQ(legacy(PARENT_SETTID, H, H).outcome[Trait::parent_settid], Fact::yes);
+  Prediction child = legacy(VM | CHILD_SETTID | CHILD_CLEARTID, H, U);
+  EXPECT_EQ(child.rule, kSuccessRuleId);
+  EXPECT_EQ(child.outcome[Trait::child_settid], Fact::unknown);
+  EXPECT_EQ(child.outcome[Trait::child_cleartid], Fact::unknown);
+  EXPECT_EQ(legacy(0, U, U).rule, kSuccessRuleId);
+}
+
 TEST(Predict, HighBitsOfLegacyCloneChangeNothing) {
   const std::uint64_t base = VM | SIGHAND | THREAD;
   for (std::uint64_t extra : {1ULL << 32, 1ULL << 40, 1ULL << 63}) {

@@ -98,10 +98,22 @@ TEST(Catalogue, ReadsTheArgumentsOfTheSelftests) {
       "case a/badc0ded clone3 0 exit_signal=0xbadc0ded00000000\n"
       "case a/stack clone3 0 stack=none stack_size=4\n"
       "case a/ptrs clone3 CLONE_PIDFD args=at_guard pidfd=unmapped parent_tid=unmapped child_tid=unmapped "
-      "set_tid=unmapped\n",
+      "set_tid=unmapped\n"
+      "case a/legacy clone CLONE_PIDFD|CLONE_CHILD_SETTID parent_tid=unmapped child_tid=unmapped\n"
+      "case a/glibc glibc_clone CLONE_VM fn=null stack=none exit_signal=0\n"
+      "case a/reaped clone3 CLONE_NEWPID set_tid=1,reaped\n",
       "a.cases");
   ASSERT_TRUE(c.ok()) << c.error().message;
-  ASSERT_EQ(c->size(), 4u);
+  ASSERT_EQ(c->size(), 7u);
+  EXPECT_EQ((*c)[5].request.entry, model::Entry::glibc_clone);
+  EXPECT_EQ((*c)[5].request.fn, model::FnArg::null);
+  EXPECT_EQ((*c)[5].request.stack, model::StackArg::none);
+  EXPECT_EQ((*c)[5].request.flags, model::flag::VM);
+  ASSERT_TRUE((*c)[6].request.clone3.set_tid.has_value());
+  EXPECT_EQ((*c)[6].request.clone3.set_tid->at(1).kind, model::TidSpec::Kind::reaped);
+  const model::Clone3Args& legacy = (*c)[4].request.clone3;
+  EXPECT_EQ(legacy.parent_tid_at, model::PointerArg::unmapped);
+  EXPECT_EQ(legacy.child_tid_at, model::PointerArg::unmapped);
   EXPECT_EQ((*c)[0].request.exit_signal, ~0ULL);
   EXPECT_EQ((*c)[1].request.exit_signal, 0xbadc0ded00000000ULL);
   EXPECT_EQ((*c)[2].request.clone3.stack_size, 4u);
@@ -121,7 +133,11 @@ TEST(Catalogue, ReadsTheArgumentsOfTheSelftests) {
                           "case a/x clone3 0 args=nowhere\n", "case a/x clone3 0 child_tid=maybe\n",
                           "case a/x clone3 0 stack=address_without_size stack_size=4\n",
                           "case a/x clone3 0 args=unmapped size=96 tail=nonzero\n",
-                          "case a/x clone 0 parent_tid=unmapped\n"})
+                          "case a/x clone 0 pidfd=unmapped\n", "case a/x clone 0 set_tid=unmapped\n",
+                          "case a/x fork - child_tid=unmapped\n", "case a/x system - parent_tid=unmapped\n",
+                          "case a/x clone 0 fn=null\n", "case a/x glibc_clone 0 fn=maybe\n",
+                          "case a/x glibc_clone 0 clone3=enosys\n", "case a/x glibc_clone 0x100000000\n",
+                          "case a/x clone3 0 set_tid=reaped,later\n"})
     EXPECT_FALSE(parse_catalogue(bad, "bad.cases").ok()) << bad;
 }
 

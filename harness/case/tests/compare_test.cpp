@@ -101,7 +101,7 @@ TEST(Compare, OutcomeHasNoFieldTheComparisonMisses) {
   EXPECT_EQ(offsetof(Outcome, parent_signal) + sizeof(Outcome::parent_signal), sizeof(Outcome))
       << "Outcome has a field after parent_signal the comparison does not list";
   EXPECT_EQ(offsetof(Outcome, traits), 40u) << "Outcome has a field before its traits the comparison does not list";
-  EXPECT_EQ(model::kFactFieldCount, 50u) << "a new shared resource, namespace or trait: update this test";
+  EXPECT_EQ(model::kFactFieldCount, 51u) << "a new shared resource, namespace or trait: update this test";
 }
 
 TEST(Compare, UnknownNeverDiffersButConflictAlwaysDoes) {

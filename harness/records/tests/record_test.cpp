@@ -123,6 +123,37 @@ TEST(Record, Clone3PointersAndStackSizeReplay) {
   auto back = request_from_json(*json::parse(json::dump(j)));
   ASSERT_TRUE(back.ok()) << back.error().message << " in " << json::dump(j);
   EXPECT_EQ(*back, r) << json::dump(j);
+  // Legacy clone's two pointers, at the top level as its stack and tls are.
+  model::Request legacy{model::Entry::clone, model::flag::PIDFD | model::flag::CHILD_SETTID, model::kSigchld};
+  legacy.clone3.parent_tid_at = model::PointerArg::unmapped;
+  legacy.clone3.child_tid_at = model::PointerArg::unmapped;
+  json::Value l = json::Value::object();
+  request_to_json(legacy, l);
+  EXPECT_EQ(json::dump(l), R"({"entry":"clone","flags":"CLONE_PIDFD|CLONE_CHILD_SETTID","exit_signal":17,)"
+                           R"("parent_tid":"unmapped","child_tid":"unmapped"})");
+  auto legacy_back = request_from_json(*json::parse(json::dump(l)));
+  ASSERT_TRUE(legacy_back.ok()) << legacy_back.error().message;
+  EXPECT_EQ(*legacy_back, legacy);
+  EXPECT_FALSE(request_from_json(*json::parse(R"({"entry":"fork","child_tid":"unmapped"})")).ok());
+  // glibc's clone() with its NULLs, and a reaped set_tid entry.
+  model::Request glibc{model::Entry::glibc_clone, model::flag::VM, 0};
+  glibc.fn = model::FnArg::null;
+  glibc.stack = model::StackArg::none;
+  json::Value g = json::Value::object();
+  request_to_json(glibc, g);
+  EXPECT_EQ(json::dump(g), R"({"entry":"glibc_clone","flags":"CLONE_VM","exit_signal":0,"stack":"none","fn":"null"})");
+  auto glibc_back = request_from_json(*json::parse(json::dump(g)));
+  ASSERT_TRUE(glibc_back.ok()) << glibc_back.error().message;
+  EXPECT_EQ(*glibc_back, glibc);
+  model::Request reaped{model::Entry::clone3, 0, model::kSigchld};
+  reaped.clone3.set_tid = std::vector<model::TidSpec>{{model::TidSpec::Kind::reaped, 0}};
+  reaped.clone3.set_tid_size = 1;  // records write it out
+  json::Value t = json::Value::object();
+  request_to_json(reaped, t);
+  EXPECT_NE(json::dump(t).find(R"("set_tid":["reaped"])"), std::string::npos) << json::dump(t);
+  auto reaped_back = request_from_json(*json::parse(json::dump(t)));
+  ASSERT_TRUE(reaped_back.ok()) << reaped_back.error().message;
+  EXPECT_EQ(*reaped_back, reaped);
   // A record without the new keys means what it meant before.
   model::Request plain{model::Entry::clone3, 0, model::kSigchld};
   json::Value p = json::Value::object();
