@@ -12,8 +12,10 @@ constexpr std::array<std::string_view, kTraitCount> kTraitNames = {
     "tls_set", "pidfd", "pidfd_cloexec", "pidfd_thread", "pidfd_readable_at_exit", "pdeath_signal_reset",
     "sigaltstack_reset", "blocked_mask_inherited", "pending_inherited", "shared_pending_visible",
     "caught_signal_reset", "ignored_signal_kept", "seccomp_inherited", "caller_suspended",
-    "caller_sigchld_ignored"};
-static_assert(static_cast<std::size_t>(Trait::caller_sigchld_ignored) + 1 == kTraitCount);
+    "caller_sigchld_ignored", "tid_is_returned_pid", "nspid_has_returned_pid", "tid_is_innermost_nspid",
+    "reaped_pid_is_returned", "pidfd_nspid", "pidfd_pid_cleared", "umask_copied", "cwd_copied", "root_copied",
+    "creds_copied", "memory_copied", "open_file_shared", "ppid_is_callers_parent", "net_loopback_only_down"};
+static_assert(static_cast<std::size_t>(Trait::net_loopback_only_down) + 1 == kTraitCount);
 }  // namespace
 
 std::string_view trait_name(Trait t) { return kTraitNames[static_cast<std::size_t>(t)]; }

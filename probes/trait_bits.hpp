@@ -10,14 +10,14 @@
 namespace clonediff::probes {
 
 struct TraitBits {
-  std::uint32_t known = 0;
-  std::uint32_t value = 0;
+  std::uint64_t known = 0;
+  std::uint64_t value = 0;
   void set(model::Trait t, bool v) noexcept {
-    const std::uint32_t bit = 1u << static_cast<unsigned>(t);
+    const std::uint64_t bit = std::uint64_t{1} << static_cast<unsigned>(t);
     known |= bit;
     value = v ? (value | bit) : (value & ~bit);
   }
 };
-static_assert(model::kTraitCount <= 32);
+static_assert(model::kTraitCount <= 64);
 
 }  // namespace clonediff::probes
