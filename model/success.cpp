@@ -138,7 +138,7 @@ constexpr std::array kRows = {
                "kernel/fork.c: pidfd_show_fdinfo() (fs/pidfs.c from v6.9)",
                {{5, 5, 0}, std::nullopt, "",
                 "\"pidfd: add NSpid entries to fdinfo\" and \"pidfd: check pid has attached task in fdinfo\" (v5.5; "
-                "the second also in 5.4.294; commit ids not verified here)"},
+                "the second also in 5.4.294; commit id not verified here for either)"},
                [](const SuccessInput& in) { return in.has(PIDFD); },
                [](const SuccessInput& in, Outcome& o, Notes&) {
                  o[Trait::pidfd_nspid] = Fact::yes;
