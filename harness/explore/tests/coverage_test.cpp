@@ -7,6 +7,7 @@
 #include "harness/case/catalogue.hpp"
 #include "model/flags.hpp"
 #include "model/rules.hpp"
+#include "model/semantics.hpp"
 
 namespace clonediff::explore {
 namespace {
@@ -32,7 +33,7 @@ const CoverageRow& row_of(const RuleCoverage& c, std::string_view id) {
 
 TEST(Coverage, EveryRuleSuccessAndSemanticHasARow) {
   const auto rows = coverage_rows();
-  EXPECT_EQ(rows.size(), model::refusal_rules().size() + 1 + 1);
+  EXPECT_EQ(rows.size(), model::refusal_rules().size() + 1 + model::versioned_semantics().size());
   EXPECT_EQ(rows.front().id, model::refusal_rules().front().id);
 }
 
