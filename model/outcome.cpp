@@ -14,8 +14,11 @@ constexpr std::array<std::string_view, kTraitCount> kTraitNames = {
     "caught_signal_reset", "ignored_signal_kept", "seccomp_inherited", "caller_suspended",
     "caller_sigchld_ignored", "pidfd_readable_while_running", "waitid_nohang_running", "waitid_nonblock_eagain",
     "waitid_reaps_exit", "waitid_stopped", "waitid_continued", "pidfd_signal_esrch_reaped", "pidfd_info_pid",
-    "pidfd_info_enotty", "pidfd_info_einval", "pidfd_open_thread", "exit_status_from_fn"};
-static_assert(static_cast<std::size_t>(Trait::exit_status_from_fn) + 1 == kTraitCount);
+    "pidfd_info_enotty", "pidfd_info_einval", "pidfd_open_thread", "exit_status_from_fn", "tid_is_returned_pid",
+    "nspid_has_returned_pid", "tid_is_innermost_nspid", "reaped_pid_is_returned", "pidfd_nspid", "pidfd_pid_cleared",
+    "umask_copied", "cwd_copied", "root_copied", "creds_copied", "memory_copied", "open_file_shared",
+    "ppid_is_callers_parent", "net_loopback_only_down"};
+static_assert(static_cast<std::size_t>(Trait::net_loopback_only_down) + 1 == kTraitCount);
 }  // namespace
 
 std::string_view trait_name(Trait t) { return kTraitNames[static_cast<std::size_t>(t)]; }

@@ -76,8 +76,23 @@ enum class Trait : unsigned char {
   pidfd_info_einval,             // ... fails EINVAL (pidfd ioctls without PIDFD_GET_INFO)
   pidfd_open_thread,             // after=thread: pidfd_open(tid, PIDFD_THREAD) gives a thread pidfd naming it
   exit_status_from_fn,           // glibc_clone: its exit status is its function's return value
+  // What is observed of every child (issue 11's observables):
+  tid_is_returned_pid,     // its own gettid() is the pid the call returned
+  nspid_has_returned_pid,  // its NSpid holds the returned pid at the caller's level
+  tid_is_innermost_nspid,  // its own gettid() is the last NSpid entry
+  reaped_pid_is_returned,  // the caller's wait for any child reaped the returned pid
+  pidfd_nspid,             // the pidfd's fdinfo NSpid is the child's /proc NSpid
+  pidfd_pid_cleared,       // once the child was reaped, the pidfd's fdinfo Pid is -1
+  umask_copied,            // its umask at creation is the caller's
+  cwd_copied,              // its cwd is the caller's (same dentry: device and inode)
+  root_copied,             // its root is the caller's (device and inode)
+  creds_copied,            // its uids, gids and supplementary groups are the caller's
+  memory_copied,           // a word the caller set just before the call holds that value
+  open_file_shared,        // an open file description of the caller is the same in it (kcmp KCMP_FILE)
+  ppid_is_callers_parent,  // its parent is the caller's parent
+  net_loopback_only_down,  // its network namespace holds only lo, and lo is down
 };
-inline constexpr std::size_t kTraitCount = 33;
+inline constexpr std::size_t kTraitCount = 47;
 std::string_view trait_name(Trait t);
 Result<Trait> parse_trait(std::string_view name);
 inline constexpr Trait trait_at(std::size_t i) { return static_cast<Trait>(i); }

@@ -137,6 +137,29 @@ constexpr std::array kRows = {
                  o[Trait::pidfd_readable_at_exit] = Fact::yes;
                },
                "CLONE_PIDFD returns an O_CLOEXEC pidfd (PIDFD_THREAD for a thread), readable once the child left", ""},
+    // pidfd_show_fdinfo(): since v5.5 the pidfd's fdinfo gives NSpid (every
+    // level from the reading /proc's pid namespace down), and Pid -1 (NSpid
+    // -1) once no task is attached to the pid: release_task() after the
+    // reap, or at a thread's exit. Before, Pid stayed the old number. Only
+    // where the caller's wait (or a thread's own exit) releases the child;
+    // a CLONE_PARENT child is reaped elsewhere, after the caller looked.
+    SuccessRow{"pidfd_show_fdinfo.pid_kept_after_reap", "kernel/fork.c: pidfd_show_fdinfo()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 if (in.has(PIDFD) && !in.has(PARENT)) o[Trait::pidfd_pid_cleared] = Fact::no;
+               },
+               "before v5.5 a pidfd's fdinfo shows the child's old Pid after the reap", ""},
+    SuccessRow{"pidfd_show_fdinfo.nspid_and_released",
+               "kernel/fork.c: pidfd_show_fdinfo() (fs/pidfs.c from v6.9)",
+               {{5, 5, 0}, std::nullopt, "",
+                "\"pidfd: add NSpid entries to fdinfo\" and \"pidfd: check pid has attached task in fdinfo\" (v5.5; "
+                "the second also in 5.4.294; commit id not verified here for either)"},
+               [](const SuccessInput& in) { return in.has(PIDFD); },
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 o[Trait::pidfd_nspid] = Fact::yes;
+                 if (!in.has(PARENT)) o[Trait::pidfd_pid_cleared] = Fact::yes;
+               },
+               "the pidfd's fdinfo shows NSpid, and Pid -1 once the child was reaped",
+               "no NSpid line; Pid keeps the reaped child's number"},
     // copy_process(): sas_ss_reset() when the child shares the mm but does
     // not suspend the caller; the tid words (schedule_tail() writes
     // child_tid in the child; mm_release() clears it and wakes a futex there
@@ -173,6 +196,52 @@ constexpr std::array kRows = {
                "CLONE_CHILD_SETTID writes the tid in the child; CLONE_CHILD_CLEARTID clears it (and wakes) in a "
                "shared mm",
                ""},
+    // What is copied, not shared, starts equal: copy_fs() copies root, cwd
+    // and umask (or shares them), copy_creds() the credentials (a new user
+    // namespace changes no id), dup_mmap() the memory, and dup_fd() takes a
+    // reference on each open file description instead of opening it again,
+    // so offsets stay shared without CLONE_FILES.
+    SuccessRow{"copy_process.copied_equal",
+               "kernel/fork.c: copy_fs(), copy_mm() -> dup_mmap(), copy_files() -> dup_fd(); kernel/cred.c: "
+               "copy_creds()",
+               {}, nullptr,
+               [](const SuccessInput&, Outcome& o, Notes&) {
+                 o[Trait::umask_copied] = Fact::yes;
+                 o[Trait::cwd_copied] = Fact::yes;
+                 o[Trait::root_copied] = Fact::yes;
+                 o[Trait::creds_copied] = Fact::yes;
+                 o[Trait::memory_copied] = Fact::yes;
+                 o[Trait::open_file_shared] = Fact::yes;
+               },
+               "umask, cwd, root, credentials and memory start as the caller's; open file descriptions are shared",
+               ""},
+    // alloc_pid() gives the child one pid per level, from the namespace it is
+    // born in up to the initial one; kernel_clone() returns the one in the
+    // caller's active namespace (pid_vnr()), and gettid() in the child the
+    // innermost.
+    SuccessRow{"alloc_pid.levels", "kernel/pid.c: alloc_pid(); kernel/fork.c: kernel_clone()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 o[Trait::nspid_has_returned_pid] = Fact::yes;
+                 o[Trait::tid_is_innermost_nspid] = Fact::yes;
+                 o[Trait::tid_is_returned_pid] = fact_of(!in.child_is_pidns_init());
+               },
+               "the returned pid is the child's in the caller's namespace; its own tid is its innermost pid", ""},
+    // wait_task_zombie(): the caller's wait for any child reaps this one, by
+    // the pid the call returned -- where the caller is its parent.
+    SuccessRow{"wait_task_zombie.reaped_pid", "kernel/exit.c: do_wait() -> wait_task_zombie()", {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 if (!in.has(THREAD | PARENT)) o[Trait::reaped_pid_is_returned] = Fact::yes;
+               },
+               "the caller's wait reaps the child by the pid the call returned", ""},
+    // setup_net() runs every pernet init; loopback_net_init() registers lo,
+    // and nothing brings it up.
+    SuccessRow{"copy_net_ns.loopback", "net/core/net_namespace.c: copy_net_ns(); drivers/net/loopback.c: "
+               "loopback_net_init()",
+               {}, nullptr,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 if (in.has(NEWNET)) o[Trait::net_loopback_only_down] = Fact::yes;
+               },
+               "a new network namespace holds only lo, down", ""},
     // copy_process(): CLONE_THREAD joins the caller's group; CLONE_PARENT and
     // CLONE_THREAD take the caller's real_parent, and the exit signal of its
     // group leader (or none, for a thread).
@@ -180,6 +249,7 @@ constexpr std::array kRows = {
                [](const SuccessInput& in, Outcome& o, Notes& notes) {
                  o.same_tgid = fact_of(in.has(THREAD));
                  o.ppid_is_caller = fact_of(!in.has(PARENT | THREAD));
+                 o[Trait::ppid_is_callers_parent] = fact_of(in.has(PARENT | THREAD));
                  if (in.has(THREAD)) {
                    o.exit_signal = -1;
                  } else if (in.has(PARENT)) {

@@ -1,5 +1,6 @@
 #include "probes/identity.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/kcmp.h>
 #include <sys/stat.h>
@@ -8,10 +9,14 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 
+#include "probes/net_look.hpp"
 #include "probes/sys/errors.hpp"
 #include "probes/sys/proc_files.hpp"
+#include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::probes {
 namespace {
@@ -32,6 +37,37 @@ int kcmp_type(model::Resource r) {
   return -1;
 }
 
+std::optional<FileId> file_id_at(int dirfd, const char* name) {
+  struct stat st {};
+  if (::fstatat(dirfd, name, &st, 0) != 0) return std::nullopt;
+  return FileId{st.st_dev, st.st_ino};
+}
+
+Fact same_file(const std::optional<FileId>& a, const std::optional<FileId>& b) {
+  return a && b ? model::fact_of(*a == *b) : Fact::unknown;
+}
+
+// The descriptor of `pid` whose link reads "/memfd:<name> (deleted)", or -1.
+int find_memfd(int proc_dir, std::string_view name) {
+  sys::UniqueFd fd_dir(::openat(proc_dir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd_dir) return -1;
+  DIR* d = ::fdopendir(fd_dir.get());
+  if (!d) return -1;
+  (void)fd_dir.release();  // closedir() closes it
+  const std::string want = "/memfd:" + std::string(name);
+  int found = -1;
+  while (dirent* e = ::readdir(d)) {
+    char link[256];
+    const ssize_t n = ::readlinkat(::dirfd(d), e->d_name, link, sizeof link);
+    if (n > 0 && std::string_view(link, static_cast<std::size_t>(n)).starts_with(want)) {
+      found = std::atoi(e->d_name);
+      break;
+    }
+  }
+  ::closedir(d);
+  return found;
+}
+
 NsInodes ns_inodes_at(int dirfd) {
   NsInodes out;
   for (std::size_t i = 0; i < model::kNsCount; ++i) {
@@ -42,6 +78,21 @@ NsInodes ns_inodes_at(int dirfd) {
 }
 
 }  // namespace
+
+void read_copied_state(CallerIdentity& caller) {
+  auto dir = sys::open_proc_dir(caller.pid);
+  if (!dir) return;
+  char buf[4096];
+  if (auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf)) {
+    if (auto ppid = sys::status_field(*status, "PPid")) caller.ppid = static_cast<pid_t>(*ppid);
+    caller.uids = sys::status_numbers(*status, "Uid");
+    caller.gids = sys::status_numbers(*status, "Gid");
+    caller.groups = sys::status_numbers(*status, "Groups");
+  }
+  caller.cwd = file_id_at(dir->get(), "cwd");
+  caller.root = file_id_at(dir->get(), "root");
+  caller.open_file_fd = find_memfd(dir->get(), kOpenFileName);
+}
 
 Result<NsInodes> read_ns_inodes(pid_t pid) {
   auto dir = sys::open_proc_dir(pid);
@@ -141,6 +192,9 @@ Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t
       o.ns_new[i] = Fact::unknown;
   }
 
+  if (o.ns_new[static_cast<std::size_t>(model::Ns::net)] == Fact::yes)
+    o.net_loopback_only_down = loopback_only_down(child_tid);
+
   char buf[4096];
   if (auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf)) {
     auto tgid = sys::status_field(*status, "Tgid");
@@ -152,7 +206,12 @@ Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t
     if (ppid) {
       o.ppid = static_cast<pid_t>(*ppid);
       o.ppid_is_caller = model::fact_of(o.ppid == caller.pid);
+      if (caller.ppid > 0) o.ppid_is_callers_parent = model::fact_of(o.ppid == caller.ppid);
     }
+    const auto uids = sys::status_numbers(*status, "Uid");
+    if (!uids.empty() && !caller.uids.empty())
+      o.creds_copied = model::fact_of(uids == caller.uids && sys::status_numbers(*status, "Gid") == caller.gids &&
+                                      sys::status_numbers(*status, "Groups") == caller.groups);
     o.nspid = sys::status_numbers(*status, "NSpid");
     const auto mode = sys::status_field(*status, "Seccomp");
     const auto filters = sys::status_field(*status, "Seccomp_filters");
@@ -170,6 +229,12 @@ Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t
     }
   if (auto stat = sys::read_small_file(dir->get(), "stat", buf, sizeof buf))
     o.exit_signal = sys::stat_field(*stat, 38);
+  o.cwd_copied = same_file(caller.cwd, file_id_at(dir->get(), "cwd"));
+  o.root_copied = same_file(caller.root, file_id_at(dir->get(), "root"));
+  if (caller.open_file_fd >= 0) {
+    const long same = ::syscall(SYS_kcmp, caller.pid, child_tid, KCMP_FILE, caller.open_file_fd, caller.open_file_fd);
+    if (same >= 0) o.open_file_shared = model::fact_of(same == 0);
+  }
   return o;
 }
 

@@ -24,6 +24,13 @@ using model::Fact;
 struct NsInodes {
   std::array<std::optional<ino_t>, model::kNsCount> ino{};
 };
+// A file as stat(2) names it: device and inode.
+struct FileId {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  bool operator==(const FileId&) const = default;
+};
+
 // Read twice: an entry whose inode changes from one look to the next (gVisor
 // makes one up per lookup) identifies nothing and is nullopt, so that every
 // comparison with it is unknown. Once per caller; a child's are read once.
@@ -42,7 +49,22 @@ struct CallerIdentity {
   // /proc/<pid>/status Seccomp and Seccomp_filters.
   std::optional<long long> seccomp_mode;
   std::optional<long long> seccomp_filters;
+  // What the child must find equal or the same (read_copied_state()).
+  pid_t ppid = 0;                     // its parent, in the prober's pid namespace
+  std::optional<FileId> cwd;          // /proc/<pid>/cwd and root, followed
+  std::optional<FileId> root;
+  std::vector<long long> uids, gids, groups;  // status Uid, Gid, Groups
+  int open_file_fd = -1;              // its descriptor of the memfd named kOpenFileName
 };
+
+// The memfd the caller holds open at a set offset, which a child without
+// CLONE_FILES must share (not reopen): the prober finds it by this name.
+inline constexpr const char* kOpenFileName = "clonediff-open-file";
+
+// The caller's parent, cwd, root, ids and open file, read from outside once
+// per caller; what cannot be read stays empty, and what it would decide
+// unknown.
+void read_copied_state(CallerIdentity& caller);
 
 // Seccomp mode and filter count of a task, from its status.
 void read_seccomp(pid_t pid, std::optional<long long>& mode, std::optional<long long>& filters);
@@ -79,6 +101,12 @@ struct IdentityObservation {
   std::vector<long long> nspid;  // NSpid: its pid in each namespace, outermost first
   std::string cgroup2;           // its cgroup v2 path, when asked for
   Fact seccomp_inherited = Fact::unknown;  // same seccomp mode and filter count as the caller
+  Fact ppid_is_callers_parent = Fact::unknown;
+  Fact cwd_copied = Fact::unknown;        // same cwd as the caller (device and inode)
+  Fact root_copied = Fact::unknown;
+  Fact creds_copied = Fact::unknown;      // same Uid, Gid and Groups lines
+  Fact open_file_shared = Fact::unknown;  // kcmp KCMP_FILE: the caller's open file is its too
+  Fact net_loopback_only_down = Fact::unknown;  // a network namespace of its own holds only lo, down
 };
 
 // Everything the identity witnesses can say about child_tid (prober's view).

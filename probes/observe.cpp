@@ -18,6 +18,12 @@ model::Outcome observed_outcome(const IdentityObservation& identity, const Witne
   o.ppid_is_caller = identity.ppid_is_caller;
   o.exit_signal = identity.exit_signal;
   o[model::Trait::seccomp_inherited] = identity.seccomp_inherited;
+  o[model::Trait::ppid_is_callers_parent] = identity.ppid_is_callers_parent;
+  o[model::Trait::cwd_copied] = identity.cwd_copied;
+  o[model::Trait::root_copied] = identity.root_copied;
+  o[model::Trait::creds_copied] = identity.creds_copied;
+  o[model::Trait::open_file_shared] = identity.open_file_shared;
+  o[model::Trait::net_loopback_only_down] = identity.net_loopback_only_down;
   return o;
 }
 

@@ -60,6 +60,14 @@ TraitBits look_at_self(const ChildExpectations& e) noexcept {
     t.set(Trait::pending_inherited, in_set(pending, e.thread_pending_signal));
     t.set(Trait::shared_pending_visible, in_set(pending, e.process_pending_signal));
   }
+  // umask(2) only sets: set the caller's, and put back what was there if it
+  // differed (under CLONE_FS the caller's own then changes for a moment).
+  if (e.umask >= 0) {
+    const long before = raw_syscall(SYS_umask, e.umask);
+    if (before != e.umask) raw_syscall(SYS_umask, before);
+    t.set(Trait::umask_copied, before == e.umask);
+  }
+  if (e.memory_word) t.set(Trait::memory_copied, *e.memory_word == e.memory_value);
   t.set(Trait::caught_signal_reset, disposition(e.caught_signal) == reinterpret_cast<unsigned long>(SIG_DFL));
   t.set(Trait::ignored_signal_kept, disposition(e.ignored_signal) == reinterpret_cast<unsigned long>(SIG_IGN));
   return t;

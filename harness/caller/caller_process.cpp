@@ -34,6 +34,7 @@
 #include "probes/behaviour.hpp"
 #include "probes/child_exit.hpp"
 #include "probes/pidfd_after.hpp"
+#include "probes/identity.hpp"
 #include "probes/pidfd_look.hpp"
 #include "probes/sys/check.hpp"
 #include "probes/sys/pidfd.hpp"
@@ -200,7 +201,15 @@ struct CallerState {
   std::size_t pid_depth = 0; // its active pid namespace, counted from the /proc mount's
   pthread_t thread{};        // pthread_create's child, joined when it has left
   alignas(16) unsigned char altstack[16384] = {};
+  sys::UniqueFd open_file;  // probes::kOpenFileName, at kOpenFileOffset: the prober kcmp()s it
+  // A word of private memory the caller sets just before each call; the
+  // child compares it with the value its plan carries (memory_copied).
+  alignas(64) volatile std::uint64_t memory_word = 0;
 };
+
+// Where the caller's open file stands: not 0, so that a reopened file (offset
+// 0) could not pass for it.
+constexpr off_t kOpenFileOffset = 4242;
 
 std::uint64_t tls_value(const OrderMsg& o, const CallerState& st) {
   switch (static_cast<model::TlsArg>(o.tls)) {
@@ -310,6 +319,10 @@ long make_call(const OrderMsg& o, ChildPlan& plan, CallerState& st) {
   st.pidfd = -1;
   st.reaped_pid = 0;
   plan.expect = st.expect;
+  // Set just before the call, and different every case.
+  st.memory_word = (std::uint64_t{0xc0de} << 32) | o.seq;
+  plan.expect.memory_word = &st.memory_word;
+  plan.expect.memory_value = st.memory_word;
   if (raw_entry(o)) {
     // An unmapped child_tid: the child has no word to look at.
     plan.expect.child_tid_slot = o.child_tid_unmapped ? nullptr : &st.child_tid;
@@ -431,12 +444,20 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, int pidfd,
     }
     return;
   }
+  // Wait for any child, as a program would: the one reaped should be the pid
+  // the call returned (reaped_pid_is_returned). The caller has no other
+  // child; should one come first, the returned pid is waited for by name.
   siginfo_t info{};
   // after=waitid reaps through the pidfd, where the kernel lets it.
-  const bool reaped = static_cast<model::AfterArg>(order.after) == model::AfterArg::waitid &&
-                      probes::reap_through_pidfd(pidfd, child, info, done.traits);
-  while (!reaped && ::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | __WALL) != 0 && errno == EINTR) {
+  const bool reaped_by_pidfd = static_cast<model::AfterArg>(order.after) == model::AfterArg::waitid &&
+                               probes::reap_through_pidfd(pidfd, child, info, done.traits);
+  int rc = 0;
+  while (!reaped_by_pidfd && (rc = ::waitid(P_ALL, 0, &info, WEXITED | __WALL)) != 0 && errno == EINTR) {
   }
+  if (rc == 0) done.traits.set(model::Trait::reaped_pid_is_returned, info.si_pid == child);
+  if (rc == 0 && info.si_pid != child)
+    while (::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | __WALL) != 0 && errno == EINTR) {
+    }
   done.child_code = info.si_code;
   done.child_status = info.si_status;
   if (entry == model::Entry::glibc_clone)
@@ -495,11 +516,14 @@ sys::UniqueFd watch_child(const OrderMsg& order, long child) {
 // What the caller sees once the child is gone: its tid word cleared, its
 // pidfd readable, and its SIGCHLD, which the child may have left ignored (a
 // pid namespace init sharing our handlers); SIG_DFL is put back.
-void look_after_child_left(const OrderMsg& order, const CallerState& st, int pidfd, DoneMsg& done) {
+void look_after_child_left(const OrderMsg& order, const CallerState& st, int pidfd, const ReleasedMsg& released,
+                           DoneMsg& done) {
   if (raw_entry(order) && !order.child_tid_unmapped)
     done.traits.set(model::Trait::child_cleartid, st.child_tid == 0);
   if (pidfd >= 0) done.traits.set(model::Trait::pidfd_readable_at_exit, probes::pidfd_readable(pidfd));
   probes::look_after_reap(static_cast<model::AfterArg>(order.after), pidfd, done.traits);
+  // Reaped by now, unless the host reaps it (CLONE_PARENT), later.
+  if (pidfd >= 0 && !released.host_reaped) probes::look_at_reaped_pidfd(pidfd, done.traits);
   const probes::Disposition chld = probes::sigchld_disposition();
   done.traits.set(model::Trait::caller_sigchld_ignored, chld == probes::Disposition::ignored);
   if (chld != probes::Disposition::default_action) {
@@ -571,7 +595,7 @@ void serve_case(const OrderMsg& order, CallerState& st, probes::BehaviourBaselin
     copy_text(done.error, again.error().message.c_str());
     done.baseline_broken = 1;
   }
-  look_after_child_left(order, st, pidfd.get(), done);
+  look_after_child_left(order, st, pidfd.get(), released, done);
   report_done(plan, released, baseline, st, done);
 }
 
@@ -611,6 +635,10 @@ void caller_main(const CallerSetup& setup) {
 
   auto baseline = probes::BehaviourBaseline::establish();
   if (!baseline) die_with(st.ctl, baseline.error().message.c_str(), StartFailure::harness);
+  st.expect.umask = static_cast<int>(probes::BehaviourBaseline::kCallerUmask);
+  // Where memfd_create() is missing, open_file_shared stays unknown.
+  st.open_file.reset(::memfd_create(probes::kOpenFileName, MFD_CLOEXEC));
+  if (st.open_file) ::lseek(st.open_file.get(), kOpenFileOffset, SEEK_SET);
 
   // The signal state the child's witnesses compare against.
   stack_t alt{st.altstack, 0, sizeof st.altstack};

@@ -417,8 +417,13 @@ CallerResult<Unit> CaseHost::learn_facts(const FactsMsg& f) {
 
   auto ns = probes::read_ns_inodes(caller_pid_);
   if (!ns) return harness_failed(who() + ": " + ns.error().message);
-  identity_ = probes::CallerIdentity{caller_pid_, *ns, facts_.io_context, facts_.sysvsem_undo, std::nullopt, std::nullopt};
+  identity_ = probes::CallerIdentity{};
+  identity_.pid = caller_pid_;
+  identity_.ns = *ns;
+  identity_.io_context = facts_.io_context;
+  identity_.sysvsem_undo = facts_.sysvsem_undo;
   probes::read_seccomp(caller_pid_, identity_.seccomp_mode, identity_.seccomp_filters);
+  probes::read_copied_state(identity_);
   auto own = probes::read_ns_inodes(host_pid_);
   const auto pid_index = static_cast<std::size_t>(model::Ns::pid);
   caller_shares_pidns_ = own && own->ino[pid_index] == ns->ino[pid_index];
@@ -811,6 +816,23 @@ CaseHost::Call::Ending CaseHost::Call::observed() {
     for (std::size_t i = 0; same && i < tids; ++i)
       same = identity->nspid[identity->nspid.size() - 1 - i] == order.set_tid[i];
     r.observed[model::Trait::set_tid_honoured] = model::fact_of(same);
+  }
+  // The pid the call returned, against the child's own tid (what it said in
+  // Ready; an exec-held child said nothing) and its NSpid at the caller's
+  // level. pthread_create and system return no pid, and a caller the
+  // child's exit killed inside vfork returned nothing.
+  const auto entry = static_cast<model::Entry>(order.entry);
+  const bool returns_pid =
+      have_returned && r.returned > 0 && entry != model::Entry::pthread_create && entry != model::Entry::system;
+  const std::vector<long long>& nspid = identity->nspid;
+  if (!exec_hold) {
+    if (returns_pid) r.observed[model::Trait::tid_is_returned_pid] = model::fact_of(ready.tid_local == r.returned);
+    if (!nspid.empty()) r.observed[model::Trait::tid_is_innermost_nspid] = model::fact_of(ready.tid_local == nspid.back());
+  }
+  if (returns_pid && !nspid.empty() && !host.caller_nspid_.empty()) {
+    const std::size_t level = host.caller_nspid_.size() - 1;
+    r.observed[model::Trait::nspid_has_returned_pid] =
+        model::fact_of(nspid.size() > level && nspid[level] == r.returned);
   }
   if (scratch) r.observed[model::Trait::into_cgroup] = model::fact_of(identity->cgroup2 == scratch->cgroup_path());
   if (done.child_code == CLD_KILLED || done.child_code == CLD_DUMPED)

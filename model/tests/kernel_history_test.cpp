@@ -120,6 +120,7 @@ TEST(KernelHistory, EveryBoundIsWhereTheKernelPutIt) {
       "5.5 + rule alloc_pid.set_tid_no_init",
       "5.5 + rule alloc_pid.set_tid_capability_sys_admin",
       "5.5 + rule alloc_pid.set_tid_in_use",
+      "5.5 + success pidfd_show_fdinfo.nspid_and_released",
       "5.6 + flag CLONE_NEWTIME",
       "5.6 + rule copy_process.timens_shared_vm",
       "5.6 + rule copy_time_ns.max_time_namespaces",
@@ -260,6 +261,24 @@ TEST(KernelHistory, Clone3FaultsArriveWithTheirFields) {
   tids.clone3.set_tid_at = PointerArg::unmapped;
   EXPECT_EQ(predict_on("5.4", tids).rule, "clone3.nonzero_tail") << "set_tid lies beyond a 5.4 kernel's struct";
   EXPECT_EQ(predict_on("5.5", tids).rule, "clone3.set_tid_fault");
+}
+
+// A pidfd's fdinfo: NSpid, and Pid -1 once no task is attached ("pidfd: add
+// NSpid entries to fdinfo", "pidfd: check pid has attached task in fdinfo",
+// both v5.5). A CLONE_PARENT child is reaped elsewhere: nothing is said.
+TEST(KernelHistory, PidfdFdinfoGivesNspidAndAReapedPidFromV5_5) {
+  const Request r{Entry::clone, PIDFD, kSigchld};
+  const Prediction old = predict_on("5.4", r);
+  EXPECT_EQ(old.outcome[Trait::pidfd_nspid], Fact::unknown);
+  EXPECT_EQ(old.outcome[Trait::pidfd_pid_cleared], Fact::no);
+  EXPECT_EQ(old.semantics, std::vector<std::string>{"pidfd_show_fdinfo.nspid_and_released"});
+  const Prediction now = predict_on("5.5", r);
+  EXPECT_EQ(now.outcome[Trait::pidfd_nspid], Fact::yes);
+  EXPECT_EQ(now.outcome[Trait::pidfd_pid_cleared], Fact::yes);
+  const Prediction sibling = predict_on("6.12", Request{Entry::clone, PIDFD | PARENT, kSigchld});
+  EXPECT_EQ(sibling.outcome[Trait::pidfd_nspid], Fact::yes);
+  EXPECT_EQ(sibling.outcome[Trait::pidfd_pid_cleared], Fact::unknown);
+  EXPECT_EQ(predict_on("6.12", Request{Entry::clone, 0, kSigchld}).outcome[Trait::pidfd_pid_cleared], Fact::unknown);
 }
 
 TEST(KernelHistory, SetTidArrivesWithV5_5) {

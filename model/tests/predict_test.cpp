@@ -253,6 +253,31 @@ TEST(Predict, APidNamespaceInitSharingHandlersLeavesSigchldIgnored) {
   EXPECT_EQ(sibling.outcome.parent_signal, 0);
 }
 
+// What is observed about every child: its pids, what starts equal, where
+// CLONE_PARENT puts it, and a new network namespace.
+TEST(Predict, PidsCopiedStateParentAndNetwork) {
+  const Prediction plain = predict_ok(0);
+  for (Trait t : {Trait::tid_is_returned_pid, Trait::nspid_has_returned_pid, Trait::tid_is_innermost_nspid,
+                  Trait::reaped_pid_is_returned, Trait::umask_copied, Trait::cwd_copied, Trait::root_copied,
+                  Trait::creds_copied, Trait::memory_copied, Trait::open_file_shared})
+    EXPECT_EQ(plain.outcome[t], Fact::yes) << trait_name(t);
+  EXPECT_EQ(plain.outcome[Trait::ppid_is_callers_parent], Fact::no);
+  EXPECT_EQ(plain.outcome[Trait::net_loopback_only_down], Fact::unknown);
+
+  // Born in a new pid namespace: its own tid (1) is not the returned pid.
+  EXPECT_EQ(predict_ok(NEWPID).outcome[Trait::tid_is_returned_pid], Fact::no);
+  EXPECT_EQ(predict_ok(NEWPID).outcome[Trait::nspid_has_returned_pid], Fact::yes);
+  EXPECT_EQ(predict_ok(NEWNET).outcome[Trait::net_loopback_only_down], Fact::yes);
+
+  // A sibling or a thread: the caller's parent is its parent, and the caller
+  // does not wait for it.
+  for (std::uint64_t f : {PARENT, VM | SIGHAND | THREAD}) {
+    const Prediction p = predict_ok(f);
+    EXPECT_EQ(p.outcome[Trait::ppid_is_callers_parent], Fact::yes) << format_flags(f);
+    EXPECT_EQ(p.outcome[Trait::reaped_pid_is_returned], Fact::unknown) << format_flags(f);
+  }
+}
+
 TEST(Predict, ForkAndVfork) {
   Caller c = *caller_preset("root");
   auto fork = predict(Request{Entry::fork, 0, kSigchld}, c, kernel(6, 18));

@@ -1,12 +1,16 @@
 // The witnesses on their own, against pairs whose answer is known without the
 // model: a task compared with itself shares everything; a fork() child shares
 // nothing kcmp can compare.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "probes/behaviour.hpp"
 #include "probes/identity.hpp"
+#include "probes/net_look.hpp"
 #include "probes/observe.hpp"
 #include "probes/sys/check.hpp"
 #include "probes/sys/in_forked_process.hpp"
@@ -78,6 +82,60 @@ TEST(Identity, AForkChildSharesNoneOfTheKcmpResources) {
   EXPECT_EQ(o->same_tgid, Fact::no);
   EXPECT_EQ(o->ppid_is_caller, Fact::yes);
   EXPECT_EQ(o->exit_signal, SIGCHLD);
+}
+
+// What a fork child starts with equal: cwd, root, ids, the open files (one
+// description, so one offset); its parent is not the caller's parent.
+TEST(Identity, AForkChildStartsWithTheCallersCopiedStateAndOpenFiles) {
+  sys::UniqueFd file(::memfd_create(kOpenFileName, MFD_CLOEXEC));
+  ASSERT_TRUE(file);
+  sys::HeldChild child;
+  ASSERT_GT(child.pid(), 0);
+  CallerIdentity caller = self_identity(true);
+  read_copied_state(caller);
+  auto o = observe_identity(caller, child.pid());
+  child.reap();
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  EXPECT_EQ(caller.open_file_fd, file.get());
+  EXPECT_EQ(caller.ppid, ::getppid());
+  EXPECT_EQ(o->cwd_copied, Fact::yes);
+  EXPECT_EQ(o->root_copied, Fact::yes);
+  EXPECT_EQ(o->creds_copied, Fact::yes);
+  EXPECT_EQ(o->open_file_shared, Fact::yes);
+  EXPECT_EQ(o->ppid_is_callers_parent, Fact::no);
+  EXPECT_EQ(o->net_loopback_only_down, Fact::unknown) << "its network namespace is the caller's";
+}
+
+// A network namespace: the host's has more than a loopback that is down; a
+// new one has only lo, down.
+TEST(NetLook, ANewNetworkNamespaceHoldsOnlyLoopbackDown) {
+  EXPECT_EQ(loopback_only_down(::getpid()), Fact::no);
+  int ready[2];
+  int hold[2];
+  ASSERT_EQ(::pipe2(ready, O_CLOEXEC), 0);
+  ASSERT_EQ(::pipe2(hold, O_CLOEXEC), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(hold[1]);  // else its own copy keeps the read below from ever ending
+    ::close(ready[0]);
+    const char ok = ::unshare(CLONE_NEWNET) == 0 ? 'y' : 'n';
+    (void)!::write(ready[1], &ok, 1);
+    char c;
+    (void)!::read(hold[0], &c, 1);  // until the parent closes its end
+    ::_exit(0);
+  }
+  ::close(ready[1]);
+  ::close(hold[0]);
+  char ok = 0;
+  ASSERT_EQ(::read(ready[0], &ok, 1), 1);
+  const Fact seen = loopback_only_down(pid);
+  ::close(hold[1]);
+  ::close(ready[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_EQ(ok, 'y') << "unshare(CLONE_NEWNET) failed in the child";
+  EXPECT_EQ(seen, Fact::yes);
 }
 
 // In a forked process: the baseline changes umask, ioprio, a signal.
