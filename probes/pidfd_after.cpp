@@ -2,12 +2,16 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <string>
 #include <cstdint>
 
 #include "probes/pidfd_look.hpp"
@@ -93,9 +97,68 @@ void look_by_thread_pidfd(long child, std::size_t caller_depth, TraitBits& t) {
   t.set(Trait::pidfd_open_thread, is(Trait::pidfd) && is(Trait::pidfd_thread));
 }
 
+// A child of the caller's with no exit signal: 0 in it, its pid in the
+// caller, -1 with errno. Like fork(), it runs on a copy of the caller's
+// stack; what it runs may only make raw system calls (see probes/README.md).
+long fork_quietly() { return ::syscall(SYS_clone, 0UL, 0UL, 0UL, 0UL, 0UL); }
+
+// Reaps a fork_quietly() child: its wait status, or -1.
+int reap_quietly(long pid) {
+  int status = 0;
+  while (::waitpid(static_cast<pid_t>(pid), &status, __WALL) < 0)
+    if (errno != EINTR) return -1;
+  return status;
+}
+
+// How the setns helper ends: its exit status.
+enum SetnsEnd : int { kJoined = 0, kElsewhere = 1, kEinval = 2, kRefused = 3, kNoLook = 4 };
+
+// A helper calls setns(pidfd, CLONE_NEWUTS) and compares its UTS namespace
+// (/proc/thread-self/ns/uts) with the one the caller opened of the child.
+void look_by_setns(int pidfd, long child, TraitBits& t) {
+  const std::string theirs_path = "/proc/" + std::to_string(child) + "/ns/uts";
+  struct stat theirs {};
+  if (::stat(theirs_path.c_str(), &theirs) != 0) return;  // unknown: cannot see its namespace
+  const long helper = fork_quietly();
+  if (helper < 0) return;
+  if (helper == 0) {
+    // In the helper: raw system calls only.
+    if (::syscall(SYS_setns, pidfd, CLONE_NEWUTS) != 0)
+      ::syscall(SYS_exit_group, errno == EINVAL ? kEinval : kRefused);
+    struct stat mine {};
+    if (::syscall(SYS_newfstatat, AT_FDCWD, "/proc/thread-self/ns/uts", &mine, 0) != 0)
+      ::syscall(SYS_exit_group, kNoLook);
+    ::syscall(SYS_exit_group, mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino ? kJoined : kElsewhere);
+  }
+  const int status = reap_quietly(helper);
+  if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == kNoLook) return;  // unknown
+  t.set(Trait::setns_pidfd_joined, WEXITSTATUS(status) == kJoined);
+  t.set(Trait::setns_pidfd_einval, WEXITSTATUS(status) == kEinval);
+}
+
+// rounds forks, each reaped before the next; the trait is unknown if one
+// fails or the whole takes longer than kReuseTimeLimit.
+constexpr auto kReuseTimeLimit = std::chrono::seconds(20);
+void look_by_forking(std::uint32_t rounds, TraitBits& t) {
+  const auto start = std::chrono::steady_clock::now();
+  long last = 0;
+  bool reused = false;
+  for (std::uint32_t i = 0; i < rounds; ++i) {
+    const long pid = fork_quietly();
+    if (pid < 0) return;
+    if (pid == 0) ::syscall(SYS_exit_group, 0);  // in the helper: raw system calls only
+    if (reap_quietly(pid) < 0) return;
+    reused = reused || pid == last;
+    last = pid;
+    if (std::chrono::steady_clock::now() - start > kReuseTimeLimit) return;
+  }
+  t.set(Trait::pid_not_reused_at_once, !reused);
+}
+
 }  // namespace
 
-void look_while_running(model::AfterArg after, int pidfd, long child, std::size_t caller_depth, TraitBits& t) {
+void look_while_running(model::AfterArg after, int pidfd, long child, std::size_t caller_depth,
+                        std::uint32_t rounds, TraitBits& t) {
   switch (after) {
     case model::AfterArg::none: return;
     case model::AfterArg::poll:
@@ -113,6 +176,12 @@ void look_while_running(model::AfterArg after, int pidfd, long child, std::size_
     case model::AfterArg::thread:
       look_by_thread_pidfd(child, caller_depth, t);
       return;
+    case model::AfterArg::setns:
+      if (pidfd >= 0) look_by_setns(pidfd, child, t);
+      return;
+    case model::AfterArg::reuse:
+      look_by_forking(rounds, t);
+      return;
   }
 }
 
@@ -124,7 +193,9 @@ bool reap_through_pidfd(int pidfd, long child, siginfo_t& info, TraitBits& t) {
 }
 
 void look_after_reap(model::AfterArg after, int pidfd, TraitBits& t) {
-  if (after == model::AfterArg::none || after == model::AfterArg::thread || pidfd < 0) return;
+  if (after == model::AfterArg::none || after == model::AfterArg::thread || after == model::AfterArg::reuse ||
+      pidfd < 0)
+    return;
   t.set(Trait::pidfd_signal_esrch_reaped, send_signal(pidfd, 0) != 0 && errno == ESRCH);
 }
 
