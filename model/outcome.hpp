@@ -95,8 +95,10 @@ enum class Trait : unsigned char {
   setns_pidfd_joined,      // after=setns: setns(pidfd, CLONE_NEWUTS) puts a helper in its UTS namespace
   setns_pidfd_einval,      // ... fails EINVAL (setns() takes no pidfd)
   pid_not_reused_at_once,  // after=reuse: no round's fork got the pid the round before it reaped
+  pidfd_signal_value_queued,  // after=sigqueue: a signal sent with SI_QUEUE and a value is queued to it so
+  pidfd_signal_forged_eperm,  // ... and one with a forged si_code (SI_USER) is refused EPERM
 };
-inline constexpr std::size_t kTraitCount = 50;
+inline constexpr std::size_t kTraitCount = 52;
 std::string_view trait_name(Trait t);
 Result<Trait> parse_trait(std::string_view name);
 inline constexpr Trait trait_at(std::size_t i) { return static_cast<Trait>(i); }

@@ -98,7 +98,7 @@ constexpr std::array<std::pair<ArgsArg, std::string_view>, 3> kArgsArgs = {{
     {ArgsArg::harness, "harness"}, {ArgsArg::unmapped, "unmapped"}, {ArgsArg::at_guard, "at_guard"}}};
 constexpr std::array<std::pair<PointerArg, std::string_view>, 2> kPointerArgs = {{
     {PointerArg::harness, "harness"}, {PointerArg::unmapped, "unmapped"}}};
-constexpr std::array<std::pair<AfterArg, std::string_view>, 8> kAfterArgs = {{
+constexpr std::array<std::pair<AfterArg, std::string_view>, 9> kAfterArgs = {{
     {AfterArg::none, "none"},
     {AfterArg::poll, "poll"},
     {AfterArg::waitid, "waitid"},
@@ -107,6 +107,7 @@ constexpr std::array<std::pair<AfterArg, std::string_view>, 8> kAfterArgs = {{
     {AfterArg::thread, "thread"},
     {AfterArg::setns, "setns"},
     {AfterArg::reuse, "reuse"},
+    {AfterArg::sigqueue, "sigqueue"},
 }};
 
 // Why an after= scenario cannot be made with this request, or "" when it can.

@@ -76,6 +76,7 @@ enum class AfterArg : std::uint8_t {
   thread,  // pidfd_open(tid, PIDFD_THREAD) on a CLONE_THREAD child
   setns,   // setns(pidfd, CLONE_NEWUTS) in a helper the caller forks: into the child's UTS namespace?
   reuse,   // rounds= fork-and-reap rounds while the child runs: is a reaped pid handed out again at once?
+  sigqueue,  // pidfd_send_signal with a siginfo: SI_QUEUE and a value (queued?), a forged si_code (refused?)
 };
 // after=reuse's rounds, at most (each a fork and a reap; bounded in time too).
 inline constexpr std::uint32_t kMaxReuseRounds = 10000;

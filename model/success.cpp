@@ -432,6 +432,16 @@ constexpr std::array kRows = {
                "setns(pidfd, CLONE_NEWUTS) moves the calling task into the pidfd's process's UTS namespace, "
                "given CAP_SYS_ADMIN",
                "setns() takes no pidfd: EINVAL"},
+    SuccessRow{"pidfd_after.signal_info", "kernel/signal.c: pidfd_send_signal() -> copy_siginfo_from_user_any()",
+               {}, &after_is<AfterArg::sigqueue>,
+               [](const SuccessInput&, Outcome& o, Notes&) {
+                 o[Trait::pidfd_signal_value_queued] = Fact::yes;
+                 o[Trait::pidfd_signal_forged_eperm] = Fact::yes;
+               },
+               "a siginfo for another process is taken as given if its si_code is negative and not SI_TKILL "
+               "(SI_QUEUE: the value reaches the target's queue); si_code >= 0 or SI_TKILL is EPERM (since "
+               "pidfd_send_signal(), 3eb39f47934f, v5.1)",
+               ""},
     SuccessRow{"pidfd_after.pid_no_reuse", "kernel/pid.c: alloc_pid() -> idr_alloc_cyclic()", {},
                &after_is<AfterArg::reuse>,
                [](const SuccessInput&, Outcome& o, Notes&) { o[Trait::pid_not_reused_at_once] = Fact::yes; },

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <cstdint>
 
@@ -155,6 +157,70 @@ void look_by_forking(std::uint32_t rounds, TraitBits& t) {
   t.set(Trait::pid_not_reused_at_once, !reused);
 }
 
+// after=sigqueue's signal (a real-time one no harness part uses; the child
+// inherits the caller's mask, which blocks it, so it stays queued) and value.
+constexpr int kQueuedSignal = 40;
+constexpr int kQueuedValue = 0x5eed;
+
+siginfo_t queue_info(int code) {
+  siginfo_t info{};
+  info.si_signo = kQueuedSignal;
+  info.si_code = code;
+  info.si_pid = ::getpid();
+  info.si_uid = ::getuid();
+  info.si_value.sival_int = kQueuedValue;
+  return info;
+}
+
+// Whether the child's shared (process) queue holds kQueuedSignal with
+// SI_QUEUE and kQueuedValue: PTRACE_PEEKSIGINFO on it, stopped a moment by
+// PTRACE_SEIZE and PTRACE_INTERRUPT, then detached. Empty if it could not be
+// looked at. Leaves the caller with a SIGCHLD notice of the ptrace stop, which
+// the caller drains (as after=stop's).
+std::optional<bool> queued_with_value(long child) {
+  const auto pid = static_cast<pid_t>(child);
+  if (::ptrace(PTRACE_SEIZE, pid, nullptr, nullptr) != 0) return std::nullopt;
+  std::optional<bool> seen;
+  int status = 0;
+  if (::ptrace(PTRACE_INTERRUPT, pid, nullptr, nullptr) == 0) {
+    pid_t w;
+    while ((w = ::waitpid(pid, &status, __WALL)) < 0 && errno == EINTR) {
+    }
+    if (w == pid && WIFSTOPPED(status)) {
+      struct {
+        std::uint64_t off;
+        std::uint32_t flags;
+        std::int32_t nr;
+      } args{0, 1 /* PTRACE_PEEKSIGINFO_SHARED */, 16};
+      siginfo_t queue[16]{};
+      const long n = ::ptrace(PTRACE_PEEKSIGINFO, pid, &args, queue);
+      if (n >= 0) {
+        bool found = false;
+        for (long i = 0; i < n; ++i)
+          found = found || (queue[i].si_signo == kQueuedSignal && queue[i].si_code == SI_QUEUE &&
+                            queue[i].si_value.sival_int == kQueuedValue);
+        seen = found;
+      }
+    }
+  }
+  ::ptrace(PTRACE_DETACH, pid, nullptr, nullptr);
+  return seen;
+}
+
+void look_by_queueing(int pidfd, long child, TraitBits& t) {
+  // A forged si_code first: were it taken, it would be queued beside the
+  // other, which is told apart by its SI_QUEUE.
+  siginfo_t forged = queue_info(SI_USER);
+  t.set(Trait::pidfd_signal_forged_eperm,
+        ::syscall(SYS_pidfd_send_signal, pidfd, kQueuedSignal, &forged, 0) != 0 && errno == EPERM);
+  siginfo_t queued = queue_info(SI_QUEUE);
+  if (::syscall(SYS_pidfd_send_signal, pidfd, kQueuedSignal, &queued, 0) != 0) {
+    t.set(Trait::pidfd_signal_value_queued, false);
+    return;
+  }
+  if (const auto seen = queued_with_value(child)) t.set(Trait::pidfd_signal_value_queued, *seen);
+}
+
 }  // namespace
 
 void look_while_running(model::AfterArg after, int pidfd, long child, std::size_t caller_depth,
@@ -181,6 +247,9 @@ void look_while_running(model::AfterArg after, int pidfd, long child, std::size_
       return;
     case model::AfterArg::reuse:
       look_by_forking(rounds, t);
+      return;
+    case model::AfterArg::sigqueue:
+      if (pidfd >= 0) look_by_queueing(pidfd, child, t);
       return;
   }
 }

@@ -34,14 +34,14 @@ Outcome predicted(const Request& r, int major, int minor) {
 
 TEST(AfterArgs, NamesRoundTripAndUnknownOnesAreErrors) {
   for (AfterArg a : {AfterArg::none, AfterArg::poll, AfterArg::waitid, AfterArg::stop, AfterArg::info, AfterArg::thread,
-                     AfterArg::setns, AfterArg::reuse}) {
+                     AfterArg::setns, AfterArg::reuse, AfterArg::sigqueue}) {
     auto back = parse_after_arg(after_arg_name(a));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(*back, a);
   }
   auto bad = parse_after_arg("reap");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("poll, waitid, stop, info, thread, setns, reuse"), std::string::npos)
+  EXPECT_NE(bad.error().message.find("poll, waitid, stop, info, thread, setns, reuse, sigqueue"), std::string::npos)
       << bad.error().message;
 }
 
@@ -182,6 +182,20 @@ TEST(AfterPredictions, SetnsThroughAPidfdFromV58GivenCapSysAdmin) {
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_EQ(p->outcome[Trait::setns_pidfd_joined], Fact::no);
   EXPECT_EQ(p->outcome[Trait::setns_pidfd_einval], Fact::no);
+}
+
+TEST(AfterPredictions, AQueuedValueReachesTheChildAndAForgedCodeIsRefused) {
+  const Request r = with_after(Entry::clone3, PIDFD, AfterArg::sigqueue);
+  EXPECT_TRUE(validate(r).ok());
+  EXPECT_FALSE(validate(with_after(Entry::clone3, 0, AfterArg::sigqueue)).ok());
+  for (int minor : {3, 12}) {
+    const Outcome o = predicted(r, minor == 3 ? 5 : 6, minor);
+    EXPECT_EQ(o[Trait::pidfd_signal_value_queued], Fact::yes) << minor;
+    EXPECT_EQ(o[Trait::pidfd_signal_forged_eperm], Fact::yes) << minor;
+    EXPECT_EQ(o[Trait::pidfd_signal_esrch_reaped], Fact::yes) << minor;
+  }
+  EXPECT_EQ(predicted(with_after(Entry::clone3, PIDFD, AfterArg::poll), 6, 18)[Trait::pidfd_signal_value_queued],
+            Fact::unknown);
 }
 
 TEST(AfterPredictions, NoPidIsReusedAtOnceOnAnyKernel) {
