@@ -17,8 +17,9 @@ constexpr std::array<std::string_view, kTraitCount> kTraitNames = {
     "pidfd_info_enotty", "pidfd_info_einval", "pidfd_open_thread", "exit_status_from_fn", "tid_is_returned_pid",
     "nspid_has_returned_pid", "tid_is_innermost_nspid", "reaped_pid_is_returned", "pidfd_nspid", "pidfd_pid_cleared",
     "umask_copied", "cwd_copied", "root_copied", "creds_copied", "memory_copied", "open_file_shared",
-    "ppid_is_callers_parent", "net_loopback_only_down"};
-static_assert(static_cast<std::size_t>(Trait::net_loopback_only_down) + 1 == kTraitCount);
+    "ppid_is_callers_parent", "net_loopback_only_down", "setns_pidfd_joined", "setns_pidfd_einval",
+    "pid_not_reused_at_once", "pidfd_signal_value_queued", "pidfd_signal_forged_eperm"};
+static_assert(static_cast<std::size_t>(Trait::pidfd_signal_forged_eperm) + 1 == kTraitCount);
 }  // namespace
 
 std::string_view trait_name(Trait t) { return kTraitNames[static_cast<std::size_t>(t)]; }

@@ -91,8 +91,14 @@ enum class Trait : unsigned char {
   open_file_shared,        // an open file description of the caller is the same in it (kcmp KCMP_FILE)
   ppid_is_callers_parent,  // its parent is the caller's parent
   net_loopback_only_down,  // its network namespace holds only lo, and lo is down
+  // More of what the caller does after the call (a case's after=):
+  setns_pidfd_joined,      // after=setns: setns(pidfd, CLONE_NEWUTS) puts a helper in its UTS namespace
+  setns_pidfd_einval,      // ... fails EINVAL (setns() takes no pidfd)
+  pid_not_reused_at_once,  // after=reuse: no round's fork got the pid the round before it reaped
+  pidfd_signal_value_queued,  // after=sigqueue: a signal sent with SI_QUEUE and a value is queued to it so
+  pidfd_signal_forged_eperm,  // ... and one with a forged si_code (SI_USER) is refused EPERM
 };
-inline constexpr std::size_t kTraitCount = 47;
+inline constexpr std::size_t kTraitCount = 52;
 std::string_view trait_name(Trait t);
 Result<Trait> parse_trait(std::string_view name);
 inline constexpr Trait trait_at(std::size_t i) { return static_cast<Trait>(i); }

@@ -98,13 +98,16 @@ constexpr std::array<std::pair<ArgsArg, std::string_view>, 3> kArgsArgs = {{
     {ArgsArg::harness, "harness"}, {ArgsArg::unmapped, "unmapped"}, {ArgsArg::at_guard, "at_guard"}}};
 constexpr std::array<std::pair<PointerArg, std::string_view>, 2> kPointerArgs = {{
     {PointerArg::harness, "harness"}, {PointerArg::unmapped, "unmapped"}}};
-constexpr std::array<std::pair<AfterArg, std::string_view>, 6> kAfterArgs = {{
+constexpr std::array<std::pair<AfterArg, std::string_view>, 9> kAfterArgs = {{
     {AfterArg::none, "none"},
     {AfterArg::poll, "poll"},
     {AfterArg::waitid, "waitid"},
     {AfterArg::stop, "stop"},
     {AfterArg::info, "info"},
     {AfterArg::thread, "thread"},
+    {AfterArg::setns, "setns"},
+    {AfterArg::reuse, "reuse"},
+    {AfterArg::sigqueue, "sigqueue"},
 }};
 
 // Why an after= scenario cannot be made with this request, or "" when it can.
@@ -118,6 +121,7 @@ std::string after_unmakeable(const Request& r) {
   const std::string what = "after=" + std::string(name_in(kAfterArgs, r.after));
   if (r.entry != Entry::clone && r.entry != Entry::clone3) return what + " is for clone and clone3";
   if (r.flags & flag::VFORK) return what + " needs a caller that runs while the child does: not with CLONE_VFORK";
+  if (r.after == AfterArg::reuse) return "";  // the caller's own forks: any child it can run beside
   if (r.after == AfterArg::thread)
     return (r.flags & flag::THREAD) ? "" : what + " opens a thread's pidfd: it needs CLONE_THREAD";
   if (!(r.flags & flag::PIDFD)) return what + " looks through the child's pidfd: it needs CLONE_PIDFD";
@@ -212,6 +216,9 @@ std::string_view syscall_name(Syscall s) {
 
 Status validate(const Request& r) {
   if (const std::string why = after_unmakeable(r); !why.empty()) return make_error(why);
+  if (r.after == AfterArg::reuse && (r.rounds < 2 || r.rounds > kMaxReuseRounds))
+    return make_error("after=reuse needs rounds=N, 2 to " + std::to_string(kMaxReuseRounds));
+  if (r.after != AfterArg::reuse && r.rounds != 0) return make_error("rounds= is for after=reuse");
   // parent_tid and child_tid are legacy clone's arguments too.
   Clone3Args only_clone3 = r.clone3;
   if (r.entry == Entry::clone) only_clone3.parent_tid_at = only_clone3.child_tid_at = PointerArg::harness;

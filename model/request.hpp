@@ -74,7 +74,12 @@ enum class AfterArg : std::uint8_t {
   stop,    // pidfd_send_signal SIGSTOP and SIGCONT, seen by waitid(WSTOPPED / WCONTINUED)
   info,    // the PIDFD_GET_INFO ioctl while it runs
   thread,  // pidfd_open(tid, PIDFD_THREAD) on a CLONE_THREAD child
+  setns,   // setns(pidfd, CLONE_NEWUTS) in a helper the caller forks: into the child's UTS namespace?
+  reuse,   // rounds= fork-and-reap rounds while the child runs: is a reaped pid handed out again at once?
+  sigqueue,  // pidfd_send_signal with a siginfo: SI_QUEUE and a value (queued?), a forged si_code (refused?)
 };
+// after=reuse's rounds, at most (each a fork and a reap; bounded in time too).
+inline constexpr std::uint32_t kMaxReuseRounds = 10000;
 
 // One set_tid entry: a number, or what the harness should pick at run time:
 // a pid nobody holds (free), the caller's own (in_use), or the pid of a
@@ -159,6 +164,7 @@ struct Request {
   FnArg fn = FnArg::harness;           // glibc_clone only
   Clone3Args clone3;                   // clone3 (legacy clone: parent_tid_at, child_tid_at)
   AfterArg after = AfterArg::none;     // clone and clone3: what the caller does next
+  std::uint32_t rounds = 0;            // after=reuse only: how many fork-and-reap rounds (2..kMaxReuseRounds)
 
   bool operator==(const Request&) const = default;
 };

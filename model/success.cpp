@@ -31,9 +31,9 @@ bool waits_on_pidfd(const SuccessInput& in) {
   return in.call.after == AfterArg::waitid || in.call.after == AfterArg::stop;
 }
 // The scenarios that look through the pidfd the call returned (all but
-// after=thread, which opens one).
+// after=thread, which opens one, and after=reuse, which needs none).
 bool through_returned_pidfd(const SuccessInput& in) {
-  return in.call.after != AfterArg::none && in.call.after != AfterArg::thread;
+  return in.call.after != AfterArg::none && in.call.after != AfterArg::thread && in.call.after != AfterArg::reuse;
 }
 
 constexpr std::array kRows = {
@@ -407,6 +407,47 @@ constexpr std::array kRows = {
                [](const SuccessInput&, Outcome& o, Notes&) { o[Trait::pidfd_open_thread] = Fact::yes; },
                "pidfd_open(tid, PIDFD_THREAD) gives a pidfd of that thread, leader or not",
                "pidfd_open() refuses PIDFD_THREAD with EINVAL"},
+    SuccessRow{"pidfd_after.setns_refused", "kernel/nsproxy.c: setns() -> proc_ns_fget()", {},
+               &after_is<AfterArg::setns>,
+               [](const SuccessInput&, Outcome& o, Notes&) {
+                 o[Trait::setns_pidfd_joined] = Fact::no;
+                 o[Trait::setns_pidfd_einval] = Fact::yes;
+               },
+               "setns() takes only a /proc/<pid>/ns file: a pidfd is EINVAL", ""},
+    SuccessRow{"pidfd_after.setns", "kernel/nsproxy.c: setns() -> validate_nsset() -> utsns_install()",
+               {{5, 8, 0}, std::nullopt, "",
+                "303cc571d107 \"nsproxy: attach to namespaces via pidfds\" (v5.8; commit id not verified here)"},
+               &after_is<AfterArg::setns>,
+               [](const SuccessInput& in, Outcome& o, Notes& notes) {
+                 o[Trait::setns_pidfd_einval] = Fact::no;
+                 // utsns_install(): CAP_SYS_ADMIN over the target's UTS
+                 // namespace and in the helper's own user namespace. The
+                 // second is the caller's own; the first follows from it, the
+                 // target's owner being the caller's user namespace or a child
+                 // of it that the caller's euid made (cap_capable()).
+                 o[Trait::setns_pidfd_joined] = fact_of(in.caller.cap_sys_admin);
+                 if (!in.caller.cap_sys_admin)
+                   notes.emplace_back("setns through the pidfd: EPERM, the caller has no CAP_SYS_ADMIN");
+               },
+               "setns(pidfd, CLONE_NEWUTS) moves the calling task into the pidfd's process's UTS namespace, "
+               "given CAP_SYS_ADMIN",
+               "setns() takes no pidfd: EINVAL"},
+    SuccessRow{"pidfd_after.signal_info", "kernel/signal.c: pidfd_send_signal() -> copy_siginfo_from_user_any()",
+               {}, &after_is<AfterArg::sigqueue>,
+               [](const SuccessInput&, Outcome& o, Notes&) {
+                 o[Trait::pidfd_signal_value_queued] = Fact::yes;
+                 o[Trait::pidfd_signal_forged_eperm] = Fact::yes;
+               },
+               "a siginfo for another process is taken as given if its si_code is negative and not SI_TKILL "
+               "(SI_QUEUE: the value reaches the target's queue); si_code >= 0 or SI_TKILL is EPERM (since "
+               "pidfd_send_signal(), 3eb39f47934f, v5.1)",
+               ""},
+    SuccessRow{"pidfd_after.pid_no_reuse", "kernel/pid.c: alloc_pid() -> idr_alloc_cyclic()", {},
+               &after_is<AfterArg::reuse>,
+               [](const SuccessInput&, Outcome& o, Notes&) { o[Trait::pid_not_reused_at_once] = Fact::yes; },
+               "pids are allocated cyclically from the last one given (idr_alloc_cyclic() from v4.15, "
+               "95846ecf9dac; alloc_pidmap() from last_pid + 1 before): a pid just reaped is not the next one",
+               ""},
 };
 
 }  // namespace

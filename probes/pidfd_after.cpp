@@ -2,12 +2,18 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <optional>
+#include <string>
 #include <cstdint>
 
 #include "probes/pidfd_look.hpp"
@@ -93,9 +99,132 @@ void look_by_thread_pidfd(long child, std::size_t caller_depth, TraitBits& t) {
   t.set(Trait::pidfd_open_thread, is(Trait::pidfd) && is(Trait::pidfd_thread));
 }
 
+// A child of the caller's with no exit signal: 0 in it, its pid in the
+// caller, -1 with errno. Like fork(), it runs on a copy of the caller's
+// stack; what it runs may only make raw system calls (see probes/README.md).
+long fork_quietly() { return ::syscall(SYS_clone, 0UL, 0UL, 0UL, 0UL, 0UL); }
+
+// Reaps a fork_quietly() child: its wait status, or -1.
+int reap_quietly(long pid) {
+  int status = 0;
+  while (::waitpid(static_cast<pid_t>(pid), &status, __WALL) < 0)
+    if (errno != EINTR) return -1;
+  return status;
+}
+
+// How the setns helper ends: its exit status.
+enum SetnsEnd : int { kJoined = 0, kElsewhere = 1, kEinval = 2, kRefused = 3, kNoLook = 4 };
+
+// A helper calls setns(pidfd, CLONE_NEWUTS) and compares its UTS namespace
+// (/proc/thread-self/ns/uts) with the one the caller opened of the child.
+void look_by_setns(int pidfd, long child, TraitBits& t) {
+  const std::string theirs_path = "/proc/" + std::to_string(child) + "/ns/uts";
+  struct stat theirs {};
+  if (::stat(theirs_path.c_str(), &theirs) != 0) return;  // unknown: cannot see its namespace
+  const long helper = fork_quietly();
+  if (helper < 0) return;
+  if (helper == 0) {
+    // In the helper: raw system calls only.
+    if (::syscall(SYS_setns, pidfd, CLONE_NEWUTS) != 0)
+      ::syscall(SYS_exit_group, errno == EINVAL ? kEinval : kRefused);
+    struct stat mine {};
+    if (::syscall(SYS_newfstatat, AT_FDCWD, "/proc/thread-self/ns/uts", &mine, 0) != 0)
+      ::syscall(SYS_exit_group, kNoLook);
+    ::syscall(SYS_exit_group, mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino ? kJoined : kElsewhere);
+  }
+  const int status = reap_quietly(helper);
+  if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == kNoLook) return;  // unknown
+  t.set(Trait::setns_pidfd_joined, WEXITSTATUS(status) == kJoined);
+  t.set(Trait::setns_pidfd_einval, WEXITSTATUS(status) == kEinval);
+}
+
+// rounds forks, each reaped before the next; the trait is unknown if one
+// fails or the whole takes longer than kReuseTimeLimit.
+constexpr auto kReuseTimeLimit = std::chrono::seconds(20);
+void look_by_forking(std::uint32_t rounds, TraitBits& t) {
+  const auto start = std::chrono::steady_clock::now();
+  long last = 0;
+  bool reused = false;
+  for (std::uint32_t i = 0; i < rounds; ++i) {
+    const long pid = fork_quietly();
+    if (pid < 0) return;
+    if (pid == 0) ::syscall(SYS_exit_group, 0);  // in the helper: raw system calls only
+    if (reap_quietly(pid) < 0) return;
+    reused = reused || pid == last;
+    last = pid;
+    if (std::chrono::steady_clock::now() - start > kReuseTimeLimit) return;
+  }
+  t.set(Trait::pid_not_reused_at_once, !reused);
+}
+
+// after=sigqueue's signal (a real-time one no harness part uses; the child
+// inherits the caller's mask, which blocks it, so it stays queued) and value.
+constexpr int kQueuedSignal = 40;
+constexpr int kQueuedValue = 0x5eed;
+
+siginfo_t queue_info(int code) {
+  siginfo_t info{};
+  info.si_signo = kQueuedSignal;
+  info.si_code = code;
+  info.si_pid = ::getpid();
+  info.si_uid = ::getuid();
+  info.si_value.sival_int = kQueuedValue;
+  return info;
+}
+
+// Whether the child's shared (process) queue holds kQueuedSignal with
+// SI_QUEUE and kQueuedValue: PTRACE_PEEKSIGINFO on it, stopped a moment by
+// PTRACE_SEIZE and PTRACE_INTERRUPT, then detached. Empty if it could not be
+// looked at. Leaves the caller with a SIGCHLD notice of the ptrace stop, which
+// the caller drains (as after=stop's).
+std::optional<bool> queued_with_value(long child) {
+  const auto pid = static_cast<pid_t>(child);
+  if (::ptrace(PTRACE_SEIZE, pid, nullptr, nullptr) != 0) return std::nullopt;
+  std::optional<bool> seen;
+  int status = 0;
+  if (::ptrace(PTRACE_INTERRUPT, pid, nullptr, nullptr) == 0) {
+    pid_t w;
+    while ((w = ::waitpid(pid, &status, __WALL)) < 0 && errno == EINTR) {
+    }
+    if (w == pid && WIFSTOPPED(status)) {
+      struct {
+        std::uint64_t off;
+        std::uint32_t flags;
+        std::int32_t nr;
+      } args{0, 1 /* PTRACE_PEEKSIGINFO_SHARED */, 16};
+      siginfo_t queue[16]{};
+      const long n = ::ptrace(PTRACE_PEEKSIGINFO, pid, &args, queue);
+      if (n >= 0) {
+        bool found = false;
+        for (long i = 0; i < n; ++i)
+          found = found || (queue[i].si_signo == kQueuedSignal && queue[i].si_code == SI_QUEUE &&
+                            queue[i].si_value.sival_int == kQueuedValue);
+        seen = found;
+      }
+    }
+  }
+  ::ptrace(PTRACE_DETACH, pid, nullptr, nullptr);
+  return seen;
+}
+
+void look_by_queueing(int pidfd, long child, TraitBits& t) {
+  // A forged si_code first: were it taken, it would be queued beside the
+  // other, which is told apart by its SI_QUEUE.
+  siginfo_t forged = queue_info(SI_USER);
+  t.set(Trait::pidfd_signal_forged_eperm,
+        ::syscall(SYS_pidfd_send_signal, pidfd, kQueuedSignal, &forged, 0) != 0 && errno == EPERM);
+  siginfo_t queued = queue_info(SI_QUEUE);
+  if (::syscall(SYS_pidfd_send_signal, pidfd, kQueuedSignal, &queued, 0) != 0) {
+    t.set(Trait::pidfd_signal_value_queued, false);
+    return;
+  }
+  if (const auto seen = queued_with_value(child)) t.set(Trait::pidfd_signal_value_queued, *seen);
+}
+
 }  // namespace
 
-void look_while_running(model::AfterArg after, int pidfd, long child, std::size_t caller_depth, TraitBits& t) {
+void look_while_running(model::AfterArg after, int pidfd, long child, std::size_t caller_depth,
+                        std::uint32_t rounds, TraitBits& t) {
   switch (after) {
     case model::AfterArg::none: return;
     case model::AfterArg::poll:
@@ -113,6 +242,15 @@ void look_while_running(model::AfterArg after, int pidfd, long child, std::size_
     case model::AfterArg::thread:
       look_by_thread_pidfd(child, caller_depth, t);
       return;
+    case model::AfterArg::setns:
+      if (pidfd >= 0) look_by_setns(pidfd, child, t);
+      return;
+    case model::AfterArg::reuse:
+      look_by_forking(rounds, t);
+      return;
+    case model::AfterArg::sigqueue:
+      if (pidfd >= 0) look_by_queueing(pidfd, child, t);
+      return;
   }
 }
 
@@ -124,7 +262,9 @@ bool reap_through_pidfd(int pidfd, long child, siginfo_t& info, TraitBits& t) {
 }
 
 void look_after_reap(model::AfterArg after, int pidfd, TraitBits& t) {
-  if (after == model::AfterArg::none || after == model::AfterArg::thread || pidfd < 0) return;
+  if (after == model::AfterArg::none || after == model::AfterArg::thread || after == model::AfterArg::reuse ||
+      pidfd < 0)
+    return;
   t.set(Trait::pidfd_signal_esrch_reaped, send_signal(pidfd, 0) != 0 && errno == ESRCH);
 }
 

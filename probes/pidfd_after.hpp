@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include <cstddef>
+#include <cstdint>
 
 #include "model/request.hpp"
 #include "probes/trait_bits.hpp"
@@ -20,7 +21,12 @@ namespace clonediff::probes {
 // child: its pid as the caller numbers it; caller_depth: as look_at_pidfd's.
 // after=stop leaves the caller with SIGCHLD notices of the stop and the
 // continue pending: the caller drains them, they are not the child's exit.
-void look_while_running(model::AfterArg after, int pidfd, long child, std::size_t caller_depth, TraitBits& t);
+// after=setns and after=reuse fork helpers of the caller's (raw clone, exit
+// signal 0, so that no SIGCHLD reaches the caller and a SIG_IGN SIGCHLD does
+// not reap them first) and reap them with __WALL before returning; rounds is
+// after=reuse's count.
+void look_while_running(model::AfterArg after, int pidfd, long child, std::size_t caller_depth,
+                        std::uint32_t rounds, TraitBits& t);
 
 // Reaps the child through its pidfd (after=waitid): whether waitid(P_PIDFD,
 // WEXITED) reaped it, with its siginfo in `info`; the trait says whether it

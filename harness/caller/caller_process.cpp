@@ -496,10 +496,11 @@ sys::UniqueFd report_returned(const OrderMsg& order, const CallerState& st, long
   const auto after = static_cast<model::AfterArg>(order.after);
   if (ret > 0 && after != model::AfterArg::none) {
     // The child is held until the host has this Returned: it runs.
-    probes::look_while_running(after, pidfd.get(), ret, st.pid_depth, returned.traits);
+    probes::look_while_running(after, pidfd.get(), ret, st.pid_depth, order.rounds, returned.traits);
     // A stop and a continue notified the caller (SIGCHLD, CLD_STOPPED and
-    // CLD_CONTINUED); they are the scenario's, not the child's exit signal.
-    if (after == model::AfterArg::stop) take_arrived_signals();
+    // CLD_CONTINUED; after=sigqueue: CLD_TRAPPED of its ptrace stop); they
+    // are the scenario's, not the child's exit signal.
+    if (after == model::AfterArg::stop || after == model::AfterArg::sigqueue) take_arrived_signals();
   }
   send_msg(st.ctl, returned);
   return pidfd;

@@ -73,6 +73,7 @@ struct OrderMsg {
   std::uint8_t fn_null = 0;  // glibc_clone: a NULL function (model::FnArg::null)
   std::uint8_t stack_size_given = 0;  // stack_size below, else the stack preset's
   std::uint8_t after = 0;             // model::AfterArg: what the caller does with the child next
+  std::uint32_t rounds = 0;           // after=reuse: its fork-and-reap rounds
   std::uint64_t stack_size = 0;
   std::uint64_t size = 0;   // clone3's size argument
   std::uint64_t set_tid_size = 0;

@@ -144,6 +144,12 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
     auto a = model::parse_after_arg(value);
     if (!a) return a.error();
     r.after = *a;
+  } else if (key == "rounds") {
+    auto n = parse_count(value, key);
+    if (!n) return n.error();
+    if (*n < 2 || *n > model::kMaxReuseRounds)
+      return make_error("rounds is 2 to " + std::to_string(model::kMaxReuseRounds) + ", not " + std::string(value));
+    r.rounds = static_cast<std::uint32_t>(*n);
   } else if (key == "fn") {
     auto a = model::parse_fn_arg(value);
     if (!a) return a.error();
@@ -163,7 +169,7 @@ Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_vie
   } else {
     return make_error("unknown option '" + std::string(key) +
                       "' (options: exit_signal, context, stack, stack_size, tls, size, args, set_tid, set_tid_size, "
-                      "cgroup, tail, pidfd, parent_tid, child_tid, fn, clone3, after)");
+                      "cgroup, tail, pidfd, parent_tid, child_tid, fn, clone3, after, rounds)");
   }
   return ok_status();
 }

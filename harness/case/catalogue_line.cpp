@@ -37,6 +37,7 @@ std::string catalogue_line(const CatalogueCase& c, std::string_view comment) {
   if (a.child_tid_at == model::PointerArg::unmapped) option("child_tid", "unmapped");
   if (c.clone3_enosys) option("clone3", "enosys");
   if (r.after != model::AfterArg::none) option("after", std::string(model::after_arg_name(r.after)));
+  if (r.rounds != 0) option("rounds", std::to_string(r.rounds));
   if (!comment.empty()) line += "  # " + std::string(comment);
   return line;
 }

@@ -130,7 +130,7 @@ std::vector<std::pair<std::string, std::string>> ExplainOptions::request_options
       {"size", &size},         {"stack", &stack},   {"stack_size", &stack_size}, {"tls", &tls},
       {"args", &args},         {"set_tid", &set_tid}, {"set_tid_size", &set_tid_size}, {"cgroup", &cgroup},
       {"tail", &tail},         {"pidfd", &pidfd},   {"parent_tid", &parent_tid},   {"child_tid", &child_tid},
-      {"after", &after},
+      {"after", &after},       {"rounds", &rounds},
       {"fn", &fn}};
   for (const auto& [key, value] : all)
     if (*value) out.emplace_back(key, **value);
@@ -375,9 +375,10 @@ void CommandLine::define_explain() {
   c->add_option("--child-tid", explain.child_tid, "clone and clone3: harness or unmapped (into a PROT_NONE page)")
       ->type_name("WHERE");
   c->add_option("--after", explain.after,
-                "clone and clone3: poll, waitid, stop, info (through the child's pidfd, with CLONE_PIDFD) or thread "
-                "(pidfd_open with PIDFD_THREAD, with CLONE_THREAD)")
+                "clone and clone3: poll, waitid, stop, info, setns, sigqueue (through the child's pidfd, with CLONE_PIDFD), "
+                "thread (pidfd_open with PIDFD_THREAD, with CLONE_THREAD) or reuse (--rounds fork-and-reap rounds)")
       ->type_name("AFTER");
+  c->add_option("--rounds", explain.rounds, "after=reuse: how many fork-and-reap rounds, 2 to 10000")->type_name("N");
   c->add_option("--fn", explain.fn, "glibc_clone: harness or null (glibc refuses a NULL function)")->type_name("FN");
 }
 

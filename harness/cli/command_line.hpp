@@ -72,7 +72,7 @@ struct ExplainOptions {
   bool kernel_history = false;  // print `clonediff kernels` instead
   // clone3's struct and the clone arguments, in the catalogue's words.
   std::optional<std::string> size, stack, stack_size, tls, args, set_tid, set_tid_size, cgroup, tail, pidfd, parent_tid,
-      child_tid, after, fn;
+      child_tid, after, rounds, fn;
   // The ones given, as catalogue options: {"set_tid", "2"} for --set-tid 2.
   std::vector<std::pair<std::string, std::string>> request_options() const;
 };

@@ -565,6 +565,7 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::send_order(const model::Re
   order.stack = static_cast<std::uint8_t>(request.stack);
   order.tls = static_cast<std::uint8_t>(request.tls);
   order.after = static_cast<std::uint8_t>(request.after);
+  order.rounds = request.rounds;
   order.fn_null = request.fn == model::FnArg::null;
   if (request.entry == model::Entry::clone) {
     // Legacy clone's parent_tidptr (its pidfd too) and child_tidptr.

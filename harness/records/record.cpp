@@ -312,6 +312,11 @@ Result<model::Request> request_from_json(const json::Value& record) {
   if (const json::Value* c3 = json::find(record, "clone3"))
     if (auto st = read_clone3(*c3, r); !st) return st.error();
   if (auto st = read_arg(record, "after", r.after, model::parse_after_arg); !st) return st.error();
+  if (const json::Value* n = json::find(record, "rounds")) {
+    auto v = json::as_uint(*n);
+    if (!v || *v > model::kMaxReuseRounds) return make_error("'rounds' must be an integer, at most 10000");
+    r.rounds = static_cast<std::uint32_t>(*v);
+  }
   if (auto st = model::validate(r); !st) return st.error();
   return r;
 }
@@ -363,6 +368,7 @@ void request_to_json(const model::Request& r, json::Value& record) {
   }
   // Only where there is one, so that older records mean the same.
   if (r.after != model::AfterArg::none) record["after"] = text(model::after_arg_name(r.after));
+  if (r.rounds != 0) record["rounds"] = static_cast<std::uint64_t>(r.rounds);
 }
 
 json::Value context_to_json(const std::string& preset, const model::Caller& live) {

@@ -33,6 +33,7 @@ std::vector<std::pair<std::string, std::string>> argument_options(const model::R
   if (r.stack != model::StackArg::harness) out.emplace_back("stack", std::string(model::stack_arg_name(r.stack)));
   if (r.tls != model::TlsArg::none) out.emplace_back("tls", std::string(model::tls_arg_name(r.tls)));
   if (r.after != model::AfterArg::none) out.emplace_back("after", std::string(model::after_arg_name(r.after)));
+  if (r.rounds != 0) out.emplace_back("rounds", std::to_string(r.rounds));
   if (r.fn != model::FnArg::harness) out.emplace_back("fn", std::string(model::fn_arg_name(r.fn)));
   const model::Clone3Args& c = r.clone3;
   if (r.entry == model::Entry::clone) {  // legacy clone's two pointers

@@ -132,6 +132,7 @@ TEST(KernelHistory, EveryBoundIsWhereTheKernelPutIt) {
       "5.7 + rule cgroup_css_set_fork.not_cgroup2_dir",
       "5.7 + rule cgroup_may_write.not_writable",
       "5.7 + rule cgroup_attach_permissions.thread_other_domain",
+      "5.8 + success pidfd_after.setns",
       "5.9 - rule legacy_clone_args_valid.pidfd_parent_settid",
       "5.9 + rule kernel_clone.pidfd_parent_settid",
       "5.9 - rule alloc_pid.set_tid_capability_sys_admin",

@@ -33,14 +33,16 @@ Outcome predicted(const Request& r, int major, int minor) {
 }
 
 TEST(AfterArgs, NamesRoundTripAndUnknownOnesAreErrors) {
-  for (AfterArg a : {AfterArg::none, AfterArg::poll, AfterArg::waitid, AfterArg::stop, AfterArg::info, AfterArg::thread}) {
+  for (AfterArg a : {AfterArg::none, AfterArg::poll, AfterArg::waitid, AfterArg::stop, AfterArg::info, AfterArg::thread,
+                     AfterArg::setns, AfterArg::reuse, AfterArg::sigqueue}) {
     auto back = parse_after_arg(after_arg_name(a));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(*back, a);
   }
   auto bad = parse_after_arg("reap");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("poll, waitid, stop, info, thread"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("poll, waitid, stop, info, thread, setns, reuse, sigqueue"), std::string::npos)
+      << bad.error().message;
 }
 
 TEST(AfterArgs, OnlyRequestsThatCanMakeTheScenarioAreValid) {
@@ -141,6 +143,69 @@ TEST(AfterPredictions, EveryBoundIsInTheKernelHistory) {
   EXPECT_TRUE(has("pidfd_after.open_thread", 6, 9));
   EXPECT_TRUE(has("pidfd_after.ioctl_namespaces", 6, 11));
   EXPECT_TRUE(has("pidfd_after.ioctl_get_info", 6, 13));
+  EXPECT_TRUE(has("pidfd_after.setns", 5, 8));
+}
+
+Request reuse(Entry e, std::uint64_t flags, std::uint32_t rounds) {
+  Request r = with_after(e, flags, AfterArg::reuse);
+  r.rounds = rounds;
+  return r;
+}
+
+TEST(AfterArgs, SetnsGoesThroughThePidfdAndReuseNeedsRounds) {
+  EXPECT_TRUE(validate(with_after(Entry::clone3, PIDFD | NEWUTS, AfterArg::setns)).ok());
+  EXPECT_FALSE(validate(with_after(Entry::clone3, NEWUTS, AfterArg::setns)).ok());
+  EXPECT_TRUE(validate(reuse(Entry::clone3, 0, 2)).ok());
+  EXPECT_TRUE(validate(reuse(Entry::clone, PARENT, kMaxReuseRounds)).ok());
+  EXPECT_FALSE(validate(reuse(Entry::clone3, 0, 0)).ok());
+  EXPECT_FALSE(validate(reuse(Entry::clone3, 0, 1)).ok());
+  EXPECT_FALSE(validate(reuse(Entry::clone3, 0, kMaxReuseRounds + 1)).ok());
+  EXPECT_FALSE(validate(reuse(Entry::clone3, VM | VFORK, 10)).ok());
+  EXPECT_FALSE(validate(reuse(Entry::fork, 0, 10)).ok());
+  Request stray = with_after(Entry::clone3, PIDFD, AfterArg::poll);
+  stray.rounds = 10;
+  EXPECT_FALSE(validate(stray).ok());
+}
+
+TEST(AfterPredictions, SetnsThroughAPidfdFromV58GivenCapSysAdmin) {
+  const Request r = with_after(Entry::clone3, PIDFD | NEWUTS, AfterArg::setns);
+  EXPECT_EQ(predicted(r, 5, 7)[Trait::setns_pidfd_joined], Fact::no);
+  EXPECT_EQ(predicted(r, 5, 7)[Trait::setns_pidfd_einval], Fact::yes);
+  EXPECT_EQ(predicted(r, 5, 8)[Trait::setns_pidfd_joined], Fact::yes);
+  EXPECT_EQ(predicted(r, 5, 8)[Trait::setns_pidfd_einval], Fact::no);
+  EXPECT_EQ(predicted(r, 6, 18)[Trait::pidfd_signal_esrch_reaped], Fact::yes);
+  // Without CAP_SYS_ADMIN utsns_install() refuses: EPERM, neither trait.
+  Kernel k;
+  k.version = {6, 18, 0};
+  k.pid_max = 32768;
+  auto p = predict(with_after(Entry::clone3, PIDFD, AfterArg::setns), *caller_preset("unpriv"), k);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->outcome[Trait::setns_pidfd_joined], Fact::no);
+  EXPECT_EQ(p->outcome[Trait::setns_pidfd_einval], Fact::no);
+}
+
+TEST(AfterPredictions, AQueuedValueReachesTheChildAndAForgedCodeIsRefused) {
+  const Request r = with_after(Entry::clone3, PIDFD, AfterArg::sigqueue);
+  EXPECT_TRUE(validate(r).ok());
+  EXPECT_FALSE(validate(with_after(Entry::clone3, 0, AfterArg::sigqueue)).ok());
+  for (int minor : {3, 12}) {
+    const Outcome o = predicted(r, minor == 3 ? 5 : 6, minor);
+    EXPECT_EQ(o[Trait::pidfd_signal_value_queued], Fact::yes) << minor;
+    EXPECT_EQ(o[Trait::pidfd_signal_forged_eperm], Fact::yes) << minor;
+    EXPECT_EQ(o[Trait::pidfd_signal_esrch_reaped], Fact::yes) << minor;
+  }
+  EXPECT_EQ(predicted(with_after(Entry::clone3, PIDFD, AfterArg::poll), 6, 18)[Trait::pidfd_signal_value_queued],
+            Fact::unknown);
+}
+
+TEST(AfterPredictions, NoPidIsReusedAtOnceOnAnyKernel) {
+  EXPECT_EQ(predicted(reuse(Entry::clone, 0, 100), 4, 19)[Trait::pid_not_reused_at_once], Fact::yes);
+  EXPECT_EQ(predicted(reuse(Entry::clone3, 0, 100), 6, 18)[Trait::pid_not_reused_at_once], Fact::yes);
+  EXPECT_EQ(predicted(reuse(Entry::clone, NEWPID, 100), 6, 1)[Trait::pid_not_reused_at_once], Fact::yes);
+  // No pidfd asked for or looked through: nothing said of one.
+  EXPECT_EQ(predicted(reuse(Entry::clone3, 0, 100), 6, 18)[Trait::pidfd_signal_esrch_reaped], Fact::unknown);
+  EXPECT_EQ(predicted(with_after(Entry::clone3, PIDFD, AfterArg::poll), 6, 18)[Trait::pid_not_reused_at_once],
+            Fact::unknown);
 }
 
 }  // namespace

@@ -171,6 +171,33 @@ TEST(Catalogue, ReadsAfterScenarios) {
     EXPECT_FALSE(parse_catalogue(bad, "bad.cases").ok()) << bad;
 }
 
+// after=setns and after=sigqueue go through the pidfd; after=reuse needs none, but rounds=.
+TEST(Catalogue, ReadsSetnsAndReuseWithRounds) {
+  auto c = parse_catalogue(
+      "case p/setns clone3 CLONE_PIDFD|CLONE_NEWUTS after=setns\n"
+      "case p/reuse clone3 0 after=reuse rounds=1000\n"
+      "case p/reuse-first clone 0 rounds=10000 after=reuse\n"
+      "case p/sigqueue clone3 CLONE_PIDFD after=sigqueue\n",
+      "p.cases");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->size(), 4u);
+  EXPECT_EQ((*c)[3].request.after, model::AfterArg::sigqueue);
+  EXPECT_EQ((*c)[0].request.after, model::AfterArg::setns);
+  EXPECT_EQ((*c)[1].request.rounds, 1000u);
+  EXPECT_EQ((*c)[2].request.rounds, 10000u);
+  for (const CatalogueCase& one : *c) {
+    auto again = parse_catalogue(catalogue_line(one), "again.cases");
+    ASSERT_TRUE(again.ok()) << catalogue_line(one) << ": " << again.error().message;
+    EXPECT_EQ(again->front().request, one.request) << catalogue_line(one);
+  }
+  for (const char* bad : {"case p/x clone3 0 after=setns\n", "case p/x clone3 0 after=sigqueue\n", "case p/x clone3 0 after=reuse\n",
+                          "case p/x clone3 0 after=reuse rounds=1\n", "case p/x clone3 0 after=reuse rounds=10001\n",
+                          "case p/x clone3 0 after=reuse rounds=-3\n", "case p/x clone3 0 after=reuse rounds=many\n",
+                          "case p/x clone3 CLONE_PIDFD after=poll rounds=5\n",
+                          "case p/x clone3 CLONE_VM|CLONE_VFORK after=reuse rounds=5\n"})
+    EXPECT_FALSE(parse_catalogue(bad, "bad.cases").ok()) << bad;
+}
+
 TEST(Catalogue, SweepMakesEveryCombinationOnce) {
   auto c = parse_catalogue("sweep s clone CLONE_VM,CLONE_FS,CLONE_NEWNS exit_signal=SIGCHLD\n", "s.cases");
   ASSERT_TRUE(c.ok()) << c.error().message;
