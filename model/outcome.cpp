@@ -18,11 +18,38 @@ constexpr std::array<std::string_view, kTraitCount> kTraitNames = {
     "nspid_has_returned_pid", "tid_is_innermost_nspid", "reaped_pid_is_returned", "pidfd_nspid", "pidfd_pid_cleared",
     "umask_copied", "cwd_copied", "root_copied", "creds_copied", "memory_copied", "open_file_shared",
     "ppid_is_callers_parent", "net_loopback_only_down", "setns_pidfd_joined", "setns_pidfd_einval",
-    "pid_not_reused_at_once", "pidfd_signal_value_queued", "pidfd_signal_forged_eperm"};
-static_assert(static_cast<std::size_t>(Trait::pidfd_signal_forged_eperm) + 1 == kTraitCount);
+    "pid_not_reused_at_once", "pidfd_signal_value_queued", "pidfd_signal_forged_eperm",
+    "pidfd_readable_leader_gone", "pidfd_readable_group_gone"};
+static_assert(static_cast<std::size_t>(Trait::pidfd_readable_group_gone) + 1 == kTraitCount);
 }  // namespace
 
 std::string_view trait_name(Trait t) { return kTraitNames[static_cast<std::size_t>(t)]; }
+
+bool scenario_trait(Trait t) {
+  switch (t) {
+    case Trait::pidfd_readable_while_running:
+    case Trait::waitid_nohang_running:
+    case Trait::waitid_nonblock_eagain:
+    case Trait::waitid_reaps_exit:
+    case Trait::waitid_stopped:
+    case Trait::waitid_continued:
+    case Trait::pidfd_signal_esrch_reaped:
+    case Trait::pidfd_info_pid:
+    case Trait::pidfd_info_enotty:
+    case Trait::pidfd_info_einval:
+    case Trait::pidfd_open_thread:
+    case Trait::setns_pidfd_joined:
+    case Trait::setns_pidfd_einval:
+    case Trait::pid_not_reused_at_once:
+    case Trait::pidfd_signal_value_queued:
+    case Trait::pidfd_signal_forged_eperm:
+    case Trait::pidfd_readable_leader_gone:
+    case Trait::pidfd_readable_group_gone:
+      return true;
+    default:
+      return false;
+  }
+}
 
 Result<Trait> parse_trait(std::string_view name) {
   for (std::size_t i = 0; i < kTraitCount; ++i)

@@ -97,11 +97,17 @@ enum class Trait : unsigned char {
   pid_not_reused_at_once,  // after=reuse: no round's fork got the pid the round before it reaped
   pidfd_signal_value_queued,  // after=sigqueue: a signal sent with SI_QUEUE and a value is queued to it so
   pidfd_signal_forged_eperm,  // ... and one with a forged si_code (SI_USER) is refused EPERM
+  pidfd_readable_leader_gone,  // after=leader_exit: its leader has exited, a thread of it lives: its pidfd polls readable
+  pidfd_readable_group_gone,   // ... and when that thread leaves too, a poll() waiting on its pidfd returns readable
 };
-inline constexpr std::size_t kTraitCount = 52;
+inline constexpr std::size_t kTraitCount = 54;
 std::string_view trait_name(Trait t);
 Result<Trait> parse_trait(std::string_view name);
 inline constexpr Trait trait_at(std::size_t i) { return static_cast<Trait>(i); }
+// The traits a case's after= scenario looks for. The case asked for them:
+// where the model predicts one, an observation that is unknown (the look
+// could not be made) differs from it (harness/case/compare.hpp).
+bool scenario_trait(Trait t);
 
 struct Outcome {
   int error = 0;  // 0: a child was created; otherwise the errno the call returned
@@ -136,6 +142,7 @@ struct Outcome {
 // two numbers. A new field of Outcome joins this list; harness_tests fails
 // until it does.
 inline constexpr std::size_t kFactFieldCount = kResourceCount + kNsCount + 2 + kTraitCount;
+inline constexpr std::size_t kFirstTraitField = kResourceCount + kNsCount + 2;  // trait i is field kFirstTraitField + i
 std::string fact_field_name(std::size_t i);  // "share.vm", "ns_new.pid", "same_tgid", "pidfd", ...
 Fact& fact_field(Outcome& o, std::size_t i);
 Fact fact_field(const Outcome& o, std::size_t i);

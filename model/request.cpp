@@ -98,7 +98,7 @@ constexpr std::array<std::pair<ArgsArg, std::string_view>, 3> kArgsArgs = {{
     {ArgsArg::harness, "harness"}, {ArgsArg::unmapped, "unmapped"}, {ArgsArg::at_guard, "at_guard"}}};
 constexpr std::array<std::pair<PointerArg, std::string_view>, 2> kPointerArgs = {{
     {PointerArg::harness, "harness"}, {PointerArg::unmapped, "unmapped"}}};
-constexpr std::array<std::pair<AfterArg, std::string_view>, 9> kAfterArgs = {{
+constexpr std::array<std::pair<AfterArg, std::string_view>, 10> kAfterArgs = {{
     {AfterArg::none, "none"},
     {AfterArg::poll, "poll"},
     {AfterArg::waitid, "waitid"},
@@ -108,6 +108,7 @@ constexpr std::array<std::pair<AfterArg, std::string_view>, 9> kAfterArgs = {{
     {AfterArg::setns, "setns"},
     {AfterArg::reuse, "reuse"},
     {AfterArg::sigqueue, "sigqueue"},
+    {AfterArg::leader_exit, "leader_exit"},
 }};
 
 // Why an after= scenario cannot be made with this request, or "" when it can.
@@ -129,6 +130,11 @@ std::string after_unmakeable(const Request& r) {
     return what + " waits for the child: not with CLONE_THREAD or CLONE_PARENT (not the caller's child to wait for)";
   if (r.clone3.pidfd_at != PointerArg::harness || r.clone3.pidfd_is_parent_tid)
     return what + " needs the pidfd in an int of its own (not pidfd=unmapped or pidfd=parent_tid)";
+  // The caller watches a CLONE_CHILD_CLEARTID word until the child has gone,
+  // before it lets the thread that outlives the leader go.
+  if (r.after == AfterArg::leader_exit && (r.flags & flag::CHILD_CLEARTID))
+    return what + " is not with CLONE_CHILD_CLEARTID: the caller would watch the tid word until the child has gone, "
+                  "and the child goes only when the caller lets its last thread go";
   return "";
 }
 constexpr std::array<std::pair<FnArg, std::string_view>, 2> kFnArgs = {{

@@ -77,6 +77,8 @@ enum class AfterArg : std::uint8_t {
   setns,   // setns(pidfd, CLONE_NEWUTS) in a helper the caller forks: into the child's UTS namespace?
   reuse,   // rounds= fork-and-reap rounds while the child runs: is a reaped pid handed out again at once?
   sigqueue,  // pidfd_send_signal with a siginfo: SI_QUEUE and a value (queued?), a forged si_code (refused?)
+  leader_exit,  // once released, the child starts a thread and its leader exits alone: poll() the pidfd then,
+                // and again when the thread leaves too
 };
 // after=reuse's rounds, at most (each a fork and a reap; bounded in time too).
 inline constexpr std::uint32_t kMaxReuseRounds = 10000;

@@ -27,6 +27,10 @@ template <AfterArg A>
 bool after_is(const SuccessInput& in) {
   return in.call.after == A;
 }
+// The scenarios that poll() the returned pidfd.
+bool polls_pidfd(const SuccessInput& in) {
+  return in.call.after == AfterArg::poll || in.call.after == AfterArg::leader_exit;
+}
 bool waits_on_pidfd(const SuccessInput& in) {
   return in.call.after == AfterArg::waitid || in.call.after == AfterArg::stop;
 }
@@ -316,14 +320,32 @@ constexpr std::array kRows = {
     // case's after=). Each scenario's base row is what the oldest kernel
     // with CLONE_PIDFD (v5.2) does; a bounded row after it is what a later
     // release changed.
-    SuccessRow{"pidfd_after.poll_default_mask", "kernel/fork.c: pidfd_fops (v5.2)", {}, &after_is<AfterArg::poll>,
-               [](const SuccessInput&, Outcome& o, Notes&) { o[Trait::pidfd_readable_while_running] = Fact::yes; },
+    SuccessRow{"pidfd_after.poll_default_mask", "kernel/fork.c: pidfd_fops (v5.2)", {}, &polls_pidfd,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 if (in.call.after == AfterArg::poll) {
+                   o[Trait::pidfd_readable_while_running] = Fact::yes;
+                   return;
+                 }
+                 o[Trait::pidfd_readable_leader_gone] = Fact::yes;
+                 o[Trait::pidfd_readable_group_gone] = Fact::yes;
+               },
                "a pidfd has no poll operation: vfs_poll() answers DEFAULT_POLLMASK, readable at once", ""},
+    // after=leader_exit: the leader is a zombie whose group is not empty
+    // (delay_group_leader()), so it is not yet "exited"; the last thread's
+    // release_task() notifies for the leader and wakes the pidfd's waiters.
     SuccessRow{"pidfd_after.poll", "kernel/fork.c: pidfd_poll() (fs/pidfs.c from v6.9)",
                {{5, 3, 0}, std::nullopt, "", "b53b0b9d9a61 \"pidfd: add polling support\" (v5.3)"},
-               &after_is<AfterArg::poll>,
-               [](const SuccessInput&, Outcome& o, Notes&) { o[Trait::pidfd_readable_while_running] = Fact::no; },
-               "pidfd_poll(): readable only once the process (its whole thread group) has exited",
+               &polls_pidfd,
+               [](const SuccessInput& in, Outcome& o, Notes&) {
+                 if (in.call.after == AfterArg::poll) {
+                   o[Trait::pidfd_readable_while_running] = Fact::no;
+                   return;
+                 }
+                 o[Trait::pidfd_readable_leader_gone] = Fact::no;
+                 o[Trait::pidfd_readable_group_gone] = Fact::yes;
+               },
+               "pidfd_poll(): readable only once the process (its whole thread group) has exited, not when its "
+               "leader alone has",
                "no poll operation: the pidfd polls readable while the child runs"},
     SuccessRow{"pidfd_after.waitid_refused", "kernel/exit.c: kernel_waitid()", {}, &waits_on_pidfd,
                [](const SuccessInput& in, Outcome& o, Notes&) {

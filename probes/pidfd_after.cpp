@@ -1,6 +1,7 @@
 #include "probes/pidfd_after.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -10,14 +11,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <cstdint>
 
 #include "probes/pidfd_look.hpp"
 #include "probes/sys/pidfd.hpp"
+#include "probes/sys/proc_files.hpp"
 #include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::probes {
@@ -221,7 +225,77 @@ void look_by_queueing(int pidfd, long child, TraitBits& t) {
   if (const auto seen = queued_with_value(child)) t.set(Trait::pidfd_signal_value_queued, *seen);
 }
 
+// The pid of the pidfd's process as the caller's /proc numbers it (fdinfo's
+// Pid, from v5.3 printed in that /proc's pid namespace), or 0.
+long pid_in_proc(int pidfd) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
+  char buf[1024];
+  const sys::UniqueFd info(::open(path, O_RDONLY | O_CLOEXEC));
+  const ssize_t n = info ? ::read(info.get(), buf, sizeof buf - 1) : -1;
+  if (n <= 0) return 0;
+  const auto pid = sys::status_field(std::string_view(buf, static_cast<std::size_t>(n)), "Pid");
+  return pid && *pid > 0 ? *pid : 0;
+}
+
+enum class LeaderState { alone_with_thread, group_gone, running, unreadable };
+
+// /proc/<pid>/status: a zombie leader with another thread still counted
+// (signal->nr_threads drops in __exit_signal(), which a zombie leader has not
+// reached; a thread that left has).
+LeaderState leader_state(long pid) {
+  char buf[4096];
+  const auto status = sys::read_proc_file(static_cast<pid_t>(pid), "status", buf, sizeof buf);
+  if (!status) return LeaderState::unreadable;
+  const auto at = status->find("State:");
+  if (at == std::string_view::npos) return LeaderState::unreadable;
+  const auto state = status->substr(at + 6).find_first_not_of(" \t");
+  if (state == std::string_view::npos) return LeaderState::unreadable;
+  if (status->substr(at + 6)[state] != 'Z') return LeaderState::running;
+  const auto threads = sys::status_field(*status, "Threads");
+  if (!threads) return LeaderState::unreadable;
+  return *threads >= 2 ? LeaderState::alone_with_thread : LeaderState::group_gone;
+}
+
+constexpr auto kLeaderAloneLimit = std::chrono::seconds(10);
+constexpr int kGroupGoneWaitMs = 10'000;
+
 }  // namespace
+
+void look_while_leader_gone(int pidfd, long child, TraitBits& t) {
+  if (pidfd < 0) {
+    // No pidfd came back (an emulator's): nothing to look through, but the
+    // thread must still be let go.
+    ::kill(static_cast<pid_t>(child), kLastThreadSignal);
+    return;
+  }
+  const long pid = pid_in_proc(pidfd);
+  const auto start = std::chrono::steady_clock::now();
+  LeaderState seen = LeaderState::unreadable;
+  for (long nap_ns = 20'000; pid > 0;) {
+    seen = leader_state(pid);
+    if (seen != LeaderState::running) break;
+    if (std::chrono::steady_clock::now() - start > kLeaderAloneLimit) break;
+    const timespec nap{0, nap_ns};
+    ::nanosleep(&nap, nullptr);
+    nap_ns = std::min(nap_ns * 2, 5'000'000L);
+  }
+  if (seen == LeaderState::alone_with_thread) t.set(Trait::pidfd_readable_leader_gone, pidfd_readable(pidfd));
+  const bool sent =
+      send_signal(pidfd, kLastThreadSignal) == 0 || ::kill(static_cast<pid_t>(child), kLastThreadSignal) == 0;
+  if (seen != LeaderState::alone_with_thread || !sent) return;
+  pollfd p{pidfd, POLLIN, 0};
+  int n;
+  while ((n = ::poll(&p, 1, kGroupGoneWaitMs)) < 0 && errno == EINTR) {
+  }
+  t.set(Trait::pidfd_readable_group_gone, n == 1 && (p.revents & POLLIN));
+}
+
+std::chrono::milliseconds look_time_limit(model::AfterArg after) {
+  if (after == model::AfterArg::reuse) return kReuseTimeLimit;
+  if (after == model::AfterArg::leader_exit) return kLeaderAloneLimit + std::chrono::milliseconds(kGroupGoneWaitMs);
+  return std::chrono::milliseconds(0);
+}
 
 void look_while_running(model::AfterArg after, int pidfd, long child, std::size_t caller_depth,
                         std::uint32_t rounds, TraitBits& t) {
@@ -251,6 +325,8 @@ void look_while_running(model::AfterArg after, int pidfd, long child, std::size_
     case model::AfterArg::sigqueue:
       if (pidfd >= 0) look_by_queueing(pidfd, child, t);
       return;
+    case model::AfterArg::leader_exit:
+      return;  // once released: look_while_leader_gone()
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -33,6 +34,24 @@ void look_while_running(model::AfterArg after, int pidfd, long child, std::size_
 // reaped it as exited. False if it did not (no pidfd, nothing to reap, or no P_PIDFD):
 // the caller then reaps it as it always does.
 bool reap_through_pidfd(int pidfd, long child, siginfo_t& info, TraitBits& t);
+
+// after=leader_exit: the signal the thread that outlives the child's leader
+// waits for (harness/caller/child_main.cpp), then leaves on.
+inline constexpr int kLastThreadSignal = 43;
+
+// after=leader_exit, once the child was released (its leader then starts a
+// thread and leaves alone), before it is reaped: waits until /proc shows the
+// leader a zombie with a thread beside it (bounded), polls the pidfd, lets
+// the thread go with kLastThreadSignal through the pidfd, and polls again,
+// waiting, until the group has gone. Sets pidfd_readable_leader_gone and
+// pidfd_readable_group_gone; both stay unknown if the leader was never seen
+// alone. Whatever it saw, the thread is sent its signal (by kill() to child,
+// its pid as the caller numbers it, where the pidfd cannot send it).
+void look_while_leader_gone(int pidfd, long child, TraitBits& t);
+
+// How long a scenario's looks may take at most beyond a case's usual work
+// (after=reuse's rounds, after=leader_exit's waits): the host allows it.
+std::chrono::milliseconds look_time_limit(model::AfterArg after);
 
 // Once the child is reaped: pidfd_send_signal(pidfd, 0) on it.
 void look_after_reap(model::AfterArg after, int pidfd, TraitBits& t);

@@ -447,6 +447,10 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, int pidfd,
   // Wait for any child, as a program would: the one reaped should be the pid
   // the call returned (reaped_pid_is_returned). The caller has no other
   // child; should one come first, the returned pid is waited for by name.
+  // after=leader_exit: released, the leader has left alone (or is about to);
+  // the last thread leaves once the look lets it.
+  if (static_cast<model::AfterArg>(order.after) == model::AfterArg::leader_exit)
+    probes::look_while_leader_gone(pidfd, child, done.traits);
   siginfo_t info{};
   // after=waitid reaps through the pidfd, where the kernel lets it.
   const bool reaped_by_pidfd = static_cast<model::AfterArg>(order.after) == model::AfterArg::waitid &&
@@ -564,6 +568,7 @@ void serve_case(const OrderMsg& order, CallerState& st, probes::BehaviourBaselin
   plan.child_socket_fd = st.child_socket;
   plan.seq = order.seq;
   plan.fault = order.fault;
+  plan.leader_exits_alone = static_cast<model::AfterArg>(order.after) == model::AfterArg::leader_exit;
 
   const long ret = order.fault == Fault::caller_returns_zero ? 0 : make_call(order, plan, st);
   const sys::UniqueFd pidfd = report_returned(order, st, ret);

@@ -17,12 +17,16 @@ struct ChildPlan {
   int child_socket_fd = -1;  // the child's end of the host<->child socket
   std::uint32_t seq = 0;
   Fault fault = Fault::none;
+  // after=leader_exit: once released, start a thread that outlives the
+  // leader (see clonediff_child_main).
+  bool leader_exits_alone = false;
 };
 
 // The child's whole life: look at itself (probes/self_look.hpp), act for the
 // behavioural witnesses, report ready
 // (with the kernel attaching its credentials), wait for the host's release,
-// return. Runs after clone on the child's own stack: raw system calls only, no
+// return. With leader_exits_alone it starts a thread first, which waits for
+// probes::kLastThreadSignal (at most kLastThreadWait) and then leaves too. Runs after clone on the child's own stack: raw system calls only, no
 // TLS, no libc, no allocation (compiled without the stack protector). Returns
 // the exit status for the thread.
 extern "C" int clonediff_child_main(void* plan) noexcept;

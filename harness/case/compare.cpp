@@ -7,9 +7,18 @@ namespace {
 
 using model::Fact;
 
-void compare_fact(std::vector<DiffEntry>& out, std::string field, Fact predicted, Fact observed) {
+// Fact field i is an after= scenario's trait: the case asked for it.
+bool asked_for(std::size_t i) {
+  return i >= model::kFirstTraitField && model::scenario_trait(model::trait_at(i - model::kFirstTraitField));
+}
+
+void compare_fact(std::vector<DiffEntry>& out, std::string field, Fact predicted, Fact observed, bool asked) {
   if (observed == Fact::conflict && predicted != Fact::conflict) {
     out.push_back({std::move(field), std::string(model::fact_name(predicted)), "conflict"});
+    return;
+  }
+  if (asked && predicted != Fact::unknown && observed == Fact::unknown) {
+    out.push_back({std::move(field), std::string(model::fact_name(predicted)), std::string(model::fact_name(observed))});
     return;
   }
   if (predicted == Fact::unknown || observed == Fact::unknown || predicted == observed) return;
@@ -28,7 +37,8 @@ std::vector<DiffEntry> diff_outcomes(const model::Outcome& predicted, const mode
   }
   if (!predicted.ok()) return out;
   for (std::size_t i = 0; i < model::kFactFieldCount; ++i)
-    compare_fact(out, model::fact_field_name(i), model::fact_field(predicted, i), model::fact_field(observed, i));
+    compare_fact(out, model::fact_field_name(i), model::fact_field(predicted, i), model::fact_field(observed, i),
+                 asked_for(i));
   for (model::NumberField f : model::kNumberFields) {
     const auto& p = model::number_field(predicted, f);
     const auto& o = model::number_field(observed, f);

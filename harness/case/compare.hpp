@@ -21,7 +21,9 @@ struct DiffEntry {
 // Results differ: that alone. Both refused alike: nothing. Both created: every
 // child field where both sides know the answer and differ; an observed
 // `conflict` (two witnesses disagreeing) always differs. An `unknown` on either
-// side never does.
+// side does not, but for a trait of the case's after= scenario
+// (model::scenario_trait), which the case asked for: predicted, it must have
+// been observed.
 std::vector<DiffEntry> diff_outcomes(const model::Outcome& predicted, const model::Outcome& observed);
 
 enum class Verdict { match, mismatch, skip, timeout, crash, error };

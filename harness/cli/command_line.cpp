@@ -375,7 +375,8 @@ void CommandLine::define_explain() {
   c->add_option("--child-tid", explain.child_tid, "clone and clone3: harness or unmapped (into a PROT_NONE page)")
       ->type_name("WHERE");
   c->add_option("--after", explain.after,
-                "clone and clone3: poll, waitid, stop, info, setns, sigqueue (through the child's pidfd, with CLONE_PIDFD), "
+                "clone and clone3: poll, waitid, stop, info, setns, sigqueue, leader_exit (through the child's pidfd, with "
+                "CLONE_PIDFD), "
                 "thread (pidfd_open with PIDFD_THREAD, with CLONE_THREAD) or reuse (--rounds fork-and-reap rounds)")
       ->type_name("AFTER");
   c->add_option("--rounds", explain.rounds, "after=reuse: how many fork-and-reap rounds, 2 to 10000")->type_name("N");

@@ -30,6 +30,7 @@
 #include "model/names.hpp"
 #include "model/rules.hpp"
 #include "model/signal_set.hpp"
+#include "probes/pidfd_after.hpp"
 #include "probes/sys/cleanup.hpp"
 #include "probes/sys/errors.hpp"
 #include "probes/sys/pidfd.hpp"
@@ -489,7 +490,9 @@ struct CaseHost::Call {
     std::string note;
   };
 
-  Call(CaseHost& h, Clock::time_point start) : host(h), started(start), deadline(start + h.options_.timeout) {}
+  // An after= scenario's bounded looks get their time on top of the case's.
+  Call(CaseHost& h, Clock::time_point start, model::AfterArg after)
+      : host(h), started(start), deadline(start + h.options_.timeout + probes::look_time_limit(after)) {}
 
   std::optional<Ending> send_order(const model::Request& request, Fault fault);
   std::optional<Ending> await_ready();        // phase 1
@@ -527,7 +530,7 @@ struct CaseHost::Call {
 };
 
 LiveCall CaseHost::make_call(const model::Request& request, Fault fault) {
-  Call call(*this, Clock::now());
+  Call call(*this, Clock::now(), request.after);
   std::optional<Call::Ending> end;
   if (caller_pid_ <= 0)
     if (auto st = spawn(); !st) end = Call::Ending{LiveCall::Status::error, st.error().message};

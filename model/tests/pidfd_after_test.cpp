@@ -34,14 +34,14 @@ Outcome predicted(const Request& r, int major, int minor) {
 
 TEST(AfterArgs, NamesRoundTripAndUnknownOnesAreErrors) {
   for (AfterArg a : {AfterArg::none, AfterArg::poll, AfterArg::waitid, AfterArg::stop, AfterArg::info, AfterArg::thread,
-                     AfterArg::setns, AfterArg::reuse, AfterArg::sigqueue}) {
+                     AfterArg::setns, AfterArg::reuse, AfterArg::sigqueue, AfterArg::leader_exit}) {
     auto back = parse_after_arg(after_arg_name(a));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(*back, a);
   }
   auto bad = parse_after_arg("reap");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("poll, waitid, stop, info, thread, setns, reuse, sigqueue"), std::string::npos)
+  EXPECT_NE(bad.error().message.find("poll, waitid, stop, info, thread, setns, reuse, sigqueue, leader_exit"), std::string::npos)
       << bad.error().message;
 }
 
@@ -59,6 +59,15 @@ TEST(AfterArgs, OnlyRequestsThatCanMakeTheScenarioAreValid) {
   Request aliased = with_after(Entry::clone3, PIDFD, AfterArg::info);
   aliased.clone3.pidfd_is_parent_tid = true;
   EXPECT_FALSE(validate(aliased).ok());
+  // after=leader_exit: as the other looks through the pidfd, and not with
+  // CLONE_CHILD_CLEARTID (the caller would watch the word until the child went).
+  EXPECT_TRUE(validate(with_after(Entry::clone3, PIDFD | NEWPID, AfterArg::leader_exit)).ok());
+  EXPECT_TRUE(validate(with_after(Entry::clone3, PIDFD | VM, AfterArg::leader_exit)).ok());
+  EXPECT_FALSE(validate(with_after(Entry::clone3, 0, AfterArg::leader_exit)).ok());
+  EXPECT_FALSE(validate(with_after(Entry::clone3, PIDFD | VM | SIGHAND | THREAD, AfterArg::leader_exit, 0)).ok());
+  const auto cleartid = validate(with_after(Entry::clone3, PIDFD | CHILD_CLEARTID, AfterArg::leader_exit));
+  ASSERT_FALSE(cleartid.ok());
+  EXPECT_NE(cleartid.error().message.find("CLONE_CHILD_CLEARTID"), std::string::npos) << cleartid.error().message;
 }
 
 TEST(AfterPredictions, PollIsReadableWhileRunningOnlyBeforePidfdPoll) {
@@ -70,6 +79,24 @@ TEST(AfterPredictions, PollIsReadableWhileRunningOnlyBeforePidfdPoll) {
   // Nothing of another scenario is predicted.
   EXPECT_EQ(predicted(r, 6, 18)[Trait::waitid_stopped], Fact::unknown);
   EXPECT_EQ(predicted(r, 6, 18)[Trait::pidfd_info_pid], Fact::unknown);
+}
+
+// A leader gone while a thread of its group lives on: the pidfd is not
+// readable (pidfd_poll() waits for the whole group, v5.3); before pidfd_poll()
+// it was readable at once. Readable in both once the group is gone.
+TEST(AfterPredictions, LeaderExitIsNotReadableUntilTheGroupHasGone) {
+  const Request r = with_after(Entry::clone, PIDFD, AfterArg::leader_exit);
+  EXPECT_EQ(predicted(r, 5, 2)[Trait::pidfd_readable_leader_gone], Fact::yes);
+  EXPECT_EQ(predicted(r, 5, 2)[Trait::pidfd_readable_group_gone], Fact::yes);
+  for (auto [major, minor] : {std::pair{5, 3}, std::pair{6, 1}, std::pair{6, 12}, std::pair{6, 18}}) {
+    EXPECT_EQ(predicted(r, major, minor)[Trait::pidfd_readable_leader_gone], Fact::no) << major << "." << minor;
+    EXPECT_EQ(predicted(r, major, minor)[Trait::pidfd_readable_group_gone], Fact::yes) << major << "." << minor;
+    EXPECT_EQ(predicted(r, major, minor)[Trait::pidfd_readable_while_running], Fact::unknown);
+    EXPECT_EQ(predicted(r, major, minor)[Trait::pidfd_signal_esrch_reaped], Fact::yes);
+  }
+  // after=poll predicts nothing of it.
+  const Request poll = with_after(Entry::clone, PIDFD, AfterArg::poll);
+  EXPECT_EQ(predicted(poll, 6, 18)[Trait::pidfd_readable_leader_gone], Fact::unknown);
 }
 
 TEST(AfterPredictions, WaitidFollowsPPidfdAndNonblockingPidfds) {

@@ -171,17 +171,19 @@ TEST(Catalogue, ReadsAfterScenarios) {
     EXPECT_FALSE(parse_catalogue(bad, "bad.cases").ok()) << bad;
 }
 
-// after=setns and after=sigqueue go through the pidfd; after=reuse needs none, but rounds=.
+// after=setns, after=sigqueue and after=leader_exit go through the pidfd; after=reuse needs none, but rounds=.
 TEST(Catalogue, ReadsSetnsAndReuseWithRounds) {
   auto c = parse_catalogue(
       "case p/setns clone3 CLONE_PIDFD|CLONE_NEWUTS after=setns\n"
       "case p/reuse clone3 0 after=reuse rounds=1000\n"
       "case p/reuse-first clone 0 rounds=10000 after=reuse\n"
-      "case p/sigqueue clone3 CLONE_PIDFD after=sigqueue\n",
+      "case p/sigqueue clone3 CLONE_PIDFD after=sigqueue\n"
+      "case p/leader clone CLONE_PIDFD|CLONE_NEWPID after=leader_exit\n",
       "p.cases");
   ASSERT_TRUE(c.ok()) << c.error().message;
-  ASSERT_EQ(c->size(), 4u);
+  ASSERT_EQ(c->size(), 5u);
   EXPECT_EQ((*c)[3].request.after, model::AfterArg::sigqueue);
+  EXPECT_EQ((*c)[4].request.after, model::AfterArg::leader_exit);
   EXPECT_EQ((*c)[0].request.after, model::AfterArg::setns);
   EXPECT_EQ((*c)[1].request.rounds, 1000u);
   EXPECT_EQ((*c)[2].request.rounds, 10000u);
@@ -194,7 +196,9 @@ TEST(Catalogue, ReadsSetnsAndReuseWithRounds) {
                           "case p/x clone3 0 after=reuse rounds=1\n", "case p/x clone3 0 after=reuse rounds=10001\n",
                           "case p/x clone3 0 after=reuse rounds=-3\n", "case p/x clone3 0 after=reuse rounds=many\n",
                           "case p/x clone3 CLONE_PIDFD after=poll rounds=5\n",
-                          "case p/x clone3 CLONE_VM|CLONE_VFORK after=reuse rounds=5\n"})
+                          "case p/x clone3 CLONE_VM|CLONE_VFORK after=reuse rounds=5\n",
+                          "case p/x clone3 0 after=leader_exit\n",
+                          "case p/x clone3 CLONE_PIDFD|CLONE_CHILD_CLEARTID after=leader_exit\n"})
     EXPECT_FALSE(parse_catalogue(bad, "bad.cases").ok()) << bad;
 }
 

@@ -101,7 +101,7 @@ TEST(Compare, OutcomeHasNoFieldTheComparisonMisses) {
   EXPECT_EQ(offsetof(Outcome, parent_signal) + sizeof(Outcome::parent_signal), sizeof(Outcome))
       << "Outcome has a field after parent_signal the comparison does not list";
   EXPECT_EQ(offsetof(Outcome, traits), 40u) << "Outcome has a field before its traits the comparison does not list";
-  EXPECT_EQ(model::kFactFieldCount, 70u) << "a new shared resource, namespace or trait: update this test";
+  EXPECT_EQ(model::kFactFieldCount, 72u) << "a new shared resource, namespace or trait: update this test";
 }
 
 TEST(Compare, UnknownNeverDiffersButConflictAlwaysDoes) {
@@ -114,6 +114,24 @@ TEST(Compare, UnknownNeverDiffersButConflictAlwaysDoes) {
   auto d = diff_outcomes(child(), o);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0], (DiffEntry{"share.files", "false", "conflict"}));
+}
+
+// A case's after= scenario asked for its traits: predicted, an unknown
+// observation (the look could not be made) differs, and only there.
+TEST(Compare, AnAskedForScenarioTraitMustBeObserved) {
+  Outcome predicted = child();
+  predicted[model::Trait::pidfd_readable_leader_gone] = Fact::no;
+  predicted[model::Trait::pid_not_reused_at_once] = Fact::yes;
+  predicted[model::Trait::umask_copied] = Fact::yes;  // not a scenario's
+  Outcome observed = child();
+  observed[model::Trait::pid_not_reused_at_once] = Fact::yes;
+  const auto d = diff_outcomes(predicted, observed);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0], (DiffEntry{"pidfd_readable_leader_gone", "false", "unknown"}));
+  // Not predicted (another scenario, or none): nothing to observe.
+  EXPECT_TRUE(diff_outcomes(child(), observed).empty());
+  EXPECT_TRUE(model::scenario_trait(model::Trait::pidfd_readable_group_gone));
+  EXPECT_FALSE(model::scenario_trait(model::Trait::pidfd_readable_at_exit));
 }
 
 }  // namespace
