@@ -808,6 +808,24 @@ TEST_F(Cli, ContextsSaysWhichCanBeBuiltHere) {
     }
 }
 
+// contexts CONTEXT... tries only those: presets, changed contexts as JSON or
+// by canonical name (listed by that name); an unknown one is exit 2.
+TEST_F(Cli, ContextsTriesTheContextsAskedFor) {
+  Ran tried = clonediff({"contexts", R"({"preset":"unpriv","userns":"unmapped"})", "root+fd_table_full", "seccomp"});
+  EXPECT_EQ(tried.status, 0) << tried.out << tried.err;
+  EXPECT_NE(tried.out.find("clonediff contexts: 3 caller contexts"), std::string::npos) << tried.out;
+  for (const char* row : {"\n  unpriv+userns_unmapped         yes\n      uid/gid 65534",
+                          "\n  root+fd_table_full             yes\n      uid 0", "\n  seccomp                        yes\n"})
+    EXPECT_NE(tried.out.find(row), std::string::npos) << row << "\n" << tried.out;
+  EXPECT_EQ(tried.out.find("\n  root "), std::string::npos) << tried.out;
+  Ran names = clonediff({"contexts", "--names", "unpriv+userns_unmapped"});
+  EXPECT_EQ(names.out, "unpriv+userns_unmapped\n");
+  Ran unknown = clonediff({"contexts", "nope"});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_EQ(unknown.err.rfind("clonediff contexts: unknown context 'nope'", 0), 0u) << unknown.err;
+  EXPECT_EQ(unknown.out, "");
+}
+
 // ci/clonediff builds in the repository but runs in the caller's directory.
 TEST_F(Cli, TheCiWrapperKeepsTheCallersDirectory) {
   const std::string wrapper = std::string(CLONEDIFF_SOURCE_DIR) + "/ci/clonediff";

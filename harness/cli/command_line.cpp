@@ -418,6 +418,11 @@ void CommandLine::define_contexts() {
                   "it nothing is tried, and the listing says so).");
   c->allow_extras();
   c->add_flag("--names", contexts.names, "only the names, one per line; nothing is tried")->disable_flag_override();
+  c->add_option("CONTEXT", contexts.contexts,
+                "only these contexts: a preset, or a preset plus changes as JSON "
+                "({\"preset\":\"unpriv\",\"userns\":\"unmapped\"}) or by its canonical name "
+                "(unpriv+userns_unmapped)")
+      ->type_name("");
   c->add_option("--timeout", contexts.timeout_ms,
                 "how long a caller may take to report, in milliseconds, 1 to 86400000 (default 5000)")
       ->type_name("MS")
@@ -443,6 +448,7 @@ std::vector<std::string>* CommandLine::positionals_of(Command c) {
     case Command::check: return &check.files;
     case Command::diff: return &diff.files;
     case Command::help: return &help_words_;
+    case Command::contexts: return &contexts.contexts;
     default: return nullptr;
   }
 }

@@ -94,6 +94,9 @@ struct KernelsOptions {
 struct ContextsOptions {
   bool names = false;
   long long timeout_ms = 5000;
+  // Only these, tried: presets, changed contexts by canonical name, or a
+  // preset plus changes as JSON (as run --context takes them).
+  std::vector<std::string> contexts;
 };
 
 enum class Command { none, run, explore, explain, check, diff, contexts, kernels, help };

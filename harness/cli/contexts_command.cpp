@@ -8,13 +8,16 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/cli/checked_output.hpp"
+#include "harness/case/context_option.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/engine/lease_owner.hpp"
 #include "harness/engine/runner.hpp"
 #include "harness/engine/stop_signals.hpp"
 #include "model/caller.hpp"
+#include "model/context_changes.hpp"
 #include "model/names.hpp"
 #include "probes/running_kernel.hpp"
 
@@ -50,16 +53,36 @@ Answer try_context(harness::Runner& runner, std::string_view name) {
 std::string what_of(std::string_view name) {
   for (const model::CallerContext& c : model::caller_contexts())
     if (c.name == name) return std::string(c.builds);
+  // A changed context: its preset's caller, then the changes its name lists.
+  if (const auto spec = model::parse_context_name(name); spec && spec->preset != name)
+    return what_of(spec->preset) + "; then " + std::string(name.substr(spec->preset.size() + 1));
   return "(not in the model's table)";
+}
+
+// The contexts to list: the presets, or those asked for (canonical names).
+Result<std::vector<std::string>> contexts_to_list(const ContextsOptions& options) {
+  std::vector<std::string> names;
+  if (options.contexts.empty()) {
+    for (std::string_view n : model::caller_preset_names()) names.emplace_back(n);
+    return names;
+  }
+  for (const std::string& asked : options.contexts) {
+    auto name = harness::parse_context_option(asked);
+    if (!name) return name.error();
+    names.push_back(*name);
+  }
+  return names;
 }
 
 }  // namespace
 
 int contexts_command(const ContextsOptions& options) {
-  const auto names = model::caller_preset_names();
+  const auto listed = contexts_to_list(options);
+  if (!listed) return usage_error("contexts", listed.error().message);
+  const std::vector<std::string>& names = *listed;
   auto out = CheckedOutput::standard_output();
   if (options.names) {
-    for (std::string_view n : names) out->stream() << n << '\n';
+    for (const std::string& n : names) out->stream() << n << '\n';
     return close_outputs("contexts", {out.get()}, kExitMatch);
   }
   const bool can_try = ::geteuid() == 0;
@@ -80,7 +103,7 @@ int contexts_command(const ContextsOptions& options) {
                names.size(), ::geteuid());
   auto runner = std::make_unique<harness::Runner>(*kernel, std::chrono::milliseconds(options.timeout_ms));
   std::size_t no = 0, failed = 0;
-  for (std::string_view name : names) {
+  for (const std::string& name : names) {
     if (const int sig = harness::stop_signal()) {
       runner.reset();  // its callers killed and reaped, their leases released
       out->print("\nstopped by %s\n", model::signal_name(sig).c_str());
@@ -96,6 +119,10 @@ int contexts_command(const ContextsOptions& options) {
   if (can_try)
     out->print("\n%zu can be built here, %zu cannot%s\n", names.size() - no - failed, no,
                failed ? (", " + std::to_string(failed) + " could not be tried (the harness failed)").c_str() : "");
+  if (options.contexts.empty())
+    out->print("any of them takes changes: capabilities dropped, a user namespace with no map, a full descriptor "
+               "table,\nas JSON ('{\"preset\":\"unpriv\",\"userns\":\"unmapped\"}') or by canonical name "
+               "(unpriv+userns_unmapped);\n`clonediff contexts CONTEXT...` tries those (cases/README.cases.md)\n");
   return close_outputs("contexts", {out.get()}, failed ? kExitMismatch : kExitMatch);
 }
 
