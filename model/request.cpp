@@ -220,6 +220,12 @@ std::string_view syscall_name(Syscall s) {
   return "?";
 }
 
+bool shares_callers_stack(const Request& r) {
+  const bool no_address =
+      r.stack == StackArg::none || (r.entry == Entry::clone3 && r.stack == StackArg::size_without_address);
+  return no_address && (r.flags & flag::VM) && !(r.flags & flag::VFORK);
+}
+
 Status validate(const Request& r) {
   if (const std::string why = after_unmakeable(r); !why.empty()) return make_error(why);
   if (r.after == AfterArg::reuse && (r.rounds < 2 || r.rounds > kMaxReuseRounds))

@@ -175,6 +175,12 @@ struct Request {
 // an exit signal above 255, fork takes no flags, ...).
 Status validate(const Request& r);
 
+// Whether a child the request creates would run on its caller's stack while
+// the caller runs on: CLONE_VM without CLONE_VFORK and a stack address of 0
+// (stack=none, or clone3's size_without_address), where copy_thread() keeps
+// the caller's stack pointer. The harness does not make such a call.
+bool shares_callers_stack(const Request& r);
+
 // The system call that reaches kernel_clone() and the arguments it sees.
 enum class Syscall { fork, vfork, clone, clone3 };
 std::string_view syscall_name(Syscall s);

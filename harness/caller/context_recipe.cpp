@@ -214,7 +214,15 @@ Status enter_context(std::string_view context, const ContextResources& lent) {
     if (!as_built) return as_built.error();
     if (auto st = (*recipe)->enter(*as_built, lent); !st) return st;
   }
-  return apply_changes_after_preset(spec->changes);
+  if (auto st = apply_changes_after_preset(spec->changes); !st) return st;
+  // A context renewed after every case must be renewable as built (with its
+  // changes): found now, it is a context this machine cannot build, not an
+  // error after the first case (pidns_unshared in an unmapped user namespace
+  // may not setns() back to its own pid namespace).
+  if ((*recipe)->after_case)
+    if (auto st = (*recipe)->after_case(); !st)
+      return make_error("renewing it after a case fails: " + st.error().message);
+  return ok_status();
 }
 
 Status finish_context(std::string_view context, const ContextResources& lent) {

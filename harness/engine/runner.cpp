@@ -36,9 +36,7 @@ namespace {
 // Why this harness will not make the call here, if it will not: the reason is
 // printed with the skip.
 std::optional<std::string> cannot_run_here(const model::Request& r, const model::Prediction& p) {
-  using namespace model::flag;
-  const bool shares_stack = r.stack == model::StackArg::none && (r.flags & VM) && !(r.flags & VFORK);
-  if (shares_stack && p.outcome.ok())
+  if (model::shares_callers_stack(r) && p.outcome.ok())
     return "a CLONE_VM child without its own stack would run on the caller's stack while the caller runs; "
            "the harness does not make this call";
   // The harness makes the directory for every case that names it, read by

@@ -26,10 +26,8 @@ std::string signal_class(std::uint64_t sig) {
 // is refused (it reports exit status 127, not the errno). Drawing them would
 // only add skips.
 bool harness_skips(const CatalogueCase& c, const model::Prediction& p) {
-  using namespace model::flag;
   const model::Request& r = c.request;
-  const bool shares_stack = r.stack == model::StackArg::none && (r.flags & VM) && !(r.flags & VFORK);
-  if (shares_stack && p.outcome.ok()) return true;
+  if (model::shares_callers_stack(r) && p.outcome.ok()) return true;
   return r.entry == model::Entry::system && !p.outcome.ok();
 }
 
@@ -68,6 +66,12 @@ Generator::Generator(GeneratorOptions options) : options_(std::move(options)), r
 
 void Generator::drop_context(const std::string& name) {
   auto& contexts = options_.space.contexts;
+  // A changed context drawn from a preset: not drawn again, its preset still.
+  if (std::find(contexts.begin(), contexts.end(), name) == contexts.end()) {
+    options_.space.unbuildable_changed.push_back(name);
+    for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const CatalogueCase& c) { return c.context == name; });
+    return;
+  }
   if (contexts.size() <= 1) return;  // keep one: the cases must come from somewhere
   std::erase(contexts, name);
   for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const CatalogueCase& c) { return c.context == name; });
@@ -82,11 +86,20 @@ void Generator::drop_entry(model::Entry e) {
 
 std::optional<Generator::Candidate> Generator::candidate(CatalogueCase c, const std::string* parent_rule) {
   const Space& space = options_.space;
-  if (std::find(space.contexts.begin(), space.contexts.end(), c.context) == space.contexts.end() ||
+  const auto in = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  // A changed context counts as its preset's, unless the run found it unbuildable.
+  const std::string preset = c.context.substr(0, c.context.find('+'));
+  if (!(in(space.contexts, c.context) || (in(space.contexts, preset) && !in(space.unbuildable_changed, c.context))) ||
       std::find(space.entries.begin(), space.entries.end(), c.request.entry) == space.entries.end())
     return std::nullopt;
-  const auto caller = callers_.find(c.context);
-  if (caller == callers_.end()) return std::nullopt;
+  auto caller = callers_.find(c.context);
+  if (caller == callers_.end()) {
+    auto facts = model::caller_preset(c.context);
+    if (!facts) return std::nullopt;
+    caller = callers_.emplace(c.context, *facts).first;
+  }
   auto p = model::predict(c.request, caller->second, options_.kernel);
   if (!p || harness_skips(c, *p)) return std::nullopt;
   Candidate out;

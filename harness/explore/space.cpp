@@ -4,7 +4,9 @@
 #include <bit>
 #include <cstdlib>
 
+#include "harness/case/context_option.hpp"
 #include "model/caller.hpp"
+#include "model/context_changes.hpp"
 #include "model/flags.hpp"
 
 namespace clonediff::explore {
@@ -134,6 +136,32 @@ std::uint64_t tid_cost(const TidSpec& t) {
 
 bool valid(const CatalogueCase& c) { return static_cast<bool>(model::validate(c.request)); }
 
+// The capabilities the rules consult (model/rules.cpp, model/caller.cpp):
+// dropping one of them changes what a call may do.
+constexpr int kRuleCaps[] = {21 /* CAP_SYS_ADMIN */, 24 /* CAP_SYS_RESOURCE */, 40 /* CAP_CHECKPOINT_RESTORE */,
+                             6 /* CAP_SETGID */,     7 /* CAP_SETUID */};
+constexpr std::uint8_t kCapSets[] = {model::kEffective | model::kPermitted | model::kBounding,
+                                     model::kEffective | model::kPermitted, model::kEffective, model::kBounding};
+
+// The drawn context, changed one time in ten (Space::draw_changes).
+std::string random_context(Rng& rng, const Space& space) {
+  std::string name = space.contexts.empty() ? "root" : space.contexts[rng.index(space.contexts.size())];
+  if (!space.draw_changes || !rng.chance(1, 10)) return name;
+  auto spec = model::parse_context_name(name);
+  if (!spec) return name;
+  const std::uint64_t roll = rng.below(4);
+  if (roll < 2)
+    model::drop_cap(spec->changes, kRuleCaps[rng.index(std::size(kRuleCaps))], kCapSets[rng.index(std::size(kCapSets))]);
+  else if (roll == 2)
+    spec->changes.userns_unmapped = true;
+  else
+    spec->changes.fd_table_full = true;
+  std::string changed = model::context_name(*spec);
+  if (!model::caller_preset(changed)) return name;  // a change this preset cannot take (userns_depth at its deepest)
+  const auto& no = space.unbuildable_changed;
+  return std::find(no.begin(), no.end(), changed) == no.end() ? changed : name;
+}
+
 void add_if_valid(std::vector<CatalogueCase>& out, CatalogueCase c) {
   if (valid(c)) out.push_back(std::move(c));
 }
@@ -157,15 +185,18 @@ Result<Space> space_of_contexts(const std::vector<std::string>& contexts, long l
   // In the whole space's order, so that the simplest stays first.
   for (const std::string& name : s.contexts)
     if (std::find(contexts.begin(), contexts.end(), name) != contexts.end()) kept.push_back(name);
-  for (const std::string& wanted : contexts)
-    if (auto preset = model::caller_preset(wanted); !preset) return preset.error();
+  for (const std::string& wanted : contexts) {
+    auto name = harness::parse_context_option(wanted);
+    if (!name) return name.error();
+    if (std::find(kept.begin(), kept.end(), *name) == kept.end()) kept.push_back(*name);  // a changed context: last
+  }
   s.contexts = std::move(kept);
   return s;
 }
 
 CatalogueCase random_case(Rng& rng, const Space& space) {
   CatalogueCase c;
-  c.context = space.contexts.empty() ? "root" : space.contexts[rng.index(space.contexts.size())];
+  c.context = random_context(rng, space);
   // The raw calls carry the space; the C library's entries are a few cases.
   std::vector<Entry> weighted;
   for (Entry e : space.entries)

@@ -1,7 +1,8 @@
 // The space explore draws cases from: every entry, every flag bit of legacy
 // clone and clone3, every struct clone_args field the harness can make today
 // (sizes, tails, stacks, tls, set_tid arrays, cgroup descriptors, exit
-// signals), every caller context preset. Three ways through it: a random case,
+// signals), every caller context preset, and changes to them (capabilities,
+// an unmapped user namespace, a full descriptor table). Three ways through it: a random case,
 // every case one step from a case (for the generator's boundary search), and
 // every case one step simpler (for the shrinker). Pure: no system calls.
 #pragma once
@@ -18,14 +19,21 @@
 namespace clonediff::explore {
 
 struct Space {
-  std::vector<std::string> contexts;  // the presets to draw from; simplest first (root, unpriv, ...)
+  std::vector<std::string> contexts;  // the contexts to draw from; simplest first (root, unpriv, ...)
   std::vector<model::Entry> entries;  // the entries to draw from
   long long pid_max = 32768;          // set_tid's boundary values sit at the kernel's pid_max
+  // One case in ten takes its context with a change (model/context_changes.hpp):
+  // a capability dropped from one set or all, a user namespace with no map, a
+  // full descriptor table. Changed contexts this machine cannot build are
+  // listed here and not drawn again.
+  bool draw_changes = true;
+  std::vector<std::string> unbuildable_changed;
 };
 
 // Every preset and every entry; pid_max from the kernel profile.
 Space whole_space(long long pid_max);
-// The same space restricted to the named presets (each checked to exist).
+// The same space restricted to the named contexts (each checked to exist:
+// presets, or changed contexts by JSON or canonical name).
 Result<Space> space_of_contexts(const std::vector<std::string>& contexts, long long pid_max);
 
 // A random valid case (model::validate() accepts it). Its id is empty.

@@ -114,5 +114,26 @@ TEST(Request, EntryNames) {
   EXPECT_FALSE(parse_entry("spawn").ok());
 }
 
+// A stack address of 0 leaves the child on the caller's stack pointer
+// (copy_thread()): with CLONE_VM and no CLONE_VFORK both run on one stack.
+TEST(Request, ACallerStackIsSharedWhereTheStackAddressIsZero) {
+  Request none{Entry::clone3, flag::VM, kSigchld};
+  none.stack = StackArg::none;
+  EXPECT_TRUE(shares_callers_stack(none));
+  Request sized = none;
+  sized.stack = StackArg::size_without_address;
+  sized.clone3.stack_size = 0;
+  EXPECT_TRUE(shares_callers_stack(sized));
+  Request vfork = none;
+  vfork.flags |= flag::VFORK;
+  EXPECT_FALSE(shares_callers_stack(vfork));
+  Request own = none;
+  own.stack = StackArg::harness;
+  EXPECT_FALSE(shares_callers_stack(own));
+  Request no_vm = none;
+  no_vm.flags = 0;
+  EXPECT_FALSE(shares_callers_stack(no_vm));
+}
+
 }  // namespace
 }  // namespace clonediff::model

@@ -131,6 +131,8 @@ TEST(Explorer, GroupsDivergencesShrinksNewOnesAndListsKnownOnes) {
   go.seed = 5;
   go.kernel = kernel_6_18();
   go.space = whole_space(32768);
+  // Presets only: this is about shrinking a flag, and the seed's draws predate changed contexts.
+  go.space.draw_changes = false;
   Generator g(go);
   // A made-up kernel: CLONE_FILES is never shared; CLONE_IO is a known divergence.
   const RunCase run = [](const CatalogueCase& c) {
