@@ -142,6 +142,9 @@ struct RunPlan {
   std::set<std::string> allowed_skips;
   std::map<std::string, std::string> baseline_files;     // target -> file
   std::map<std::string, targets::Baseline> baselines;   // as read (not with --update-baselines)
+  // With --update-baselines: the files as they were, where they could be read,
+  // so that a line naming several ways survives while the run diverges one of them.
+  std::map<std::string, targets::Baseline> previous_baselines;
 };
 
 Status check_report_options(const RunOptions& o) {
@@ -173,6 +176,9 @@ Result<RunPlan> plan_run(const RunOptions& o) {
     auto read = read_baselines(plan.baseline_files);
     if (!read) return read.error();
     plan.baselines = std::move(read).value();
+  } else {
+    for (const auto& [name, file] : plan.baseline_files)
+      if (auto read = read_baselines({{name, file}}); read) plan.previous_baselines[name] = read->at(name);
   }
   return plan;
 }
@@ -444,7 +450,9 @@ void RunSession::update_baselines() {
                    file.c_str());
       continue;
     }
-    const targets::Baseline now = targets_.as_baseline(name);
+    targets::Baseline now = targets_.as_baseline(name);
+    if (auto before = plan_.previous_baselines.find(name); before != plan_.previous_baselines.end())
+      now.entries = targets::keeping_allowed_ways(before->second.entries, now.entries);
     if (auto st = write_baseline(file, now, name); !st) {
       targets_.baseline_not_written(name, st.error().message);
       std::fprintf(stderr, "clonediff run: %s\n", st.error().message.c_str());

@@ -64,6 +64,27 @@ std::string format_baseline(const Baseline& b, std::string_view header) {
   return out;
 }
 
+bool baseline_allows(std::string_view baseline_divergence, std::string_view now) {
+  constexpr std::string_view kOr = " | ";
+  while (true) {
+    const auto bar = baseline_divergence.find(kOr);
+    if (baseline_divergence.substr(0, bar) == now) return true;
+    if (bar == std::string_view::npos) return false;
+    baseline_divergence.remove_prefix(bar + kOr.size());
+  }
+}
+
+std::vector<BaselineEntry> keeping_allowed_ways(const std::vector<BaselineEntry>& before,
+                                                const std::vector<BaselineEntry>& now) {
+  std::map<std::string_view, std::string_view> way;
+  for (const BaselineEntry& e : before) way[e.id] = e.divergence;
+  std::vector<BaselineEntry> out = now;
+  for (BaselineEntry& e : out)
+    if (auto it = way.find(e.id); it != way.end() && baseline_allows(it->second, e.divergence))
+      e.divergence = std::string(it->second);
+  return out;
+}
+
 BaselineComparison compare_with_baseline(const std::vector<BaselineEntry>& baseline,
                                          const std::vector<BaselineEntry>& now) {
   BaselineComparison c;
@@ -77,7 +98,7 @@ BaselineComparison compare_with_baseline(const std::vector<BaselineEntry>& basel
       continue;
     }
     seen[e.id] = true;
-    if (it->second->divergence == e.divergence)
+    if (baseline_allows(it->second->divergence, e.divergence))
       ++c.same;
     else
       c.changed.emplace_back(*it->second, e);

@@ -11,7 +11,10 @@
 // version line.
 // where DIVERGENCE is divergence_text(): "result: ok -> ENOSYS",
 // "share.vm: true -> false; ns_new.time: false -> true", or the verdict of a
-// case that could not finish ("timeout", "crash", "error").
+// case that could not finish ("timeout", "crash", "error"). A line may name
+// several ways, separated by " | " ("crash | timeout"), for a case whose way of
+// diverging is chance on that target (see baseline_allows); an update keeps
+// such a line while the run diverges one of its ways.
 #pragma once
 
 #include <string>
@@ -48,6 +51,14 @@ Result<Baseline> parse_baseline(std::string_view text, std::string_view name);
 // The file: `header` as comment lines, the kernel and implementation lines,
 // then the entries sorted by id.
 std::string format_baseline(const Baseline& b, std::string_view header);
+
+// Whether a baseline line's DIVERGENCE allows `now`: equal to it or to one of
+// its " | "-separated ways.
+bool baseline_allows(std::string_view baseline_divergence, std::string_view now);
+// `now`'s entries, each replaced by `before`'s line for its id when that line
+// allows it (so an update does not narrow "crash | timeout" to one of them).
+std::vector<BaselineEntry> keeping_allowed_ways(const std::vector<BaselineEntry>& before,
+                                                const std::vector<BaselineEntry>& now);
 
 struct BaselineComparison {
   std::vector<BaselineEntry> entered;  // diverge now, not in the baseline

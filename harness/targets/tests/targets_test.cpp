@@ -334,6 +334,22 @@ TEST(Baseline, TheComparisonNamesEveryCaseThatChanged) {
   EXPECT_TRUE(compare_with_baseline(now, now).equal());
 }
 
+TEST(Baseline, ALineMayNameSeveralWaysAndAnUpdateKeepsThem) {
+  EXPECT_TRUE(baseline_allows("crash | timeout", "crash"));
+  EXPECT_TRUE(baseline_allows("crash | timeout", "timeout"));
+  EXPECT_FALSE(baseline_allows("crash | timeout", "error"));
+  EXPECT_FALSE(baseline_allows("crash | timeout", "crash | timeout | error"));
+  EXPECT_FALSE(baseline_allows("crash", "crash | timeout"));
+  const std::vector<BaselineEntry> before = {{"a", "crash | timeout"}, {"b", "crash | timeout"}};
+  const std::vector<BaselineEntry> now = {{"a", "timeout"}, {"b", "error"}, {"c", "crash"}};
+  const BaselineComparison c = compare_with_baseline(before, now);
+  EXPECT_EQ(c.same, 1u);
+  ASSERT_EQ(c.changed.size(), 1u);
+  EXPECT_EQ(c.changed[0].second.id, "b");
+  EXPECT_EQ(keeping_allowed_ways(before, now),
+            (std::vector<BaselineEntry>{{"a", "crash | timeout"}, {"b", "error"}, {"c", "crash"}}));
+}
+
 TargetSpec spec_of(const std::string& text) { return *parse_target(text); }
 
 using harness::RunVerdict;
