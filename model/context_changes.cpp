@@ -18,9 +18,6 @@ constexpr std::array<std::string_view, kLastCap + 1> kCapNames = {
     "CAP_CHECKPOINT_RESTORE",
 };
 
-constexpr int kCapSysAdmin = 21;
-constexpr int kCapSysResource = 24;
-constexpr int kCapCheckpointRestore = 40;
 
 // The canonical name's keys for the capability lists, and which sets (as
 // dropped[] holds them) each stands for.

@@ -21,6 +21,9 @@ namespace clonediff::model {
 
 // Capabilities by number (include/uapi/linux/capability.h), 0..kLastCap.
 inline constexpr int kLastCap = 40;  // CAP_CHECKPOINT_RESTORE (v5.9)
+inline constexpr int kCapSysAdmin = 21;
+inline constexpr int kCapSysResource = 24;
+inline constexpr int kCapCheckpointRestore = 40;  // not in glibc's headers before 2.32
 // "CAP_SYS_ADMIN" for 21; empty outside 0..kLastCap.
 std::string_view cap_name(int cap);
 // A CAP_ name (as the kernel spells it) to its number.

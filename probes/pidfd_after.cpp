@@ -29,8 +29,6 @@ namespace {
 
 using model::Trait;
 
-constexpr unsigned kPidfdThread = O_EXCL;  // PIDFD_THREAD
-
 // struct pidfd_info as PIDFD_INFO_SIZE_VER0 (64 bytes) lays it out.
 struct PidfdInfo {
   std::uint64_t mask = 0;
@@ -89,7 +87,7 @@ void look_by_ioctl(int pidfd, long child, TraitBits& t) {
 }
 
 void look_by_thread_pidfd(long child, std::size_t caller_depth, TraitBits& t) {
-  const sys::UniqueFd fd(sys::pidfd_open(static_cast<pid_t>(child), kPidfdThread));
+  const sys::UniqueFd fd(sys::pidfd_open(static_cast<pid_t>(child), sys::kPidfdThread));
   if (!fd) {
     t.set(Trait::pidfd_open_thread, false);
     return;

@@ -8,14 +8,11 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "probes/sys/pidfd.hpp"
 #include "probes/sys/proc_files.hpp"
 #include "probes/sys/unique_fd.hpp"
 
 namespace clonediff::probes {
-namespace {
-constexpr int kPidfdThread = O_EXCL;  // PIDFD_THREAD
-}  // namespace
-
 void look_at_pidfd(int fd, long child, std::size_t caller_depth, TraitBits& t) {
   if (fd < 0) {
     t.set(model::Trait::pidfd, false);
@@ -43,7 +40,7 @@ void look_at_pidfd(int fd, long child, std::size_t caller_depth, TraitBits& t) {
   if (at != std::string_view::npos) {
     buf[n] = '\0';
     const long flags = std::strtol(buf + at + 6, nullptr, 8);  // octal, as fdinfo prints it
-    t.set(model::Trait::pidfd_thread, (flags & kPidfdThread) != 0);
+    t.set(model::Trait::pidfd_thread, (flags & sys::kPidfdThread) != 0);
   }
   t.set(model::Trait::pidfd_cloexec, (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "harness/caller/context_changes.hpp"
+#include "model/context_changes.hpp"
 #include "probes/sys/cleanup.hpp"
 #include "probes/sys/errors.hpp"
 #include "probes/sys/text_file.hpp"
@@ -26,7 +27,6 @@ namespace {
 using sys::errno_error;
 using sys::write_file;
 
-constexpr int kCapCheckpointRestore = 40;
 
 // A user namespace of its own, with uid and gid 0 mapped to the caller's own
 // (the one mapping an unprivileged writer may make).
@@ -73,7 +73,7 @@ Status become_as_built(const model::Caller& as_built) {
   std::vector<int> keep;
   if (as_built.cap_sys_admin) keep.push_back(CAP_SYS_ADMIN);
   if (as_built.cap_sys_resource) keep.push_back(CAP_SYS_RESOURCE);
-  if (as_built.cap_checkpoint_restore) keep.push_back(kCapCheckpointRestore);
+  if (as_built.cap_checkpoint_restore) keep.push_back(model::kCapCheckpointRestore);
   return become(static_cast<unsigned>(as_built.uid), keep);
 }
 

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "model/context_changes.hpp"
 #include "probes/sys/cgroup_mounts.hpp"
 #include "probes/sys/cleanup.hpp"
 #include "probes/sys/proc_files.hpp"
@@ -24,7 +25,6 @@ namespace clonediff::harness {
 namespace {
 
 constexpr ino_t kInitialUserNsInode = 0xEFFFFFFDU;  // PROC_USER_INIT_INO
-constexpr int kCapCheckpointRestore = 40;
 
 bool has_cap(const __user_cap_data_struct (&data)[2], int cap) {
   return (data[cap / 32].effective & (1u << (cap % 32))) != 0;
@@ -153,7 +153,7 @@ model::Caller read_live_facts(std::string_view context) {
   f.cap_sys_admin = capget_ok && has_cap(data, CAP_SYS_ADMIN);
   f.cap_sys_admin_init = f.cap_sys_admin && f.in_initial_userns;
   f.cap_sys_resource = capget_ok && has_cap(data, CAP_SYS_RESOURCE) && f.in_initial_userns;
-  f.cap_checkpoint_restore = capget_ok && has_cap(data, kCapCheckpointRestore);
+  f.cap_checkpoint_restore = capget_ok && has_cap(data, model::kCapCheckpointRestore);
   f.userns_owns_pidns = as_built ? as_built->userns_owns_pidns : owns_its_pidns();
   // A user namespace nobody wrote a map for shows an empty uid_map (the
   // initial one maps everything).

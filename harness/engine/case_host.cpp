@@ -262,6 +262,8 @@ model::Fact caller_in_creating_call(pid_t caller, bool returned, int ctl, std::u
 // signal stopped it.
 constexpr int kStopLook = 20;
 
+}  // namespace
+
 // The signals a child's exit sent the caller, put together from what the
 // caller drained (with siginfo saying which came from a child) and what the
 // host saw happen to it: a stop, or death by SIGKILL.
@@ -286,6 +288,8 @@ struct ChildExitSignals {
     return drained | all_notices();
   }
 };
+
+namespace {
 
 void merge_traits(model::Outcome& o, const probes::TraitBits& bits) {
   for (std::size_t i = 0; i < model::kTraitCount; ++i)

@@ -16,7 +16,7 @@ using model::Ns;
 using model::Outcome;
 using model::Resource;
 
-Outcome child() {
+Outcome created_child() {
   Outcome o;
   o.error = 0;
   o.share.fill(Fact::no);
@@ -27,12 +27,12 @@ Outcome child() {
   return o;
 }
 
-TEST(Compare, EqualOutcomesHaveNoDiff) { EXPECT_TRUE(diff_outcomes(child(), child()).empty()); }
+TEST(Compare, EqualOutcomesHaveNoDiff) { EXPECT_TRUE(diff_outcomes(created_child(), created_child()).empty()); }
 
 TEST(Compare, DifferentResultsAreTheWholeDiff) {
   Outcome refused;
   refused.error = EINVAL;
-  auto d = diff_outcomes(refused, child());
+  auto d = diff_outcomes(refused, created_child());
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0], (DiffEntry{"result", "EINVAL", "ok"}));
   Outcome eperm;
@@ -42,13 +42,13 @@ TEST(Compare, DifferentResultsAreTheWholeDiff) {
 }
 
 TEST(Compare, EveryChildFieldIsCompared) {
-  Outcome o = child();
+  Outcome o = created_child();
   o[Resource::sysvsem] = Fact::yes;
   o[Ns::cgroup] = Fact::yes;
   o.same_tgid = Fact::yes;
   o.ppid_is_caller = Fact::no;
   o.exit_signal = -1;
-  auto d = diff_outcomes(child(), o);
+  auto d = diff_outcomes(created_child(), o);
   ASSERT_EQ(d.size(), 5u);
   EXPECT_EQ(describe(d[0]), "share.sysvsem: predicted false, observed true");
   EXPECT_EQ(d[1].field, "ns_new.cgroup");
@@ -62,7 +62,7 @@ TEST(Compare, EveryFactFieldIsComparedOnItsOwn) {
   std::set<std::string> names;
   for (std::size_t i = 0; i < model::kFactFieldCount; ++i) {
     for (Fact predicted : {Fact::no, Fact::yes}) {
-      Outcome p = child(), o = child();
+      Outcome p = created_child(), o = created_child();
       model::fact_field(p, i) = predicted;
       model::fact_field(o, i) = predicted == Fact::yes ? Fact::no : Fact::yes;
       const auto d = diff_outcomes(p, o);
@@ -79,14 +79,14 @@ TEST(Compare, EveryFactFieldIsComparedOnItsOwn) {
 
 TEST(Compare, EveryNumberFieldIsCompared) {
   for (model::NumberField f : model::kNumberFields) {
-    Outcome p = child(), o = child();
+    Outcome p = created_child(), o = created_child();
     model::number_field(p, f) = 17;
     model::number_field(o, f) = 0;
     const auto d = diff_outcomes(p, o);
     ASSERT_EQ(d.size(), 1u) << model::number_field_name(f);
     EXPECT_EQ(d[0].field, model::number_field_name(f));
   }
-  Outcome p = child(), o = child();
+  Outcome p = created_child(), o = created_child();
   p.parent_signal = 9;
   o.parent_signal = 19;
   EXPECT_EQ(diff_outcomes(p, o)[0], (DiffEntry{"parent_signal", "SIGKILL", "SIGSTOP"}));
@@ -105,13 +105,13 @@ TEST(Compare, OutcomeHasNoFieldTheComparisonMisses) {
 }
 
 TEST(Compare, UnknownNeverDiffersButConflictAlwaysDoes) {
-  Outcome o = child();
+  Outcome o = created_child();
   o[Resource::vm] = Fact::unknown;
   o[Ns::time] = Fact::unknown;
   o.exit_signal.reset();
-  EXPECT_TRUE(diff_outcomes(child(), o).empty());
+  EXPECT_TRUE(diff_outcomes(created_child(), o).empty());
   o[Resource::files] = Fact::conflict;
-  auto d = diff_outcomes(child(), o);
+  auto d = diff_outcomes(created_child(), o);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0], (DiffEntry{"share.files", "false", "conflict"}));
 }
@@ -119,17 +119,17 @@ TEST(Compare, UnknownNeverDiffersButConflictAlwaysDoes) {
 // A case's after= scenario asked for its traits: predicted, an unknown
 // observation (the look could not be made) differs, and only there.
 TEST(Compare, AnAskedForScenarioTraitMustBeObserved) {
-  Outcome predicted = child();
+  Outcome predicted = created_child();
   predicted[model::Trait::pidfd_readable_leader_gone] = Fact::no;
   predicted[model::Trait::pid_not_reused_at_once] = Fact::yes;
   predicted[model::Trait::umask_copied] = Fact::yes;  // not a scenario's
-  Outcome observed = child();
+  Outcome observed = created_child();
   observed[model::Trait::pid_not_reused_at_once] = Fact::yes;
   const auto d = diff_outcomes(predicted, observed);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0], (DiffEntry{"pidfd_readable_leader_gone", "false", "unknown"}));
   // Not predicted (another scenario, or none): nothing to observe.
-  EXPECT_TRUE(diff_outcomes(child(), observed).empty());
+  EXPECT_TRUE(diff_outcomes(created_child(), observed).empty());
   EXPECT_TRUE(model::scenario_trait(model::Trait::pidfd_readable_group_gone));
   EXPECT_FALSE(model::scenario_trait(model::Trait::pidfd_readable_at_exit));
 }

@@ -119,7 +119,7 @@ TEST(Shrinker, StopsWhenTheRunsRunOut) {
   EXPECT_LE(s.runs, o.max_runs + 1 + o.confirm_runs);
 }
 
-model::Kernel kernel_6_18() {
+model::Kernel linux_6_18() {
   model::Kernel k;
   k.version = {6, 18, 0};
   k.release = "6.18.0";
@@ -129,7 +129,7 @@ model::Kernel kernel_6_18() {
 TEST(Explorer, GroupsDivergencesShrinksNewOnesAndListsKnownOnes) {
   GeneratorOptions go;
   go.seed = 5;
-  go.kernel = kernel_6_18();
+  go.kernel = linux_6_18();
   go.space = whole_space(32768);
   // Presets only: this is about shrinking a flag, and the seed's draws predate changed contexts.
   go.space.draw_changes = false;
@@ -137,7 +137,7 @@ TEST(Explorer, GroupsDivergencesShrinksNewOnesAndListsKnownOnes) {
   // A made-up kernel: CLONE_FILES is never shared; CLONE_IO is a known divergence.
   const RunCase run = [](const CatalogueCase& c) {
     CaseResult r = result(c, {});
-    auto p = model::predict(c.request, *model::caller_preset(c.context), kernel_6_18());
+    auto p = model::predict(c.request, *model::caller_preset(c.context), linux_6_18());
     r.predicted = *p;
     if (p->outcome.ok() && (p->call.flags & FILES)) r.diff.push_back({"share.files", "true", "false"});
     if (p->outcome.ok() && (p->call.flags & IO)) r.diff.push_back({"share.io", "true", "false"});
@@ -176,12 +176,12 @@ TEST(Explorer, KnownDivergencesMetTogetherAreKnownANewOneAmongThemIsNot) {
   const auto run_with = [](std::set<std::string> known) {
     GeneratorOptions go;
     go.seed = 5;
-    go.kernel = kernel_6_18();
+    go.kernel = linux_6_18();
     go.space = whole_space(32768);
     Generator g(go);
     const RunCase run = [](const CatalogueCase& c) {
       CaseResult r = result(c, {});
-      auto p = model::predict(c.request, *model::caller_preset(c.context), kernel_6_18());
+      auto p = model::predict(c.request, *model::caller_preset(c.context), linux_6_18());
       r.predicted = *p;
       if (p->outcome.ok() && (p->call.flags & FILES)) r.diff.push_back({"share.files", "true", "false"});
       if (p->outcome.ok() && (p->call.flags & IO)) r.diff.push_back({"share.io", "true", "false"});
@@ -216,12 +216,12 @@ TEST(Explorer, KnownDivergencesMetTogetherAreKnownANewOneAmongThemIsNot) {
 TEST(Explorer, ANewClassWhoseMinimalCaseTheBaselineShowsIsKnown) {
   GeneratorOptions go;
   go.seed = 8;
-  go.kernel = kernel_6_18();
+  go.kernel = linux_6_18();
   go.space = whole_space(32768);
   Generator g(go);
   const RunCase run = [](const CatalogueCase& c) {
     CaseResult r = result(c, {});
-    auto p = model::predict(c.request, *model::caller_preset(c.context), kernel_6_18());
+    auto p = model::predict(c.request, *model::caller_preset(c.context), linux_6_18());
     r.predicted = *p;
     if (c.request.entry == model::Entry::clone3 && p->outcome.error != ENOSYS)
       r.diff.push_back({"result", p->outcome.ok() ? "ok" : model::errno_name(p->outcome.error), "ENOSYS"});

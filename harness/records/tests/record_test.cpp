@@ -12,7 +12,7 @@ namespace {
 
 using model::Fact;
 
-model::Outcome child() {
+model::Outcome recorded_child() {
   model::Outcome o;
   o.error = 0;
   o.share.fill(Fact::no);
@@ -29,7 +29,7 @@ model::Outcome child() {
 }
 
 TEST(Record, OutcomesRoundTripThroughJson) {
-  const model::Outcome o = child();
+  const model::Outcome o = recorded_child();
   const json::Value j = outcome_to_json(o);
   EXPECT_EQ(json::dump(j),
             R"({"result":"ok","share":{"vm":true,"files":"conflict","fs":false,"sighand":false,"io":"unknown",)"
