@@ -3,6 +3,7 @@
 // the options are checked and the cases selected (plan_run: any problem is
 // bad usage, before anything runs), then a RunSession runs each target's
 // cases into the reports and writes the verdict.
+#include <malloc.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -49,7 +50,8 @@ namespace {
 // The cases a run takes: the catalogue(s), filtered, grouped and sharded.
 // `scope` says which shard of how many selected cases, if sharded.
 struct Selection {
-  std::vector<harness::CatalogueCase> cases;
+  std::vector<harness::CatalogueCase> cases;  // emptied once the targets hold them, unless --list
+  std::size_t selected = 0;                    // how many cases the run takes
   std::string scope;
 };
 
@@ -109,6 +111,7 @@ Result<Selection> select_cases(const RunOptions& o) {
     if (cases.empty())
       return make_error("shard " + which + " holds none of the " + std::to_string(selected) + " selected cases");
   }
+  out.selected = cases.size();
   out.cases = std::move(cases);
   return out;
 }
@@ -163,6 +166,8 @@ Result<RunPlan> plan_run(const RunOptions& o) {
   auto targets = plan_targets(o, plan.selection.cases);
   if (!targets) return targets.error();
   plan.targets = std::move(targets).value();
+  // Each target holds its copy; the selection's is not needed again.
+  if (!o.list) std::vector<harness::CatalogueCase>().swap(plan.selection.cases);
   plan.over_targets = !o.targets.empty();
   auto allowed = allowed_skips(o, plan.targets);
   if (!allowed) return allowed.error();
@@ -302,8 +307,8 @@ class RunSession {
   void take(const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record, bool listed_by_target);
   void run_host(const PlannedTarget& t);
   void take_outer(const PlannedTarget& t, const targets::TargetRun& ran);
-  void take_not_run(std::vector<harness::CatalogueCase>::const_iterator from,
-                    std::vector<harness::CatalogueCase>::const_iterator to);
+  void take_not_run(harness::CaseList::const_iterator from,
+                    harness::CaseList::const_iterator to);
   void skip_target(const PlannedTarget& t);
   std::optional<std::chrono::seconds> target_timeout() const {
     return o_.target_timeout_s ? std::optional(std::chrono::seconds(*o_.target_timeout_s)) : std::nullopt;
@@ -338,20 +343,22 @@ class RunSession {
 };
 
 void RunSession::begin() {
-  std::vector<harness::CatalogueCase> planned;
-  for (const PlannedTarget& t : plan_.targets) planned.insert(planned.end(), t.cases.begin(), t.cases.end());
   started_ = std::chrono::steady_clock::now();
   if (o_.ktap) {
+    std::vector<harness::CatalogueCase> planned;
+    for (const PlannedTarget& t : plan_.targets) planned.insert(planned.end(), t.cases.begin(), t.cases.end());
     const std::string& scope = plan_.selection.scope;
     ktap_.emplace(stdout_->stream(), planned);
-    ktap_->diagnostics("clonediff run: " + std::to_string(plan_.selection.cases.size()) + " cases" +
+    ktap_->diagnostics("clonediff run: " + std::to_string(plan_.selection.selected) + " cases" +
                        (scope.empty() ? "" : " (" + scope + ")") + " on " + where());
     ktap_->diagnostics(version_text());
     // Over targets, each target's profile is known once it ran: at the end.
     if (!plan_.over_targets) ktap_->diagnostics(harness::judged_against_text(kernel_));
   }
   const bool shown = harness::progress_wanted(report_on_stdout(), o_.quiet);
-  progress_.emplace(shown ? stderr : nullptr, planned.size(), started_, harness::terminal_style_of(STDERR_FILENO).escapes);
+  std::size_t planned = 0;
+  for (const PlannedTarget& t : plan_.targets) planned += t.cases.size();
+  progress_.emplace(shown ? stderr : nullptr, planned, started_, harness::terminal_style_of(STDERR_FILENO).escapes);
 }
 
 // Every result goes to every report. The summary lists failures one by one,
@@ -372,8 +379,8 @@ void RunSession::take(const harness::CaseResult& r, const model::Kernel& judged,
 
 // The cases a stopped run did not reach: each an error in every report, so
 // that each report stays whole and no verdict can pass; listed as a count.
-void RunSession::take_not_run(std::vector<harness::CatalogueCase>::const_iterator from,
-                              std::vector<harness::CatalogueCase>::const_iterator to) {
+void RunSession::take_not_run(harness::CaseList::const_iterator from,
+                              harness::CaseList::const_iterator to) {
   stopped_by_ = harness::stop_signal();
   for (; from != to; ++from) {
     harness::CaseResult r;
@@ -491,7 +498,7 @@ std::string RunSession::summary_text(std::chrono::duration<double> elapsed, cons
     return text.substr(0, text.size() - verdict_line.size());
   }
   char head[300];
-  std::snprintf(head, sizeof head, "clonediff run: %zu cases%s%s%s on %s in %.2f s\n", plan_.selection.cases.size(),
+  std::snprintf(head, sizeof head, "clonediff run: %zu cases%s%s%s on %s in %.2f s\n", plan_.selection.selected,
                 scope.empty() ? "" : " (", scope.c_str(), scope.empty() ? "" : ")", where().c_str(), elapsed.count());
   return std::string(head) + version_text() + "\n\n" + targets_.table() + "\n" + summary_.details() +
          targets_.failures_text() + targets_.divergences_text() + targets_.skips_text() +
@@ -564,6 +571,12 @@ int run_command(const RunOptions& o) {
   // What runs killed by SIGKILL left behind (harness/engine/lease_owner.hpp).
   for (const std::string& failed : harness::reclaim_dead_leases().failed)
     std::fprintf(stderr, "clonediff run: cannot reclaim %s, left by a run that is gone\n", failed.c_str());
+  // Every caller is forked from this process, and each case that creates a
+  // child forks its caller: every page the caller inherits from here is a
+  // page-table entry that each of those forks copies (dearer still under
+  // qemu's TCG). The cases themselves are never inherited (case_list.hpp);
+  // what planning freed goes back to the system before the first caller.
+  ::malloc_trim(0);
   RunSession session(o, *plan, *kernel, running->release);
   if (auto st = session.open_outputs(); !st) return usage_error("run", st.error().message);
   return session.run();

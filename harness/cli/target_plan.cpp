@@ -61,13 +61,13 @@ std::string static_binary_path() {
 Result<std::vector<PlannedTarget>> plan_targets(const RunOptions& opts, const std::vector<harness::CatalogueCase>& cases) {
   std::vector<PlannedTarget> out;
   if (opts.targets.empty()) {
-    out.push_back({targets::TargetSpec{}, "", cases});
+    out.push_back({targets::TargetSpec{}, "", harness::CaseList(cases.begin(), cases.end())});
     return out;
   }
   for (const std::string& text : opts.targets) {
     auto spec = targets::parse_target(text);
     if (!spec) return spec.error();
-    PlannedTarget t{*spec, targets::target_name(*spec), cases};
+    PlannedTarget t{*spec, targets::target_name(*spec), harness::CaseList(cases.begin(), cases.end())};
     for (const PlannedTarget& before : out)
       if (before.name == t.name) return make_error("target '" + t.name + "' given twice");
     for (harness::CatalogueCase& c : t.cases) {

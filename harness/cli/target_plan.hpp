@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/case/catalogue.hpp"
+#include "harness/case/case_list.hpp"
 #include "harness/cli/command_line.hpp"
 #include "harness/targets/baseline.hpp"
 #include "harness/targets/target.hpp"
@@ -26,7 +26,7 @@ namespace clonediff::cli {
 struct PlannedTarget {
   targets::TargetSpec spec;
   std::string name;  // "" for the implicit host
-  std::vector<harness::CatalogueCase> cases;
+  harness::CaseList cases;  // never inherited by a fork (case_list.hpp)
 };
 
 // The --target options, each with the selected cases; a target twice is an error.

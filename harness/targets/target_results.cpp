@@ -94,7 +94,7 @@ CaseResult from_record(const harness::CatalogueCase& c, const json::Value& recor
 
 }  // namespace
 
-JudgedTarget judge_target(const std::vector<harness::CatalogueCase>& cases, const TargetRun& run,
+JudgedTarget judge_target(std::span<const harness::CatalogueCase> cases, const TargetRun& run,
                           const std::optional<model::Kernel>& profile, bool skip_allowed) {
   JudgedTarget t;
   std::map<std::string, const json::Value*> by_id;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,7 @@ struct JudgedTarget {
 // none came back. A target that did not start leaves every case an error
 // with its reason, or a skip where the user allowed that (`skip_allowed`:
 // --allow-skip).
-JudgedTarget judge_target(const std::vector<harness::CatalogueCase>& cases, const TargetRun& run,
+JudgedTarget judge_target(std::span<const harness::CatalogueCase> cases, const TargetRun& run,
                           const std::optional<model::Kernel>& profile, bool skip_allowed = false);
 
 // The JSON record of a judged case: as a run on the host writes it, with

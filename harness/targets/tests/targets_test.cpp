@@ -207,7 +207,7 @@ TEST(TargetResults, AKernelTargetIsJudgedAgainstItsOwnProfile) {
   TargetRun run;
   run.status = TargetRun::Status::ran;
   run.records.push_back(thread_pidfd_record("6.1.0-50-cloud-amd64", R"({"result":"EINVAL"})"));
-  const JudgedTarget t = judge_target({thread_pidfd_case("kernel:6.1.0-50-cloud-amd64")}, run, std::nullopt);
+  const JudgedTarget t = judge_target(std::vector{thread_pidfd_case("kernel:6.1.0-50-cloud-amd64")}, run, std::nullopt);
   ASSERT_EQ(t.results.size(), 1u);
   EXPECT_EQ(t.results[0].verdict, Verdict::match);
   EXPECT_EQ(t.results[0].predicted->rule, "copy_process.pidfd_thread");
@@ -226,7 +226,7 @@ TEST(TargetResults, AnEmulatorIsJudgedAgainstTheGivenProfile) {
   // gVisor reports 4.4.0; it stands in for the running kernel, 6.18 here.
   run.records.push_back(thread_pidfd_record("4.4.0", R"({"result":"ENOSYS"})"));
   const JudgedTarget t =
-      judge_target({thread_pidfd_case("gvisor")}, run, *model::parse_kernel_spec("6.18.44-fc-v782"));
+      judge_target(std::vector{thread_pidfd_case("gvisor")}, run, *model::parse_kernel_spec("6.18.44-fc-v782"));
   ASSERT_EQ(t.results.size(), 1u);
   EXPECT_EQ(t.results[0].verdict, Verdict::mismatch);
   EXPECT_EQ(t.results[0].diff, (std::vector<harness::DiffEntry>{{"result", "ok", "ENOSYS"}}));
@@ -239,7 +239,7 @@ TEST(TargetResults, TheRecordWrittenBackKeepsTheFactsItWasJudgedOn) {
   json::Value record = thread_pidfd_record("6.12.111+deb12-cloud-amd64", R"({"result":"EINVAL"})");
   record["context"] = *json::parse(R"({"preset":"root","pid_for_children_differs":true})");
   run.records.push_back(record);
-  const JudgedTarget t = judge_target({thread_pidfd_case("kernel:6.12.111+deb12-cloud-amd64")}, run, std::nullopt);
+  const JudgedTarget t = judge_target(std::vector{thread_pidfd_case("kernel:6.12.111+deb12-cloud-amd64")}, run, std::nullopt);
   ASSERT_EQ(t.results.size(), 1u);
   EXPECT_EQ(t.results[0].predicted->rule, "copy_process.thread_other_pidns");
   const json::Value back = target_record(t.results[0], t);
@@ -253,7 +253,7 @@ TEST(TargetResults, EveryCaseGetsAResult) {
   TargetRun failed;
   failed.status = TargetRun::Status::failed;
   failed.reason = "the guest did not power off within 9 s";
-  const JudgedTarget f = judge_target({thread_pidfd_case("kernel:x")}, failed, std::nullopt);
+  const JudgedTarget f = judge_target(std::vector{thread_pidfd_case("kernel:x")}, failed, std::nullopt);
   ASSERT_EQ(f.results.size(), 1u);
   EXPECT_EQ(f.results[0].verdict, Verdict::error);
   EXPECT_EQ(f.results[0].reason, "no record came back: the guest did not power off within 9 s");
@@ -262,17 +262,17 @@ TEST(TargetResults, EveryCaseGetsAResult) {
   // user allowed that (--allow-skip).
   TargetRun not_started;
   not_started.reason = "runsc is not installed (Debian package runsc)";
-  const JudgedTarget n = judge_target({thread_pidfd_case("gvisor")}, not_started, std::nullopt);
+  const JudgedTarget n = judge_target(std::vector{thread_pidfd_case("gvisor")}, not_started, std::nullopt);
   EXPECT_EQ(n.results[0].verdict, Verdict::error);
   EXPECT_EQ(n.results[0].reason, "the target did not start: runsc is not installed (Debian package runsc)");
-  const JudgedTarget s = judge_target({thread_pidfd_case("gvisor")}, not_started, std::nullopt, true);
+  const JudgedTarget s = judge_target(std::vector{thread_pidfd_case("gvisor")}, not_started, std::nullopt, true);
   EXPECT_EQ(s.results[0].verdict, Verdict::skip);
   EXPECT_EQ(s.results[0].reason, "the target did not start: runsc is not installed (Debian package runsc)");
 
   TargetRun ran;
   ran.status = TargetRun::Status::ran;
   ran.records.push_back(*json::parse(R"({"id":"other","entry":"fork"})"));
-  const JudgedTarget r = judge_target({thread_pidfd_case("qemu-user")}, ran, std::nullopt);
+  const JudgedTarget r = judge_target(std::vector{thread_pidfd_case("qemu-user")}, ran, std::nullopt);
   EXPECT_EQ(r.results[0].verdict, Verdict::error);
   EXPECT_EQ(r.results[0].reason, "the target sent no record for this case");
   EXPECT_EQ(r.notes, std::vector<std::string>{"1 records fit no selected case"});
