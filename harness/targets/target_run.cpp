@@ -9,7 +9,11 @@ std::vector<std::string> guest_run_args(const GuestSelection& s, const std::stri
     args.insert(args.end(), {"--json", json_dest});
     return args;
   }
-  std::vector<std::string> args = {"run", "--json", json_dest, "--timeout", std::to_string(s.case_timeout.count())};
+  // --quiet: the guest's standard error is often a terminal (a kernel
+  // target's is the serial console), where a progress line redrawn ten times
+  // a second costs the guest every byte; the host reads the records.
+  std::vector<std::string> args = {"run",      "--json", json_dest, "--timeout", std::to_string(s.case_timeout.count()),
+                                   "--quiet"};
   if (s.no_builtin) args.push_back("--no-builtin");
   for (const std::string& p : case_paths) {
     args.push_back("--cases");

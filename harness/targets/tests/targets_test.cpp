@@ -174,7 +174,7 @@ TEST(TargetRun, TheGuestGetsTheHostsSelection) {
   s.context = "userns_root";
   s.case_timeout = std::chrono::milliseconds(2000);
   EXPECT_EQ(guest_run_args(s, "/dev/ttyS1", {"/clonediff/cases/0-mine.cases"}),
-            (std::vector<std::string>{"run", "--json", "/dev/ttyS1", "--timeout", "2000", "--no-builtin", "--cases",
+            (std::vector<std::string>{"run", "--json", "/dev/ttyS1", "--timeout", "2000", "--quiet", "--no-builtin", "--cases",
                                       "/clonediff/cases/0-mine.cases", "--filter", "legacy/*", "--filter", "unpriv/*",
                                       "--exclude", "*/exit-signal-*", "--shard", "1/3",
                                       "--context", "userns_root"}));
