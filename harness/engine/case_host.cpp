@@ -141,14 +141,6 @@ pid_t find_new_thread(pid_t caller) {
   return found;
 }
 
-// The thread group a task belongs to, from its status; 0 if unreadable.
-pid_t thread_group_of(pid_t tid) {
-  char buf[4096];
-  auto status = sys::read_proc_file(tid, "status", buf, sizeof buf);
-  if (!status) return 0;
-  return static_cast<pid_t>(sys::status_field(*status, "Tgid").value_or(0));
-}
-
 // Kills what is left of a process group and reaps every member that is this
 // process's child (orphans come here: we are a child subreaper). The group id
 // cannot be reused while any member or zombie still holds it.
@@ -241,8 +233,10 @@ bool returned_within(int ctl, std::uint32_t seq, std::chrono::microseconds limit
 // the wait when the child reports. Seen only running for 50 ms: unknown.
 // Between samples the host sleeps (waking for the caller's message), so that
 // a caller waiting for a CPU can have this one.
-model::Fact caller_in_creating_call(pid_t caller, bool returned, int ctl, std::uint32_t seq) {
-  if (!probes::syscall_file_readable(caller)) return model::Fact::unknown;  // no witness (gVisor)
+// `witness`: whether the caller's /proc/PID/syscall can be read (not under
+// gVisor), as found when it started.
+model::Fact caller_in_creating_call(pid_t caller, bool witness, bool returned, int ctl, std::uint32_t seq) {
+  if (!witness) return model::Fact::unknown;  // no witness (gVisor)
   if (returned) return model::Fact::no;
   constexpr std::chrono::microseconds kLookAgain{50};
   const auto start = Clock::now();
@@ -432,6 +426,7 @@ CallerResult<Unit> CaseHost::learn_facts(const FactsMsg& f) {
   auto own = probes::read_ns_inodes(host_pid_);
   const auto pid_index = static_cast<std::size_t>(model::Ns::pid);
   caller_shares_pidns_ = own && own->ino[pid_index] == ns->ino[pid_index];
+  syscall_witness_ = probes::syscall_file_readable(caller_pid_);
   return Unit{};
 }
 
@@ -727,11 +722,11 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::probe_and_release() {
   }
   // A thread's credentials name its thread group (Linux): find the thread.
   // gVisor names the thread itself; its status then names the group.
-  const bool is_thread = sender == caller || thread_group_of(sender) == caller;
   pid_t child = sender;
   if (sender == caller) child = host.caller_shares_pidns_ ? ready.tid_local : find_new_thread(caller);
   auto seen = probes::observe_identity(host.identity_, child, scratch.has_value());
-  suspended = caller_in_creating_call(caller, have_returned, host.ctl_.get(), order.seq);
+  const bool is_thread = sender == caller || (seen && seen->tgid == caller);
+  suspended = caller_in_creating_call(caller, host.syscall_witness_, have_returned, host.ctl_.get(), order.seq);
   host_reaps = seen && !is_thread && seen->ppid == host.host_pid_;
   if (host_reaps) child_exit = ExitWatch::of(child);
   if (exec_hold) {

@@ -100,6 +100,7 @@ class CaseHost {
   probes::CallerIdentity identity_;
   model::Caller facts_;
   bool caller_shares_pidns_ = true;
+  bool syscall_witness_ = false;  // its /proc/PID/syscall reads (not under gVisor)
   std::vector<long long> caller_nspid_;  // its pid in each pid namespace, outermost first
   std::uint32_t seq_ = 0;
 };
