@@ -359,6 +359,13 @@ void RunSession::begin() {
   std::size_t planned = 0;
   for (const PlannedTarget& t : plan_.targets) planned += t.cases.size();
   progress_.emplace(shown ? stderr : nullptr, planned, started_, harness::terminal_style_of(STDERR_FILENO).escapes);
+  // Every caller is forked from this process, and each case that creates a
+  // child forks its caller: every page the caller inherits from here is a
+  // page-table entry that each of those forks copies (dearer still under
+  // qemu's TCG). The cases themselves are never inherited (case_list.hpp);
+  // what planning freed (the KTAP plan's copy too) goes back to the system
+  // before the first caller.
+  ::malloc_trim(0);
 }
 
 // Every result goes to every report. The summary lists failures one by one,
@@ -571,12 +578,6 @@ int run_command(const RunOptions& o) {
   // What runs killed by SIGKILL left behind (harness/engine/lease_owner.hpp).
   for (const std::string& failed : harness::reclaim_dead_leases().failed)
     std::fprintf(stderr, "clonediff run: cannot reclaim %s, left by a run that is gone\n", failed.c_str());
-  // Every caller is forked from this process, and each case that creates a
-  // child forks its caller: every page the caller inherits from here is a
-  // page-table entry that each of those forks copies (dearer still under
-  // qemu's TCG). The cases themselves are never inherited (case_list.hpp);
-  // what planning freed goes back to the system before the first caller.
-  ::malloc_trim(0);
   RunSession session(o, *plan, *kernel, running->release);
   if (auto st = session.open_outputs(); !st) return usage_error("run", st.error().message);
   return session.run();
