@@ -226,6 +226,10 @@ void CommandLine::define_run() {
   c->add_option("--json", run.json, "write one JSON record per case to FILE ('-': stdout, and the summary goes to "
                                     "stderr)")
       ->type_name("FILE");
+  c->add_option("--results", run.results,
+                "write each case's result to FILE ('-': stdout) in the binary form a host clonediff reads back from "
+                "a target (no prediction, no formatting: the host judges again)")
+      ->type_name("FILE");
   c->add_option("--junit", run.junit, "write JUnit XML to FILE ('-': stdout): a testsuite per suite, a testcase "
                                       "per case")
       ->type_name("FILE");

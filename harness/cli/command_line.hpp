@@ -42,6 +42,8 @@ struct RunOptions {
   std::optional<std::string> shard;  // "I/N", checked by harness::parse_shard
   bool list = false;
   std::optional<std::string> json, junit;
+  // A target's clonediff: its results for the host, binary (records/result_wire.hpp).
+  std::optional<std::string> results;
   bool ktap = false;
   bool quiet = false;
   long long timeout_ms = 5000;

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <iostream>
 #include <memory>
@@ -33,6 +34,7 @@
 #include "harness/engine/stop_signals.hpp"
 #include "harness/explore/run_coverage.hpp"
 #include "harness/records/record.hpp"
+#include "harness/records/result_wire.hpp"
 #include "harness/reports/junit_report.hpp"
 #include "harness/reports/ktap_report.hpp"
 #include "harness/reports/progress.hpp"
@@ -151,9 +153,10 @@ struct RunPlan {
 };
 
 Status check_report_options(const RunOptions& o) {
-  if (o.list && (o.ktap || o.json || o.junit)) return make_error("--list runs nothing: it takes no --json, --junit or --ktap");
-  const int on_stdout = (o.ktap ? 1 : 0) + (o.json == "-" ? 1 : 0) + (o.junit == "-" ? 1 : 0);
-  if (on_stdout > 1) return make_error("only one of --ktap, --json - and --junit - can have standard output");
+  if (o.list && (o.ktap || o.json || o.junit || o.results))
+    return make_error("--list runs nothing: it takes no --json, --junit, --ktap or --results");
+  const int on_stdout = (o.ktap ? 1 : 0) + (o.json == "-" ? 1 : 0) + (o.junit == "-" ? 1 : 0) + (o.results == "-" ? 1 : 0);
+  if (on_stdout > 1) return make_error("only one of --ktap, --json -, --junit - and --results - can have standard output");
   return ok_status();
 }
 
@@ -226,6 +229,7 @@ class RunSession {
 
   Status open_outputs() {
     if (auto st = json_.open(o_.json, *stdout_); !st) return st;
+    if (auto st = results_.open(o_.results, *stdout_); !st) return st;
     return junit_.open(o_.junit, *stdout_);
   }
   // Targets are independent of one another: the outer ones (kernels in
@@ -291,21 +295,33 @@ class RunSession {
     progress_->clear();
     if (o_.update_baselines && !stopped_by_) update_baselines();
     const int status = finish(elapsed);
+    if (results_.stream()) {
+      std::string end;
+      harness::append_results_end(end, done_);
+      results_.stream()->write(end.data(), static_cast<std::streamsize>(end.size()));
+    }
     // A report that did not reach its file or standard output fails the run.
-    const int closed = close_outputs("run", {json_.file(), junit_.file(), stdout_.get()}, status);
+    const int closed = close_outputs("run", {json_.file(), results_.file(), junit_.file(), stdout_.get()}, status);
     return stopped_by_ ? harness::stopped_exit_status(stopped_by_) : closed;
   }
 
  private:
   // Reports on stdout own it; the summary then goes to stderr.
-  bool report_on_stdout() const { return o_.ktap || json_.on_stdout() || junit_.on_stdout(); }
+  bool report_on_stdout() const { return o_.ktap || json_.on_stdout() || results_.on_stdout() || junit_.on_stdout(); }
   std::string where() const {
     return plan_.over_targets ? std::to_string(plan_.targets.size()) + " targets" : "Linux " + running_release_;
   }
 
   void begin();
-  void take(const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record, bool listed_by_target);
+  // `record`: the result's JSON record, made only where --json wants it.
+  void take(const harness::CaseResult& r, const model::Kernel& judged,
+            const std::function<json::Value()>& record, bool listed_by_target);
   void run_host(const PlannedTarget& t);
+  json::Value host_record(const harness::CaseResult& r) const {
+    json::Value record = harness::record_to_json(r, kernel_);
+    record["kernel"] = running_release_;
+    return record;
+  }
   void take_outer(const PlannedTarget& t, const targets::TargetRun& ran);
   void take_not_run(harness::CaseList::const_iterator from,
                     harness::CaseList::const_iterator to);
@@ -328,7 +344,8 @@ class RunSession {
   const model::Kernel kernel_;
   const std::string running_release_;
   std::unique_ptr<CheckedOutput> stdout_ = CheckedOutput::standard_output();
-  Output json_, junit_;
+  Output json_, results_, junit_;
+  std::string frame_;  // one --results frame, reused
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::optional<harness::KtapReport> ktap_;
   harness::JunitReport junit_report_;
@@ -365,20 +382,30 @@ void RunSession::begin() {
   // qemu's TCG). The cases themselves are never inherited (case_list.hpp);
   // what planning freed (the KTAP plan's copy too) goes back to the system
   // before the first caller.
+  if (results_.stream()) {
+    std::string header;
+    harness::append_results_header(header, running_release_, kernel_);
+    results_.stream()->write(header.data(), static_cast<std::streamsize>(header.size()));
+  }
   ::malloc_trim(0);
 }
 
 // Every result goes to every report. The summary lists failures one by one,
 // except what the target report lists its own way: an emulator's
 // divergences, a failed target's cases without a record, every skip.
-void RunSession::take(const harness::CaseResult& r, const model::Kernel& judged, const json::Value& record,
-                      bool listed_by_target) {
+void RunSession::take(const harness::CaseResult& r, const model::Kernel& judged,
+                      const std::function<json::Value()>& record, bool listed_by_target) {
   const bool over = plan_.over_targets;
   // A stopped run's cases not run are counted, not listed one by one.
   summary_.add(r, judged, (!over || (!listed_by_target && r.verdict != harness::Verdict::skip)) && !stopped_by_);
   if (over) targets_.add(r);
   if (coverage_wanted()) coverage_.add(r, judged, r.spec.target != "gvisor" && r.spec.target != "qemu-user");
-  if (json_.stream()) *json_.stream() << json::dump(record) << '\n';
+  if (json_.stream()) *json_.stream() << json::dump(record()) << '\n';
+  if (results_.stream()) {
+    frame_.clear();
+    harness::append_result_frame(frame_, r);
+    results_.stream()->write(frame_.data(), static_cast<std::streamsize>(frame_.size()));
+  }
   if (ktap_) ktap_->add(r, judged);
   if (junit_.stream()) junit_report_.add(r, judged);
   progress_->update(++done_, summary_.failed());
@@ -394,9 +421,7 @@ void RunSession::take_not_run(harness::CaseList::const_iterator from,
     r.spec = *from;
     r.verdict = harness::Verdict::error;
     r.reason = "not run: clonediff was stopped by " + model::signal_name(stopped_by_);
-    json::Value record = harness::record_to_json(r, kernel_);
-    record["kernel"] = running_release_;
-    take(r, kernel_, record, true);
+    take(r, kernel_, [&] { return host_record(r); }, true);
     ++not_run_;
   }
 }
@@ -423,9 +448,7 @@ void RunSession::run_host(const PlannedTarget& t) {
         break;
       }
       const harness::CaseResult r = runner.run(*c);
-      json::Value record = harness::record_to_json(r, kernel_);
-      record["kernel"] = running_release_;
-      take(r, kernel_, record, false);
+      take(r, kernel_, [&] { return host_record(r); }, false);
     }
   }  // the Runner is gone: its callers killed and reaped, their leases released
   if (!plan_.over_targets) return;
@@ -447,7 +470,8 @@ void RunSession::take_outer(const PlannedTarget& t, const targets::TargetRun& ra
   // per case it left without a record.
   const bool no_run = ran.status != targets::TargetRun::Status::ran;
   for (const harness::CaseResult& r : judged.results)
-    take(r, judged.profile, targets::target_record(r, judged), emulator || (no_run && !r.live && !r.predicted));
+    take(r, judged.profile, [&] { return targets::target_record(r, judged); },
+         emulator || (no_run && !r.live && !r.predicted));
   targets_.end(t.name, ran.elapsed, judged.profile, judged.reported_kernel, ran.implementation, ran.status, ran.reason,
                judged.notes);
   judged_lines_.push_back(t.name + ": " + (ran.status == targets::TargetRun::Status::not_started

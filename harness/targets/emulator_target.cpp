@@ -39,7 +39,7 @@ TargetRun run_emulator_target(const TargetSpec& t, const GuestSelection& s, cons
   run.elapsed = ran->elapsed;
   run.log = ran->err;
   run.implementation = version_line(*path, env.workdir);
-  take_records(ran->out, run);
+  take_output(s, ran->out, run);
   run.status = TargetRun::Status::failed;
   if (ran->end == OuterRun::End::timed_out)
     run.reason = std::string(program) + " did not finish within " + std::to_string(env.timeout.count()) + " s";
@@ -47,6 +47,7 @@ TargetRun run_emulator_target(const TargetSpec& t, const GuestSelection& s, cons
     run.reason = std::string(program) + " exited with status " + std::to_string(ran->exit_code);
   else
     run.status = TargetRun::Status::ran;
+  fail_on_broken_results(run);
   if (run.status == TargetRun::Status::failed) {
     const std::string tail = log_tail(run.log);
     run.reason += tail.empty() ? "; it wrote nothing on standard error" : "; its last lines on standard error:\n" + tail;

@@ -7,7 +7,8 @@ namespace clonediff::targets {
 
 // One argument per line: "run", "--json", "/clonediff/records", ...
 inline constexpr const char* kGuestArgsFile = "/clonediff/args";
-// The run's --json: a FIFO the init makes and reads, JSON records, one per line.
+// The run's --results (another command's --json): a FIFO the init makes and
+// reads.
 inline constexpr const char* kGuestRecordsPipe = "/clonediff/records";
 // The second serial port: what the init read from the FIFO, deflated
 // (record_stream.hpp), nothing else.

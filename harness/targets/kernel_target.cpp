@@ -103,7 +103,7 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
   run.elapsed = ran->elapsed;
   run.log = sys::read_text_or_empty(console) + ran->err;
   InflatedRecords inflated = inflate_records(sys::read_text_or_empty(records));
-  take_records(inflated.text, run);
+  take_output(s, inflated.text, run);
 
   const auto marker = run.log.rfind(kGuestExitMarker);
   run.status = TargetRun::Status::failed;
@@ -123,6 +123,7 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
     run.status = TargetRun::Status::failed;
     run.reason = inflated.problem;
   }
+  fail_on_broken_results(run);
   if (run.status == TargetRun::Status::failed) {
     const std::string tail = log_tail(run.log);
     run.reason += tail.empty() ? "; the console is empty" : "; the console's last lines:\n" + tail;

@@ -1,7 +1,7 @@
-// How a kernel target's records cross the second serial port: the JSON lines
-// the guest's run writes, deflated (zlib) by the guest's init. A serial port
-// under TCG carries some hundred kilobytes a second; the records of the whole
-// catalogue are about 13 MB as JSON and 20 bytes a case deflated.
+// How a kernel target's output crosses the second serial port: what the
+// guest's run writes (a run's results stream, records/result_wire.hpp; another
+// command's JSON lines), deflated (zlib) by the guest's init. A serial port
+// under TCG carries some hundred kilobytes a second.
 //
 // The guest flushes the stream (Z_SYNC_FLUSH) whenever its run pauses and
 // at least once a second, so that what crossed before a guest that dies

@@ -5,6 +5,7 @@
 #include "harness/records/judge.hpp"
 #include "harness/records/record.hpp"
 #include "model/names.hpp"
+#include "model/predict.hpp"
 
 namespace clonediff::targets {
 namespace {
@@ -92,12 +93,58 @@ CaseResult from_record(const harness::CatalogueCase& c, const json::Value& recor
   return r;
 }
 
+// A case's result as the target's results stream carried it (no prediction,
+// no comparison), judged here as a record of it would be (from_record): the
+// call glibc made where one was recorded, else the case's own request,
+// predicted for the caller the target reported.
+CaseResult from_result(const harness::CatalogueCase& c, const CaseResult& sent, const model::Kernel& kernel) {
+  CaseResult r;
+  r.spec = c;
+  r.caller_facts = sent.caller_facts;
+  if (!sent.live || sent.live->status != LiveCall::Status::completed) {
+    r.verdict = sent.verdict;
+    r.reason = sent.reason;
+    if (r.reason.empty()) r.reason = "the target's result has no observation and no reason";
+    if (r.verdict == Verdict::match || r.verdict == Verdict::mismatch) r.verdict = Verdict::error;
+    return r;
+  }
+  r.live = sent.live;
+  model::Caller caller;
+  if (sent.caller_facts) {
+    caller = *sent.caller_facts;
+  } else if (auto preset = model::caller_preset(c.context)) {
+    caller = *preset;
+  } else {
+    r.verdict = Verdict::error;
+    r.reason = "the target's result cannot be judged: no caller facts, and '" + c.context + "' is no preset";
+    return r;
+  }
+  auto predicted = model::predict(r.live->route ? r.live->route->request : c.request, caller, kernel);
+  if (!predicted) {
+    r.verdict = Verdict::error;
+    r.reason = "the target's result cannot be judged: " + predicted.error().message;
+    return r;
+  }
+  r.predicted = std::move(predicted).value();
+  if (r.live->route) r.predicted->call.route = "recorded: " + r.live->route->text;
+  r.diff = harness::diff_outcomes(r.predicted->outcome, r.live->observed);
+  r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
+  return r;
+}
+
 }  // namespace
 
 JudgedTarget judge_target(std::span<const harness::CatalogueCase> cases, const TargetRun& run,
                           const std::optional<model::Kernel>& profile, bool skip_allowed) {
   JudgedTarget t;
-  std::map<std::string, const json::Value*> by_id;
+  std::map<std::string, const json::Value*> by_id;  // JSON records
+  std::map<std::string, const CaseResult*> sent_by_id;  // a results stream's
+  if (run.results) {
+    for (const CaseResult& r : run.results->results)
+      if (r.spec.id.empty() || !sent_by_id.emplace(r.spec.id, &r).second)
+        t.notes.push_back("a result without an id, or one id twice: " + r.spec.id);
+    t.reported_kernel = run.results->release;
+  }
   for (const json::Value& r : run.records) {
     const std::string id = string_field(r, "id");
     if (id.empty() || !by_id.emplace(id, &r).second) t.notes.push_back("a record without an id, or one id twice: " + id);
@@ -105,6 +152,8 @@ JudgedTarget judge_target(std::span<const harness::CatalogueCase> cases, const T
   }
   if (profile) {
     t.profile = *profile;
+  } else if (run.results && run.results->profile) {
+    t.profile = *run.results->profile;
   } else if (!run.records.empty()) {
     auto k = harness::record_kernel(run.records.front());
     if (k) t.profile = *k;
@@ -120,7 +169,13 @@ JudgedTarget judge_target(std::span<const harness::CatalogueCase> cases, const T
   std::size_t used = 0;
   for (const harness::CatalogueCase& c : cases) {
     auto found = by_id.find(c.id);
+    auto sent = sent_by_id.find(c.id);
     const bool not_started = run.status == TargetRun::Status::not_started;
+    if (!not_started && sent != sent_by_id.end()) {
+      ++used;
+      t.results.push_back(from_result(c, *sent->second, t.profile));
+      continue;
+    }
     if (not_started || found == by_id.end()) {
       CaseResult r;
       r.spec = c;
@@ -138,7 +193,8 @@ JudgedTarget judge_target(std::span<const harness::CatalogueCase> cases, const T
       if (auto own = harness::record_kernel(*found->second)) kernel = *own;
     t.results.push_back(from_record(c, *found->second, kernel));
   }
-  if (used < by_id.size()) t.notes.push_back(std::to_string(by_id.size() - used) + " records fit no selected case");
+  if (used < by_id.size() + sent_by_id.size())
+    t.notes.push_back(std::to_string(by_id.size() + sent_by_id.size() - used) + " records fit no selected case");
   return t;
 }
 

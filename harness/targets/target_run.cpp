@@ -2,17 +2,19 @@
 
 namespace clonediff::targets {
 
-std::vector<std::string> guest_run_args(const GuestSelection& s, const std::string& json_dest,
+std::vector<std::string> guest_run_args(const GuestSelection& s, const std::string& dest,
                                         const std::vector<std::string>& case_paths) {
   if (!s.command.empty()) {
     std::vector<std::string> args = s.command;
-    args.insert(args.end(), {"--json", json_dest});
+    args.insert(args.end(), {"--json", dest});
     return args;
   }
   // --quiet: the guest's standard error is often a terminal (a kernel
   // target's is the serial console), where a progress line redrawn ten times
   // a second costs the guest every byte; the host reads the records.
-  std::vector<std::string> args = {"run",      "--json", json_dest, "--timeout", std::to_string(s.case_timeout.count()),
+  // --results: the guest predicts (a prediction can make a case a skip) but
+  // formats nothing; the host judges again and writes every report.
+  std::vector<std::string> args = {"run",      "--results", dest, "--timeout", std::to_string(s.case_timeout.count()),
                                    "--quiet"};
   if (s.no_builtin) args.push_back("--no-builtin");
   for (const std::string& p : case_paths) {
@@ -51,6 +53,19 @@ void take_records(std::string_view text, TargetRun& run) {
     else
       ++run.bad_lines;
   }
+}
+
+void take_output(const GuestSelection& s, std::string_view text, TargetRun& run) {
+  if (s.command.empty())
+    run.results = harness::read_result_stream(text);
+  else
+    take_records(text, run);
+}
+
+void fail_on_broken_results(TargetRun& run) {
+  if (run.status != TargetRun::Status::ran || !run.results || run.results->problem.empty()) return;
+  run.status = TargetRun::Status::failed;
+  run.reason = run.results->problem;
 }
 
 std::string log_tail(std::string_view log, std::size_t n) {

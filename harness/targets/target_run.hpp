@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/records/json.hpp"
+#include "harness/records/result_wire.hpp"
 #include "harness/targets/target.hpp"
 
 namespace clonediff::targets {
@@ -45,22 +46,33 @@ struct TargetRun {
   enum class Status { ran, not_started, failed };
   Status status = Status::not_started;
   std::string reason;                // not_started: why; failed: what went wrong
-  std::vector<json::Value> records;  // what came back, in order
+  // What came back: a `run`'s results (records/result_wire.hpp), or another
+  // command's JSON records, in order.
+  std::optional<harness::ResultStream> results;
+  std::vector<json::Value> records;
   std::size_t bad_lines = 0;         // lines that were not JSON records
   std::string log;                   // the target's console or standard error
   std::string implementation;        // the outer program's version line: "runsc version 0.0~20221219.0"
   std::chrono::duration<double> elapsed{0};
 };
 
-// The arguments after `clonediff`: "run --json DEST" and the selection, or
-// the selection's own command and "--json DEST".
+// The arguments after `clonediff`: "run --results DEST" and the selection,
+// or the selection's own command and "--json DEST".
 // Catalogue files are named as `case_path` maps them (the guest's view).
-std::vector<std::string> guest_run_args(const GuestSelection& s, const std::string& json_dest,
+std::vector<std::string> guest_run_args(const GuestSelection& s, const std::string& dest,
                                         const std::vector<std::string>& case_paths);
 
 // JSON lines as a target wrote them: carriage returns dropped, blank lines
 // skipped; lines that do not parse as a JSON object are counted in bad_lines.
 void take_records(std::string_view text, TargetRun& run);
+
+// What the guest wrote to DEST, as guest_run_args() asked for it: a run's
+// results stream, or another command's JSON records.
+void take_output(const GuestSelection& s, std::string_view text, TargetRun& run);
+
+// A target that ran to its end sent its whole results stream: one cut or
+// corrupt fails it, with the reason.
+void fail_on_broken_results(TargetRun& run);
 
 // The last `n` lines of a log, for a failure's reason.
 std::string log_tail(std::string_view log, std::size_t n = 15);

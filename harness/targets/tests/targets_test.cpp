@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 
@@ -174,7 +175,7 @@ TEST(TargetRun, TheGuestGetsTheHostsSelection) {
   s.context = "userns_root";
   s.case_timeout = std::chrono::milliseconds(2000);
   EXPECT_EQ(guest_run_args(s, "/dev/ttyS1", {"/clonediff/cases/0-mine.cases"}),
-            (std::vector<std::string>{"run", "--json", "/dev/ttyS1", "--timeout", "2000", "--quiet", "--no-builtin", "--cases",
+            (std::vector<std::string>{"run", "--results", "/dev/ttyS1", "--timeout", "2000", "--quiet", "--no-builtin", "--cases",
                                       "/clonediff/cases/0-mine.cases", "--filter", "legacy/*", "--filter", "unpriv/*",
                                       "--exclude", "*/exit-signal-*", "--shard", "1/3",
                                       "--context", "userns_root"}));
@@ -247,6 +248,85 @@ TEST(TargetResults, TheRecordWrittenBackKeepsTheFactsItWasJudgedOn) {
   ASSERT_TRUE(context && context->is_object()) << json::dump(back);
   ASSERT_TRUE(json::find(*context, "pid_for_children_differs"));
   EXPECT_TRUE(json::find(*context, "pid_for_children_differs")->get<bool>());
+}
+
+// A results stream (run --results) with the given results, judged like records.
+TargetRun ran_with_results(const std::vector<harness::CaseResult>& sent, std::size_t end_count) {
+  std::string bytes;
+  harness::append_results_header(bytes, "6.1.0-50-cloud-amd64", *model::parse_kernel_spec("6.1.0-50-cloud-amd64"));
+  for (const harness::CaseResult& r : sent) harness::append_result_frame(bytes, r);
+  harness::append_results_end(bytes, end_count);
+  TargetRun run;
+  run.status = TargetRun::Status::ran;
+  GuestSelection s;
+  take_output(s, bytes, run);
+  fail_on_broken_results(run);
+  return run;
+}
+
+harness::CaseResult sent_result(const std::string& id, int error, Verdict verdict) {
+  harness::CaseResult r;
+  r.spec.id = id;
+  r.verdict = verdict;
+  r.live = harness::LiveCall{};
+  r.live->status = harness::LiveCall::Status::completed;
+  r.live->observed.error = error;
+  return r;
+}
+
+TEST(TargetResults, AResultsStreamIsJudgedHereNotAsTheTargetSaid) {
+  const auto kernel_case = [](const std::string& id) {
+    CatalogueCase c = thread_pidfd_case("kernel:6.1.0-50-cloud-amd64");
+    c.id = id;
+    return c;
+  };
+  // The target's own verdicts are not taken: EINVAL matches on 6.1 whatever
+  // it said, ENOSYS does not.
+  harness::CaseResult timed_out;
+  timed_out.spec.id = "c";
+  timed_out.verdict = Verdict::timeout;
+  timed_out.reason = "the call did not return";
+  timed_out.live = harness::LiveCall{};
+  timed_out.live->status = harness::LiveCall::Status::timeout;
+  const TargetRun run = ran_with_results({sent_result("a", EINVAL, Verdict::mismatch), sent_result("b", ENOSYS, Verdict::match),
+                                          timed_out, sent_result("stray", EINVAL, Verdict::match)},
+                                         4);
+  ASSERT_EQ(run.status, TargetRun::Status::ran) << run.reason;
+  const JudgedTarget t = judge_target(std::vector{kernel_case("a"), kernel_case("b"), kernel_case("c"), kernel_case("d")},
+                                      run, std::nullopt);
+  ASSERT_EQ(t.results.size(), 4u);
+  EXPECT_EQ(t.profile.release, "6.1.0-50-cloud-amd64");
+  EXPECT_EQ(t.reported_kernel, "6.1.0-50-cloud-amd64");
+  EXPECT_EQ(t.results[0].verdict, Verdict::match);
+  EXPECT_EQ(t.results[0].predicted->rule, "copy_process.pidfd_thread");
+  EXPECT_EQ(t.results[1].verdict, Verdict::mismatch);
+  EXPECT_EQ(t.results[1].diff, (std::vector<harness::DiffEntry>{{"result", "EINVAL", "ENOSYS"}}));
+  EXPECT_EQ(t.results[2].verdict, Verdict::timeout);
+  EXPECT_EQ(t.results[2].reason, "the call did not return");
+  EXPECT_EQ(t.results[3].verdict, Verdict::error);
+  EXPECT_EQ(t.results[3].reason, "the target sent no record for this case");
+  EXPECT_EQ(t.notes, std::vector<std::string>{"1 records fit no selected case"});
+  // A verdict of match or mismatch with no observation cannot be taken.
+  harness::CaseResult claims;
+  claims.spec.id = "a";
+  claims.verdict = Verdict::match;
+  const JudgedTarget c = judge_target(std::vector{kernel_case("a")}, ran_with_results({claims}, 1), std::nullopt);
+  EXPECT_EQ(c.results[0].verdict, Verdict::error);
+  EXPECT_EQ(c.results[0].reason, "the target's result has no observation and no reason");
+}
+
+TEST(TargetResults, ACutResultsStreamFailsTheTarget) {
+  const TargetRun run = ran_with_results({sent_result("a", EINVAL, Verdict::match)}, 2);
+  EXPECT_EQ(run.status, TargetRun::Status::failed);
+  EXPECT_NE(run.reason.find("the end frame counts 2 cases, and 1 came"), std::string::npos) << run.reason;
+  // What came whole is still judged; the rest is an error with the reason.
+  CatalogueCase a = thread_pidfd_case("kernel:6.1.0-50-cloud-amd64"), b = a;
+  a.id = "a";
+  b.id = "b";
+  const JudgedTarget t = judge_target(std::vector{a, b}, run, std::nullopt);
+  EXPECT_EQ(t.results[0].verdict, Verdict::match);
+  EXPECT_EQ(t.results[1].verdict, Verdict::error);
+  EXPECT_NE(t.results[1].reason.find("no record came back: "), std::string::npos) << t.results[1].reason;
 }
 
 TEST(TargetResults, EveryCaseGetsAResult) {
