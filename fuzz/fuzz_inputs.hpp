@@ -22,5 +22,7 @@ void check_records(std::string_view input);
 // `clonediff explain` with the input's lines as its arguments: parsed by the
 // command line, and the explanation made.
 void explain_args(std::string_view input);
+// A target's results stream (run --results), as the host reads it back.
+void result_stream(std::string_view input);
 
 }  // namespace clonediff::fuzz

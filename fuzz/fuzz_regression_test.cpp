@@ -21,6 +21,7 @@ const std::map<std::string, Body>& bodies() {
       {"case_file", clonediff::fuzz::case_file},
       {"check", clonediff::fuzz::check_records},
       {"explain_args", clonediff::fuzz::explain_args},
+      {"result_stream", clonediff::fuzz::result_stream},
   };
   return all;
 }
