@@ -53,6 +53,18 @@ TEST_F(CheckedWrites, RunJsonFile) {
   expect_one_failure(clonediff(args), "run", "'/dev/full'");
 }
 
+TEST_F(CheckedWrites, RunResultsFile) {
+  std::vector<std::string> args = kOneCase;
+  args.insert(args.end(), {"--results", "/dev/full"});
+  expect_one_failure(clonediff(args), "run", "'/dev/full'");
+}
+
+TEST_F(CheckedWrites, RunResultsOnStandardOutput) {
+  std::vector<std::string> args = kOneCase;
+  args.insert(args.end(), {"--results", "-"});
+  expect_one_failure(to_full_stdout(args), "run", "standard output");
+}
+
 // explore's report file and its text on standard output (a few cases in root).
 const std::vector<std::string> kExploreFew = {"explore", "--seed", "1", "--cases", "3", "--context", "root"};
 
