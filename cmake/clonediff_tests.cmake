@@ -7,7 +7,10 @@
 # live tests may overlap one another, and host_unchanged_tests, which compares
 # the host's state before and after its run, holds all of them
 # (clonediff_lock_out_host_touching_tests()): nothing else touches the host
-# while it looks.
+# while it looks. The long tests give their COST (the seconds each took on a
+# 2-CPU machine), so that `ctest -j` starts them first where it has no cost
+# data of its own (a fresh checkout, as in CI): started last, kill_safety_tests
+# ran alone for most of its 51 s.
 #
 # clonediff_test(<name> <label> <timeout seconds> [<more test properties>...])
 function(clonediff_test name label timeout)
