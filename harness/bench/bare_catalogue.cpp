@@ -32,6 +32,7 @@
 #include "harness/caller/raw_clone.hpp"
 #include "harness/case/catalogue.hpp"
 #include "model/flags.hpp"
+#include "probes/sys/short_slice.hpp"
 
 namespace {
 
@@ -143,6 +144,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: bare_catalogue [--list]\n");
     return 2;
   }
+  // As clonediff run's host cases have it (run_command.cpp), so that the two
+  // meet the same scheduler beside other work.
+  (void)sys::request_short_slice();
   auto catalogue = harness::builtin_catalogue();
   if (!catalogue) {
     std::fprintf(stderr, "bare_catalogue: %s\n", catalogue.error().message.c_str());
