@@ -2,6 +2,13 @@
 
 namespace clonediff::harness {
 
+model::Request request_to_predict(const model::Request& asked, const std::optional<Route>& recorded) {
+  if (!recorded) return asked;
+  model::Request made = recorded->request;
+  if (asked.entry == model::Entry::glibc_clone && made.entry == model::Entry::clone) made.entry = model::Entry::glibc_clone;
+  return made;
+}
+
 std::string_view status_name(LiveCall::Status s) {
   switch (s) {
     case LiveCall::Status::completed: return "completed";

@@ -27,6 +27,13 @@ struct Route {
   std::string text;
 };
 
+// The request a live call is predicted as: the call glibc made where the
+// supervisor recorded one, else the case's own. glibc's clone() is its
+// wrapper around the clone call recorded, so that call is predicted as the
+// wrapper's (its child exits with fn's return value). The Runner, a target's
+// results judged on the host, and `check` of a record all predict this.
+model::Request request_to_predict(const model::Request& asked, const std::optional<Route>& recorded);
+
 // The live call: what it showed, or why it could not show it. (The engine's
 // CaseHost::make_call() makes it; a target's record is read back into one.)
 struct LiveCall {

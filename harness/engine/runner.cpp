@@ -102,11 +102,7 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
       }
     }
     r.live = (*host)->make_call(c.request, fault);
-    model::Request made = r.live->route ? r.live->route->request : c.request;
-    // glibc's clone() is its wrapper around the clone call recorded: predict
-    // that call as the wrapper's (its child exits with fn's return value).
-    if (entry == model::Entry::glibc_clone && made.entry == model::Entry::clone) made.entry = model::Entry::glibc_clone;
-    auto predicted = predictor_(made, (*host)->caller_facts(), kernel_);
+    auto predicted = predictor_(request_to_predict(c.request, r.live->route), (*host)->caller_facts(), kernel_);
     if (!predicted) {
       r.verdict = Verdict::skip;
       r.reason = "the model cannot predict the recorded call: " + predicted.error().message;

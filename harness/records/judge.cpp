@@ -22,13 +22,14 @@ Result<model::Prediction> predict_record(const json::Value& record, const model:
   auto caller = caller_from_json(context ? *context : json::Value("root"));
   if (!caller) return make_error("context: " + caller.error().message);
   // A supervised entry's record carries the call glibc made: predict from it.
+  std::optional<Route> recorded;
   if (const json::Value* observed = json::find(record, "observed"))
     if (const json::Value* route = json::find(*observed, "route")) {
       auto made = request_from_json(*route);
       if (!made) return make_error("observed.route: " + made.error().message);
-      request = std::move(made);
+      recorded = Route{*made, ""};
     }
-  return model::predict(*request, *caller, kernel);
+  return model::predict(request_to_predict(*request, recorded), *caller, kernel);
 }
 
 Result<Judged> judge_record(json::Value& record, const model::Kernel& kernel) {

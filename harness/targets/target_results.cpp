@@ -119,7 +119,7 @@ CaseResult from_result(const harness::CatalogueCase& c, const CaseResult& sent, 
     r.reason = "the target's result cannot be judged: no caller facts, and '" + c.context + "' is no preset";
     return r;
   }
-  auto predicted = model::predict(r.live->route ? r.live->route->request : c.request, caller, kernel);
+  auto predicted = model::predict(harness::request_to_predict(c.request, r.live->route), caller, kernel);
   if (!predicted) {
     r.verdict = Verdict::error;
     r.reason = "the target's result cannot be judged: " + predicted.error().message;

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "harness/records/judge.hpp"
 #include "harness/version.hpp"
 #include "model/flags.hpp"
 
@@ -263,6 +264,34 @@ TEST(Record, DiffsKeepTheirTypes) {
             R"([{"field":"share.vm","predicted":true,"observed":"conflict"},)"
             R"({"field":"result","predicted":"EINVAL","observed":"ok"},)"
             R"({"field":"exit_signal","predicted":17,"observed":-1}])");
+}
+
+}  // namespace
+}  // namespace clonediff::harness
+
+namespace clonediff::harness {
+namespace {
+
+// A record of glibc's clone() carries the clone call glibc made; `check`
+// predicts that call as the wrapper's, as the Runner did when it ran it
+// (request_to_predict()): its child exits with fn's return value, so an
+// observation that says otherwise is a mismatch, not an unknown.
+TEST(Judge, GlibcCloneRecordsArePredictedAsTheWrapper) {
+  auto record = json::parse(
+      R"json({"id":"x","entry":"glibc_clone","flags":"0","exit_signal":17,"context":"root",)json"
+      R"json("observed":{"result":"ok","exit_status_from_fn":false,)json"
+      R"json("route":{"entry":"clone","flags":"0","exit_signal":17,"text":"clone(exit SIGCHLD, own stack)"}}})json");
+  ASSERT_TRUE(record);
+  auto judged = judge_record(*record, *model::parse_kernel_spec("6.12.111,pid_max=32768"));
+  ASSERT_TRUE(judged) << judged.error().message;
+  EXPECT_EQ(judged->verdict, Verdict::mismatch);
+  EXPECT_EQ(judged->diff, (std::vector<DiffEntry>{{"exit_status_from_fn", "true", "false"}}));
+  // Any other entry's recorded route is predicted as it was made.
+  const Route made{model::Request{model::Entry::clone, 0, 17}, "clone(...)"};
+  EXPECT_EQ(request_to_predict(model::Request{model::Entry::fork, 0, 17}, made).entry, model::Entry::clone);
+  EXPECT_EQ(request_to_predict(model::Request{model::Entry::glibc_clone, 0, 17}, made).entry, model::Entry::glibc_clone);
+  EXPECT_EQ(request_to_predict(model::Request{model::Entry::glibc_clone, 0, 17}, std::nullopt).entry,
+            model::Entry::glibc_clone);
 }
 
 }  // namespace
