@@ -9,6 +9,15 @@ model::Request request_to_predict(const model::Request& asked, const std::option
   return made;
 }
 
+void name_recorded_route(CaseResult& r) {
+  if (r.live && r.live->route) r.predicted->call.route = "recorded: " + r.live->route->text;
+}
+
+void compare_with_prediction(CaseResult& r) {
+  r.diff = diff_outcomes(r.predicted->outcome, r.live->observed);
+  r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
+}
+
 std::string_view status_name(LiveCall::Status s) {
   switch (s) {
     case LiveCall::Status::completed: return "completed";

@@ -63,4 +63,11 @@ struct CaseResult {
   std::string reason;  // for skip/timeout/crash/error: why
 };
 
+// Where the supervisor recorded the call glibc made, the prediction names it
+// ("recorded: clone(...)"). Needs r.predicted.
+void name_recorded_route(CaseResult& r);
+// A completed live call against its prediction: the diff, and match or
+// mismatch. Needs r.predicted and a completed r.live.
+void compare_with_prediction(CaseResult& r);
+
 }  // namespace clonediff::harness

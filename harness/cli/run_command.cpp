@@ -377,17 +377,17 @@ void RunSession::begin() {
   std::size_t planned = 0;
   for (const PlannedTarget& t : plan_.targets) planned += t.cases.size();
   progress_.emplace(shown ? stderr : nullptr, planned, started_, harness::terminal_style_of(STDERR_FILENO).escapes);
+  if (results_.stream()) {
+    std::string header;
+    harness::append_results_header(header, running_release_, kernel_);
+    results_.stream()->write(header.data(), static_cast<std::streamsize>(header.size()));
+  }
   // Every caller is forked from this process, and each case that creates a
   // child forks its caller: every page the caller inherits from here is a
   // page-table entry that each of those forks copies (dearer still under
   // qemu's TCG). The cases themselves are never inherited (case_list.hpp);
   // what planning freed (the KTAP plan's copy too) goes back to the system
   // before the first caller.
-  if (results_.stream()) {
-    std::string header;
-    harness::append_results_header(header, running_release_, kernel_);
-    results_.stream()->write(header.data(), static_cast<std::streamsize>(header.size()));
-  }
   ::malloc_trim(0);
 }
 

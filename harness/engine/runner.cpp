@@ -55,8 +55,7 @@ void settle_verdict(CaseResult& r) {
     case LiveCall::Status::error: r.verdict = Verdict::error; r.reason = r.live->note; return;
     case LiveCall::Status::completed: break;
   }
-  r.diff = diff_outcomes(r.predicted->outcome, r.live->observed);
-  r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
+  compare_with_prediction(r);
 }
 
 }  // namespace
@@ -109,7 +108,7 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
       return r;
     }
     r.predicted = std::move(predicted).value();
-    if (r.live->route) r.predicted->call.route = "recorded: " + r.live->route->text;
+    name_recorded_route(r);
     settle_verdict(r);
     // A refusal the model gives the C library means no system call at all:
     // the supervisor, which sees every call that creates a task, confirms it.

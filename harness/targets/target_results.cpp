@@ -87,9 +87,8 @@ CaseResult from_record(const harness::CatalogueCase& c, const json::Value& recor
   r.live->status = LiveCall::Status::completed;
   r.live->observed = *outcome;
   read_live_call(*observed, record, *r.live);
-  if (r.live->route) r.predicted->call.route = "recorded: " + r.live->route->text;
-  r.diff = harness::diff_outcomes(r.predicted->outcome, r.live->observed);
-  r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
+  harness::name_recorded_route(r);
+  harness::compare_with_prediction(r);
   return r;
 }
 
@@ -126,9 +125,8 @@ CaseResult from_result(const harness::CatalogueCase& c, const CaseResult& sent, 
     return r;
   }
   r.predicted = std::move(predicted).value();
-  if (r.live->route) r.predicted->call.route = "recorded: " + r.live->route->text;
-  r.diff = harness::diff_outcomes(r.predicted->outcome, r.live->observed);
-  r.verdict = r.diff.empty() ? Verdict::match : Verdict::mismatch;
+  harness::name_recorded_route(r);
+  harness::compare_with_prediction(r);
   return r;
 }
 
