@@ -95,36 +95,33 @@ CaseResult from_record(const harness::CatalogueCase& c, const json::Value& recor
 // A case's result as the target's results stream carried it (no prediction,
 // no comparison), judged here as a record of it would be (from_record): the
 // call glibc made where one was recorded, else the case's own request,
-// predicted for the caller the target reported.
+// predicted for the caller the target reported. A result without an
+// observation (a timeout, a crash, a skip) keeps its prediction, as the
+// Runner's does, and the target's verdict.
 CaseResult from_result(const harness::CatalogueCase& c, const CaseResult& sent, const model::Kernel& kernel) {
   CaseResult r;
   r.spec = c;
   r.caller_facts = sent.caller_facts;
-  if (!sent.live || sent.live->status != LiveCall::Status::completed) {
+  const bool completed = sent.live && sent.live->status == LiveCall::Status::completed;
+  if (completed) r.live = sent.live;
+  auto caller = sent.caller_facts ? Result<model::Caller>(*sent.caller_facts) : model::caller_preset(c.context);
+  const std::optional<harness::Route> no_route;
+  auto predicted = caller ? model::predict(harness::request_to_predict(c.request, sent.live ? sent.live->route : no_route),
+                                           *caller, kernel)
+                          : Result<model::Prediction>(caller.error());
+  if (predicted) r.predicted = std::move(predicted).value();
+  if (!completed) {
     r.verdict = sent.verdict;
     r.reason = sent.reason;
     if (r.reason.empty()) r.reason = "the target's result has no observation and no reason";
     if (r.verdict == Verdict::match || r.verdict == Verdict::mismatch) r.verdict = Verdict::error;
     return r;
   }
-  r.live = sent.live;
-  model::Caller caller;
-  if (sent.caller_facts) {
-    caller = *sent.caller_facts;
-  } else if (auto preset = model::caller_preset(c.context)) {
-    caller = *preset;
-  } else {
-    r.verdict = Verdict::error;
-    r.reason = "the target's result cannot be judged: no caller facts, and '" + c.context + "' is no preset";
-    return r;
-  }
-  auto predicted = model::predict(harness::request_to_predict(c.request, r.live->route), caller, kernel);
   if (!predicted) {
     r.verdict = Verdict::error;
     r.reason = "the target's result cannot be judged: " + predicted.error().message;
     return r;
   }
-  r.predicted = std::move(predicted).value();
   harness::name_recorded_route(r);
   harness::compare_with_prediction(r);
   return r;

@@ -315,6 +315,24 @@ TEST(TargetResults, AResultsStreamIsJudgedHereNotAsTheTargetSaid) {
   EXPECT_EQ(c.results[0].reason, "the target's result has no observation and no reason");
 }
 
+// As a record without an observation does, and as the Runner's result has it.
+TEST(TargetResults, AResultWithoutAnObservationKeepsItsPrediction) {
+  CatalogueCase c = thread_pidfd_case("kernel:6.1.0-50-cloud-amd64");
+  c.id = "a";
+  harness::CaseResult crashed;
+  crashed.spec.id = "a";
+  crashed.verdict = Verdict::crash;
+  crashed.reason = "the child killed by SIGSEGV";
+  crashed.live = harness::LiveCall{};
+  crashed.live->status = harness::LiveCall::Status::crash;
+  const JudgedTarget t = judge_target(std::vector{c}, ran_with_results({crashed}, 1), std::nullopt);
+  ASSERT_EQ(t.results.size(), 1u);
+  EXPECT_EQ(t.results[0].verdict, Verdict::crash);
+  EXPECT_EQ(t.results[0].reason, "the child killed by SIGSEGV");
+  ASSERT_TRUE(t.results[0].predicted);
+  EXPECT_EQ(t.results[0].predicted->rule, "copy_process.pidfd_thread");
+}
+
 TEST(TargetResults, ACutResultsStreamFailsTheTarget) {
   const TargetRun run = ran_with_results({sent_result("a", EINVAL, Verdict::match)}, 2);
   EXPECT_EQ(run.status, TargetRun::Status::failed);
