@@ -217,6 +217,7 @@ Result<std::vector<CatalogueCase>> expand_sweep(const CatalogueCase& base, std::
     return make_error("the catalogue expands to more than " + std::to_string(max_cases) +
                       " cases here (this sweep makes " + std::to_string(expands_to) + "); see --max-cases");
   std::vector<CatalogueCase> made;
+  made.reserve(expands_to);
   for (std::uint64_t combo = 0; combo < (std::uint64_t{1} << n); ++combo) {
     for (long long sig = first_signal; sig <= last_signal; ++sig) {
       CatalogueCase c = base;
@@ -345,12 +346,27 @@ Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCa
 }
 
 Result<std::vector<CatalogueCase>> builtin_catalogue() {
-  std::vector<CatalogueCase> all;
+  // Every file first, then one pass that joins them: the ids are checked
+  // against one set, not against a set rebuilt for each file.
+  std::vector<std::vector<CatalogueCase>> files;
+  std::size_t total = 0;
   for (const EmbeddedCatalogueFile& f : embedded_catalogue_files()) {
     auto cases = parse_catalogue(f.text, f.name);
     if (!cases) return cases.error();
-    if (auto st = merge_catalogue(all, std::move(cases).value()); !st) return st.error();
+    total += cases->size();
+    files.push_back(std::move(cases).value());
   }
+  std::vector<CatalogueCase> all;
+  all.reserve(total);  // no reallocation below: the set's views stay valid
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(total);
+  for (std::vector<CatalogueCase>& file : files)
+    for (CatalogueCase& c : file) {
+      all.push_back(std::move(c));
+      const CatalogueCase& added = all.back();
+      if (!ids.insert(added.id).second)
+        return make_error(added.origin + ": id '" + added.id + "' is already in the catalogue");
+    }
   return all;
 }
 

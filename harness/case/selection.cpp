@@ -9,7 +9,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <map>
+#include <numeric>
+#include <unordered_map>
 
 #include "harness/case/report_group.hpp"
 
@@ -82,20 +83,28 @@ std::string exact_pattern(std::string_view id) {
 void order_by_group(std::vector<CatalogueCase>& cases) {
   // Each group prefix gets the rank of its first appearance; a case sorts by
   // the ranks of its prefixes, outermost first.
-  std::map<std::vector<std::string>, std::size_t> first_seen;
-  std::vector<std::pair<std::vector<std::size_t>, CatalogueCase>> keyed;
-  keyed.reserve(cases.size());
-  for (CatalogueCase& c : cases) {
-    const auto path = report_group(c);
-    std::vector<std::size_t> key;
-    for (std::size_t depth = 1; depth <= path.size(); ++depth) {
-      std::vector<std::string> prefix(path.begin(), path.begin() + static_cast<long>(depth));
-      key.push_back(first_seen.emplace(std::move(prefix), first_seen.size()).first->second);
+  using Key = std::vector<std::size_t>;
+  std::unordered_map<std::string, std::size_t> first_seen;
+  std::vector<Key> keys;
+  keys.reserve(cases.size());
+  for (const CatalogueCase& c : cases) {
+    Key key;
+    std::string prefix;
+    for (const std::string& level : report_group(c)) {
+      prefix += level;
+      prefix += '\0';  // no level holds a NUL: the joined prefixes name the paths
+      key.push_back(first_seen.emplace(prefix, first_seen.size()).first->second);
     }
-    keyed.emplace_back(std::move(key), std::move(c));
+    keys.push_back(std::move(key));
   }
-  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (std::size_t i = 0; i < cases.size(); ++i) cases[i] = std::move(keyed[i].second);
+  if (std::is_sorted(keys.begin(), keys.end())) return;  // the built-in catalogue is
+  std::vector<std::size_t> order(cases.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+  std::vector<CatalogueCase> sorted;
+  sorted.reserve(cases.size());
+  for (std::size_t i : order) sorted.push_back(std::move(cases[i]));
+  cases = std::move(sorted);
 }
 
 std::vector<CatalogueCase> take_shard(std::vector<CatalogueCase> cases, Shard shard) {
