@@ -57,6 +57,16 @@ TEST(Selection, OrderByGroupKeepsFirstAppearanceAndOrderWithin) {
   EXPECT_EQ(ids(cases), (std::vector<std::string>{"b/1", "b/2", "b/3", "a/1", "a/2", "c/1"}));
 }
 
+// Groups nest (target, context, suite): a context's suites stay together
+// under it, ranked by first appearance at each level.
+TEST(Selection, OrderByGroupKeepsNestedGroupsTogether) {
+  std::vector<CatalogueCase> cases = {sample_case("b/1"),           sample_case("a/1", 0, "unpriv"),
+                                      sample_case("a/1"),           sample_case("b/1", 0, "unpriv"),
+                                      sample_case("a/2", 0, "unpriv"), sample_case("b/2")};
+  order_by_group(cases);
+  EXPECT_EQ(ids(cases), (std::vector<std::string>{"b/1", "b/2", "unpriv/a/1", "unpriv/a/2", "unpriv/b/1", "a/1"}));
+}
+
 TEST(Selection, ExactPatternMatchesTheIdAndNoOther) {
   std::vector<CatalogueCase> cases = {sample_case("x/a*b?[c]\\d"), sample_case("x/aXXbY[c]\\d"),
                                       sample_case("x/a*b?c\\d"), sample_case("x/plain")};
