@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -98,6 +99,10 @@ Result<NsInodes> read_ns_inodes(pid_t pid) {
   auto dir = sys::open_proc_dir(pid);
   if (!dir) return dir.error();
   const NsInodes first = ns_inodes_at(dir->get());
+  // Every kernel and emulator this runs on shows some: none is a look that
+  // failed, which would leave every namespace fact unknown.
+  if (std::none_of(first.ino.begin(), first.ino.end(), [](const auto& ino) { return ino.has_value(); }))
+    return sys::errno_error("stat /proc/" + std::to_string(pid) + "/ns/*: not one namespace link");
   return stable_ns_inodes(first, ns_inodes_at(dir->get()));
 }
 
@@ -186,6 +191,12 @@ Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t
 
   const NsInodes child_ns = ns_inodes_at(dir->get());
   for (std::size_t i = 0; i < model::kNsCount; ++i) {
+    // The caller's link was read on this kernel: the child's must be too. A
+    // look that failed is the harness failing, not a fact left unknown, which
+    // the comparison would pass over.
+    if (caller.ns.ino[i] && !child_ns.ino[i])
+      return make_error("cannot read the child's /proc/" + std::to_string(child_tid) + "/" + kNsPaths[i] +
+                        " (the caller's could be read)");
     if (child_ns.ino[i] && caller.ns.ino[i])
       o.ns_new[i] = model::fact_of(*child_ns.ino[i] != *caller.ns.ino[i]);
     else
@@ -196,18 +207,21 @@ Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t
     o.net_loopback_only_down = loopback_only_down(child_tid);
 
   char buf[4096];
-  if (auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf)) {
+  // Like the namespaces, what every Linux /proc shows (status, its Tgid
+  // and PPid, stat, cwd and root where the caller's could be read) must be
+  // read: a look that failed is an error, not facts left unknown.
+  const std::string proc = "the child's /proc/" + std::to_string(child_tid);
+  {
+    auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
+    if (!status) return make_error("cannot read " + proc + "/status: " + status.error().message);
     auto tgid = sys::status_field(*status, "Tgid");
     auto ppid = sys::status_field(*status, "PPid");
-    if (tgid) {
-      o.tgid = static_cast<pid_t>(*tgid);
-      o.same_tgid = model::fact_of(o.tgid == caller.pid);
-    }
-    if (ppid) {
-      o.ppid = static_cast<pid_t>(*ppid);
-      o.ppid_is_caller = model::fact_of(o.ppid == caller.pid);
-      if (caller.ppid > 0) o.ppid_is_callers_parent = model::fact_of(o.ppid == caller.ppid);
-    }
+    if (!tgid || !ppid) return make_error(proc + "/status has no Tgid or PPid");
+    o.tgid = static_cast<pid_t>(*tgid);
+    o.same_tgid = model::fact_of(o.tgid == caller.pid);
+    o.ppid = static_cast<pid_t>(*ppid);
+    o.ppid_is_caller = model::fact_of(o.ppid == caller.pid);
+    if (caller.ppid > 0) o.ppid_is_callers_parent = model::fact_of(o.ppid == caller.ppid);
     const auto uids = sys::status_numbers(*status, "Uid");
     if (!uids.empty() && !caller.uids.empty())
       o.creds_copied = model::fact_of(uids == caller.uids && sys::status_numbers(*status, "Gid") == caller.gids &&
@@ -227,10 +241,18 @@ Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t
         o.cgroup2 = std::string(cg->substr(at + 3, end == std::string_view::npos ? end : end - at - 3));
       }
     }
-  if (auto stat = sys::read_small_file(dir->get(), "stat", buf, sizeof buf))
+  {
+    auto stat = sys::read_small_file(dir->get(), "stat", buf, sizeof buf);
+    if (!stat) return make_error("cannot read " + proc + "/stat: " + stat.error().message);
     o.exit_signal = sys::stat_field(*stat, 38);
-  o.cwd_copied = same_file(caller.cwd, file_id_at(dir->get(), "cwd"));
-  o.root_copied = same_file(caller.root, file_id_at(dir->get(), "root"));
+    if (!o.exit_signal) return make_error(proc + "/stat has no field 38 (exit signal)");
+  }
+  const auto cwd = file_id_at(dir->get(), "cwd");
+  const auto root = file_id_at(dir->get(), "root");
+  if ((caller.cwd && !cwd) || (caller.root && !root))
+    return make_error("cannot stat " + proc + "/cwd or /root (the caller's could be)");
+  o.cwd_copied = same_file(caller.cwd, cwd);
+  o.root_copied = same_file(caller.root, root);
   if (caller.open_file_fd >= 0) {
     const long same = ::syscall(SYS_kcmp, caller.pid, child_tid, KCMP_FILE, caller.open_file_fd, caller.open_file_fd);
     if (same >= 0) o.open_file_shared = model::fact_of(same == 0);

@@ -34,6 +34,7 @@ struct FileId {
 // Read twice: an entry whose inode changes from one look to the next (gVisor
 // makes one up per lookup) identifies nothing and is nullopt, so that every
 // comparison with it is unknown. Once per caller; a child's are read once.
+// An error where not one link can be read.
 Result<NsInodes> read_ns_inodes(pid_t pid);
 // Two looks at the same task's entries: those both saw alike.
 NsInodes stable_ns_inodes(const NsInodes& first, const NsInodes& second);

@@ -60,6 +60,21 @@ TEST(Identity, AnInodeThatChangesBetweenLooksIdentifiesNothing) {
   EXPECT_EQ(o->ns_new[1], Fact::unknown);
 }
 
+// A child whose namespace links cannot be read where the caller's could (a
+// zombie has none) is a failed look: an error, never facts left unknown,
+// which the comparison would pass over.
+TEST(Identity, AChildWhoseNamespacesCannotBeReadIsAnError) {
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) ::_exit(0);
+  siginfo_t info{};
+  ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOWAIT), 0);  // a zombie, not reaped
+  auto o = observe_identity(self_identity(true), child);
+  ::waitpid(child, nullptr, 0);
+  ASSERT_FALSE(o.ok());
+  EXPECT_NE(o.error().message.find("/ns/"), std::string::npos) << o.error().message;
+}
+
 TEST(Identity, EqualNullPointersAreNotSharing) {
   // kcmp says "equal" for io and sysvsem; without priming that may be NULL == NULL.
   auto o = observe_identity(self_identity(false), ::getpid());
