@@ -168,7 +168,9 @@ bool syscall_file_readable(pid_t pid) {
 Fact kcmp_same(pid_t a, pid_t b, model::Resource r, std::string* why) {
   long ret = ::syscall(SYS_kcmp, a, b, kcmp_type(r), 0, 0);
   if (ret < 0) {
-    if (why) *why = sys::errno_error("kcmp").message;
+    const int err = errno;
+    if (why) *why = sys::errno_error("kcmp", err).message;
+    errno = err;  // the caller may tell ENOSYS from the rest
     return Fact::unknown;
   }
   return model::fact_of(ret == 0);
@@ -182,6 +184,10 @@ Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t
   for (model::Resource r : model::kResources) {
     std::string why;
     Fact f = kcmp_same(caller.pid, child_tid, r, &why);
+    // Only an implementation without kcmp (ENOSYS: gVisor, a kernel without
+    // CONFIG_KCMP) leaves the share facts to the behaviour witnesses alone;
+    // any other refusal is a look that failed.
+    if (f == Fact::unknown && errno != ENOSYS) return make_error("cannot compare the child with the caller: " + why);
     // NULL == NULL: equal pointers prove sharing only if the caller's is set.
     if (f == Fact::yes && r == model::Resource::io && !caller.io_context) f = Fact::unknown;
     if (f == Fact::yes && r == model::Resource::sysvsem && !caller.sysvsem_undo) f = Fact::unknown;

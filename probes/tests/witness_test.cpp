@@ -8,6 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <limits>
+
 #include "probes/behaviour.hpp"
 #include "probes/identity.hpp"
 #include "probes/net_look.hpp"
@@ -73,6 +76,16 @@ TEST(Identity, AChildWhoseNamespacesCannotBeReadIsAnError) {
   ::waitpid(child, nullptr, 0);
   ASSERT_FALSE(o.ok());
   EXPECT_NE(o.error().message.find("/ns/"), std::string::npos) << o.error().message;
+}
+
+// kcmp's refusal keeps its errno, so that observe_identity() can tell an
+// implementation without kcmp (ENOSYS: unknown) from a look that failed.
+TEST(Identity, AKcmpRefusalKeepsItsErrno) {
+  std::string why;
+  errno = 0;
+  EXPECT_EQ(kcmp_same(::getpid(), std::numeric_limits<pid_t>::max(), Resource::vm, &why), Fact::unknown);
+  EXPECT_EQ(errno, ESRCH);
+  EXPECT_NE(why.find("kcmp"), std::string::npos) << why;
 }
 
 TEST(Identity, EqualNullPointersAreNotSharing) {
