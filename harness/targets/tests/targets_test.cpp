@@ -274,6 +274,18 @@ harness::CaseResult sent_result(const std::string& id, int error, Verdict verdic
   return r;
 }
 
+// A result sent without an observation: the call timed out, or crashed.
+harness::CaseResult unobserved_result(const std::string& id, Verdict verdict, harness::LiveCall::Status status,
+                                      const std::string& reason) {
+  harness::CaseResult r;
+  r.spec.id = id;
+  r.verdict = verdict;
+  r.reason = reason;
+  r.live = harness::LiveCall{};
+  r.live->status = status;
+  return r;
+}
+
 TEST(TargetResults, AResultsStreamIsJudgedHereNotAsTheTargetSaid) {
   const auto kernel_case = [](const std::string& id) {
     CatalogueCase c = thread_pidfd_case("kernel:6.1.0-50-cloud-amd64");
@@ -282,12 +294,8 @@ TEST(TargetResults, AResultsStreamIsJudgedHereNotAsTheTargetSaid) {
   };
   // The target's own verdicts are not taken: EINVAL matches on 6.1 whatever
   // it said, ENOSYS does not.
-  harness::CaseResult timed_out;
-  timed_out.spec.id = "c";
-  timed_out.verdict = Verdict::timeout;
-  timed_out.reason = "the call did not return";
-  timed_out.live = harness::LiveCall{};
-  timed_out.live->status = harness::LiveCall::Status::timeout;
+  const harness::CaseResult timed_out =
+      unobserved_result("c", Verdict::timeout, harness::LiveCall::Status::timeout, "the call did not return");
   const TargetRun run = ran_with_results({sent_result("a", EINVAL, Verdict::mismatch), sent_result("b", ENOSYS, Verdict::match),
                                           timed_out, sent_result("stray", EINVAL, Verdict::match)},
                                          4);
@@ -319,12 +327,8 @@ TEST(TargetResults, AResultsStreamIsJudgedHereNotAsTheTargetSaid) {
 TEST(TargetResults, AResultWithoutAnObservationKeepsItsPrediction) {
   CatalogueCase c = thread_pidfd_case("kernel:6.1.0-50-cloud-amd64");
   c.id = "a";
-  harness::CaseResult crashed;
-  crashed.spec.id = "a";
-  crashed.verdict = Verdict::crash;
-  crashed.reason = "the child killed by SIGSEGV";
-  crashed.live = harness::LiveCall{};
-  crashed.live->status = harness::LiveCall::Status::crash;
+  const harness::CaseResult crashed =
+      unobserved_result("a", Verdict::crash, harness::LiveCall::Status::crash, "the child killed by SIGSEGV");
   const JudgedTarget t = judge_target(std::vector{c}, ran_with_results({crashed}, 1), std::nullopt);
   ASSERT_EQ(t.results.size(), 1u);
   EXPECT_EQ(t.results[0].verdict, Verdict::crash);
