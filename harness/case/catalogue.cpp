@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <optional>
 #include <utility>
 #include <unordered_set>
@@ -337,7 +338,9 @@ Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path, 
 
 Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCase> more) {
   std::unordered_set<std::string> ids;
+  ids.reserve(into.size() + more.size());
   for (const auto& c : into) ids.insert(c.id);
+  into.reserve(into.size() + more.size());
   for (auto& c : more) {
     if (!ids.insert(c.id).second) return make_error(c.origin + ": id '" + c.id + "' is already in the catalogue");
     into.push_back(std::move(c));
@@ -346,27 +349,16 @@ Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCa
 }
 
 Result<std::vector<CatalogueCase>> builtin_catalogue() {
-  // Every file first, then one pass that joins them: the ids are checked
-  // against one set, not against a set rebuilt for each file.
-  std::vector<std::vector<CatalogueCase>> files;
-  std::size_t total = 0;
+  // Every file first, then one merge: its set of ids is built once, not
+  // again for each file.
+  std::vector<CatalogueCase> parsed;
   for (const EmbeddedCatalogueFile& f : embedded_catalogue_files()) {
     auto cases = parse_catalogue(f.text, f.name);
     if (!cases) return cases.error();
-    total += cases->size();
-    files.push_back(std::move(cases).value());
+    parsed.insert(parsed.end(), std::make_move_iterator(cases->begin()), std::make_move_iterator(cases->end()));
   }
   std::vector<CatalogueCase> all;
-  all.reserve(total);  // no reallocation below: the set's views stay valid
-  std::unordered_set<std::string_view> ids;
-  ids.reserve(total);
-  for (std::vector<CatalogueCase>& file : files)
-    for (CatalogueCase& c : file) {
-      all.push_back(std::move(c));
-      const CatalogueCase& added = all.back();
-      if (!ids.insert(added.id).second)
-        return make_error(added.origin + ": id '" + added.id + "' is already in the catalogue");
-    }
+  if (auto st = merge_catalogue(all, std::move(parsed)); !st) return st.error();
   return all;
 }
 
