@@ -195,14 +195,17 @@ Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t
     if (!why.empty() && o.kcmp_note.empty()) o.kcmp_note = why;
   }
 
+  // For the errors below; built only for them (this runs once a case).
+  const auto child_path = [child_tid](std::string_view name) {
+    return "the child's /proc/" + std::to_string(child_tid) + "/" + std::string(name);
+  };
   const NsInodes child_ns = ns_inodes_at(dir->get());
   for (std::size_t i = 0; i < model::kNsCount; ++i) {
     // The caller's link was read on this kernel: the child's must be too. A
     // look that failed is the harness failing, not a fact left unknown, which
     // the comparison would pass over.
     if (caller.ns.ino[i] && !child_ns.ino[i])
-      return make_error("cannot read the child's /proc/" + std::to_string(child_tid) + "/" + kNsPaths[i] +
-                        " (the caller's could be read)");
+      return make_error("cannot read " + child_path(kNsPaths[i]) + " (the caller's could be read)");
     if (child_ns.ino[i] && caller.ns.ino[i])
       o.ns_new[i] = model::fact_of(*child_ns.ino[i] != *caller.ns.ino[i]);
     else
@@ -216,13 +219,12 @@ Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t
   // Like the namespaces, what every Linux /proc shows (status, its Tgid
   // and PPid, stat, cwd and root where the caller's could be read) must be
   // read: a look that failed is an error, not facts left unknown.
-  const std::string proc = "the child's /proc/" + std::to_string(child_tid);
   {
     auto status = sys::read_small_file(dir->get(), "status", buf, sizeof buf);
-    if (!status) return make_error("cannot read " + proc + "/status: " + status.error().message);
+    if (!status) return make_error("cannot read " + child_path("status") + ": " + status.error().message);
     auto tgid = sys::status_field(*status, "Tgid");
     auto ppid = sys::status_field(*status, "PPid");
-    if (!tgid || !ppid) return make_error(proc + "/status has no Tgid or PPid");
+    if (!tgid || !ppid) return make_error(child_path("status") + " has no Tgid or PPid");
     o.tgid = static_cast<pid_t>(*tgid);
     o.same_tgid = model::fact_of(o.tgid == caller.pid);
     o.ppid = static_cast<pid_t>(*ppid);
@@ -249,14 +251,14 @@ Result<IdentityObservation> observe_identity(const CallerIdentity& caller, pid_t
     }
   {
     auto stat = sys::read_small_file(dir->get(), "stat", buf, sizeof buf);
-    if (!stat) return make_error("cannot read " + proc + "/stat: " + stat.error().message);
+    if (!stat) return make_error("cannot read " + child_path("stat") + ": " + stat.error().message);
     o.exit_signal = sys::stat_field(*stat, 38);
-    if (!o.exit_signal) return make_error(proc + "/stat has no field 38 (exit signal)");
+    if (!o.exit_signal) return make_error(child_path("stat") + " has no field 38 (exit signal)");
   }
   const auto cwd = file_id_at(dir->get(), "cwd");
   const auto root = file_id_at(dir->get(), "root");
   if ((caller.cwd && !cwd) || (caller.root && !root))
-    return make_error("cannot stat " + proc + "/cwd or /root (the caller's could be)");
+    return make_error("cannot stat " + child_path("cwd") + " or its root (the caller's could be)");
   o.cwd_copied = same_file(caller.cwd, cwd);
   o.root_copied = same_file(caller.root, root);
   if (caller.open_file_fd >= 0) {
