@@ -41,6 +41,7 @@
 #include "harness/reports/progress.hpp"
 #include "harness/reports/summary.hpp"
 #include "harness/reports/terminal.hpp"
+#include "harness/targets/guest_parts.hpp"
 #include "harness/targets/target_report.hpp"
 #include "harness/targets/target_results.hpp"
 #include "harness/version.hpp"
@@ -234,10 +235,12 @@ class RunSession {
     return junit_.open(o_.junit, *stdout_);
   }
   // Targets are independent of one another: the outer ones (kernels in
-  // qemu, gVisor, qemu-user) start at once, each in a thread that only starts
-  // its outer process and waits for it, while the host's cases run here; at
-  // most one target per CPU this process may use runs at a time, the host
-  // counted. Results are taken in plan order, as one after another.
+  // qemu, gVisor, qemu-user) start at once, each guest in a thread that only
+  // starts its outer process and waits for it, while the host's cases run
+  // here; at most one guest (or the host) per CPU this process may use runs
+  // at a time. A kernel target with enough cases and CPUs to itself runs as
+  // several guests, each a shard (targets/guest_parts.hpp). Results are taken
+  // in plan order, as one after another.
   //
   // SIGINT, SIGTERM or SIGHUP (harness/engine/stop_signals.hpp) stops the
   // run between cases: the Runner kills and reaps its callers and releases
@@ -251,8 +254,9 @@ class RunSession {
     const auto is_host = [](const PlannedTarget& t) { return t.spec.kind == targets::TargetKind::host; };
     const bool hosted = std::any_of(plan_.targets.begin(), plan_.targets.end(), is_host);
     // Declared first, gone last: a future waits for its thread as it goes.
-    // Nothing in a future: the run was stopped before the target started.
-    std::vector<std::future<std::optional<targets::TargetRun>>> outer(plan_.targets.size());
+    // An outer target runs as one guest or several (targets/guest_parts.hpp),
+    // each in a thread of its own that takes a slot.
+    std::vector<std::vector<std::future<targets::GuestPartRun>>> outer(plan_.targets.size());
     // The host's slot, before any outer target takes it; never held while
     // this thread waits for an outer target, nor when it leaves.
     struct HostSlot {
@@ -263,18 +267,31 @@ class RunSession {
       ~HostSlot() { give_back(); }
     } host_slot{slots};
     if (hosted) host_slot.take();
-    for (std::size_t i = 0; i < plan_.targets.size(); ++i)
-      if (!is_host(plan_.targets[i]))
-        outer[i] = std::async(std::launch::async, [this, &slots, i]() -> std::optional<targets::TargetRun> {
+    for (std::size_t i = 0; i < plan_.targets.size(); ++i) {
+      if (is_host(plan_.targets[i])) continue;
+      // The CPUs are shared among the run's targets: a target gets more than
+      // one guest only where it has more than one CPU to itself.
+      const std::size_t parts = targets::guest_count(plan_.targets[i].spec, plan_.targets[i].cases.size(),
+                                                     static_cast<std::size_t>(cpus()) / plan_.targets.size());
+      for (std::size_t part = 0; part < parts; ++part)
+        outer[i].push_back(std::async(std::launch::async, [this, &slots, i, part, parts] {
           slots.acquire();
           const struct Release {
             std::counting_semaphore<>& s;
             ~Release() { s.release(); }
           } release{slots};
-          if (harness::stop_signal() != 0) return std::nullopt;
-          return run_planned_target(plan_.targets[i], o_, std::chrono::milliseconds(o_.timeout_ms), target_timeout(),
-                                    kernel_);
-        });
+          targets::GuestPartRun out;
+          if (harness::stop_signal() != 0) {
+            out.why = "clonediff was stopped by " + model::signal_name(harness::stop_signal()) + " before it started";
+            return out;
+          }
+          out.started = std::chrono::steady_clock::now();
+          out.run = run_planned_target(plan_.targets[i], o_, std::chrono::milliseconds(o_.timeout_ms),
+                                       target_timeout(), kernel_, part, parts);
+          out.ended = std::chrono::steady_clock::now();
+          return out;
+        }));
+    }
     for (std::size_t i = 0; i < plan_.targets.size(); ++i) {
       const PlannedTarget& t = plan_.targets[i];
       if (is_host(t)) {
@@ -286,11 +303,12 @@ class RunSession {
         continue;
       }
       host_slot.give_back();
-      std::optional<targets::TargetRun> ran = outer[i].get();
-      if (ran)
-        take_outer(t, *ran);
-      else
+      std::vector<targets::GuestPartRun> parts;
+      for (auto& part : outer[i]) parts.push_back(part.get());
+      if (std::none_of(parts.begin(), parts.end(), [](const targets::GuestPartRun& p) { return p.run.has_value(); }))
         skip_target(t);
+      else
+        take_outer(t, targets::join_guest_runs(std::move(parts)));
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
     progress_->clear();

@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "harness/targets/guest_parts.hpp"
 #include "probes/sys/text_file.hpp"
 
 namespace clonediff::cli {
@@ -120,7 +121,7 @@ Status write_baseline(const std::string& file, const targets::Baseline& b, const
 targets::TargetRun run_planned_target(const PlannedTarget& t, const RunOptions& opts,
                                       std::chrono::milliseconds case_timeout,
                                       std::optional<std::chrono::seconds> target_timeout,
-                                      const model::Kernel& host_profile) {
+                                      const model::Kernel& host_profile, std::size_t part, std::size_t parts) {
   targets::GuestSelection guest;
   if (targets::is_emulator(t.spec.kind)) guest.kernel_profile = model::kernel_spec(host_profile);
   guest.no_builtin = opts.no_builtin;
@@ -130,6 +131,7 @@ targets::TargetRun run_planned_target(const PlannedTarget& t, const RunOptions& 
   guest.shard = opts.shard;
   guest.context = opts.context;
   guest.case_timeout = case_timeout;
+  guest = targets::guest_part(guest, part, parts);
   // Boot and the catalogue under TCG or an emulator: generous, but bounded.
   return run_guest(t.spec, guest, target_timeout.value_or(std::chrono::seconds(120 + static_cast<long>(t.cases.size()) / 10)));
 }

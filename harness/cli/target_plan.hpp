@@ -43,11 +43,12 @@ Status write_baseline(const std::string& file, const targets::Baseline& b, const
 // the run (so that it runs exactly these cases) and the timeouts: per case,
 // and for the whole target (default 120 s + 0.1 s per case).
 // An emulator's guest judges against `host_profile` (the kernel it stands in
-// for).
+// for). Of a target run as several guests (targets/guest_parts.hpp), guest
+// `part` of `parts` runs its share.
 targets::TargetRun run_planned_target(const PlannedTarget& t, const RunOptions& opts,
                                       std::chrono::milliseconds case_timeout,
                                       std::optional<std::chrono::seconds> target_timeout,
-                                      const model::Kernel& host_profile);
+                                      const model::Kernel& host_profile, std::size_t part = 0, std::size_t parts = 1);
 
 // Where the static clonediff is: beside this binary (the build tree), else
 // where the package installs it (CLONEDIFF_LIBEXEC_RELATIVE from the binary's
