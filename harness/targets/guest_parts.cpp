@@ -36,7 +36,7 @@ std::string disagreement(const std::vector<GuestPartRun>& parts) {
 
 std::size_t guest_count(const TargetSpec& t, std::size_t cases, std::size_t cpus) {
   if (t.kind != TargetKind::kernel) return 1;
-  return std::clamp<std::size_t>(std::min(cpus, cases / kLeastCasesPerGuest), 1, std::max<std::size_t>(cpus, 1));
+  return std::max<std::size_t>(1, std::min(cpus, cases / kLeastCasesPerGuest));
 }
 
 GuestSelection guest_part(const GuestSelection& s, std::size_t part, std::size_t parts) {
@@ -63,11 +63,14 @@ TargetRun join_guest_runs(std::vector<GuestPartRun> parts) {
       continue;
     }
     TargetRun& r = *parts[i].run;
-    if (r.status == TargetRun::Status::ran) ++ran;
-    if (r.status != TargetRun::Status::ran) (r.status == TargetRun::Status::not_started ? unstarted : failures).push_back(name + ": " + r.reason);
+    if (r.status == TargetRun::Status::ran)
+      ++ran;
+    else
+      (r.status == TargetRun::Status::not_started ? unstarted : failures).push_back(name + ": " + r.reason);
     if (r.results) {
       if (!out.results) {
         out.results = std::move(r.results);
+        if (!out.results->problem.empty()) out.results->problem = name + ": " + out.results->problem;
       } else {
         auto& into = out.results->results;
         into.insert(into.end(), std::make_move_iterator(r.results->results.begin()),

@@ -173,16 +173,19 @@ TEST(GuestParts, GuestsOnDifferentKernelsCannotBeOneTarget) {
 }
 
 TEST(GuestParts, AGuestsCutStreamLeavesTheJoinedStreamUnended) {
-  std::vector<GuestPartRun> parts;
-  parts.push_back(guest({"a"}, Clock::time_point{}, seconds(4)));
-  parts.push_back(guest({"b"}, Clock::time_point{}, seconds(4)));
-  parts[1].run->results->ended = false;
-  parts[1].run->results->problem = "the stream ends inside a frame";
-  const TargetRun run = join_guest_runs(std::move(parts));
-  EXPECT_EQ(run.status, TargetRun::Status::failed);
-  EXPECT_EQ(run.reason, "guest 2 of 2: the stream ends inside a frame");
-  EXPECT_FALSE(run.results->ended);
-  EXPECT_EQ(run.results->problem, "guest 2 of 2: the stream ends inside a frame");
+  for (std::size_t cut : {0u, 1u}) {
+    std::vector<GuestPartRun> parts;
+    parts.push_back(guest({"a"}, Clock::time_point{}, seconds(4)));
+    parts.push_back(guest({"b"}, Clock::time_point{}, seconds(4)));
+    parts[cut].run->results->ended = false;
+    parts[cut].run->results->problem = "the stream ends inside a frame";
+    const TargetRun run = join_guest_runs(std::move(parts));
+    const std::string why = "guest " + std::to_string(cut + 1) + " of 2: the stream ends inside a frame";
+    EXPECT_EQ(run.status, TargetRun::Status::failed);
+    EXPECT_EQ(run.reason, why);
+    EXPECT_FALSE(run.results->ended);
+    EXPECT_EQ(run.results->problem, why);
+  }
 }
 
 }  // namespace
