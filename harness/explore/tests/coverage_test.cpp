@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
+#include <string>
 
 #include "harness/case/catalogue.hpp"
 #include "model/flags.hpp"
@@ -21,6 +23,16 @@ model::Kernel kernel(int major, int minor, std::optional<bool> unprivileged_user
   k.unprivileged_userns_clone = unprivileged_userns_clone;
   k.pid_max = 32768;
   return k;
+}
+
+// The probe is deterministic for a profile (its seed is fixed): each
+// profile's is made once for all the tests here, as it takes about a second.
+const Reachability& reachability(const model::Kernel& k) {
+  static std::map<std::string, Reachability> made;
+  const std::string key = model::kernel_spec(k);
+  auto it = made.find(key);
+  if (it == made.end()) it = made.emplace(key, probe_reachability(k)).first;
+  return it->second;
 }
 
 const CoverageRow& row_of(const RuleCoverage& c, std::string_view id) {
@@ -67,7 +79,7 @@ TEST(Coverage, CountsDecidedMatchedDivergedAndPassed) {
 }
 
 TEST(Coverage, ReachabilityNamesVersionBoundsAndKnobs) {
-  const Reachability on_6_18 = probe_reachability(kernel(6, 18));
+  const Reachability& on_6_18 = reachability(kernel(6, 18));
   ASSERT_TRUE(on_6_18.unreachable.count("copy_process.timens_shared_vm"));
   EXPECT_NE(on_6_18.unreachable.at("copy_process.timens_shared_vm").find("2b5f9dad32ed"), std::string::npos);
   ASSERT_TRUE(on_6_18.unreachable.count("copy_process.pidfd_thread"));
@@ -99,12 +111,12 @@ TEST(Coverage, ReachabilityNamesVersionBoundsAndKnobs) {
   EXPECT_EQ(on_6_18.unreachable.at("copy_net_ns.max_net_namespaces"),
             "needs the kernel knob user.max_net_namespaces=0 (this kernel: not 0)");
   // On Debian's 6.1 the two version-bounded rules hold; the knob is still 1.
-  const Reachability on_6_1 = probe_reachability(kernel(6, 1, true));
+  const Reachability& on_6_1 = reachability(kernel(6, 1, true));
   EXPECT_FALSE(on_6_1.unreachable.count("copy_process.timens_shared_vm"));
   EXPECT_FALSE(on_6_1.unreachable.count("copy_process.pidfd_thread"));
   EXPECT_TRUE(on_6_1.unreachable.count("copy_process.debian_unprivileged_userns_clone"));
   EXPECT_TRUE(on_6_1.unreachable.count("alloc_pid.set_tid_range_pidns"));
-  EXPECT_FALSE(probe_reachability(kernel(6, 1, false)).unreachable.count("copy_process.debian_unprivileged_userns_clone"));
+  EXPECT_FALSE(reachability(kernel(6, 1, false)).unreachable.count("copy_process.debian_unprivileged_userns_clone"));
 }
 
 TEST(Coverage, AContextThatCannotBeBuiltMakesItsRulesUnreachableHere) {
@@ -132,7 +144,7 @@ TEST(Coverage, TheCatalogueDecidesEveryReachableRule) {
       ASSERT_TRUE(p);
       c.add(*p, harness::Verdict::match);
     }
-    const auto missing = undecided_reachable(c, probe_reachability(k), {});
+    const auto missing = undecided_reachable(c, reachability(k), {});
     std::string names;
     for (const std::string& id : missing) names += " " + id;
     EXPECT_TRUE(missing.empty()) << k.version.str() << ":" << names;
