@@ -61,6 +61,7 @@ Result<Prediction> predict(const Request& request, const Caller& caller, const K
     p.notes.push_back("before 5.4 (fa729c4df558) clone3 starts the child with its stack pointer at the stack's lowest "
                       "address, not at stack + stack_size; the model does not predict what the child then does");
   const RuleInput in{p.call, caller, kernel};
+  p.chain.reserve(refusal_rules().size());  // one step per rule at most: no regrowth on the way
   for (const Rule& rule : refusal_rules()) {
     if (!rule.versions.contains(kernel.version)) {
       p.chain.push_back({&rule, RuleStep::Verdict::not_in_kernel});

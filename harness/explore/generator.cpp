@@ -1,6 +1,7 @@
 #include "harness/explore/generator.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 #include "model/flags.hpp"
 
@@ -69,19 +70,32 @@ void Generator::drop_context(const std::string& name) {
   // A changed context drawn from a preset: not drawn again, its preset still.
   if (std::find(contexts.begin(), contexts.end(), name) == contexts.end()) {
     options_.space.unbuildable_changed.push_back(name);
-    for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const CatalogueCase& c) { return c.context == name; });
+    for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const Exemplar& e) { return e.c.context == name; });
+    forget_neighbours();
     return;
   }
   if (contexts.size() <= 1) return;  // keep one: the cases must come from somewhere
   std::erase(contexts, name);
-  for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const CatalogueCase& c) { return c.context == name; });
+  for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const Exemplar& e) { return e.c.context == name; });
+  forget_neighbours();
 }
 
 void Generator::drop_entry(model::Entry e) {
   auto& entries = options_.space.entries;
   if (entries.size() <= 1) return;
   std::erase(entries, e);
-  for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const CatalogueCase& c) { return c.request.entry == e; });
+  for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const Exemplar& x) { return x.c.request.entry == e; });
+  forget_neighbours();
+}
+
+void Generator::forget_neighbours() {
+  for (auto& [rule, cases] : exemplars_)
+    for (Exemplar& e : cases) e.near.reset();
+}
+
+const std::vector<CatalogueCase>& Generator::neighbours_of(Exemplar& e) {
+  if (!e.near) e.near = neighbours(e.c, options_.space);
+  return *e.near;
 }
 
 std::optional<Generator::Candidate> Generator::candidate(CatalogueCase c, const std::string* parent_rule) {
@@ -119,52 +133,56 @@ std::optional<Generator::Candidate> Generator::candidate(CatalogueCase c, const 
 
 // A taken case to start from: a rule first, each rule alike (so the rarely
 // decided ones are as likely as the rest), then one of its cases.
-const CatalogueCase* Generator::exemplar() {
-  std::vector<const std::vector<CatalogueCase>*> rules;
-  for (const auto& [rule, cases] : exemplars_)
+Generator::Exemplar* Generator::exemplar() {
+  std::vector<std::vector<Exemplar>*> rules;
+  for (auto& [rule, cases] : exemplars_)
     if (!cases.empty()) rules.push_back(&cases);
   if (rules.empty()) return nullptr;
-  const auto& cases = *rules[rng_.index(rules.size())];
+  auto& cases = *rules[rng_.index(rules.size())];
   return &cases[rng_.index(cases.size())];
 }
 
 void Generator::take(const Candidate& chosen) {
   for (const std::string& feature : chosen.features) ++seen_[feature];
   // Up to a few cases per rule to mutate from, replaced at random as more come.
-  std::vector<CatalogueCase>& kept = exemplars_[chosen.rule];
+  std::vector<Exemplar>& kept = exemplars_[chosen.rule];
   const std::size_t n = ++taken_by_rule_[chosen.rule];
   if (kept.size() < kExemplarsPerRule) {
-    kept.push_back(chosen.c);
+    kept.push_back({chosen.c, std::nullopt});
   } else if (const std::uint64_t slot = rng_.below(n); slot < kExemplarsPerRule) {
-    kept[static_cast<std::size_t>(slot)] = chosen.c;
+    kept[static_cast<std::size_t>(slot)] = {chosen.c, std::nullopt};
   }
 }
 
 CatalogueCase Generator::next() {
   std::vector<Candidate> pool;
+  pool.reserve(options_.random_candidates + options_.mutated_candidates + options_.boundary_neighbours);
   const auto offer = [&](std::optional<Candidate> c) {
     if (c) pool.push_back(std::move(*c));
   };
   for (std::size_t i = 0; i < options_.random_candidates; ++i) offer(candidate(random_case(rng_, options_.space), nullptr));
   for (std::size_t i = 0; i < options_.mutated_candidates; ++i) {
-    const CatalogueCase* from = exemplar();
+    Exemplar* from = exemplar();
     if (!from) break;
-    std::vector<CatalogueCase> near = neighbours(*from, options_.space);
-    if (!near.empty()) offer(candidate(std::move(near[rng_.index(near.size())]), nullptr));
+    const std::vector<CatalogueCase>& near = neighbours_of(*from);
+    if (!near.empty()) offer(candidate(near[rng_.index(near.size())], nullptr));
   }
   // The boundary search: neighbours of one taken case, scored with the
   // crossing from its rule to theirs.
-  if (const CatalogueCase* from = exemplar()) {
-    const CatalogueCase origin = *from;
+  if (Exemplar* from = exemplar()) {
+    const CatalogueCase& origin = from->c;  // candidate() leaves the exemplars as they are
     auto parent = callers_.find(origin.context);
     auto parent_prediction = parent == callers_.end() ? Result<model::Prediction>(make_error("no preset"))
                                                       : model::predict(origin.request, parent->second, options_.kernel);
     if (parent_prediction) {
-      std::vector<CatalogueCase> near = neighbours(origin, options_.space);
-      for (std::size_t i = 0; i < options_.boundary_neighbours && !near.empty(); ++i) {
-        const std::size_t at = rng_.index(near.size());
-        offer(candidate(std::move(near[at]), &parent_prediction->rule));
-        near.erase(near.begin() + static_cast<std::ptrdiff_t>(at));
+      // Drawn without replacement: the neighbours not drawn yet, by index.
+      const std::vector<CatalogueCase>& near = neighbours_of(*from);
+      std::vector<std::size_t> left(near.size());
+      std::iota(left.begin(), left.end(), std::size_t{0});
+      for (std::size_t i = 0; i < options_.boundary_neighbours && !left.empty(); ++i) {
+        const std::size_t at = rng_.index(left.size());
+        offer(candidate(near[left[at]], &parent_prediction->rule));
+        left.erase(left.begin() + static_cast<std::ptrdiff_t>(at));
       }
     }
   }

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -67,15 +68,25 @@ class Generator {
   };
   // Predicts `c`; nullopt when the harness would not make it (a skip) or
   // the model cannot predict it.
+  // A taken case kept to mutate from, and its neighbours in the space once
+  // asked for: an exemplar is drawn from again and again, and its
+  // neighbours stay the same until the space changes (drop_context,
+  // drop_entry), which forgets them.
+  struct Exemplar {
+    harness::CatalogueCase c;
+    std::optional<std::vector<harness::CatalogueCase>> near;
+  };
   std::optional<Candidate> candidate(harness::CatalogueCase c, const std::string* parent_rule);
-  const harness::CatalogueCase* exemplar();
+  Exemplar* exemplar();
+  const std::vector<harness::CatalogueCase>& neighbours_of(Exemplar& e);
+  void forget_neighbours();
   void take(const Candidate& chosen);
 
   GeneratorOptions options_;
   Rng rng_;
   std::map<std::string, model::Caller> callers_;  // each preset's facts
   std::unordered_map<std::string, std::size_t> seen_;  // feature -> cases taken with it
-  std::map<std::string, std::vector<harness::CatalogueCase>> exemplars_;  // by deciding rule
+  std::map<std::string, std::vector<Exemplar>> exemplars_;  // by deciding rule
   std::map<std::string, std::size_t> taken_by_rule_;
   std::size_t count_ = 0;
   std::size_t crossings_ = 0;
