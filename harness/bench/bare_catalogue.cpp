@@ -33,6 +33,7 @@
 #include "harness/case/catalogue.hpp"
 #include "model/flags.hpp"
 #include "probes/sys/short_slice.hpp"
+#include "probes/sys/timer_slack.hpp"
 
 namespace {
 
@@ -145,8 +146,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   // As clonediff run's host cases have it (run_command.cpp), so that the two
-  // meet the same scheduler beside other work.
+  // meet the same scheduler and the same timers, beside other work or not.
   (void)sys::request_short_slice();
+  (void)sys::request_precise_timers();
   auto catalogue = harness::builtin_catalogue();
   if (!catalogue) {
     std::fprintf(stderr, "bare_catalogue: %s\n", catalogue.error().message.c_str());

@@ -36,6 +36,7 @@
 #include "harness/records/record.hpp"
 #include "harness/records/result_wire.hpp"
 #include "probes/sys/short_slice.hpp"
+#include "probes/sys/timer_slack.hpp"
 #include "harness/reports/junit_report.hpp"
 #include "harness/reports/ktap_report.hpp"
 #include "harness/reports/progress.hpp"
@@ -459,10 +460,12 @@ void RunSession::skip_target(const PlannedTarget& t) {
 void RunSession::run_host(const PlannedTarget& t) {
   // The host's cases are hand-overs between this thread, its callers and
   // their children (all created from here): a short slice each where the
-  // kernel takes one (probes/sys/short_slice.hpp). The outer targets' threads
-  // were started before and keep the default, as do qemu and runsc. Where
-  // the kernel refuses, the default slice.
+  // kernel takes one (probes/sys/short_slice.hpp), and timed sleeps that end
+  // when asked (probes/sys/timer_slack.hpp). The outer targets' threads
+  // were started before and keep the defaults, as do qemu and runsc. Where
+  // the kernel refuses, the defaults.
   (void)sys::request_short_slice();
+  (void)sys::request_precise_timers();
   const auto target_started = std::chrono::steady_clock::now();
   if (plan_.over_targets) targets_.begin(t.spec, t.name, plan_.allowed_skips.count(t.name) != 0);
   {
