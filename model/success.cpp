@@ -442,14 +442,24 @@ constexpr std::array kRows = {
                &after_is<AfterArg::setns>,
                [](const SuccessInput& in, Outcome& o, Notes& notes) {
                  o[Trait::setns_pidfd_einval] = Fact::no;
-                 // utsns_install(): CAP_SYS_ADMIN over the target's UTS
-                 // namespace and in the helper's own user namespace. The
-                 // second is the caller's own; the first follows from it, the
-                 // target's owner being the caller's user namespace or a child
-                 // of it that the caller's euid made (cap_capable()).
-                 o[Trait::setns_pidfd_joined] = fact_of(in.caller.cap_sys_admin);
+                 // utsns_install(): CAP_SYS_ADMIN over the owner of the
+                 // child's UTS namespace, and in the helper's own user
+                 // namespace, the caller's. A new UTS namespace (CLONE_NEWUTS)
+                 // is owned by the child's user namespace: the caller's, or
+                 // (CLONE_NEWUSER) a child of it that the caller's euid made,
+                 // where cap_capable() gives the caller every capability.
+                 // Without CLONE_NEWUTS the child is in the caller's UTS
+                 // namespace, which no caller context unshares: the initial
+                 // user namespace owns it, where the caller's capability is
+                 // capable()'s (a root in a user namespace of its own has
+                 // none there).
+                 const bool over_owner = in.has(flag::NEWUTS) || in.caller.cap_sys_admin_init;
+                 o[Trait::setns_pidfd_joined] = fact_of(in.caller.cap_sys_admin && over_owner);
                  if (!in.caller.cap_sys_admin)
                    notes.emplace_back("setns through the pidfd: EPERM, the caller has no CAP_SYS_ADMIN");
+                 else if (!over_owner)
+                   notes.emplace_back("setns through the pidfd: EPERM, the child's UTS namespace is the caller's, owned "
+                                      "by the initial user namespace, where the caller has no CAP_SYS_ADMIN");
                },
                "setns(pidfd, CLONE_NEWUTS) moves the calling task into the pidfd's process's UTS namespace, "
                "given CAP_SYS_ADMIN",

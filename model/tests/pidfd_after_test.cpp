@@ -211,6 +211,31 @@ TEST(AfterPredictions, SetnsThroughAPidfdFromV58GivenCapSysAdmin) {
   EXPECT_EQ(p->outcome[Trait::setns_pidfd_einval], Fact::no);
 }
 
+// utsns_install() also asks for CAP_SYS_ADMIN over the owner of the target
+// UTS namespace. A root in a user namespace of its own has it over a UTS
+// namespace its child made (CLONE_NEWUTS, with or without CLONE_NEWUSER), but
+// not over the one it shares with the child, which the initial user
+// namespace owns: EPERM, as Linux 6.18 answered `run --context userns_root`
+// on pidfd/setns-same-uts.
+TEST(AfterPredictions, SetnsIntoASharedUtsNamespaceNeedsCapSysAdminOverItsOwner) {
+  Kernel k;
+  k.version = {6, 18, 0};
+  k.pid_max = 32768;
+  const auto joined = [&](std::uint64_t flags, const char* context) {
+    auto p = predict(with_after(Entry::clone3, PIDFD | flags, AfterArg::setns), *caller_preset(context), k);
+    EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
+    EXPECT_EQ(p->outcome[Trait::setns_pidfd_einval], Fact::no);
+    return p->outcome[Trait::setns_pidfd_joined];
+  };
+  for (const char* in_userns : {"userns_root", "userns_depth"}) {
+    EXPECT_EQ(joined(0, in_userns), Fact::no) << in_userns;
+    EXPECT_EQ(joined(NEWUTS, in_userns), Fact::yes) << in_userns;
+  }
+  EXPECT_EQ(joined(NEWUSER | NEWUTS, "userns_root"), Fact::yes);  // (userns_depth can make no user namespace)
+  EXPECT_EQ(joined(0, "root"), Fact::yes);
+  EXPECT_EQ(joined(0, "nproc_limit_cap_sys_admin"), Fact::yes);
+}
+
 TEST(AfterPredictions, AQueuedValueReachesTheChildAndAForgedCodeIsRefused) {
   const Request r = with_after(Entry::clone3, PIDFD, AfterArg::sigqueue);
   EXPECT_TRUE(validate(r).ok());
