@@ -86,6 +86,11 @@ void look_by_ioctl(int pidfd, long child, TraitBits& t) {
   t.set(Trait::pidfd_info_einval, err == EINVAL);
 }
 
+// pidfd_open(tid, PIDFD_THREAD): refused (EINVAL where the flag is not
+// taken, ENOSYS where there is no pidfd_open) is no; else the pidfd it gave
+// must be a pidfd of that thread (yes or no). A pidfd that could not be
+// looked at (no /proc in a chroot) leaves the trait unknown: a look that
+// could not be made is no answer.
 void look_by_thread_pidfd(long child, std::size_t caller_depth, TraitBits& t) {
   const sys::UniqueFd fd(sys::pidfd_open(static_cast<pid_t>(child), sys::kPidfdThread));
   if (!fd) {
@@ -94,10 +99,9 @@ void look_by_thread_pidfd(long child, std::size_t caller_depth, TraitBits& t) {
   }
   TraitBits seen;
   look_at_pidfd(fd.get(), child, caller_depth, seen);
-  const auto is = [&](Trait tr) {
-    const unsigned bit = static_cast<unsigned>(tr);
-    return ((seen.known >> bit) & 1u) && ((seen.value >> bit) & 1u);
-  };
+  const auto known = [&](Trait tr) { return ((seen.known >> static_cast<unsigned>(tr)) & 1u) != 0; };
+  const auto is = [&](Trait tr) { return known(tr) && ((seen.value >> static_cast<unsigned>(tr)) & 1u) != 0; };
+  if (!known(Trait::pidfd) || !known(Trait::pidfd_thread)) return;
   t.set(Trait::pidfd_open_thread, is(Trait::pidfd) && is(Trait::pidfd_thread));
 }
 
@@ -117,12 +121,30 @@ int reap_quietly(long pid) {
 // How the setns helper ends: its exit status.
 enum SetnsEnd : int { kJoined = 0, kElsewhere = 1, kEinval = 2, kRefused = 3, kNoLook = 4 };
 
+// The pid of the pidfd's process as the caller's /proc numbers it (fdinfo's
+// Pid, from v5.3 printed in that /proc's pid namespace), or 0.
+long pid_in_proc(int pidfd) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
+  char buf[1024];
+  const sys::UniqueFd info(::open(path, O_RDONLY | O_CLOEXEC));
+  const ssize_t n = info ? ::read(info.get(), buf, sizeof buf - 1) : -1;
+  if (n <= 0) return 0;
+  const auto pid = sys::status_field(std::string_view(buf, static_cast<std::size_t>(n)), "Pid");
+  return pid && *pid > 0 ? *pid : 0;
+}
+
 // A helper calls setns(pidfd, CLONE_NEWUTS) and compares its UTS namespace
-// (/proc/thread-self/ns/uts) with the one the caller opened of the child.
-void look_by_setns(int pidfd, long child, TraitBits& t) {
-  const std::string theirs_path = "/proc/" + std::to_string(child) + "/ns/uts";
+// (/proc/thread-self/ns/uts) with the one the caller opened of the child,
+// found by the pid /proc numbers it with (the caller's own number for it is
+// another where the caller is in a pid namespace of its own).
+// Where /proc cannot name the child (no /proc, or before fdinfo's Pid in
+// v5.3), a refusal is still seen; where setns() succeeds, unknown.
+void look_by_setns(int pidfd, TraitBits& t) {
+  const long in_proc = pid_in_proc(pidfd);
   struct stat theirs {};
-  if (::stat(theirs_path.c_str(), &theirs) != 0) return;  // unknown: cannot see its namespace
+  const bool seen_theirs =
+      in_proc > 0 && ::stat(("/proc/" + std::to_string(in_proc) + "/ns/uts").c_str(), &theirs) == 0;
   const long helper = fork_quietly();
   if (helper < 0) return;
   if (helper == 0) {
@@ -130,7 +152,7 @@ void look_by_setns(int pidfd, long child, TraitBits& t) {
     if (::syscall(SYS_setns, pidfd, CLONE_NEWUTS) != 0)
       ::syscall(SYS_exit_group, errno == EINVAL ? kEinval : kRefused);
     struct stat mine {};
-    if (::syscall(SYS_newfstatat, AT_FDCWD, "/proc/thread-self/ns/uts", &mine, 0) != 0)
+    if (!seen_theirs || ::syscall(SYS_newfstatat, AT_FDCWD, "/proc/thread-self/ns/uts", &mine, 0) != 0)
       ::syscall(SYS_exit_group, kNoLook);
     ::syscall(SYS_exit_group, mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino ? kJoined : kElsewhere);
   }
@@ -223,18 +245,6 @@ void look_by_queueing(int pidfd, long child, TraitBits& t) {
   if (const auto seen = queued_with_value(child)) t.set(Trait::pidfd_signal_value_queued, *seen);
 }
 
-// The pid of the pidfd's process as the caller's /proc numbers it (fdinfo's
-// Pid, from v5.3 printed in that /proc's pid namespace), or 0.
-long pid_in_proc(int pidfd) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
-  char buf[1024];
-  const sys::UniqueFd info(::open(path, O_RDONLY | O_CLOEXEC));
-  const ssize_t n = info ? ::read(info.get(), buf, sizeof buf - 1) : -1;
-  if (n <= 0) return 0;
-  const auto pid = sys::status_field(std::string_view(buf, static_cast<std::size_t>(n)), "Pid");
-  return pid && *pid > 0 ? *pid : 0;
-}
 
 enum class LeaderState { alone_with_thread, group_gone, running, unreadable };
 
@@ -289,6 +299,10 @@ void look_while_leader_gone(int pidfd, long child, TraitBits& t) {
   t.set(Trait::pidfd_readable_group_gone, n == 1 && (p.revents & POLLIN));
 }
 
+bool looks_through_proc(model::AfterArg after) {
+  return after == model::AfterArg::thread || after == model::AfterArg::setns || after == model::AfterArg::leader_exit;
+}
+
 std::chrono::milliseconds look_time_limit(model::AfterArg after) {
   if (after == model::AfterArg::reuse) return kReuseTimeLimit;
   if (after == model::AfterArg::leader_exit) return kLeaderAloneLimit + std::chrono::milliseconds(kGroupGoneWaitMs);
@@ -315,7 +329,7 @@ void look_while_running(model::AfterArg after, int pidfd, long child, std::size_
       look_by_thread_pidfd(child, caller_depth, t);
       return;
     case model::AfterArg::setns:
-      if (pidfd >= 0) look_by_setns(pidfd, child, t);
+      if (pidfd >= 0) look_by_setns(pidfd, t);
       return;
     case model::AfterArg::reuse:
       look_by_forking(rounds, t);

@@ -49,6 +49,12 @@ inline constexpr int kLastThreadSignal = 43;
 // its pid as the caller numbers it, where the pidfd cannot send it).
 void look_while_leader_gone(int pidfd, long child, TraitBits& t);
 
+// Whether a scenario's looks go through /proc (after=thread: the thread
+// pidfd's fdinfo; after=setns: the child's UTS namespace; after=leader_exit:
+// the leader's status), which a chrooted caller does not have: there they
+// could not answer.
+bool looks_through_proc(model::AfterArg after);
+
 // How long a scenario's looks may take at most beyond a case's usual work
 // (after=reuse's rounds, after=leader_exit's waits): the host allows it.
 std::chrono::milliseconds look_time_limit(model::AfterArg after);

@@ -430,6 +430,15 @@ CallerResult<Unit> CaseHost::learn_facts(const FactsMsg& f) {
   return Unit{};
 }
 
+std::optional<std::string> CaseHost::cannot_make_here(const model::Request& request) const {
+  const auto& tids = request.clone3.set_tid;
+  if (!tids || !facts_.pid_for_children_differs) return std::nullopt;
+  for (std::size_t i = 0; i < tids->size(); ++i)
+    if ((*tids)[i].kind == model::TidSpec::Kind::reaped)
+      if (auto reaped = reaped_entry(i, request.flags); !reaped) return reaped.error().message;
+  return std::nullopt;
+}
+
 Result<bool> CaseHost::reaped_entry(std::size_t index, std::uint64_t flags) const {
   const model::SetTidTarget target = model::set_tid_target(index, flags, facts_);
   // A namespace nobody is in yet: no pid has been used there; 2 stands for

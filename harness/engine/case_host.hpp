@@ -59,6 +59,13 @@ class CaseHost {
   // harness's own tests.
   LiveCall make_call(const model::Request& request, Fault fault = Fault::none);
 
+  // Why this caller cannot make the request as written, if it cannot: a
+  // set_tid=reaped entry where the caller's children are born in a pid
+  // namespace it unshared (pidns_unshared), so that it cannot make the pid
+  // to reap there. A property of the context, not of the kernel: the case is
+  // a skip with this reason.
+  std::optional<std::string> cannot_make_here(const model::Request& request) const;
+
   // The facts read back from the live caller, for the model.
   const model::Caller& caller_facts() const { return facts_; }
   pid_t caller_pid() const { return caller_pid_; }

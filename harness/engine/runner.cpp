@@ -5,6 +5,7 @@
 #include "harness/engine/cgroup_scratch.hpp"
 #include "model/flags.hpp"
 #include "model/names.hpp"
+#include "probes/pidfd_after.hpp"
 
 namespace clonediff::harness {
 
@@ -129,6 +130,20 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
   }
   r.predicted = std::move(predicted).value();
   if (auto why = cannot_run_here(c.request, *r.predicted)) {
+    r.verdict = Verdict::skip;
+    r.reason = *why;
+    return r;
+  }
+  // The after= looks that go through /proc cannot answer in a chroot, which
+  // has none: what the kernel did with a child it made would show as
+  // unknown. (A refused call is seen as any other.)
+  if ((*host)->caller_facts().chrooted && r.predicted->outcome.ok() && probes::looks_through_proc(c.request.after)) {
+    r.verdict = Verdict::skip;
+    r.reason = "after=" + std::string(model::after_arg_name(c.request.after)) +
+               " looks through /proc, and the chroot has no /proc";
+    return r;
+  }
+  if (auto why = (*host)->cannot_make_here(c.request)) {
     r.verdict = Verdict::skip;
     r.reason = *why;
     return r;

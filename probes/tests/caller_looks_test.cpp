@@ -3,13 +3,16 @@
 // child's exit signal is told from a signal sent by kill(); a thread's exit
 // clears and wakes CLONE_CHILD_CLEARTID's word (here: pthread's own).
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "model/signal_set.hpp"
 #include "probes/arrived_signals.hpp"
 #include "probes/child_exit.hpp"
+#include "probes/pidfd_after.hpp"
 #include "probes/pidfd_look.hpp"
 #include "probes/sys/check.hpp"
 #include "probes/sys/in_forked_process.hpp"
@@ -42,6 +45,31 @@ TEST(PidfdLook, APidfdNamesItsChildAndPollsReadableOnceItHasExited) {
   look_at_pidfd(-1, child, 0, none);
   EXPECT_TRUE(none.known & (1u << static_cast<unsigned>(model::Trait::pidfd)));
   EXPECT_FALSE(none.value & (1u << static_cast<unsigned>(model::Trait::pidfd)));
+}
+
+// after=thread: pidfd_open(tid, PIDFD_THREAD) and the thread pidfd's fdinfo.
+// Where /proc cannot be read (a chroot has none; here a tmpfs hides it in a
+// mount namespace of the test's own), the fact stays unknown: a look that
+// could not be made is no answer. Where it can, the look answers (yes from
+// v6.9, no before, where the flag is EINVAL).
+TEST(PidfdAfterLook, AThreadPidfdThatCannotBeLookedAtLeavesTheFactUnknown) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root: hides /proc in a mount namespace of its own";
+  const unsigned bit = 1u << static_cast<unsigned>(model::Trait::pidfd_open_thread);
+  const sys::ForkedEnd end = sys::in_forked_process([bit] {
+    sys::HeldChild held;
+    CLONEDIFF_CHECK(held.pid() > 0);
+    TraitBits seen;
+    look_while_running(model::AfterArg::thread, -1, held.pid(), 0, 0, seen);
+    CLONEDIFF_CHECK((seen.known & bit) != 0);
+    CLONEDIFF_CHECK(::unshare(CLONE_NEWNS) == 0);
+    CLONEDIFF_CHECK(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0);
+    CLONEDIFF_CHECK(::mount("none", "/proc", "tmpfs", 0, nullptr) == 0);
+    TraitBits hidden;
+    look_while_running(model::AfterArg::thread, -1, held.pid(), 0, 0, hidden);
+    CLONEDIFF_CHECK((hidden.known & bit) == 0);
+    held.reap();
+  });
+  EXPECT_TRUE(end.passed()) << end.account();
 }
 
 // In a forked process: it blocks signals and takes what arrives.
