@@ -54,8 +54,8 @@ TEST(PidfdLook, APidfdNamesItsChildAndPollsReadableOnceItHasExited) {
 // v6.9, no before, where the flag is EINVAL).
 TEST(PidfdAfterLook, AThreadPidfdThatCannotBeLookedAtLeavesTheFactUnknown) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root: hides /proc in a mount namespace of its own";
-  const unsigned bit = 1u << static_cast<unsigned>(model::Trait::pidfd_open_thread);
-  const sys::ForkedEnd end = sys::in_forked_process([bit] {
+  const sys::ForkedEnd end = sys::in_forked_process([] {
+    constexpr unsigned bit = 1u << static_cast<unsigned>(model::Trait::pidfd_open_thread);
     sys::HeldChild held;
     CLONEDIFF_CHECK(held.pid() > 0);
     TraitBits seen;
