@@ -23,6 +23,15 @@ function(clonediff_test name label timeout)
   # Full debug information cost a third of the compile time: model_tests'
   # first batch took 22.3 s at -O2 -g and 14.0 s at -O2 -g1. The debug
   # preset keeps -g.)
+  # The sanitizer tree compiles the test programs' own sources at -O0
+  # (CLONEDIFF_TEST_PROGRAM_FLAGS in the asan preset): what they test, the
+  # libraries and the fuzz targets, keep its -O1, so the suites check the
+  # same code; the tree's build took 137 s instead of 164 s, the suites 25.9 s
+  # instead of 22.6 s.
+  if(TARGET ${name} AND CLONEDIFF_TEST_PROGRAM_FLAGS)
+    separate_arguments(flags UNIX_COMMAND "${CLONEDIFF_TEST_PROGRAM_FLAGS}")
+    target_compile_options(${name} PRIVATE ${flags})
+  endif()
   if(NOT label STREQUAL "unit")
     set_property(TEST ${name} APPEND PROPERTY RESOURCE_LOCK "host:${name}")
     set_property(GLOBAL APPEND PROPERTY CLONEDIFF_HOST_TOUCHING_TESTS ${name})
