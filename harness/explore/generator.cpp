@@ -70,27 +70,26 @@ void Generator::drop_context(const std::string& name) {
   // A changed context drawn from a preset: not drawn again, its preset still.
   if (std::find(contexts.begin(), contexts.end(), name) == contexts.end()) {
     options_.space.unbuildable_changed.push_back(name);
-    for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const Exemplar& e) { return e.c.context == name; });
-    forget_neighbours();
+    drop_exemplars([&](const CatalogueCase& c) { return c.context == name; });
     return;
   }
   if (contexts.size() <= 1) return;  // keep one: the cases must come from somewhere
   std::erase(contexts, name);
-  for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const Exemplar& e) { return e.c.context == name; });
-  forget_neighbours();
+  drop_exemplars([&](const CatalogueCase& c) { return c.context == name; });
 }
 
 void Generator::drop_entry(model::Entry e) {
   auto& entries = options_.space.entries;
   if (entries.size() <= 1) return;
   std::erase(entries, e);
-  for (auto& [rule, cases] : exemplars_) std::erase_if(cases, [&](const Exemplar& x) { return x.c.request.entry == e; });
-  forget_neighbours();
+  drop_exemplars([&](const CatalogueCase& c) { return c.request.entry == e; });
 }
 
-void Generator::forget_neighbours() {
-  for (auto& [rule, cases] : exemplars_)
-    for (Exemplar& e : cases) e.near.reset();
+void Generator::drop_exemplars(const std::function<bool(const CatalogueCase&)>& gone) {
+  for (auto& [rule, cases] : exemplars_) {
+    std::erase_if(cases, [&](const Exemplar& e) { return gone(e.c); });
+    for (Exemplar& e : cases) e.near.reset();  // the space changed: their neighbours too
+  }
 }
 
 const std::vector<CatalogueCase>& Generator::neighbours_of(Exemplar& e) {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,7 +72,7 @@ class Generator {
   // A taken case kept to mutate from, and its neighbours in the space once
   // asked for: an exemplar is drawn from again and again, and its
   // neighbours stay the same until the space changes (drop_context,
-  // drop_entry), which forgets them.
+  // drop_entry: drop_exemplars() forgets them).
   struct Exemplar {
     harness::CatalogueCase c;
     std::optional<std::vector<harness::CatalogueCase>> near;
@@ -79,7 +80,9 @@ class Generator {
   std::optional<Candidate> candidate(harness::CatalogueCase c, const std::string* parent_rule);
   Exemplar* exemplar();
   const std::vector<harness::CatalogueCase>& neighbours_of(Exemplar& e);
-  void forget_neighbours();
+  // After the space changed: drops the exemplars it no longer holds, and
+  // forgets every exemplar's neighbours.
+  void drop_exemplars(const std::function<bool(const harness::CatalogueCase&)>& gone);
   void take(const Candidate& chosen);
 
   GeneratorOptions options_;
