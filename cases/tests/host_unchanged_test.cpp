@@ -1,9 +1,11 @@
 // Building every context leaves the host as it was: sysctls, hostname,
 // mounts, cgroups, temporary directories, SysV IPC and processes. A snapshot
 // before and after a run of cases in every context (with crashes and
-// timeouts among them) must be equal.
+// timeouts among them) must be equal, and so must the CPUs the thread that
+// ran them may use.
 #include <gtest/gtest.h>
 #include <dirent.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,6 +63,17 @@ std::string ours(const std::string& dir) {
   return out;
 }
 
+// The CPUs this thread may run on, as a list of numbers.
+std::string cpus_allowed() {
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  if (::sched_getaffinity(0, sizeof mask, &mask) != 0) return "unreadable";
+  std::string out;
+  for (std::size_t cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+    if (CPU_ISSET(cpu, &mask)) out += std::to_string(cpu) + " ";
+  return out;
+}
+
 std::map<std::string, std::string> snapshot() {
   std::map<std::string, std::string> s;
   for (const char* f : {"/proc/sys/kernel/hostname", "/proc/sys/kernel/domainname", "/proc/sys/kernel/pid_max",
@@ -82,6 +95,7 @@ std::map<std::string, std::string> snapshot() {
   s["sysv sem"] = read_text_or_empty("/proc/sysvipc/sem");
   s["sysv shm"] = read_text_or_empty("/proc/sysvipc/shm");
   s["sysv msg"] = read_text_or_empty("/proc/sysvipc/msg");
+  s["this thread's CPUs"] = cpus_allowed();
   return s;
 }
 
@@ -94,6 +108,11 @@ TEST(HostUnchanged, EveryContextLeavesTheHostAsItWas) {
   const auto before = snapshot();
   {
     Runner runner(*probes::running_kernel(), std::chrono::milliseconds(500));
+    // The Runner's cases run on one CPU (runner.hpp); its thread's own mask
+    // comes back when it goes (the snapshot).
+    cpu_set_t kept;
+    ASSERT_EQ(::sched_getaffinity(0, sizeof kept, &kept), 0);
+    EXPECT_EQ(CPU_COUNT(&kept), 1);
     for (const ContextRecipe& recipe : context_recipes()) {
       const std::string ctx(recipe.context);
       for (std::uint64_t flags : {std::uint64_t{0}, model::flag::VM | model::flag::SIGHAND | model::flag::THREAD,

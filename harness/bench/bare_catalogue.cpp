@@ -7,6 +7,8 @@
 // them. Each child leaves at once; the helper waits until it is gone (a
 // process: waitid, or its pidfd when CLONE_PARENT made it this program's;
 // a thread: until tgkill says so, sleeping between looks) before the next call.
+// Each helper and its children run on one CPU, moved when it is crowded, as
+// clonediff's cases do (probes/sys/one_cpu.hpp).
 //   bare_catalogue --list        the ids it makes, one a line (for `run --filter`)
 //   bare_catalogue               makes them; prints "<calls> calls in <s> s"
 // Needs root. Exit status 2 on bad usage or a context it cannot build.
@@ -32,6 +34,7 @@
 #include "harness/caller/raw_clone.hpp"
 #include "harness/case/catalogue.hpp"
 #include "model/flags.hpp"
+#include "probes/sys/one_cpu.hpp"
 #include "probes/sys/short_slice.hpp"
 #include "probes/sys/timer_slack.hpp"
 
@@ -95,7 +98,10 @@ void await_gone(unsigned long flags, long ret) {
   void* stack = ::mmap(nullptr, kStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (stack == MAP_FAILED) ::_exit(2);
   int parent_tid = -1, child_tid = -1;
+  // On one CPU, moved when it is crowded, as clonediff's Runner keeps its cases.
+  auto cpu = sys::OneCpu::keep_here();
   for (const harness::CatalogueCase* c : cases) {
+    if (cpu) (void)cpu->review();
     const unsigned long flags = c->request.flags | c->request.exit_signal;
     const long ret = clonediff_raw_clone(flags, static_cast<char*>(stack) + kStack, &parent_tid, &child_tid, 0,
                                          child_leaves, nullptr);

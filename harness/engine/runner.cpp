@@ -9,7 +9,11 @@
 
 namespace clonediff::harness {
 
-Runner::Runner(model::Kernel kernel, std::chrono::milliseconds timeout) : kernel_(std::move(kernel)), timeout_(timeout) {}
+Runner::Runner(model::Kernel kernel, std::chrono::milliseconds timeout) : kernel_(std::move(kernel)), timeout_(timeout) {
+  // Where the CPU cannot be chosen (the kernel refuses, or gives no number),
+  // the cases run wherever the kernel puts them: only slower.
+  if (auto kept = sys::OneCpu::keep_here()) cpu_.emplace(std::move(kept).value());
+}
 
 Runner::~Runner() = default;
 
@@ -61,7 +65,16 @@ void settle_verdict(CaseResult& r) {
 
 }  // namespace
 
+void Runner::review_cpu() {
+  if (!cpu_) return;
+  if (!cpu_->review()) return;
+  // Moved: the callers follow (a caller that cannot stays where it was).
+  for (const auto& [key, host] : hosts_)
+    if (host->caller_pid() > 0) (void)cpu_->keep(host->caller_pid());
+}
+
 CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
+  review_cpu();
   CaseResult r;
   r.spec = c;
   const Supervision supervision = supervision_for(c);

@@ -1,6 +1,10 @@
 // Runs catalogue cases live: the model's prediction, the real call in a case
 // host for the case's context, the comparison. One Runner per process; it
 // keeps one CaseHost (caller process) per context and reuses it.
+// The thread that makes a Runner is the one that runs its cases: it and
+// everything it creates (callers, their children) are kept on one CPU
+// (probes/sys/one_cpu.hpp), moved when that CPU is wanted by other work,
+// and the thread's CPU mask is put back when the Runner goes.
 #pragma once
 
 #include <chrono>
@@ -17,6 +21,7 @@
 #include "harness/case/compare.hpp"
 #include "model/kernel.hpp"
 #include "model/predict.hpp"
+#include "probes/sys/one_cpu.hpp"
 
 namespace clonediff::harness {
 
@@ -46,10 +51,14 @@ class Runner {
   // The host for a context, started on first use; why not if it cannot be
   // (remembered: the context's later cases get the same verdict).
   CallerResult<CaseHost*> host_for(const std::string& context, Supervision supervision);
+  // Between cases: moves this thread and the callers to another CPU when
+  // theirs is crowded (OneCpu::review()).
+  void review_cpu();
 
   model::Kernel kernel_;
   std::chrono::milliseconds timeout_;
   Predictor predictor_ = model::predict;
+  std::optional<sys::OneCpu> cpu_;  // before hosts_: the callers go first, then the mask comes back
   std::map<std::string, std::unique_ptr<CaseHost>> hosts_;  // by context and supervision
   std::map<std::string, CallerUnavailable> unavailable_;   // ... -> why not
 };
