@@ -4,6 +4,8 @@
 - `clonediff run` over the cases the bare baseline makes (bare_catalogue: the
   same calls in the same contexts, no observation, no model) beside that
   baseline, as a ratio (target <= 1.5), runs interleaved, the median of each;
+  both keep each chain of calls on one CPU, moved when it is crowded
+  (probes/sys/one_cpu.hpp), so the ratio compares like with like;
 - the whole catalogue's time and the max RSS of its run;
 - predictions per second of the model over the catalogue (predict_rate);
 - all of it again with two CPU-bound processes beside it (`yes >/dev/null`,
