@@ -8,6 +8,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <iostream>
 #include <limits>
@@ -74,8 +75,13 @@ TEST(Json, RepeatedKeysAreRefusedNamingTheField) {
   EXPECT_EQ(error_of("{\"x\":1,\n \"x\":2}"), R"(at line 2, column 2: duplicate key "x" (field x))");
 }
 
-// Issue 17: a record of 200,000 keys took 57 s (a search per key). Linear
-// now: the same record takes about what 200,000 array items do.
+// Issue 17: a record of 200,000 keys took 57 s (a search per key, about
+// 2e10 key comparisons). Linear now: the same record costs a small multiple
+// of what 200,000 array items do. The bound only has to tell linear from
+// quadratic, which differ by hundreds of times here, so it is wide: a CI run
+// under ASan (whose malloc makes each key-set node dear) measured the object
+// above 10 times the array plus 50 ms and failed a tighter bound. No bound
+// on its own in seconds: machines and sanitizers differ too much for one.
 TEST(Json, TwoHundredThousandKeysParseInLinearTime) {
   std::string object = "{", array = "[";
   for (int i = 0; i < 200000; ++i) {
@@ -85,24 +91,27 @@ TEST(Json, TwoHundredThousandKeysParseInLinearTime) {
   object += "}";
   array += "]";
   // This thread's CPU time, not the wall clock: at a load average of 12 the
-  // wall clock gave 3 s for what takes 0.4 s of CPU, and failed the bound.
+  // wall clock gave 3 s for what takes 0.4 s of CPU. The least of three
+  // tries of each, so that one try slowed by something else does not count.
   const auto cpu_seconds = [] {
     timespec t{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
   };
-  const auto time = [&](const std::string& text) {
-    const double start = cpu_seconds();
-    auto v = parse(text);
-    EXPECT_TRUE(v.ok());
-    return cpu_seconds() - start;
+  const auto least_time = [&](const std::string& text) {
+    double least = 1e9;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      const double start = cpu_seconds();
+      auto v = parse(text);
+      EXPECT_TRUE(v.ok());
+      least = std::min(least, cpu_seconds() - start);
+    }
+    return least;
   };
-  time(array);  // warm up the allocator
-  const double as_array = time(array);
-  const double as_object = time(object);
+  const double as_array = least_time(array);
+  const double as_object = least_time(object);
   std::cout << "200000 keys: " << as_object << " s of CPU as an object, " << as_array << " s as an array\n";
-  EXPECT_LT(as_object, 2.0);
-  EXPECT_LT(as_object, 10 * as_array + 0.05) << "object " << as_object << " s, array " << as_array << " s";
+  EXPECT_LT(as_object, 40 * as_array + 0.5) << "object " << as_object << " s, array " << as_array << " s";
   // And a repeat at the very end is still found.
   object.back() = ',';
   object += "\"k7\":0}";
