@@ -130,13 +130,16 @@ std::optional<long> blocked_in_syscall(pid_t pid) {
   return nr;
 }
 
-bool task_stopped(pid_t pid) {
+std::optional<char> task_state(pid_t pid) {
   char buf[1024];
   auto stat = sys::read_proc_file(pid, "stat", buf, sizeof buf);
-  if (!stat) return false;
+  if (!stat) return std::nullopt;
   const auto close = stat->rfind(')');  // field 3 follows the command name
-  return close != std::string_view::npos && close + 2 < stat->size() && (*stat)[close + 2] == 'T';
+  if (close == std::string_view::npos || close + 2 >= stat->size()) return std::nullopt;
+  return (*stat)[close + 2];
 }
+
+bool task_stopped(pid_t pid) { return task_state(pid) == 'T'; }
 
 namespace {
 std::optional<std::uint64_t> status_hex(std::string_view status, std::string_view key) {

@@ -73,6 +73,9 @@ void read_seccomp(pid_t pid, std::optional<long long>& mode, std::optional<long 
 // The system call a task is blocked in (/proc/<pid>/syscall), or nullopt if
 // it is running or cannot be read.
 std::optional<long> blocked_in_syscall(pid_t pid);
+// A task's state letter (field 3 of /proc/<pid>/stat: R, S, D, T, t, Z...),
+// or nullopt if it cannot be read.
+std::optional<char> task_state(pid_t pid);
 // Whether a task is in a stop (state T in /proc/<pid>/stat: a stop signal
 // took effect); false if it runs, sleeps, or cannot be read.
 bool task_stopped(pid_t pid);

@@ -223,13 +223,29 @@ bool returned_within(int ctl, std::uint32_t seq, std::chrono::microseconds limit
   return first_is_returned();
 }
 
+// Whether a caller seen blocked in a creating call sleeps in the one wait
+// that call has once its child runs: the vfork wait. After wake_up_new_task()
+// the parent in kernel_clone() (_do_fork() before 5.10, the same steps) only
+// sets the parent tid, may stop for a ptrace event (state t) and, for
+// CLONE_VFORK, waits killably for the child to release the mm
+// (wait_for_vfork_done(): TASK_KILLABLE, state D). So D inside the call is
+// that wait, and says yes at once instead of after 150 us of samples. The
+// call is read again after the state: both reads must name a creating call,
+// so that a caller which left it in between (and sleeps in D elsewhere) is
+// not taken for one still inside.
+bool in_vfork_wait(pid_t caller) {
+  if (probes::task_state(caller) != 'D') return false;
+  const auto nr = probes::blocked_in_syscall(caller);
+  return nr && (*nr == SYS_clone || *nr == SYS_clone3 || *nr == SYS_vfork);
+}
+
 // Whether the caller is still inside the call that created the child, which
 // is held: only vfork-like calls keep it there. The caller's Returned for this
 // case (`returned`: taken already; else looked for on `ctl`) says no: the
 // call returned while its child is held. Else sampled until the caller is
-// seen asleep: in the creating call for 150 us on end, yes; in any other call,
-// no. A sample of a running caller (on a CPU or waiting for one, not asleep
-// yet) says nothing -- under TCG a vfork caller can still be on its way into
+// seen asleep: in the vfork wait (in_vfork_wait) or in the creating call for
+// 150 us on end, yes; in any other call, no. A sample of a running caller (on
+// a CPU or waiting for one, not asleep yet) says nothing -- under TCG a vfork caller can still be on its way into
 // the wait when the child reports. Seen only running for 50 ms: unknown.
 // Between samples the host sleeps (waking for the caller's message), so that
 // a caller waiting for a CPU can have this one.
@@ -246,6 +262,7 @@ model::Fact caller_in_creating_call(pid_t caller, bool witness, bool returned, i
     const auto now = Clock::now();
     const auto nr = probes::blocked_in_syscall(caller);
     if (nr && *nr != SYS_clone && *nr != SYS_clone3 && *nr != SYS_vfork) return model::Fact::no;
+    if (nr && in_vfork_wait(caller)) return model::Fact::yes;
     if (nr && !in_call_since) in_call_since = now;
     if (in_call_since && now - *in_call_since >= std::chrono::microseconds(150)) return model::Fact::yes;
     if (now - start >= std::chrono::milliseconds(50)) return in_call_since ? model::Fact::yes : model::Fact::unknown;

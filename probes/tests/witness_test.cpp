@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <limits>
+#include <optional>
 
 #include "probes/behaviour.hpp"
 #include "probes/identity.hpp"
@@ -136,6 +138,55 @@ TEST(Identity, AForkChildStartsWithTheCallersCopiedStateAndOpenFiles) {
 
 // A network namespace: the host's has more than a loopback that is down; a
 // new one has only lo, down.
+// What the host's vfork shortcut rests on (case_host's in_vfork_wait): a
+// vfork parent whose child has not yet exited or exec'd sleeps in state D,
+// blocked in the creating call. A task sleeping in read() is S instead.
+TEST(Identity, AVforkParentSleepsInStateDInsideTheCall) {
+  int go[2];
+  ASSERT_EQ(::pipe2(go, O_CLOEXEC), 0);
+  const pid_t parent = ::fork();
+  ASSERT_GE(parent, 0);
+  if (parent == 0) {
+    ::close(go[1]);
+    if (::vfork() == 0) {  // the vfork child: only system calls, then _exit
+      char byte;
+      (void)!::read(go[0], &byte, 1);
+      ::_exit(0);
+    }
+    ::_exit(0);
+  }
+  ::close(go[0]);
+  std::optional<char> state;
+  for (int tries = 0; tries < 5000 && (state = task_state(parent)) != 'D'; ++tries) ::usleep(1000);
+  const auto nr = blocked_in_syscall(parent);
+  ::close(go[1]);  // the child reads the end and exits; the parent returns
+  int status = 0;
+  ASSERT_EQ(::waitpid(parent, &status, 0), parent);
+  EXPECT_EQ(state, 'D');
+  ASSERT_TRUE(nr.has_value());
+  EXPECT_TRUE(*nr == SYS_vfork || *nr == SYS_clone || *nr == SYS_clone3) << *nr;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+
+  // A task asleep in read() is S; this one, running, is R.
+  int idle[2];
+  ASSERT_EQ(::pipe2(idle, O_CLOEXEC), 0);
+  const pid_t reader = ::fork();
+  ASSERT_GE(reader, 0);
+  if (reader == 0) {
+    ::close(idle[1]);
+    char byte;
+    (void)!::read(idle[0], &byte, 1);
+    ::_exit(0);
+  }
+  ::close(idle[0]);
+  for (int tries = 0; tries < 5000 && (state = task_state(reader)) != 'S'; ++tries) ::usleep(1000);
+  ::close(idle[1]);
+  ASSERT_EQ(::waitpid(reader, nullptr, 0), reader);
+  EXPECT_EQ(state, 'S');
+  EXPECT_EQ(task_state(::getpid()), 'R');
+  EXPECT_FALSE(task_state(reader).has_value());  // reaped: nothing to read
+}
+
 TEST(NetLook, ANewNetworkNamespaceHoldsOnlyLoopbackDown) {
   EXPECT_EQ(loopback_only_down(::getpid()), Fact::no);
   int ready[2];
