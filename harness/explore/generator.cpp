@@ -1,7 +1,10 @@
 #include "harness/explore/generator.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <initializer_list>
 #include <numeric>
+#include <string_view>
 
 #include "model/flags.hpp"
 
@@ -13,7 +16,7 @@ using harness::CatalogueCase;
 constexpr std::size_t kExemplarsPerRule = 8;
 
 // The exit signal by the class the rules and the parent's signal tell apart.
-std::string signal_class(std::uint64_t sig) {
+std::string_view signal_class(std::uint64_t sig) {
   if (sig == 0) return "0";
   if (sig == model::kSigchld) return "SIGCHLD";
   if (sig == 9 || sig == 19) return "unblockable";
@@ -34,30 +37,71 @@ bool harness_skips(const CatalogueCase& c, const model::Prediction& p) {
 
 }  // namespace
 
-std::vector<std::string> case_features(const CatalogueCase& c, const model::Prediction& p) {
+namespace {
+
+// A number as its decimal digits, held for the full expression it is made in.
+class Decimal {
+ public:
+  explicit Decimal(std::uint64_t n) : end_(std::to_chars(digits_, digits_ + sizeof digits_, n).ptr) {}
+  std::string_view view() const { return {digits_, static_cast<std::size_t>(end_ - digits_)}; }
+
+ private:
+  char digits_[24];
+  char* end_;
+};
+
+using Pieces = std::initializer_list<std::string_view>;
+
+// Each feature of a predicted case, as the pieces that spell it, handed to
+// `emit` in a fixed order: case_features() joins them into strings; the
+// generator hashes them (feature_key) and so makes no string per feature.
+template <typename Emit>
+void for_each_feature(const CatalogueCase& c, const model::Prediction& p, Emit&& emit) {
   const model::Request& r = c.request;
-  const std::string entry(model::entry_name(r.entry));
-  std::vector<std::string> f = {"rule " + p.rule, "rule " + p.rule + " in " + c.context,
-                                "rule " + p.rule + " by " + entry};
-  for (const std::string& s : p.semantics) f.push_back("semantic " + s);
-  if (!p.outcome.ok()) return f;
+  const std::string_view entry = model::entry_name(r.entry);
+  emit(Pieces{"rule ", p.rule});
+  emit(Pieces{"rule ", p.rule, " in ", c.context});
+  emit(Pieces{"rule ", p.rule, " by ", entry});
+  for (const std::string& s : p.semantics) emit(Pieces{"semantic ", s});
+  if (!p.outcome.ok()) return;
   // A created child: what it was asked to share and be, alone and in pairs,
-  // where the success side's answers live (bits by number: cheap to build).
+  // where the success side's answers live (bits by number).
   const std::uint64_t flags = p.call.flags;
   for (unsigned a = 0; a < 64; ++a) {
     if (!(flags & (1ULL << a))) continue;
-    f.push_back("ok with bit " + std::to_string(a));
+    const Decimal first(a);
+    emit(Pieces{"ok with bit ", first.view()});
     for (unsigned b = a + 1; b < 64; ++b)
-      if (flags & (1ULL << b)) f.push_back("ok with bits " + std::to_string(a) + "," + std::to_string(b));
+      if (flags & (1ULL << b)) emit(Pieces{"ok with bits ", first.view(), ",", Decimal(b).view()});
   }
-  f.push_back("ok signal " + signal_class(p.call.exit_signal));
-  f.push_back("ok in " + c.context);
-  f.push_back("ok by " + entry);
-  if (r.stack != model::StackArg::harness) f.push_back("ok stack " + std::string(model::stack_arg_name(r.stack)));
-  if (r.tls != model::TlsArg::none) f.push_back("ok tls " + std::string(model::tls_arg_name(r.tls)));
-  if (p.call.set_tid_size > 0) f.push_back("ok set_tid " + std::to_string(p.call.set_tid_size));
-  if (c.clone3_enosys) f.push_back("ok clone3=enosys by " + entry);
-  return f;
+  emit(Pieces{"ok signal ", signal_class(p.call.exit_signal)});
+  emit(Pieces{"ok in ", c.context});
+  emit(Pieces{"ok by ", entry});
+  if (r.stack != model::StackArg::harness) emit(Pieces{"ok stack ", model::stack_arg_name(r.stack)});
+  if (r.tls != model::TlsArg::none) emit(Pieces{"ok tls ", model::tls_arg_name(r.tls)});
+  if (p.call.set_tid_size > 0) emit(Pieces{"ok set_tid ", Decimal(p.call.set_tid_size).view()});
+  if (c.clone3_enosys) emit(Pieces{"ok clone3=enosys by ", entry});
+}
+
+// A feature's key: FNV-1a (64 bits) over its pieces in turn, the same as over
+// the joined string. Two features of one run share a key only by a hash
+// collision, which among the few thousand a run meets is about 1 in 10^12.
+std::uint64_t feature_key(Pieces pieces) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (std::string_view piece : pieces)
+    for (const char byte : piece) h = (h ^ static_cast<unsigned char>(byte)) * 1099511628211ULL;
+  return h;
+}
+
+}  // namespace
+
+std::vector<std::string> case_features(const CatalogueCase& c, const model::Prediction& p) {
+  std::vector<std::string> out;
+  for_each_feature(c, p, [&](Pieces pieces) {
+    std::string& f = out.emplace_back();
+    for (std::string_view piece : pieces) f += piece;
+  });
+  return out;
 }
 
 Generator::Generator(GeneratorOptions options) : options_(std::move(options)), rng_(options_.seed) {
@@ -117,12 +161,12 @@ std::optional<Generator::Candidate> Generator::candidate(CatalogueCase c, const 
   if (!p || harness_skips(c, *p)) return std::nullopt;
   Candidate out;
   out.rule = p->rule;
-  out.features = case_features(c, *p);
+  for_each_feature(c, *p, [&](Pieces pieces) { out.features.push_back(feature_key(pieces)); });
   if (parent_rule && *parent_rule != p->rule) {
     out.crossed = true;
-    out.features.push_back("crossing " + *parent_rule + " > " + p->rule);
+    out.features.push_back(feature_key({"crossing ", *parent_rule, " > ", p->rule}));
   }
-  for (const std::string& feature : out.features) {
+  for (const std::uint64_t feature : out.features) {
     const auto it = seen_.find(feature);
     out.score += 1.0 / (1.0 + static_cast<double>(it == seen_.end() ? 0 : it->second));
   }
@@ -142,7 +186,7 @@ Generator::Exemplar* Generator::exemplar() {
 }
 
 void Generator::take(const Candidate& chosen) {
-  for (const std::string& feature : chosen.features) ++seen_[feature];
+  for (const std::uint64_t feature : chosen.features) ++seen_[feature];
   // Up to a few cases per rule to mutate from, replaced at random as more come.
   std::vector<Exemplar>& kept = exemplars_[chosen.rule];
   const std::size_t n = ++taken_by_rule_[chosen.rule];

@@ -63,7 +63,7 @@ class Generator {
   struct Candidate {
     harness::CatalogueCase c;
     std::string rule;
-    std::vector<std::string> features;
+    std::vector<std::uint64_t> features;  // feature keys (generator.cpp's feature_key)
     bool crossed = false;
     double score = 0;
   };
@@ -88,7 +88,7 @@ class Generator {
   GeneratorOptions options_;
   Rng rng_;
   std::map<std::string, model::Caller> callers_;  // each preset's facts
-  std::unordered_map<std::string, std::size_t> seen_;  // feature -> cases taken with it
+  std::unordered_map<std::uint64_t, std::size_t> seen_;  // feature key -> cases taken with it
   std::map<std::string, std::vector<Exemplar>> exemplars_;  // by deciding rule
   std::map<std::string, std::size_t> taken_by_rule_;
   std::size_t count_ = 0;
