@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_map>
 
 #include "harness/case/catalogue.hpp"
 #include "harness/explore/generator.hpp"
@@ -90,18 +91,36 @@ std::vector<Reached> probe(const std::vector<model::Kernel>& kernels, std::size_
   o.seed = seed;
   o.kernel = kernels.front();
   o.space = whole_space(o.kernel.pid_max);
-  std::vector<Reached> reached(kernels.size());
   std::map<std::string, model::Caller> callers;
   for (const std::string& name : o.space.contexts)
     if (auto c = model::caller_preset(name)) callers[name] = *c;
+  // While probing, each context is a number and each row's contexts a
+  // vector of marks by number: a case finds its context once, not once per
+  // row and kernel. Made into names at the end.
+  std::vector<std::string> context_names;
+  std::unordered_map<std::string, std::size_t> context_numbers;
+  std::vector<std::unordered_map<std::string, std::vector<bool>>> marks(kernels.size());
+  const auto mark = [&](std::size_t k, const std::string& id, std::size_t context) {
+    std::vector<bool>& in = marks[k][id];
+    if (in.size() <= context) in.resize(context_names.size());
+    in[context] = true;
+  };
   const auto reach = [&](const harness::CatalogueCase& c) {
     // A changed context of the catalogue's (contexts_data): its facts once.
-    if (!callers.count(c.context))
-      if (auto changed = model::caller_preset(c.context)) callers[c.context] = *changed;
-    if (!callers.count(c.context)) return;
+    auto caller = callers.find(c.context);
+    if (caller == callers.end()) {
+      auto changed = model::caller_preset(c.context);
+      if (!changed) return;
+      caller = callers.emplace(c.context, *changed).first;
+    }
+    auto [number, added] = context_numbers.try_emplace(c.context, context_names.size());
+    if (added) context_names.push_back(c.context);
     for (std::size_t k = 0; k < kernels.size(); ++k)
-      if (auto p = model::predict(c.request, callers[c.context], kernels[k]))
-        for (const std::string& id : decided_ids(*p)) reached[k][id].insert(c.context);
+      if (auto p = model::predict(c.request, caller->second, kernels[k])) {
+        mark(k, p->rule, number->second);
+        if (p->outcome.ok())
+          for (const std::string& id : p->semantics) mark(k, id, number->second);
+      }
   };
   Generator g(o);
   for (std::size_t i = 0; i < requests; ++i) reach(g.next());
@@ -124,6 +143,11 @@ std::vector<Reached> probe(const std::vector<model::Kernel>& kernels, std::size_
       }
     }
   }
+  std::vector<Reached> reached(kernels.size());
+  for (std::size_t k = 0; k < kernels.size(); ++k)
+    for (const auto& [id, in] : marks[k])
+      for (std::size_t n = 0; n < in.size(); ++n)
+        if (in[n]) reached[k][id].insert(context_names[n]);
   return reached;
 }
 
