@@ -245,8 +245,8 @@ bool in_vfork_wait(pid_t caller) {
 // call returned while its child is held. Else sampled until the caller is
 // seen asleep: in the vfork wait (in_vfork_wait) or in the creating call for
 // 150 us on end, yes; in any other call, no. A sample of a running caller (on
-// a CPU or waiting for one, not asleep yet) says nothing -- under TCG a vfork caller can still be on its way into
-// the wait when the child reports. Seen only running for 50 ms: unknown.
+// a CPU or waiting for one, not asleep yet) says nothing -- under TCG a vfork
+// caller can still be on its way into the wait when the child reports. Seen only running for 50 ms: unknown.
 // Between samples the host sleeps (waking for the caller's message), so that
 // a caller waiting for a CPU can have this one.
 // `witness`: whether the caller's /proc/PID/syscall can be read (not under

@@ -35,10 +35,6 @@ bool harness_skips(const CatalogueCase& c, const model::Prediction& p) {
   return r.entry == model::Entry::system && !p.outcome.ok();
 }
 
-}  // namespace
-
-namespace {
-
 // A number as its decimal digits, held for the full expression it is made in.
 class Decimal {
  public:

@@ -138,6 +138,13 @@ TEST(Identity, AForkChildStartsWithTheCallersCopiedStateAndOpenFiles) {
 
 // A network namespace: the host's has more than a loopback that is down; a
 // new one has only lo, down.
+// A task's state once it is `want`, or the last one seen after 5 s of looks.
+std::optional<char> await_state(pid_t pid, char want) {
+  std::optional<char> state;
+  for (int tries = 0; tries < 5000 && (state = task_state(pid)) != want; ++tries) ::usleep(1000);
+  return state;
+}
+
 // What the host's vfork shortcut rests on (case_host's in_vfork_wait): a
 // vfork parent whose child has not yet exited or exec'd sleeps in state D,
 // blocked in the creating call. A task sleeping in read() is S instead.
@@ -156,8 +163,7 @@ TEST(Identity, AVforkParentSleepsInStateDInsideTheCall) {
     ::_exit(0);
   }
   ::close(go[0]);
-  std::optional<char> state;
-  for (int tries = 0; tries < 5000 && (state = task_state(parent)) != 'D'; ++tries) ::usleep(1000);
+  const std::optional<char> state = await_state(parent, 'D');
   const auto nr = blocked_in_syscall(parent);
   ::close(go[1]);  // the child reads the end and exits; the parent returns
   int status = 0;
@@ -179,10 +185,10 @@ TEST(Identity, AVforkParentSleepsInStateDInsideTheCall) {
     ::_exit(0);
   }
   ::close(idle[0]);
-  for (int tries = 0; tries < 5000 && (state = task_state(reader)) != 'S'; ++tries) ::usleep(1000);
+  const std::optional<char> reader_state = await_state(reader, 'S');
   ::close(idle[1]);
   ASSERT_EQ(::waitpid(reader, nullptr, 0), reader);
-  EXPECT_EQ(state, 'S');
+  EXPECT_EQ(reader_state, 'S');
   EXPECT_EQ(task_state(::getpid()), 'R');
   EXPECT_FALSE(task_state(reader).has_value());  // reaped: nothing to read
 }
