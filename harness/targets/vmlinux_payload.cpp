@@ -1,0 +1,139 @@
+#include "harness/targets/vmlinux_payload.hpp"
+
+#include <lz4.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cstdint>
+#include <cstring>
+
+namespace clonediff::targets {
+namespace {
+
+std::uint64_t read_le(std::string_view s, std::size_t at, std::size_t bytes) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(s[at + i])} << (8 * i);
+  return v;
+}
+
+// The kernel's legacy LZ4 framing (lib/decompress_unlz4.c): the magic, then
+// blocks of at most 8 MiB unpacked, each its packed size (LE32) and the
+// packed bytes; the magic again may start another stream.
+constexpr std::uint32_t kLz4LegacyMagic = 0x184c2102;
+constexpr std::size_t kLz4LegacyBlock = 8u << 20;
+
+Result<std::string> unpack_lz4_legacy(std::string_view in, std::size_t size) {
+  std::string out;
+  out.reserve(size);
+  std::string block(kLz4LegacyBlock, '\0');
+  for (std::size_t at = 4; at + 4 <= in.size();) {
+    const auto packed = static_cast<std::size_t>(read_le(in, at, 4));
+    at += 4;
+    if (packed == kLz4LegacyMagic) continue;
+    if (packed > in.size() - at) return make_error("its LZ4 payload is cut short");
+    const int n = LZ4_decompress_safe(in.data() + at, block.data(), static_cast<int>(packed),
+                                      static_cast<int>(block.size()));
+    if (n < 0) return make_error("its LZ4 payload is corrupt");
+    out.append(block.data(), static_cast<std::size_t>(n));
+    at += packed;
+  }
+  return out;
+}
+
+Result<std::string> unpack_zstd(std::string_view in, std::size_t size) {
+  const std::size_t frame = ZSTD_findFrameCompressedSize(in.data(), in.size());
+  if (ZSTD_isError(frame)) return make_error(std::string("its zstd payload is unreadable: ") + ZSTD_getErrorName(frame));
+  std::string out(size, '\0');
+  const std::size_t n = ZSTD_decompress(out.data(), out.size(), in.data(), frame);
+  if (ZSTD_isError(n)) return make_error(std::string("its zstd payload is corrupt: ") + ZSTD_getErrorName(n));
+  out.resize(n);
+  return out;
+}
+
+Result<std::string> unpack_gzip(std::string_view in, std::size_t size) {
+  std::string out(size, '\0');
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return make_error("zlib cannot start inflating");
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = inflate(&z, Z_FINISH);
+  const std::size_t n = z.total_out;
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END) return make_error("its gzip payload is corrupt or larger than it says");
+  out.resize(n);
+  return out;
+}
+
+// The compression a payload starts with, by its magic, for errors.
+std::string_view compression_of(std::string_view p) {
+  if (p.starts_with("\xfd" "7zXZ")) return "xz";
+  if (p.starts_with("\x5d\x00")) return "lzma";
+  if (p.starts_with("BZh")) return "bzip2";
+  if (p.starts_with("\x89LZO")) return "lzo";
+  return "an unknown format";
+}
+
+}  // namespace
+
+Result<std::string> bzimage_vmlinux(std::string_view image) {
+  constexpr std::size_t kSetupSects = 0x1f1, kMagic = 0x202, kVersion = 0x206, kPayloadOffset = 0x248,
+                        kPayloadLength = 0x24c;
+  if (image.size() < kPayloadLength + 4 || image.substr(kMagic, 4) != "HdrS")
+    return make_error("not an x86 bzImage (no \"HdrS\" setup header)");
+  if (read_le(image, kVersion, 2) < 0x208) return make_error("boot protocol older than 2.08 names no payload");
+  const std::size_t setup_sects = static_cast<unsigned char>(image[kSetupSects]) == 0 ? 4 : static_cast<unsigned char>(image[kSetupSects]);
+  const std::size_t start = (setup_sects + 1) * 512 + read_le(image, kPayloadOffset, 4);
+  const auto length = static_cast<std::size_t>(read_le(image, kPayloadLength, 4));
+  if (length < 8 || start > image.size() || length > image.size() - start)
+    return make_error("its payload lies outside the file");
+  const std::string_view payload = image.substr(start, length);
+  // The build appends the unpacked size (LE32) to every payload (size_append).
+  const auto size = static_cast<std::size_t>(read_le(payload, length - 4, 4));
+  const std::string_view packed = payload.substr(0, length - 4);
+  Result<std::string> out = make_error("");
+  if (packed.starts_with("\x1f\x8b"))
+    out = unpack_gzip(packed, size);
+  else if (packed.starts_with("\x28\xb5\x2f\xfd"))
+    out = unpack_zstd(packed, size);
+  else if (read_le(packed, 0, 4) == kLz4LegacyMagic)
+    out = unpack_lz4_legacy(packed, size);
+  else
+    return make_error("its payload is compressed with " + std::string(compression_of(packed)) +
+                      ", which clonediff does not unpack (gzip, zstd and LZ4 only)");
+  if (!out) return out;
+  if (out->size() != size)
+    return make_error("its payload unpacked to " + std::to_string(out->size()) + " bytes, but the image says " +
+                      std::to_string(size));
+  if (!out->starts_with("\x7f" "ELF")) return make_error("its payload unpacked is not an ELF file");
+  return out;
+}
+
+bool has_pvh_entry(std::string_view elf) {
+  constexpr std::uint32_t kPtNote = 4, kXenElfnotePhys32Entry = 18;
+  if (elf.size() < 64 || !elf.starts_with("\x7f" "ELF") || elf[4] != 2 || elf[5] != 1) return false;  // ELF64, LE
+  const std::uint64_t phoff = read_le(elf, 0x20, 8);
+  const std::uint64_t phentsize = read_le(elf, 0x36, 2), phnum = read_le(elf, 0x38, 2);
+  if (phentsize < 0x38 || phoff > elf.size() || phnum > (elf.size() - phoff) / phentsize) return false;
+  for (std::uint64_t i = 0; i < phnum; ++i) {
+    const std::size_t ph = phoff + i * phentsize;
+    if (read_le(elf, ph, 4) != kPtNote) continue;
+    const std::uint64_t offset = read_le(elf, ph + 8, 8), filesz = read_le(elf, ph + 0x20, 8);
+    if (offset > elf.size() || filesz > elf.size() - offset) return false;
+    const std::string_view notes = elf.substr(offset, filesz);
+    for (std::size_t at = 0; at + 12 <= notes.size();) {
+      const std::uint64_t namesz = read_le(notes, at, 4), descsz = read_le(notes, at + 4, 4),
+                          type = read_le(notes, at + 8, 4);
+      const std::size_t name_at = at + 12, desc_at = name_at + ((namesz + 3) & ~std::uint64_t{3});
+      const std::size_t next = desc_at + ((descsz + 3) & ~std::uint64_t{3});
+      if (namesz > notes.size() || descsz > notes.size() || next > notes.size()) break;
+      if (type == kXenElfnotePhys32Entry && namesz == 4 && notes.substr(name_at, 4) == std::string_view("Xen\0", 4))
+        return true;
+      at = next;
+    }
+  }
+  return false;
+}
+
+}  // namespace clonediff::targets
