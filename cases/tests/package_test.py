@@ -75,7 +75,7 @@ class DebianPackage(unittest.TestCase):
         fields = sh(["dpkg-deb", "-f", self.deb, "Package", "Architecture", "Depends", "Section"]).stdout
         self.assertIn("Package: clonediff", fields)
         self.assertIn("Architecture: amd64", fields)
-        for dep in ("libc6", "libseccomp2", "libboost-filesystem"):
+        for dep in ("libc6", "libseccomp2", "libboost-filesystem", "libzstd1", "liblz4-1"):
             self.assertIn(dep, fields)
         files = sh(["dpkg", "-L", "clonediff"]).stdout.split()
         for f in ("/usr/bin/clonediff", "/usr/libexec/clonediff/clonediff-static", "/usr/share/man/man1/clonediff.1.gz",
