@@ -3,21 +3,29 @@
 #include <fstream>
 
 namespace clonediff::targets {
-namespace {
 
-unsigned read_u16(std::string_view s, std::size_t at) {
-  return static_cast<unsigned char>(s[at]) | (static_cast<unsigned>(static_cast<unsigned char>(s[at + 1])) << 8);
+std::uint64_t little_endian(std::string_view s, std::size_t at, std::size_t bytes) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(s[at + i])} << (8 * i);
+  return v;
 }
 
-}  // namespace
+Result<unsigned> bzimage_protocol(std::string_view head) {
+  constexpr std::size_t kMagic = 0x202, kVersion = 0x206;
+  if (head.size() < kVersion + 2 || head.substr(kMagic, 4) != "HdrS")
+    return make_error("not an x86 bzImage (no \"HdrS\" setup header)");
+  return static_cast<unsigned>(little_endian(head, kVersion, 2));
+}
 
 Result<std::string> bzimage_release(std::string_view head) {
-  constexpr std::size_t kMagic = 0x202, kVersion = 0x206, kKernelVersion = 0x20e;
-  if (head.size() < kKernelVersion + 2 || head.substr(kMagic, 4) != "HdrS")
-    return make_error("not an x86 bzImage (no \"HdrS\" setup header)");
-  if (read_u16(head, kVersion) < 0x200) return make_error("boot protocol older than 2.00 names no kernel version");
-  const std::size_t at = read_u16(head, kKernelVersion) + 0x200u;
-  if (read_u16(head, kKernelVersion) == 0 || at >= head.size()) return make_error("the setup header names no kernel version");
+  constexpr std::size_t kKernelVersion = 0x20e;
+  const auto protocol = bzimage_protocol(head);
+  if (!protocol) return protocol.error();
+  if (*protocol < 0x200) return make_error("boot protocol older than 2.00 names no kernel version");
+  if (head.size() < kKernelVersion + 2) return make_error("the setup header names no kernel version");
+  const std::size_t offset = little_endian(head, kKernelVersion, 2);
+  const std::size_t at = offset + 0x200u;
+  if (offset == 0 || at >= head.size()) return make_error("the setup header names no kernel version");
   const std::string_view text = head.substr(at, head.find('\0', at) - at);
   const std::string_view release = text.substr(0, text.find(' '));
   if (release.empty() || release.size() > 64) return make_error("the setup header's kernel version is unreadable");

@@ -7,14 +7,10 @@
 #include <cstdint>
 #include <cstring>
 
+#include "harness/targets/bzimage.hpp"
+
 namespace clonediff::targets {
 namespace {
-
-std::uint64_t read_le(std::string_view s, std::size_t at, std::size_t bytes) {
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(s[at + i])} << (8 * i);
-  return v;
-}
 
 // The kernel's legacy LZ4 framing (lib/decompress_unlz4.c): the magic, then
 // blocks of at most 8 MiB unpacked, each its packed size (LE32) and the
@@ -27,7 +23,7 @@ Result<std::string> unpack_lz4_legacy(std::string_view in, std::size_t size) {
   out.reserve(size);
   std::string block(kLz4LegacyBlock, '\0');
   for (std::size_t at = 4; at + 4 <= in.size();) {
-    const auto packed = static_cast<std::size_t>(read_le(in, at, 4));
+    const auto packed = static_cast<std::size_t>(little_endian(in, at, 4));
     at += 4;
     if (packed == kLz4LegacyMagic) continue;
     if (packed > in.size() - at) return make_error("its LZ4 payload is cut short");
@@ -78,26 +74,26 @@ std::string_view compression_of(std::string_view p) {
 }  // namespace
 
 Result<std::string> bzimage_vmlinux(std::string_view image) {
-  constexpr std::size_t kSetupSects = 0x1f1, kMagic = 0x202, kVersion = 0x206, kPayloadOffset = 0x248,
-                        kPayloadLength = 0x24c;
-  if (image.size() < kPayloadLength + 4 || image.substr(kMagic, 4) != "HdrS")
-    return make_error("not an x86 bzImage (no \"HdrS\" setup header)");
-  if (read_le(image, kVersion, 2) < 0x208) return make_error("boot protocol older than 2.08 names no payload");
+  constexpr std::size_t kSetupSects = 0x1f1, kPayloadOffset = 0x248, kPayloadLength = 0x24c;
+  const auto protocol = bzimage_protocol(image);
+  if (!protocol) return protocol.error();
+  if (*protocol < 0x208 || image.size() < kPayloadLength + 4)
+    return make_error("boot protocol older than 2.08 names no payload");
   const std::size_t setup_sects = static_cast<unsigned char>(image[kSetupSects]) == 0 ? 4 : static_cast<unsigned char>(image[kSetupSects]);
-  const std::size_t start = (setup_sects + 1) * 512 + read_le(image, kPayloadOffset, 4);
-  const auto length = static_cast<std::size_t>(read_le(image, kPayloadLength, 4));
+  const std::size_t start = (setup_sects + 1) * 512 + little_endian(image, kPayloadOffset, 4);
+  const auto length = static_cast<std::size_t>(little_endian(image, kPayloadLength, 4));
   if (length < 8 || start > image.size() || length > image.size() - start)
     return make_error("its payload lies outside the file");
   const std::string_view payload = image.substr(start, length);
   // The build appends the unpacked size (LE32) to every payload (size_append).
-  const auto size = static_cast<std::size_t>(read_le(payload, length - 4, 4));
+  const auto size = static_cast<std::size_t>(little_endian(payload, length - 4, 4));
   const std::string_view packed = payload.substr(0, length - 4);
   Result<std::string> out = make_error("");
   if (packed.starts_with("\x1f\x8b"))
     out = unpack_gzip(packed, size);
   else if (packed.starts_with("\x28\xb5\x2f\xfd"))
     out = unpack_zstd(packed, size);
-  else if (read_le(packed, 0, 4) == kLz4LegacyMagic)
+  else if (little_endian(packed, 0, 4) == kLz4LegacyMagic)
     out = unpack_lz4_legacy(packed, size);
   else
     return make_error("its payload is compressed with " + std::string(compression_of(packed)) +
@@ -113,18 +109,18 @@ Result<std::string> bzimage_vmlinux(std::string_view image) {
 bool has_pvh_entry(std::string_view elf) {
   constexpr std::uint32_t kPtNote = 4, kXenElfnotePhys32Entry = 18;
   if (elf.size() < 64 || !elf.starts_with("\x7f" "ELF") || elf[4] != 2 || elf[5] != 1) return false;  // ELF64, LE
-  const std::uint64_t phoff = read_le(elf, 0x20, 8);
-  const std::uint64_t phentsize = read_le(elf, 0x36, 2), phnum = read_le(elf, 0x38, 2);
+  const std::uint64_t phoff = little_endian(elf, 0x20, 8);
+  const std::uint64_t phentsize = little_endian(elf, 0x36, 2), phnum = little_endian(elf, 0x38, 2);
   if (phentsize < 0x38 || phoff > elf.size() || phnum > (elf.size() - phoff) / phentsize) return false;
   for (std::uint64_t i = 0; i < phnum; ++i) {
     const std::size_t ph = phoff + i * phentsize;
-    if (read_le(elf, ph, 4) != kPtNote) continue;
-    const std::uint64_t offset = read_le(elf, ph + 8, 8), filesz = read_le(elf, ph + 0x20, 8);
+    if (little_endian(elf, ph, 4) != kPtNote) continue;
+    const std::uint64_t offset = little_endian(elf, ph + 8, 8), filesz = little_endian(elf, ph + 0x20, 8);
     if (offset > elf.size() || filesz > elf.size() - offset) return false;
     const std::string_view notes = elf.substr(offset, filesz);
     for (std::size_t at = 0; at + 12 <= notes.size();) {
-      const std::uint64_t namesz = read_le(notes, at, 4), descsz = read_le(notes, at + 4, 4),
-                          type = read_le(notes, at + 8, 4);
+      const std::uint64_t namesz = little_endian(notes, at, 4), descsz = little_endian(notes, at + 4, 4),
+                          type = little_endian(notes, at + 8, 4);
       const std::size_t name_at = at + 12, desc_at = name_at + ((namesz + 3) & ~std::uint64_t{3});
       const std::size_t next = desc_at + ((descsz + 3) & ~std::uint64_t{3});
       if (namesz > notes.size() || descsz > notes.size() || next > notes.size()) break;
