@@ -128,46 +128,73 @@ void Generator::drop_entry(model::Entry e) {
 void Generator::drop_exemplars(const std::function<bool(const CatalogueCase&)>& gone) {
   for (auto& [rule, cases] : exemplars_) {
     std::erase_if(cases, [&](const Exemplar& e) { return gone(e.c); });
-    for (Exemplar& e : cases) e.near.reset();  // the space changed: their neighbours too
+    for (Exemplar& e : cases) {  // the space changed: their neighbours too
+      e.near.reset();
+      e.assessed.clear();
+    }
   }
 }
 
 const std::vector<CatalogueCase>& Generator::neighbours_of(Exemplar& e) {
-  if (!e.near) e.near = neighbours(e.c, options_.space);
+  if (!e.near) {
+    e.near = neighbours(e.c, options_.space);
+    e.assessed.assign(e.near->size(), std::nullopt);
+  }
   return *e.near;
 }
 
-std::optional<Generator::Candidate> Generator::candidate(CatalogueCase c, const std::string* parent_rule) {
+bool Generator::in_space(const CatalogueCase& c) const {
   const Space& space = options_.space;
-  const auto in = [](const std::vector<std::string>& names, const std::string& name) {
+  const auto in = [](const std::vector<std::string>& names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
   };
   // A changed context counts as its preset's, unless the run found it unbuildable.
-  const std::string preset = c.context.substr(0, c.context.find('+'));
-  if (!(in(space.contexts, c.context) || (in(space.contexts, preset) && !in(space.unbuildable_changed, c.context))) ||
-      std::find(space.entries.begin(), space.entries.end(), c.request.entry) == space.entries.end())
-    return std::nullopt;
+  const std::string_view preset = std::string_view(c.context).substr(0, c.context.find('+'));
+  return (in(space.contexts, c.context) || (in(space.contexts, preset) && !in(space.unbuildable_changed, c.context))) &&
+         std::find(space.entries.begin(), space.entries.end(), c.request.entry) != space.entries.end();
+}
+
+Generator::Assessment Generator::assess(const CatalogueCase& c) {
+  Assessment out;
   auto caller = callers_.find(c.context);
   if (caller == callers_.end()) {
     auto facts = model::caller_preset(c.context);
-    if (!facts) return std::nullopt;
+    if (!facts) return out;
     caller = callers_.emplace(c.context, *facts).first;
   }
   auto p = model::predict(c.request, caller->second, options_.kernel);
-  if (!p || harness_skips(c, *p)) return std::nullopt;
-  Candidate out;
+  if (!p || harness_skips(c, *p)) return out;
   out.rule = p->rule;
   for_each_feature(c, *p, [&](Pieces pieces) { out.features.push_back(feature_key(pieces)); });
-  if (parent_rule && *parent_rule != p->rule) {
-    out.crossed = true;
-    out.features.push_back(feature_key({"crossing ", *parent_rule, " > ", p->rule}));
-  }
-  for (const std::uint64_t feature : out.features) {
-    const auto it = seen_.find(feature);
-    out.score += 1.0 / (1.0 + static_cast<double>(it == seen_.end() ? 0 : it->second));
-  }
-  out.c = std::move(c);
   return out;
+}
+
+std::optional<Generator::Candidate> Generator::candidate(const CatalogueCase& c, const Assessment& a,
+                                                         const std::string* parent_rule) const {
+  if (a.rule.empty()) return std::nullopt;
+  Candidate out;
+  out.c = &c;
+  out.assessment = &a;
+  const auto novelty = [&](std::uint64_t feature) {
+    const auto it = seen_.find(feature);
+    return 1.0 / (1.0 + static_cast<double>(it == seen_.end() ? 0 : it->second));
+  };
+  for (const std::uint64_t feature : a.features) out.score += novelty(feature);
+  if (parent_rule && *parent_rule != a.rule) {
+    out.crossed = true;
+    out.crossing = feature_key({"crossing ", *parent_rule, " > ", a.rule});
+    out.score += novelty(out.crossing);
+  }
+  return out;
+}
+
+std::optional<Generator::Candidate> Generator::neighbour_candidate(Exemplar& e, std::size_t i,
+                                                                   const std::string* parent_rule) {
+  const CatalogueCase& c = (*e.near)[i];
+  if (!in_space(c)) return std::nullopt;
+  std::optional<Assessment>& a = e.assessed[i];
+  if (!a) a = assess(c);
+  return candidate(c, *a, parent_rule);
 }
 
 // A taken case to start from: a rule first, each rule alike (so the rarely
@@ -181,15 +208,18 @@ Generator::Exemplar* Generator::exemplar() {
   return &cases[rng_.index(cases.size())];
 }
 
-void Generator::take(const Candidate& chosen) {
-  for (const std::uint64_t feature : chosen.features) ++seen_[feature];
-  // Up to a few cases per rule to mutate from, replaced at random as more come.
-  std::vector<Exemplar>& kept = exemplars_[chosen.rule];
-  const std::size_t n = ++taken_by_rule_[chosen.rule];
+void Generator::take(const Candidate& chosen, const CatalogueCase& c) {
+  for (const std::uint64_t feature : chosen.assessment->features) ++seen_[feature];
+  if (chosen.crossed) ++seen_[chosen.crossing];
+  // Up to a few cases per rule to mutate from, replaced at random as more
+  // come. A copy: the replaced exemplar may hold the chosen assessment.
+  const std::string rule = chosen.assessment->rule;
+  std::vector<Exemplar>& kept = exemplars_[rule];
+  const std::size_t n = ++taken_by_rule_[rule];
   if (kept.size() < kExemplarsPerRule) {
-    kept.push_back({chosen.c, std::nullopt});
+    kept.push_back({c, rule, std::nullopt, {}});
   } else if (const std::uint64_t slot = rng_.below(n); slot < kExemplarsPerRule) {
-    kept[static_cast<std::size_t>(slot)] = {chosen.c, std::nullopt};
+    kept[static_cast<std::size_t>(slot)] = {c, rule, std::nullopt, {}};
   }
 }
 
@@ -197,32 +227,34 @@ CatalogueCase Generator::next() {
   std::vector<Candidate> pool;
   pool.reserve(options_.random_candidates + options_.mutated_candidates + options_.boundary_neighbours);
   const auto offer = [&](std::optional<Candidate> c) {
-    if (c) pool.push_back(std::move(*c));
+    if (c) pool.push_back(*c);
   };
-  for (std::size_t i = 0; i < options_.random_candidates; ++i) offer(candidate(random_case(rng_, options_.space), nullptr));
+  // Held here for the candidates that point at them: sized once, never resized.
+  std::vector<CatalogueCase> random(options_.random_candidates);
+  std::vector<Assessment> random_assessed(options_.random_candidates);
+  for (std::size_t i = 0; i < random.size(); ++i) {
+    random[i] = random_case(rng_, options_.space);
+    if (!in_space(random[i])) continue;
+    random_assessed[i] = assess(random[i]);
+    offer(candidate(random[i], random_assessed[i], nullptr));
+  }
   for (std::size_t i = 0; i < options_.mutated_candidates; ++i) {
     Exemplar* from = exemplar();
     if (!from) break;
     const std::vector<CatalogueCase>& near = neighbours_of(*from);
-    if (!near.empty()) offer(candidate(near[rng_.index(near.size())], nullptr));
+    if (!near.empty()) offer(neighbour_candidate(*from, rng_.index(near.size()), nullptr));
   }
   // The boundary search: neighbours of one taken case, scored with the
   // crossing from its rule to theirs.
   if (Exemplar* from = exemplar()) {
-    const CatalogueCase& origin = from->c;  // candidate() leaves the exemplars as they are
-    auto parent = callers_.find(origin.context);
-    auto parent_prediction = parent == callers_.end() ? Result<model::Prediction>(make_error("no preset"))
-                                                      : model::predict(origin.request, parent->second, options_.kernel);
-    if (parent_prediction) {
-      // Drawn without replacement: the neighbours not drawn yet, by index.
-      const std::vector<CatalogueCase>& near = neighbours_of(*from);
-      std::vector<std::size_t> left(near.size());
-      std::iota(left.begin(), left.end(), std::size_t{0});
-      for (std::size_t i = 0; i < options_.boundary_neighbours && !left.empty(); ++i) {
-        const std::size_t at = rng_.index(left.size());
-        offer(candidate(near[left[at]], &parent_prediction->rule));
-        left.erase(left.begin() + static_cast<std::ptrdiff_t>(at));
-      }
+    // Drawn without replacement: the neighbours not drawn yet, by index.
+    const std::vector<CatalogueCase>& near = neighbours_of(*from);
+    std::vector<std::size_t> left(near.size());
+    std::iota(left.begin(), left.end(), std::size_t{0});
+    for (std::size_t i = 0; i < options_.boundary_neighbours && !left.empty(); ++i) {
+      const std::size_t at = rng_.index(left.size());
+      offer(neighbour_candidate(*from, left[at], &from->rule));
+      left.erase(left.begin() + static_cast<std::ptrdiff_t>(at));
     }
   }
   ++count_;
@@ -239,11 +271,13 @@ CatalogueCase Generator::next() {
   // The most novel; the first of equals (the draws were random already).
   const auto best = std::max_element(pool.begin(), pool.end(),
                                      [](const Candidate& a, const Candidate& b) { return a.score < b.score; });
-  take(*best);
-  last_rule_ = best->rule;
+  // Copied before take(), which may replace the exemplar whose neighbour it
+  // is (and so free the case and its assessment).
+  CatalogueCase out = *best->c;
+  last_rule_ = best->assessment->rule;
   last_crossed_ = best->crossed;
   if (best->crossed) ++crossings_;
-  CatalogueCase out = std::move(best->c);
+  take(*best, out);
   out.id = "explore/" + std::to_string(options_.seed) + "-" + std::to_string(count_);
   out.suite = "explore";
   return out;

@@ -60,30 +60,53 @@ class Generator {
   const Space& space() const { return options_.space; }
 
  private:
-  struct Candidate {
-    harness::CatalogueCase c;
+  // What the model says of a drawn case, as far as the generator scores it:
+  // its deciding rule and its features' keys, no crossing. It depends only
+  // on the case, the kernel profile and the context's facts, so a
+  // neighbour's is kept with its exemplar and not predicted again.
+  // `rule` empty: no candidate (the harness would skip the case, or the
+  // model cannot predict it).
+  struct Assessment {
     std::string rule;
     std::vector<std::uint64_t> features;  // feature keys (generator.cpp's feature_key)
+  };
+  // A drawn case, scored. `c` and `assessment` point at what next() holds
+  // for this draw or at an exemplar's neighbour, which stay put until
+  // take() (the case is copied only once chosen).
+  struct Candidate {
+    const harness::CatalogueCase* c = nullptr;
+    const Assessment* assessment = nullptr;
     bool crossed = false;
+    std::uint64_t crossing = 0;  // the crossing's feature key, when crossed
     double score = 0;
   };
-  // Predicts `c`; nullopt when the harness would not make it (a skip) or
-  // the model cannot predict it.
-  // A taken case kept to mutate from, and its neighbours in the space once
-  // asked for: an exemplar is drawn from again and again, and its
-  // neighbours stay the same until the space changes (drop_context,
-  // drop_entry: drop_exemplars() forgets them).
+  // A taken case kept to mutate from, with its deciding rule, and its
+  // neighbours in the space once asked for, each assessed once drawn: an
+  // exemplar is drawn from again and again, and its neighbours stay the
+  // same until the space changes (drop_context, drop_entry:
+  // drop_exemplars() forgets them).
   struct Exemplar {
     harness::CatalogueCase c;
+    std::string rule;
     std::optional<std::vector<harness::CatalogueCase>> near;
+    std::vector<std::optional<Assessment>> assessed;  // by index in `near`; sized with it, never resized
   };
-  std::optional<Candidate> candidate(harness::CatalogueCase c, const std::string* parent_rule);
+  // Whether the space still holds `c`'s context and entry.
+  bool in_space(const harness::CatalogueCase& c) const;
+  Assessment assess(const harness::CatalogueCase& c);
+  // `c` as a candidate, scored by what is seen so far; nullopt when it is
+  // none. `parent_rule`: the rule of the exemplar it neighbours, for a
+  // boundary candidate.
+  std::optional<Candidate> candidate(const harness::CatalogueCase& c, const Assessment& a,
+                                     const std::string* parent_rule) const;
+  // Neighbour `i` of `e` (neighbours_of(e) asked for already) as a candidate.
+  std::optional<Candidate> neighbour_candidate(Exemplar& e, std::size_t i, const std::string* parent_rule);
   Exemplar* exemplar();
   const std::vector<harness::CatalogueCase>& neighbours_of(Exemplar& e);
   // After the space changed: drops the exemplars it no longer holds, and
   // forgets every exemplar's neighbours.
   void drop_exemplars(const std::function<bool(const harness::CatalogueCase&)>& gone);
-  void take(const Candidate& chosen);
+  void take(const Candidate& chosen, const harness::CatalogueCase& c);
 
   GeneratorOptions options_;
   Rng rng_;
