@@ -306,4 +306,47 @@ TEST_F(Targets, AKernelPastItsTargetTimeoutIsKilledAndItsCasesAreErrors) {
   EXPECT_NE(left.status, 0) << "a qemu outlived its target: " << left.out;
 }
 
+// What the names in `dir` are, one per line ("" when it is empty).
+std::string listing(const fs::path& dir) {
+  std::string names;
+  for (const auto& e : fs::directory_iterator(dir)) names += e.path().filename().string() + "\n";
+  return names;
+}
+
+// A kernel target's private directory (the initramfs, the unpacked kernel,
+// the console) is gone when the run ends: here in a TMPDIR of the test's own.
+TEST_F(Targets, AKernelTargetLeavesNothingInTmpdir) {
+  if (!installed("qemu-system-x86_64")) GTEST_SKIP() << "qemu-system-x86_64 is not installed (ci/setup targets)";
+  const std::string kernel = cached_kernel();
+  if (kernel.empty()) GTEST_SKIP() << "no Debian kernel cached: run ci/kernels";
+  const fs::path tmp = path("tmp");
+  fs::create_directory(tmp);
+  Ran r = run("/usr/bin/env", {"TMPDIR=" + tmp.string(), CLONEDIFF_BINARY, "run", "--target", "kernel:" + kernel,
+                               "--filter", "legacy/io*"},
+              "", std::chrono::seconds(300));
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\nPASS: 2 matched of 2 cases; kernel:"), std::string::npos) << r.out;
+  EXPECT_EQ(listing(tmp), "");
+}
+
+// SIGTERM while a guest runs: the guest is killed at once, not awaited to
+// its end; the run says so, exits 143, and leaves no qemu and no directory.
+TEST_F(Targets, ASignalStopsARunningKernelTargetAtOnce) {
+  if (!installed("qemu-system-x86_64")) GTEST_SKIP() << "qemu-system-x86_64 is not installed (ci/setup targets)";
+  const std::string kernel = cached_kernel();
+  if (kernel.empty()) GTEST_SKIP() << "no Debian kernel cached: run ci/kernels";
+  const fs::path tmp = path("tmp");
+  fs::create_directory(tmp);
+  // The whole catalogue takes a guest 13 s or more; the signal comes after 3.
+  const std::string script = "TMPDIR=\"$1\" \"$2\" run --target \"kernel:$3\" & p=$!; sleep 3; kill -TERM $p; wait $p";
+  Ran r = run("/bin/sh", {"-c", script, "sh", tmp.string(), CLONEDIFF_BINARY, kernel}, "", std::chrono::seconds(300));
+  EXPECT_EQ(r.status, 143) << r.out << r.err;
+  EXPECT_NE(r.out.find("clonediff was asked to stop while the guest ran: it was killed"), std::string::npos)
+      << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find("stopped by SIGTERM"), std::string::npos) << r.out << r.err;
+  Ran left = run("/usr/bin/pgrep", {"-f", "qemu-system-x86_64 .*" + tmp.string()});
+  EXPECT_NE(left.status, 0) << "a qemu outlived its target: " << left.out;
+  EXPECT_EQ(listing(tmp), "");
+}
+
 }  // namespace

@@ -247,8 +247,9 @@ class RunSession {
   // run between cases: the Runner kills and reaps its callers and releases
   // their leases, a target not started yet is not started, every report is
   // written with what ran and each case not run as an error, and the exit
-  // status is 128 + the signal's number. (An outer target already running
-  // runs to its end, bounded by its timeout.)
+  // status is 128 + the signal's number. An outer target already running is
+  // killed (its program's whole group) within about 50 ms: its cases with
+  // results keep their verdicts, the rest are errors.
   int run() {
     begin();
     std::counting_semaphore<> slots(cpus());
@@ -306,10 +307,14 @@ class RunSession {
       host_slot.give_back();
       std::vector<targets::GuestPartRun> parts;
       for (auto& part : outer[i]) parts.push_back(part.get());
-      if (std::none_of(parts.begin(), parts.end(), [](const targets::GuestPartRun& p) { return p.run.has_value(); }))
+      if (std::none_of(parts.begin(), parts.end(), [](const targets::GuestPartRun& p) { return p.run.has_value(); })) {
         skip_target(t);
-      else
-        take_outer(t, targets::join_guest_runs(std::move(parts)));
+      } else {
+        const targets::TargetRun joined = targets::join_guest_runs(std::move(parts));
+        take_outer(t, joined);
+        // Killed by the stop: the run stops, as between cases.
+        if (joined.stopped) stopped_by_ = harness::stop_signal();
+      }
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
     progress_->clear();
@@ -497,9 +502,12 @@ void RunSession::take_outer(const PlannedTarget& t, const targets::TargetRun& ra
   // A target that failed or did not start says why once (below), not once
   // per case it left without a record.
   const bool no_run = ran.status != targets::TargetRun::Status::ran;
-  for (const harness::CaseResult& r : judged.results)
+  for (const harness::CaseResult& r : judged.results) {
     take(r, judged.profile, [&] { return targets::target_record(r, judged); },
          emulator || (no_run && !r.live && !r.predicted));
+    // Killed by a stop before its record came: not run, as on the host.
+    if (ran.stopped && r.verdict == harness::Verdict::error && r.reason.starts_with(targets::kNotRunPrefix)) ++not_run_;
+  }
   targets_.end(t.name, ran.elapsed, judged.profile, judged.reported_kernel, ran.implementation, ran.status, ran.reason,
                judged.notes);
   judged_lines_.push_back(t.name + ": " + (ran.status == targets::TargetRun::Status::not_started

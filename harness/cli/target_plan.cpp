@@ -4,26 +4,32 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <system_error>
 
+#include "harness/engine/stop_signals.hpp"
 #include "harness/targets/guest_parts.hpp"
 #include "probes/sys/text_file.hpp"
 
 namespace clonediff::cli {
 namespace {
 
-// A private directory for one outer target's files, removed with what it holds.
+// A target's private directory, clonediff-target-XXXXXX in $TMPDIR (or
+// /tmp), made 0700 by mkdtemp. Owns it: removed with everything a target put
+// there (the initramfs, the unpacked kernel, the console, ...) when it goes.
 class WorkDir {
  public:
   WorkDir() {
-    char tmpl[] = "/tmp/clonediff-target-XXXXXX";
-    if (::mkdtemp(tmpl)) path_ = tmpl;
+    const char* tmpdir = std::getenv("TMPDIR");
+    std::string name = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/clonediff-target-XXXXXX";
+    if (::mkdtemp(name.data())) path_ = name;
   }
   ~WorkDir() {
     if (path_.empty()) return;
-    for (const char* f : {"/initramfs.cpio", "/console.txt", "/records.jsonl", "/outer.stdout", "/outer.stderr"})
-      ::unlink((path_ + f).c_str());
-    ::rmdir(path_.c_str());
+    std::error_code ignored;  // nothing to tell at this point; what is left stays
+    std::filesystem::remove_all(path_, ignored);
   }
   WorkDir(const WorkDir&) = delete;
   WorkDir& operator=(const WorkDir&) = delete;
@@ -143,6 +149,8 @@ targets::TargetRun run_guest(const targets::TargetSpec& t, const targets::GuestS
   env.static_binary = static_binary_path();
   env.workdir = dir.path();
   env.timeout = timeout;
+  // SIGINT, SIGTERM or SIGHUP: the guest is killed at once, not awaited.
+  env.stop_requested = [] { return harness::stop_signal() != 0; };
   return run_outer_target(t, guest, env);
 }
 

@@ -31,6 +31,7 @@ TargetRun run_emulator_target(const TargetSpec& t, const GuestSelection& s, cons
   for (std::string& a : guest_run_args(s, "-", s.case_files)) cmd.args.push_back(std::move(a));
   cmd.workdir = env.workdir;
   cmd.timeout = env.timeout;
+  cmd.stop_requested = env.stop_requested;
   auto ran = run_outer(cmd);
   if (!ran) {
     run.reason = ran.error().message;
@@ -41,7 +42,10 @@ TargetRun run_emulator_target(const TargetSpec& t, const GuestSelection& s, cons
   run.implementation = version_line(*path, env.workdir);
   take_output(s, ran->out, run);
   run.status = TargetRun::Status::failed;
-  if (ran->end == OuterRun::End::timed_out)
+  if (ran->end == OuterRun::End::stopped) {
+    run.stopped = true;
+    run.reason = "clonediff was asked to stop while " + std::string(program) + " ran: it was killed";
+  } else if (ran->end == OuterRun::End::timed_out)
     run.reason = std::string(program) + " did not finish within " + std::to_string(env.timeout.count()) + " s";
   else if (ran->exit_code != 0 && ran->exit_code != 1)
     run.reason = std::string(program) + " exited with status " + std::to_string(ran->exit_code);

@@ -63,6 +63,7 @@ TargetRun join_guest_runs(std::vector<GuestPartRun> parts) {
       continue;
     }
     TargetRun& r = *parts[i].run;
+    out.stopped = out.stopped || r.stopped;
     if (r.status == TargetRun::Status::ran)
       ++ran;
     else

@@ -126,6 +126,7 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
               "-serial", "file:" + console, "-serial", "file:" + records};
   cmd.workdir = env.workdir;
   cmd.timeout = env.timeout;
+  cmd.stop_requested = env.stop_requested;
   auto ran = run_outer(cmd);
   TargetRun run;
   if (!ran) return not_started(ran.error().message);
@@ -137,7 +138,10 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
 
   const auto marker = run.log.rfind(kGuestExitMarker);
   run.status = TargetRun::Status::failed;
-  if (ran->end == OuterRun::End::timed_out) {
+  if (ran->end == OuterRun::End::stopped) {
+    run.stopped = true;
+    run.reason = "clonediff was asked to stop while the guest ran: it was killed";
+  } else if (ran->end == OuterRun::End::timed_out) {
     run.reason = "the guest did not power off within " + std::to_string(env.timeout.count()) + " s";
   } else if (marker == std::string::npos) {
     run.reason = "the guest ended without finishing the run (qemu exit status " + std::to_string(ran->exit_code) + ")";

@@ -31,15 +31,19 @@ struct UnblockedSignals : bp::extend::handler {
 
 // Boost 1.74's child::wait_for() can sleep out its whole timeout when the
 // child exits before the wait begins (it waits for a SIGCHLD already gone).
-// running() reaps without that race; poll it against a deadline.
-bool finishes_by(bp::child& c, std::chrono::steady_clock::time_point deadline) {
+// running() reaps without that race; poll it against a deadline, and ask
+// `stop` (if given) at each look: naps grow to 50 ms, so a stop is seen
+// within about that.
+OuterRun::End wait_for_end(bp::child& c, std::chrono::steady_clock::time_point deadline,
+                           const std::function<bool()>& stop) {
   auto nap = std::chrono::microseconds(500);
   while (c.running()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (std::chrono::steady_clock::now() >= deadline) return OuterRun::End::timed_out;
+    if (stop && stop()) return OuterRun::End::stopped;
     std::this_thread::sleep_for(nap);
     nap = std::min(nap * 2, std::chrono::microseconds(50000));
   }
-  return true;
+  return OuterRun::End::exited;
 }
 
 // Reaps what is left of the group and is ours to reap (members that outlived
@@ -58,7 +62,7 @@ std::optional<std::string> find_program(const std::string& name) {
 }
 
 std::string version_line(const std::string& program, const std::string& workdir) {
-  auto ran = run_outer(OuterCommand{program, {"--version"}, workdir, std::chrono::seconds(10), "", ""});
+  auto ran = run_outer(OuterCommand{program, {"--version"}, workdir, std::chrono::seconds(10), "", "", {}});
   if (!ran || ran->end != OuterRun::End::exited) return "";
   return ran->out.substr(0, ran->out.find('\n'));
 }
@@ -83,10 +87,10 @@ Result<OuterRun> run_outer(const OuterCommand& command) {
                                   bp::std_err > err.string(), bp::start_dir = start_dir, group, UnblockedSignals{});
     const pid_t pgid = c.id();
     std::error_code ignored;
-    if (!finishes_by(c, started + command.timeout)) {
+    run.end = wait_for_end(c, started + command.timeout, command.stop_requested);
+    if (run.end != OuterRun::End::exited) {
       group.terminate(ignored);  // SIGKILL to the whole group
       c.wait(ignored);
-      run.end = OuterRun::End::timed_out;
     } else {
       run.exit_code = c.exit_code();
       group.terminate(ignored);  // the rest of the group, if anything outlived the leader

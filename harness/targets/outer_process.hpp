@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,7 +18,8 @@ namespace clonediff::targets {
 std::optional<std::string> find_program(const std::string& name);
 
 struct OuterRun {
-  enum class End { exited, timed_out };
+  // stopped: killed because stop_requested said so.
+  enum class End { exited, timed_out, stopped };
   End end = End::exited;
   int exit_code = -1;  // when exited
   std::chrono::duration<double> elapsed{0};
@@ -32,6 +34,9 @@ struct OuterCommand {
   std::chrono::seconds timeout{600};
   std::string stdin_path;  // standard input from this file; empty: /dev/null
   std::string start_dir;   // the program's working directory; empty: this process's
+  // Asked every 50 ms at most while the program runs; true: the group is
+  // killed as at the timeout. Empty: never.
+  std::function<bool()> stop_requested;
 };
 
 // The first line `program --version` prints, or "" (10 s at most).
@@ -39,7 +44,7 @@ std::string version_line(const std::string& program, const std::string& workdir)
 
 // Runs the command in a process group of its own, standard input from
 // /dev/null (or stdin_path), standard output and error into files under workdir (read back
-// when it ends). Past the timeout the whole group is killed. Every member of
+// when it ends). Past the timeout, or once stop_requested says so, the whole group is killed. Every member of
 // the group is reaped before this returns. The error is for a program that
 // could not be started at all.
 Result<OuterRun> run_outer(const OuterCommand& command);

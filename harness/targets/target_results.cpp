@@ -176,6 +176,7 @@ JudgedTarget judge_target(std::span<const harness::CatalogueCase> cases, const T
       r.spec = c;
       r.verdict = not_started && skip_allowed ? Verdict::skip : Verdict::error;
       r.reason = not_started                                ? "the target did not start: " + run.reason
+                 : run.stopped                              ? std::string(kNotRunPrefix) + run.reason
                  : run.status == TargetRun::Status::failed ? "no record came back: " + run.reason
                                                             : "the target sent no record for this case";
       t.results.push_back(std::move(r));

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/case/catalogue.hpp"
@@ -26,9 +27,12 @@ struct JudgedTarget {
 // `profile` when given (gVisor, qemu-user: the running kernel's), else
 // against the profile the records carry (a kernel target's own). A case
 // without a record is an error verdict: the target's failure reason, or that
-// none came back. A target that did not start leaves every case an error
+// none came back; where a stop killed the target (run.stopped), "not run: "
+// (kNotRunPrefix) and the reason. A target that did not start leaves every case an error
 // with its reason, or a skip where the user allowed that (`skip_allowed`:
 // --allow-skip).
+inline constexpr std::string_view kNotRunPrefix = "not run: ";
+
 JudgedTarget judge_target(std::span<const harness::CatalogueCase> cases, const TargetRun& run,
                           const std::optional<model::Kernel>& profile, bool skip_allowed = false);
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,11 @@ struct TargetEnvironment {
   std::string static_binary;         // the static clonediff
   std::string workdir;               // a private directory for this target's files
   std::chrono::seconds timeout{600};  // the whole target, boot included
+  // Asked every 50 ms at most while the outer program runs (from the thread
+  // that runs it); true: the program's whole group is killed at once and
+  // the target ends failed, `stopped` set. Empty: it runs to its end or its
+  // timeout.
+  std::function<bool()> stop_requested;
 };
 
 struct TargetRun {
@@ -54,6 +60,7 @@ struct TargetRun {
   std::string log;                   // the target's console or standard error
   std::string implementation;        // the outer program's version line: "runsc version 0.0~20221219.0"
   std::chrono::duration<double> elapsed{0};
+  bool stopped = false;  // failed because stop_requested said so while it ran
 };
 
 // The arguments after `clonediff`: "run --results DEST" and the selection,
