@@ -2,6 +2,7 @@
 // arguments as the caller passes them; and what the kernel receives from it.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -90,7 +91,7 @@ inline constexpr std::uint32_t kMaxReuseRounds = 10000;
 struct TidSpec {
   enum class Kind : std::uint8_t { number, free, in_use, reaped } kind = Kind::number;
   long long number = 0;  // Kind::number only
-  bool operator==(const TidSpec&) const = default;
+  auto operator<=>(const TidSpec&) const = default;
 };
 
 std::string_view stack_arg_name(StackArg a);
@@ -147,7 +148,7 @@ struct Clone3Args {
   PointerArg parent_tid_at = PointerArg::harness;
   PointerArg child_tid_at = PointerArg::harness;
   PointerArg set_tid_at = PointerArg::harness;  // unmapped: set_tid_size defaults to 1
-  bool operator==(const Clone3Args&) const = default;
+  auto operator<=>(const Clone3Args&) const = default;
 };
 
 struct Request {
@@ -168,7 +169,7 @@ struct Request {
   AfterArg after = AfterArg::none;     // clone and clone3: what the caller does next
   std::uint32_t rounds = 0;            // after=reuse only: how many fork-and-reap rounds (2..kMaxReuseRounds)
 
-  bool operator==(const Request&) const = default;
+  auto operator<=>(const Request&) const = default;
 };
 
 // Checks that the request can be made as written (a legacy clone cannot carry
