@@ -165,6 +165,19 @@ TEST_F(Isolation, AnExitSignalThatKillsTheCallerIsObservedAndTheRunGoesOn) {
   expect_next_case_is_fine();
 }
 
+// The caller's first looks at its child (its pidfd, its tid word) are made
+// while the child is held, however late they come: the child of a call that
+// cannot hold the caller in it is released only after the caller's Returned.
+// Here the child's exit kills the caller (SIGKILL), so a child released
+// before the look leaves the pidfd unknown.
+TEST_F(Isolation, TheChildIsHeldUntilTheCallerHasLookedAtIt) {
+  LiveCall r = host_->make_call(model::Request{model::Entry::clone, model::flag::PIDFD, 9}, Fault::caller_looks_late);
+  ASSERT_EQ(r.status, LiveCall::Status::completed) << r.note;
+  EXPECT_EQ(r.observed.parent_signal, 9);
+  EXPECT_EQ(r.observed[model::Trait::pidfd], model::Fact::yes);
+  expect_next_case_is_fine();
+}
+
 TEST_F(Isolation, AnExitSignalThatStopsTheCallerIsObservedAndTheCallerGoesOn) {
   const pid_t caller = host_->caller_pid();
   LiveCall r = host_->make_call(model::Request{model::Entry::clone, 0, 19});

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <time.h>
 #include <spawn.h>
 #include <sched.h>
 #include <signal.h>
@@ -571,6 +572,10 @@ void serve_case(const OrderMsg& order, CallerState& st, probes::BehaviourBaselin
   plan.leader_exits_alone = static_cast<model::AfterArg>(order.after) == model::AfterArg::leader_exit;
 
   const long ret = order.fault == Fault::caller_returns_zero ? 0 : make_call(order, plan, st);
+  if (order.fault == Fault::caller_looks_late) {
+    const timespec late{0, 20'000'000};
+    ::nanosleep(&late, nullptr);
+  }
   const sys::UniqueFd pidfd = report_returned(order, st, ret);
   // Refused: nothing was created, so nothing can have changed the witness
   // baseline or sent a signal. (ret == 0 cannot happen here.)

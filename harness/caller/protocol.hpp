@@ -43,6 +43,7 @@ enum class Fault : std::uint32_t {
   caller_hang,   // the caller stops answering after the call returns
   child_forks,   // the child forks without end: each new process forks once more
   caller_returns_zero,  // the caller reports that the call returned 0 without making it
+  caller_looks_late,    // the caller waits 20 ms after the call returns, before its first looks at the child
 };
 
 inline constexpr std::size_t kMaxSetTid = 64;

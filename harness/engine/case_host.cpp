@@ -527,6 +527,7 @@ struct CaseHost::Call {
   LiveCall finish(Ending end);
 
   std::optional<Ending> take_control_message();
+  std::optional<Ending> await_returned_before_release();  // phase 2, before the release
   std::optional<Ending> take_notification();
   std::string caller_death() const;
   int supervisor_fd() const { return host.supervisor_ ? host.supervisor_->fd() : -1; }
@@ -733,6 +734,36 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::await_ready() {
   }
 }
 
+// The caller's first looks at the child (its tid word, its pidfd:
+// report_returned() in caller_process.cpp) come before its Returned and must
+// find the child held. So the child waits for the Returned, unless the call
+// may keep the caller in it until the child leaves (CLONE_VFORK, or an entry
+// made of it), or the caller was seen held there. The wait is bounded
+// (kReturnedWait, far above the microseconds a Returned takes, so that a
+// busy machine does not run out of it): a caller still in the call by then
+// is not waited for, as before, and what it shows is observed as before.
+// Without the wait the release raced those looks. Under gVisor, whose
+// /proc/PID/syscall cannot say where the caller is, nothing was waited for,
+// and in one whole-catalogue run of many exit-signals/pidfd/SIGKILL's child
+// killed its caller before the pidfd look: pidfd unknown instead of the
+// baseline's false, and ci/targets failed.
+std::optional<CaseHost::Call::Ending> CaseHost::Call::await_returned_before_release() {
+  constexpr auto kReturnedWait = std::chrono::milliseconds(1000);
+  const auto entry = static_cast<model::Entry>(order.entry);
+  const bool may_hold_caller = (order.flags & model::flag::VFORK) || entry == model::Entry::vfork ||
+                               entry == model::Entry::posix_spawn || entry == model::Entry::system;
+  if (have_returned || may_hold_caller || suspended == model::Fact::yes || exec_hold) return std::nullopt;
+  const auto until = std::min(deadline, Clock::now() + kReturnedWait);
+  while (!have_returned && Clock::now() < until) {
+    pollfd p{host.ctl_.get(), POLLIN, 0};
+    const int n = poll_briefly_spinning(&p, 1, ms_left(until));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (auto end = take_control_message()) return end;
+  }
+  return std::nullopt;
+}
+
 // Phase 2: find the child as this process numbers it, probe, release.
 std::optional<CaseHost::Call::Ending> CaseHost::Call::probe_and_release() {
   const pid_t caller = host.caller_pid_;
@@ -753,6 +784,7 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::probe_and_release() {
   auto seen = probes::observe_identity(host.identity_, child, scratch.has_value());
   const bool is_thread = sender == caller || (seen && seen->tgid == caller);
   suspended = caller_in_creating_call(caller, host.syscall_witness_, have_returned, host.ctl_.get(), order.seq);
+  if (auto end = await_returned_before_release()) return end;
   host_reaps = seen && !is_thread && seen->ppid == host.host_pid_;
   if (host_reaps) child_exit = ExitWatch::of(child);
   if (exec_hold) {
