@@ -528,6 +528,8 @@ struct CaseHost::Call {
 
   std::optional<Ending> take_control_message();
   std::optional<Ending> await_returned_before_release();  // phase 2, before the release
+  // The caller's messages until its Returned has come or `until` has passed.
+  std::optional<Ending> take_messages_until_returned(Clock::time_point until);
   std::optional<Ending> take_notification();
   std::string caller_death() const;
   int supervisor_fd() const { return host.supervisor_ ? host.supervisor_->fd() : -1; }
@@ -753,7 +755,10 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::await_returned_before_rele
   const bool may_hold_caller = (order.flags & model::flag::VFORK) || entry == model::Entry::vfork ||
                                entry == model::Entry::posix_spawn || entry == model::Entry::system;
   if (have_returned || may_hold_caller || suspended == model::Fact::yes || exec_hold) return std::nullopt;
-  const auto until = std::min(deadline, Clock::now() + kReturnedWait);
+  return take_messages_until_returned(std::min(deadline, Clock::now() + kReturnedWait));
+}
+
+std::optional<CaseHost::Call::Ending> CaseHost::Call::take_messages_until_returned(Clock::time_point until) {
   while (!have_returned && Clock::now() < until) {
     pollfd p{host.ctl_.get(), POLLIN, 0};
     const int n = poll_briefly_spinning(&p, 1, ms_left(until));
@@ -769,13 +774,10 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::probe_and_release() {
   const pid_t caller = host.caller_pid_;
   // after=: the caller looks at the running child before its Returned, so
   // the child is held until that has come.
-  while (order.after != 0 && !have_returned) {
-    pollfd p{host.ctl_.get(), POLLIN, 0};
-    const int n = poll_briefly_spinning(&p, 1, ms_left(deadline));
-    if (n < 0 && errno == EINTR) continue;
-    if (n == 0 || ms_left(deadline) == 0)
+  if (order.after != 0) {
+    if (auto end = take_messages_until_returned(deadline)) return end;
+    if (!have_returned)
       return Ending{LiveCall::Status::timeout, "the caller did not finish its after= looks at the running child"};
-    if (auto end = take_control_message()) return end;
   }
   // A thread's credentials name its thread group (Linux): find the thread.
   // gVisor names the thread itself; its status then names the group.
