@@ -248,10 +248,22 @@ std::string cached_kernel() {
   return images.empty() ? "" : images.back();
 }
 
+// The cached kernel a kernel target boots, or why none can run here (qemu or
+// the kernel missing): then the test skips, saying so.
+struct KernelTarget {
+  std::string kernel;
+  std::string missing;
+};
+KernelTarget kernel_target() {
+  if (!installed("qemu-system-x86_64")) return {"", "qemu-system-x86_64 is not installed (ci/setup targets)"};
+  std::string kernel = cached_kernel();
+  if (kernel.empty()) return {"", "no Debian kernel cached: run ci/kernels"};
+  return {kernel, ""};
+}
+
 TEST_F(Targets, ADebianKernelBootsInQemuAndMatchesTheModel) {
-  if (!installed("qemu-system-x86_64")) GTEST_SKIP() << "qemu-system-x86_64 is not installed (ci/setup targets)";
-  const std::string kernel = cached_kernel();
-  if (kernel.empty()) GTEST_SKIP() << "no Debian kernel cached: run ci/kernels";
+  const auto [kernel, missing] = kernel_target();
+  if (!missing.empty()) GTEST_SKIP() << missing;
   const std::string json = path("k.jsonl").string();
   Ran r = clonediff({"run", "--target", "host", "--target", "kernel:" + kernel, "--filter", "legacy/*", "--json", json},
                     "", std::chrono::seconds(300));
@@ -270,9 +282,8 @@ TEST_F(Targets, ADebianKernelBootsInQemuAndMatchesTheModel) {
 // pids.max there (this project's hosts only have it on v1): every case runs
 // and matches, and no record says the limit sat on v1.
 TEST_F(Targets, PidsMaxRunsOnCgroupV2InAKernelTarget) {
-  if (!installed("qemu-system-x86_64")) GTEST_SKIP() << "qemu-system-x86_64 is not installed (ci/setup targets)";
-  const std::string kernel = cached_kernel();
-  if (kernel.empty()) GTEST_SKIP() << "no Debian kernel cached: run ci/kernels";
+  const auto [kernel, missing] = kernel_target();
+  if (!missing.empty()) GTEST_SKIP() << missing;
   const std::string json = path("pids.jsonl").string();
   Ran r = clonediff({"run", "--target", "kernel:" + kernel, "--filter", "pids_max/contexts/*", "--json", json}, "",
                     std::chrono::seconds(300));
@@ -286,9 +297,8 @@ TEST_F(Targets, PidsMaxRunsOnCgroupV2InAKernelTarget) {
 }
 
 TEST_F(Targets, AKernelPastItsTargetTimeoutIsKilledAndItsCasesAreErrors) {
-  if (!installed("qemu-system-x86_64")) GTEST_SKIP() << "qemu-system-x86_64 is not installed (ci/setup targets)";
-  const std::string kernel = cached_kernel();
-  if (kernel.empty()) GTEST_SKIP() << "no Debian kernel cached: run ci/kernels";
+  const auto [kernel, missing] = kernel_target();
+  if (!missing.empty()) GTEST_SKIP() << missing;
   // One second does not boot it.
   Ran r = clonediff({"run", "--target", "kernel:" + kernel, "--filter", "legacy/io*", "--target-timeout", "1"});
   EXPECT_EQ(r.status, 1) << r.out << r.err;
@@ -316,9 +326,8 @@ std::string listing(const fs::path& dir) {
 // A kernel target's private directory (the initramfs, the unpacked kernel,
 // the console) is gone when the run ends: here in a TMPDIR of the test's own.
 TEST_F(Targets, AKernelTargetLeavesNothingInTmpdir) {
-  if (!installed("qemu-system-x86_64")) GTEST_SKIP() << "qemu-system-x86_64 is not installed (ci/setup targets)";
-  const std::string kernel = cached_kernel();
-  if (kernel.empty()) GTEST_SKIP() << "no Debian kernel cached: run ci/kernels";
+  const auto [kernel, missing] = kernel_target();
+  if (!missing.empty()) GTEST_SKIP() << missing;
   const fs::path tmp = path("tmp");
   fs::create_directory(tmp);
   Ran r = run("/usr/bin/env", {"TMPDIR=" + tmp.string(), CLONEDIFF_BINARY, "run", "--target", "kernel:" + kernel,
@@ -332,9 +341,8 @@ TEST_F(Targets, AKernelTargetLeavesNothingInTmpdir) {
 // SIGTERM while a guest runs: the guest is killed at once, not awaited to
 // its end; the run says so, exits 143, and leaves no qemu and no directory.
 TEST_F(Targets, ASignalStopsARunningKernelTargetAtOnce) {
-  if (!installed("qemu-system-x86_64")) GTEST_SKIP() << "qemu-system-x86_64 is not installed (ci/setup targets)";
-  const std::string kernel = cached_kernel();
-  if (kernel.empty()) GTEST_SKIP() << "no Debian kernel cached: run ci/kernels";
+  const auto [kernel, missing] = kernel_target();
+  if (!missing.empty()) GTEST_SKIP() << missing;
   const fs::path tmp = path("tmp");
   fs::create_directory(tmp);
   // The whole catalogue takes a guest 13 s or more; the signal comes after 3.
