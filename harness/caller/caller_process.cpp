@@ -206,6 +206,12 @@ struct CallerState {
   // A word of private memory the caller sets just before each call; the
   // child compares it with the value its plan carries (memory_copied).
   alignas(64) volatile std::uint64_t memory_word = 0;
+  // The orders of the last OrderBatch not made yet: batch.orders[next ..
+  // batch.count). The Returned of its refused calls, held until they are sent
+  // together (protocol.hpp).
+  OrderBatchMsg batch;
+  std::uint32_t next_in_batch = 0;
+  ReturnedBatchMsg held;
 };
 
 // Where the caller's open file stands: not 0, so that a reopened file (offset
@@ -469,26 +475,70 @@ void finish_child(const OrderMsg& order, CallerState& st, long child, int pidfd,
     done.traits.set(model::Trait::exit_status_from_fn, info.si_code == CLD_EXITED && info.si_status == kFnReturnValue);
 }
 
-// Waits for the host's next Order; leaves when the host is gone or says quit.
-OrderMsg await_order(const CallerState& st) {
+// An order to make, and whether it came in a batch.
+struct NextOrder {
+  OrderMsg order;
+  bool batched = false;
+};
+
+// Whether the last batch holds orders not made yet.
+bool batch_left(const CallerState& st) { return st.next_in_batch < st.batch.count; }
+
+// The next order: the last batch's next, else the host's next message, an
+// Order or an OrderBatch (kept, its first returned). Leaves when the host is
+// gone or says quit; a batch that is not whole is the host failing, which
+// the caller does not outlive.
+NextOrder await_order(CallerState& st) {
+  if (batch_left(st)) return {st.batch.orders[st.next_in_batch++], true};
   for (;;) {
-    AnyMsg m;
+    static AnyMsg m;  // large (a batch); one caller thread takes orders
     pollfd wait_order{st.ctl, POLLIN, 0};
     while (poll_briefly_spinning(&wait_order, 1, -1) < 0 && errno == EINTR) {
     }
-    if (recv_msg(st.ctl, m) <= 0 || m.kind == MsgKind::quit) leave_host_gone();
-    if (m.kind == MsgKind::order) return m.order;
+    const ssize_t n = recv_msg(st.ctl, m);
+    if (n <= 0 || m.kind == MsgKind::quit) leave_host_gone();
+    if (m.kind == MsgKind::order) return {m.order, false};
+    if (m.kind == MsgKind::order_batch) {
+      const std::uint32_t count = m.order_batch.count;
+      CLONEDIFF_CHECK(count >= 1 && count <= kMostBatchedOrders &&
+                      static_cast<std::size_t>(n) == order_batch_size(count));
+      std::memcpy(&st.batch, &m.order_batch, order_batch_size(count));
+      st.next_in_batch = 1;
+      return {st.batch.orders[0], true};
+    }
   }
+}
+
+// Sends the Returned held back for a batch's refused calls, if any, as one
+// message.
+void send_held(CallerState& st) {
+  if (st.held.count == 0) return;
+  const bool sent = send_msg_prefix(st.ctl, st.held, returned_batch_size(st.held.count));
+  st.held.count = 0;
+  if (!sent) leave_host_gone();
+}
+
+// Whether the call may keep the caller in it until the child leaves: the host
+// may hold that child until it has every Returned held back, so they go first.
+bool may_hold_caller(const OrderMsg& o) {
+  const auto e = static_cast<model::Entry>(o.entry);
+  return (o.flags & model::flag::VFORK) || e == model::Entry::vfork || e == model::Entry::posix_spawn ||
+         e == model::Entry::system;
 }
 
 // Tells the host what the call returned and what the caller can see at once:
 // the tid word and the pidfd (sent now, so that a caller the child's exit
 // kills has still told them). Returns the pidfd, which the caller now owns.
-sys::UniqueFd report_returned(const OrderMsg& order, const CallerState& st, long ret) {
+ReturnedMsg returned_msg(const OrderMsg& order, const CallerState& st, long ret) {
   ReturnedMsg returned;
   returned.seq = order.seq;
   returned.ret = ret;
   returned.reaped_pid = st.reaped_pid;
+  return returned;
+}
+
+sys::UniqueFd report_returned(const OrderMsg& order, const CallerState& st, long ret) {
+  ReturnedMsg returned = returned_msg(order, st, ret);
   const bool pidfd_asked = ret > 0 && (order.flags & model::flag::PIDFD);
   sys::UniqueFd pidfd(pidfd_asked ? returned_pidfd(order, st) : -1);
   // Where the pidfd went into parent_tid, the word holds a descriptor
@@ -561,7 +611,8 @@ void report_done(const ChildPlan& plan, const ReleasedMsg& released, probes::Beh
 
 // One case: the call, what the caller sees of it at once, the child held by
 // the host until it is released and gone, what the caller sees then.
-void serve_case(const OrderMsg& order, CallerState& st, probes::BehaviourBaseline& baseline) {
+void serve_case(const NextOrder& next, CallerState& st, probes::BehaviourBaseline& baseline) {
+  const OrderMsg& order = next.order;
   DoneMsg done;
   done.seq = order.seq;
   ChildPlan plan;
@@ -571,14 +622,25 @@ void serve_case(const OrderMsg& order, CallerState& st, probes::BehaviourBaselin
   plan.fault = order.fault;
   plan.leader_exits_alone = static_cast<model::AfterArg>(order.after) == model::AfterArg::leader_exit;
 
+  if (may_hold_caller(order)) send_held(st);
+  if (order.fault == Fault::caller_crash_before_call) crash_now();
   const long ret = order.fault == Fault::caller_returns_zero ? 0 : make_call(order, plan, st);
+  // Refused: nothing was created, so nothing can have changed the witness
+  // baseline or sent a signal. (ret == 0 cannot happen here.) In a batch,
+  // its Returned waits for the batch's end, or for a call that creates.
+  if (ret <= 0 && next.batched) {
+    CLONEDIFF_CHECK(st.held.count < kMostBatchedOrders);
+    st.held.returned[st.held.count++] = returned_msg(order, st, ret);
+    CLONEDIFF_CHECK_OK(after_case(st.context));  // or a fresh caller replaces this one
+    if (!batch_left(st)) send_held(st);
+    return;
+  }
   if (order.fault == Fault::caller_looks_late) {
     const timespec late{0, 20'000'000};
     ::nanosleep(&late, nullptr);
   }
+  send_held(st);
   const sys::UniqueFd pidfd = report_returned(order, st, ret);
-  // Refused: nothing was created, so nothing can have changed the witness
-  // baseline or sent a signal. (ret == 0 cannot happen here.)
   if (ret <= 0) {
     CLONEDIFF_CHECK_OK(after_case(st.context));  // or a fresh caller replaces this one
     return;

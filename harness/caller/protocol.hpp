@@ -4,6 +4,7 @@
 // case's sequence number so a late message from an earlier case is ignored.
 //
 //   host -> caller   Order         make this call
+//   host -> caller   OrderBatch    make these calls, one after another
 //   caller -> host   Facts         once, after the context is built
 //   caller -> host   Returned      the call returned (for vfork: after the child left), and
 //                                  the caller's after= looks at the running child are done:
@@ -13,8 +14,19 @@
 //   host -> child    ChildRelease  leave now
 //   host -> caller   Released      the child was released (and whether the host reaped it)
 //   caller -> host   Done          what the caller saw; the child is gone
+//   caller -> host   ReturnedBatch the Returned of a batch's refused calls, together
+//
+// A batch (OrderBatch) holds orders the host sends ahead of their cases, so
+// that one hand-over serves many calls. The caller makes them in order, each
+// as if it had come alone, except that a refused call's Returned waits: the
+// caller sends the ones it holds as one ReturnedBatch when it has made the
+// batch's last call, before it goes on with a call that created a task
+// (that call's own Returned comes after, as ever), and before a call that
+// may hold it in the call until its child leaves (CLONE_VFORK): the host
+// releases that child only once it has every earlier case's Returned.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "model/caller.hpp"
@@ -32,6 +44,8 @@ enum class MsgKind : std::uint32_t {
   released,
   done,
   quit,
+  order_batch,
+  returned_batch,
 };
 
 // Test-only faults, to prove that a misbehaving case costs one verdict.
@@ -44,6 +58,7 @@ enum class Fault : std::uint32_t {
   child_forks,   // the child forks without end: each new process forks once more
   caller_returns_zero,  // the caller reports that the call returned 0 without making it
   caller_looks_late,    // the caller waits 20 ms after the call returns, before its first looks at the child
+  caller_crash_before_call,  // the caller dies with SIGSEGV before it makes the call
 };
 
 inline constexpr std::size_t kMaxSetTid = 64;
@@ -107,6 +122,31 @@ struct ReturnedMsg {
   // own namespace's number), or -errno if it could not; 0 without one.
   std::int32_t reaped_pid = 0;
 };
+
+// The most orders one OrderBatch holds: the case at hand and those the host
+// sends ahead of it.
+inline constexpr std::size_t kMostBatchedOrders = 16;
+
+struct OrderBatchMsg {
+  MsgKind kind = MsgKind::order_batch;
+  std::uint32_t count = 0;  // orders[0 .. count), in the order they are to be made
+  OrderMsg orders[kMostBatchedOrders];
+};
+
+struct ReturnedBatchMsg {
+  MsgKind kind = MsgKind::returned_batch;
+  std::uint32_t count = 0;  // returned[0 .. count), in the order the calls were made
+  ReturnedMsg returned[kMostBatchedOrders];
+};
+
+// The bytes a batch of `count` entries takes on the wire: the entries beyond
+// its count are not sent.
+constexpr std::size_t order_batch_size(std::size_t count) {
+  return offsetof(OrderBatchMsg, orders) + count * sizeof(OrderMsg);
+}
+constexpr std::size_t returned_batch_size(std::size_t count) {
+  return offsetof(ReturnedBatchMsg, returned) + count * sizeof(ReturnedMsg);
+}
 
 
 struct ChildReadyMsg {

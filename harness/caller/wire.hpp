@@ -26,8 +26,10 @@ namespace clonediff::harness {
 union AnyMsg {
   MsgKind kind;
   OrderMsg order;
+  OrderBatchMsg order_batch;
   FactsMsg facts;
   ReturnedMsg returned;
+  ReturnedBatchMsg returned_batch;
   ChildReadyMsg ready;
   ReleasedMsg released;
   DoneMsg done;
@@ -42,6 +44,20 @@ bool send_msg(int fd, const T& msg) {
   for (;;) {
     ssize_t n = ::send(fd, &msg, sizeof msg, MSG_NOSIGNAL);
     if (n == static_cast<ssize_t>(sizeof msg)) return true;
+    if (n < 0 && errno == EINTR) continue;
+    return false;
+  }
+}
+
+// The first `size` bytes of a message whose tail is unused (a batch's
+// entries beyond its count).
+template <typename T>
+bool send_msg_prefix(int fd, const T& msg, std::size_t size) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  if (size > sizeof msg) return false;
+  for (;;) {
+    ssize_t n = ::send(fd, &msg, size, MSG_NOSIGNAL);
+    if (n == static_cast<ssize_t>(size)) return true;
     if (n < 0 && errno == EINTR) continue;
     return false;
   }

@@ -480,7 +480,8 @@ void RunSession::run_host(const PlannedTarget& t) {
         take_not_run(c, t.cases.end());
         break;
       }
-      const harness::CaseResult r = runner.run(*c);
+      const harness::CaseResult r =
+          runner.run(*c, harness::Fault::none, std::span(std::next(c), t.cases.end()));
       take(r, kernel_, [&] { return host_record(r); }, false);
     }
   }  // the Runner is gone: its callers killed and reaped, their leases released

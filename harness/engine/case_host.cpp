@@ -269,6 +269,50 @@ model::Fact caller_in_creating_call(pid_t caller, bool witness, bool returned, i
   }
 }
 
+// An order's fields that come from the request alone: all of them but
+// clone3's set_tid entries and cgroup, which the host prepares (send_order).
+void fill_order(OrderMsg& order, const model::Request& request, Fault fault) {
+  order.entry = static_cast<std::uint32_t>(request.entry);
+  order.fault = fault;
+  order.flags = request.flags;
+  order.exit_signal = request.exit_signal;
+  order.stack = static_cast<std::uint8_t>(request.stack);
+  order.tls = static_cast<std::uint8_t>(request.tls);
+  order.after = static_cast<std::uint8_t>(request.after);
+  order.rounds = request.rounds;
+  order.fn_null = request.fn == model::FnArg::null;
+  if (request.entry == model::Entry::clone) {
+    // Legacy clone's parent_tidptr (its pidfd too) and child_tidptr.
+    order.parent_tid_unmapped = request.clone3.parent_tid_at == model::PointerArg::unmapped;
+    order.child_tid_unmapped = request.clone3.child_tid_at == model::PointerArg::unmapped;
+  }
+  if (request.entry == model::Entry::clone3) {
+    const model::Clone3Args& c = request.clone3;
+    order.size = c.size;
+    order.tail_nonzero = c.tail == model::TailArg::nonzero;
+    order.pidfd_is_parent_tid = c.pidfd_is_parent_tid;
+    order.set_tid_pointer = c.set_tid.has_value() || c.set_tid_at == model::PointerArg::unmapped;
+    order.set_tid_unmapped = c.set_tid_at == model::PointerArg::unmapped;
+    order.set_tid_size = c.set_tid_size.value_or(c.set_tid ? c.set_tid->size() : order.set_tid_unmapped ? 1 : 0);
+    order.args = static_cast<std::uint8_t>(c.args);
+    order.pidfd_unmapped = c.pidfd_at == model::PointerArg::unmapped;
+    order.parent_tid_unmapped = c.parent_tid_at == model::PointerArg::unmapped;
+    order.child_tid_unmapped = c.child_tid_at == model::PointerArg::unmapped;
+    order.stack_size_given = c.stack_size.has_value();
+    order.stack_size = c.stack_size.value_or(0);
+    order.cgroup = static_cast<std::uint8_t>(c.cgroup);
+  }
+}
+
+// Whether a Ready is waiting on the child socket, and for which case; the
+// message stays there.
+std::optional<std::uint32_t> waiting_ready_seq(int fd) {
+  ChildReadyMsg m;
+  const ssize_t n = ::recv(fd, &m, sizeof m, MSG_PEEK | MSG_DONTWAIT);
+  if (n != static_cast<ssize_t>(sizeof m) || m.kind != MsgKind::child_ready) return std::nullopt;
+  return m.seq;
+}
+
 // How long phase 3 waits for the caller before it looks whether a stop
 // signal stopped it.
 constexpr int kStopLook = 20;
@@ -495,6 +539,8 @@ void CaseHost::discard_caller() {
   caller_exit_.reset();
   ctl_.reset();
   child_socket_.reset();
+  sent_ahead_.clear();
+  returned_early_.clear();
 }
 
 void CaseHost::quit_caller() {
@@ -519,7 +565,9 @@ struct CaseHost::Call {
   Call(CaseHost& h, Clock::time_point start, model::AfterArg after)
       : host(h), started(start), deadline(start + h.options_.timeout + probes::look_time_limit(after)) {}
 
-  std::optional<Ending> send_order(const model::Request& request, Fault fault);
+  std::optional<Ending> send_order(const model::Request& request, Fault fault, std::span<const OrderAhead> ahead);
+  std::optional<Ending> take_order_sent_ahead();
+  std::optional<Ending> take_returned(const ReturnedMsg& m);
   std::optional<Ending> await_ready();        // phase 1
   std::optional<Ending> probe_and_release();  // phase 2
   std::optional<Ending> await_done();         // phase 3
@@ -557,16 +605,39 @@ struct CaseHost::Call {
   ChildExitSignals exit_seen;
 };
 
-LiveCall CaseHost::make_call(const model::Request& request, Fault fault) {
+bool CaseHost::can_send_ahead(const model::Request& request) {
+  if (request.entry != model::Entry::clone && request.entry != model::Entry::clone3) return false;
+  if (request.after != model::AfterArg::none) return false;
+  if (request.clone3.set_tid || request.clone3.cgroup == model::CgroupArg::harness) return false;
+  return !model::shares_callers_stack(request);
+}
+
+LiveCall CaseHost::make_call(const model::Request& request, Fault fault, std::span<const OrderAhead> ahead) {
   Call call(*this, Clock::now(), request.after);
   std::optional<Call::Ending> end;
-  if (caller_pid_ <= 0)
-    if (auto st = spawn(); !st) end = Call::Ending{LiveCall::Status::error, st.error().message};
-  if (!end) end = call.send_order(request, fault);
+  bool was_sent_ahead = false;
+  if (!sent_ahead_.empty()) {
+    const SentAhead& next = sent_ahead_.front();
+    was_sent_ahead = next.request == request && next.fault == fault;
+    if (!was_sent_ahead) discard_caller();  // it holds orders for other cases
+  }
+  if (was_sent_ahead) {
+    end = call.take_order_sent_ahead();
+  } else {
+    if (caller_pid_ <= 0)
+      if (auto st = spawn(); !st) end = Call::Ending{LiveCall::Status::error, st.error().message};
+    if (!end) end = call.send_order(request, fault, ahead);
+  }
   if (!end) end = call.await_ready();
   if (!end) end = call.probe_and_release();
   if (!end) end = call.await_done();
   if (!end) end = call.observed();
+  if (end->status != LiveCall::Status::completed && !call.have_returned && !sent_ahead_.empty()) {
+    // The caller may have been making any of the orders sent ahead: whose
+    // failure it was, only this call made alone can say.
+    discard_caller();
+    return make_call(request, fault);
+  }
   return call.finish(std::move(*end));
 }
 
@@ -586,37 +657,14 @@ std::string CaseHost::Call::caller_death() const {
   return "the caller process " + describe_exit(info.si_code, info.si_status);
 }
 
-// The order, with clone3's symbolic arguments made real here.
-std::optional<CaseHost::Call::Ending> CaseHost::Call::send_order(const model::Request& request, Fault fault) {
+// The order, with clone3's symbolic arguments made real here; with the
+// orders `ahead` in one batch where they may go with it.
+std::optional<CaseHost::Call::Ending> CaseHost::Call::send_order(const model::Request& request, Fault fault,
+                                                                  std::span<const OrderAhead> ahead) {
   order.seq = ++host.seq_;
-  order.entry = static_cast<std::uint32_t>(request.entry);
-  order.fault = fault;
-  order.flags = request.flags;
-  order.exit_signal = request.exit_signal;
-  order.stack = static_cast<std::uint8_t>(request.stack);
-  order.tls = static_cast<std::uint8_t>(request.tls);
-  order.after = static_cast<std::uint8_t>(request.after);
-  order.rounds = request.rounds;
-  order.fn_null = request.fn == model::FnArg::null;
-  if (request.entry == model::Entry::clone) {
-    // Legacy clone's parent_tidptr (its pidfd too) and child_tidptr.
-    order.parent_tid_unmapped = request.clone3.parent_tid_at == model::PointerArg::unmapped;
-    order.child_tid_unmapped = request.clone3.child_tid_at == model::PointerArg::unmapped;
-  }
+  fill_order(order, request, fault);
   if (request.entry == model::Entry::clone3) {
     const model::Clone3Args& c = request.clone3;
-    order.size = c.size;
-    order.tail_nonzero = c.tail == model::TailArg::nonzero;
-    order.pidfd_is_parent_tid = c.pidfd_is_parent_tid;
-    order.set_tid_pointer = c.set_tid.has_value() || c.set_tid_at == model::PointerArg::unmapped;
-    order.set_tid_unmapped = c.set_tid_at == model::PointerArg::unmapped;
-    order.set_tid_size = c.set_tid_size.value_or(c.set_tid ? c.set_tid->size() : order.set_tid_unmapped ? 1 : 0);
-    order.args = static_cast<std::uint8_t>(c.args);
-    order.pidfd_unmapped = c.pidfd_at == model::PointerArg::unmapped;
-    order.parent_tid_unmapped = c.parent_tid_at == model::PointerArg::unmapped;
-    order.child_tid_unmapped = c.child_tid_at == model::PointerArg::unmapped;
-    order.stack_size_given = c.stack_size.has_value();
-    order.stack_size = c.stack_size.value_or(0);
     if (c.set_tid) {
       set_tid_entries = std::min(c.set_tid->size(), kMaxSetTid);
       for (std::size_t i = 0; i < set_tid_entries; ++i) {
@@ -631,7 +679,6 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::send_order(const model::Re
         order.set_tid[i] = host.resolve_tid((*c.set_tid)[i], i, request.flags);
       }
     }
-    order.cgroup = static_cast<std::uint8_t>(c.cgroup);
     if (c.cgroup == model::CgroupArg::harness) {
       auto made = CgroupScratch::create("clonediff-" + lease_owner_tag(host.host_pid_) + "-" + std::to_string(order.seq));
       if (!made) return Ending{LiveCall::Status::error, made.error().message};
@@ -639,7 +686,27 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::send_order(const model::Re
       copy_text(order.cgroup_path, scratch->path().c_str());
     }
   }
-  if (!send_msg(host.ctl_.get(), order)) return Ending{LiveCall::Status::crash, "the caller process is gone"};
+  std::size_t batched = 0;
+  if (can_send_ahead(request))
+    while (batched < ahead.size() && batched + 1 < kMostBatchedOrders && can_send_ahead(ahead[batched].request))
+      ++batched;
+  bool sent = false;
+  if (batched == 0) {
+    sent = send_msg(host.ctl_.get(), order);
+  } else {
+    thread_local OrderBatchMsg batch;  // large
+    batch.count = static_cast<std::uint32_t>(batched + 1);
+    batch.orders[0] = order;
+    for (std::size_t i = 0; i < batched; ++i) {
+      OrderMsg& o = batch.orders[i + 1];
+      o = OrderMsg{};
+      o.seq = ++host.seq_;
+      fill_order(o, ahead[i].request, ahead[i].fault);
+      host.sent_ahead_.push_back({o, ahead[i].request, ahead[i].fault});
+    }
+    sent = send_msg_prefix(host.ctl_.get(), batch, order_batch_size(batch.count));
+  }
+  if (!sent) return Ending{LiveCall::Status::crash, "the caller process is gone"};
   if (scratch) {
     // The directory as a descriptor: a caller may not see the path (chroot).
     sys::UniqueFd dir(::open(scratch->path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -649,22 +716,53 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::send_order(const model::Re
   return std::nullopt;
 }
 
+// The order the host sent ahead for this case, and its Returned if that came.
+std::optional<CaseHost::Call::Ending> CaseHost::Call::take_order_sent_ahead() {
+  order = host.sent_ahead_.front().order;
+  host.sent_ahead_.pop_front();
+  const auto it = host.returned_early_.find(order.seq);
+  if (it == host.returned_early_.end()) return std::nullopt;
+  const ReturnedMsg returned = it->second;
+  host.returned_early_.erase(it);
+  return take_returned(returned);
+}
+
 // One message from the caller: Returned or Done for this case (others are
 // late ones of an earlier case). An ending if the caller hung up or its Done
 // says the case cannot be observed.
+std::optional<CaseHost::Call::Ending> CaseHost::Call::take_returned(const ReturnedMsg& m) {
+  have_returned = true;
+  r.returned = m.ret;
+  returned_traits = m.traits;
+  if (order.set_tid_reaped < kMaxSetTid) {
+    // What the call really asked for, for set_tid_honoured.
+    if (m.reaped_pid <= 0)
+      return Ending{LiveCall::Status::error, "set_tid=reaped: the caller could not make a child to reap (" +
+                                                 model::errno_name(-m.reaped_pid) + ")"};
+    order.set_tid[order.set_tid_reaped] = m.reaped_pid;
+  }
+  return std::nullopt;
+}
+
 std::optional<CaseHost::Call::Ending> CaseHost::Call::take_control_message() {
-  AnyMsg m;
-  if (recv_msg(host.ctl_.get(), m) <= 0) return Ending{LiveCall::Status::crash, caller_death()};
+  thread_local AnyMsg m;  // large (a batch)
+  const ssize_t n = recv_msg(host.ctl_.get(), m);
+  if (n <= 0) return Ending{LiveCall::Status::crash, caller_death()};
   if (m.kind == MsgKind::returned && m.returned.seq == order.seq) {
-    have_returned = true;
-    r.returned = m.returned.ret;
-    returned_traits = m.returned.traits;
-    if (order.set_tid_reaped < kMaxSetTid) {
-      // What the call really asked for, for set_tid_honoured.
-      if (m.returned.reaped_pid <= 0)
-        return Ending{LiveCall::Status::error, "set_tid=reaped: the caller could not make a child to reap (" +
-                                                   model::errno_name(-m.returned.reaped_pid) + ")"};
-      order.set_tid[order.set_tid_reaped] = m.returned.reaped_pid;
+    if (auto end = take_returned(m.returned)) return end;
+  } else if (m.kind == MsgKind::returned_batch) {
+    const std::uint32_t count = m.returned_batch.count;
+    if (count > kMostBatchedOrders || static_cast<std::size_t>(n) != returned_batch_size(count))
+      return Ending{LiveCall::Status::error, "the caller broke the protocol: a ReturnedBatch of " +
+                                                 std::to_string(n) + " bytes for " + std::to_string(count) + " calls"};
+    // This case's, and those of cases whose orders went ahead of them.
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const ReturnedMsg& each = m.returned_batch.returned[i];
+      if (each.seq == order.seq) {
+        if (auto end = take_returned(each)) return end;
+      } else if (each.seq > order.seq) {
+        host.returned_early_[each.seq] = each;
+      }
     }
   } else if (m.kind == MsgKind::done && m.done.seq == order.seq) {
     done = m.done;
@@ -700,9 +798,14 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::take_notification() {
   return std::nullopt;
 }
 
-// Phase 1: the call returns refused, or the child reports ready.
+// Phase 1: the call returns refused, or the child reports ready. The
+// caller's messages are taken before the child socket is read: with orders
+// sent ahead, a later case's child may report while this case's Returned
+// is on its way (the caller sends it first), and that Ready stays for its
+// own case.
 std::optional<CaseHost::Call::Ending> CaseHost::Call::await_ready() {
   const int supervised = supervisor_fd();
+  bool later_ready_waits = false;
   for (;;) {
     if (have_returned && r.returned == 0)  // only the child sees 0: the harness lost track of who is who
       return Ending{LiveCall::Status::error, "the call returned 0 in the caller: the harness cannot tell what happened"};
@@ -711,7 +814,7 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::await_ready() {
       r.observed.error = static_cast<int>(-r.returned);
       return Ending{LiveCall::Status::completed, ""};
     }
-    pollfd fds[4] = {{host.ctl_.get(), POLLIN, 0}, {host.child_socket_.get(), POLLIN, 0},
+    pollfd fds[4] = {{host.ctl_.get(), POLLIN, 0}, {later_ready_waits ? -1 : host.child_socket_.get(), POLLIN, 0},
                      {host.caller_exit_.fd(), POLLIN, 0}, {supervised, POLLIN, 0}};
     const int n = poll_briefly_spinning(fds, supervised >= 0 ? 4 : 3, ms_left(deadline));
     if (n < 0 && errno == EINTR) continue;
@@ -725,13 +828,20 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::await_ready() {
       }
       continue;
     }
-    if (fds[0].revents)
+    if (fds[0].revents) {
       if (auto end = take_control_message()) return end;
+      continue;
+    }
     if (fds[1].revents) {
+      const auto waiting = waiting_ready_seq(host.child_socket_.get());
+      if (waiting && *waiting > order.seq) {
+        later_ready_waits = true;  // not this case's: this one's Returned comes first
+        continue;
+      }
       if (recv_ready(host.child_socket_.get(), ready, sender) && ready.seq == order.seq) return std::nullopt;
       continue;
     }
-    if (fds[2].revents && !fds[0].revents && host.caller_exit_.exited())
+    if (fds[2].revents && host.caller_exit_.exited())
       return Ending{LiveCall::Status::crash, caller_death()};
   }
 }

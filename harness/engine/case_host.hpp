@@ -13,8 +13,11 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <deque>
+#include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -55,9 +58,30 @@ class CaseHost {
   CaseHost(const CaseHost&) = delete;
   CaseHost& operator=(const CaseHost&) = delete;
 
+  // An order the host may send ahead of its case (see make_call).
+  struct OrderAhead {
+    model::Request request;
+    Fault fault = Fault::none;  // for the harness's own tests
+  };
+
   // Makes the call in the caller and observes the result. `fault` is for the
-  // harness's own tests.
-  LiveCall make_call(const model::Request& request, Fault fault = Fault::none);
+  // harness's own tests. `ahead`: the cases that come next in this host, in
+  // order; where this call and the first of them can go ahead
+  // (can_send_ahead), their orders go with this one in one batch
+  // (protocol.hpp), and their make_call finds them sent. A make_call for any
+  // other request first discards the caller, orders and all. A caller that
+  // fails before this call's Returned while orders sent ahead wait behind it
+  // may have failed in any of them: the call is made again, alone, in a fresh
+  // caller, so that a failure is the case's own.
+  LiveCall make_call(const model::Request& request, Fault fault = Fault::none,
+                     std::span<const OrderAhead> ahead = {});
+
+  // Whether an order for `request` may be sent ahead of its case, or carry
+  // others with it: a raw clone or clone3 with nothing the host prepares just
+  // before the call (a cgroup, set_tid's pids) and nothing it looks at while
+  // the child runs (after=), and that does not run a child on the caller's
+  // stack.
+  static bool can_send_ahead(const model::Request& request);
 
   // Why this caller cannot make the request as written, if it cannot: a
   // set_tid=reaped entry where the caller's children are born in a pid
@@ -110,6 +134,16 @@ class CaseHost {
   bool syscall_witness_ = false;  // its /proc/PID/syscall reads (not under gVisor)
   std::vector<long long> caller_nspid_;  // its pid in each pid namespace, outermost first
   std::uint32_t seq_ = 0;
+  // Orders sent ahead of their cases, in the order they will be made, and
+  // the Returned that came for them before their case (by seq). Both go with
+  // the caller.
+  struct SentAhead {
+    OrderMsg order;
+    model::Request request;
+    Fault fault = Fault::none;
+  };
+  std::deque<SentAhead> sent_ahead_;
+  std::map<std::uint32_t, ReturnedMsg> returned_early_;
 };
 
 }  // namespace clonediff::harness

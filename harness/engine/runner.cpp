@@ -73,7 +73,7 @@ void Runner::review_cpu() {
     if (host->caller_pid() > 0) (void)cpu_->keep(host->caller_pid());
 }
 
-CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
+CaseResult Runner::run(const CatalogueCase& c, Fault fault, std::span<const CatalogueCase> next) {
   review_cpu();
   CaseResult r;
   r.spec = c;
@@ -177,7 +177,14 @@ CaseResult Runner::run(const CatalogueCase& c, Fault fault) {
       return r;
     }
   }
-  r.live = (*host)->make_call(c.request, fault);
+  ahead_.clear();
+  if (CaseHost::can_send_ahead(c.request))
+    for (const CatalogueCase& n : next.first(std::min(next.size(), kMostBatchedOrders - 1))) {
+      if (n.context != c.context || supervision_for(n) != Supervision::none || !CaseHost::can_send_ahead(n.request))
+        break;
+      ahead_.push_back({n.request, Fault::none});
+    }
+  r.live = (*host)->make_call(c.request, fault, ahead_);
   settle_verdict(r);
   return r;
 }

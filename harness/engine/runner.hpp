@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <span>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,7 +45,12 @@ class Runner {
   // For tests only (see Predictor).
   void set_predictor(Predictor predictor) { predictor_ = std::move(predictor); }
 
-  CaseResult run(const CatalogueCase& c, Fault fault = Fault::none);
+  // Runs one case. `next`: the cases that will be run after it, in order
+  // (where the caller knows them): those of the same context that may go
+  // ahead (CaseHost::can_send_ahead) are sent with this one's order, so that
+  // one hand-over to the caller serves them all. Each is still run, predicted
+  // and judged by its own run(); the verdicts are the same.
+  CaseResult run(const CatalogueCase& c, Fault fault = Fault::none, std::span<const CatalogueCase> next = {});
   const model::Kernel& kernel() const { return kernel_; }
 
  private:
@@ -61,6 +67,7 @@ class Runner {
   std::optional<sys::OneCpu> cpu_;  // before hosts_: the callers go first, then the mask comes back
   std::map<std::string, std::unique_ptr<CaseHost>> hosts_;  // by context and supervision
   std::map<std::string, CallerUnavailable> unavailable_;   // ... -> why not
+  std::vector<CaseHost::OrderAhead> ahead_;  // run()'s, kept for its capacity
 };
 
 }  // namespace clonediff::harness
