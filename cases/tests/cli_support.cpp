@@ -39,7 +39,7 @@ Ran run_in(const fs::path& dir, const std::string& program, const std::vector<st
            const std::string& stdin_text, std::chrono::seconds limit) {
   const fs::path in = dir / "stdin";
   spit(in, stdin_text);
-  auto ran = targets::run_outer(targets::OuterCommand{program, args, dir.string(), limit, in.string(), dir.string(), {}});
+  auto ran = targets::run_outer(targets::OuterCommand{program, args, dir.string(), limit, in.string(), dir.string(), {}, std::nullopt});
   if (!ran) {
     ADD_FAILURE() << ran.error().message;
     return Ran{};

@@ -18,7 +18,6 @@
 #include <memory>
 #include <map>
 #include <optional>
-#include <semaphore>
 #include <set>
 #include <string>
 #include <vector>
@@ -44,6 +43,7 @@
 #include "harness/reports/terminal.hpp"
 #include "harness/targets/guest_parts.hpp"
 #include "harness/targets/target_report.hpp"
+#include "harness/targets/cpu_slots.hpp"
 #include "harness/targets/target_results.hpp"
 #include "harness/version.hpp"
 #include "model/names.hpp"
@@ -252,36 +252,32 @@ class RunSession {
   // results keep their verdicts, the rest are errors.
   int run() {
     begin();
-    std::counting_semaphore<> slots(cpus());
+    targets::CpuSlots slots;
     const auto is_host = [](const PlannedTarget& t) { return t.spec.kind == targets::TargetKind::host; };
     const bool hosted = std::any_of(plan_.targets.begin(), plan_.targets.end(), is_host);
     // Declared first, gone last: a future waits for its thread as it goes.
     // An outer target runs as one guest or several (targets/guest_parts.hpp),
-    // each in a thread of its own that takes a slot.
+    // each in a thread of its own that takes a CPU (a kernel target's qemu
+    // is kept there).
     std::vector<std::vector<std::future<targets::GuestPartRun>>> outer(plan_.targets.size());
-    // The host's slot, before any outer target takes it; never held while
+    // The host's CPU, before any outer target takes it; never held while
     // this thread waits for an outer target, nor when it leaves.
     struct HostSlot {
-      std::counting_semaphore<>& slots;
-      bool held = false;
-      void take() { if (!held) slots.acquire(); held = true; }
-      void give_back() { if (held) slots.release(); held = false; }
-      ~HostSlot() { give_back(); }
-    } host_slot{slots};
+      targets::CpuSlots& slots;
+      targets::CpuSlots::Lease lease;
+      void take() { if (!lease.held()) lease = slots.take(); }
+      void give_back() { lease.give_back(); }
+    } host_slot{slots, {}};
     if (hosted) host_slot.take();
     for (std::size_t i = 0; i < plan_.targets.size(); ++i) {
       if (is_host(plan_.targets[i])) continue;
       // The CPUs are shared among the run's targets: a target gets more than
       // one guest only where it has more than one CPU to itself.
       const std::size_t parts = targets::guest_count(plan_.targets[i].spec, plan_.targets[i].cases.size(),
-                                                     static_cast<std::size_t>(cpus()) / plan_.targets.size());
+                                                     slots.size() / plan_.targets.size());
       for (std::size_t part = 0; part < parts; ++part)
         outer[i].push_back(std::async(std::launch::async, [this, &slots, i, part, parts] {
-          slots.acquire();
-          const struct Release {
-            std::counting_semaphore<>& s;
-            ~Release() { s.release(); }
-          } release{slots};
+          const targets::CpuSlots::Lease cpu = slots.take();
           targets::GuestPartRun out;
           if (harness::stop_signal() != 0) {
             out.why = "clonediff was stopped by " + model::signal_name(harness::stop_signal()) + " before it started";
@@ -289,7 +285,7 @@ class RunSession {
           }
           out.started = std::chrono::steady_clock::now();
           out.run = run_planned_target(plan_.targets[i], o_, std::chrono::milliseconds(o_.timeout_ms),
-                                       target_timeout(), kernel_, part, parts);
+                                       target_timeout(), kernel_, part, parts, cpu.cpu());
           out.ended = std::chrono::steady_clock::now();
           return out;
         }));
@@ -353,10 +349,6 @@ class RunSession {
   void skip_target(const PlannedTarget& t);
   std::optional<std::chrono::seconds> target_timeout() const {
     return o_.target_timeout_s ? std::optional(std::chrono::seconds(*o_.target_timeout_s)) : std::nullopt;
-  }
-  static std::ptrdiff_t cpus() {
-    cpu_set_t set;
-    return ::sched_getaffinity(0, sizeof set, &set) == 0 ? std::max(1, CPU_COUNT(&set)) : 1;
   }
   void update_baselines();
   int finish(std::chrono::duration<double> elapsed);

@@ -127,7 +127,8 @@ Status write_baseline(const std::string& file, const targets::Baseline& b, const
 targets::TargetRun run_planned_target(const PlannedTarget& t, const RunOptions& opts,
                                       std::chrono::milliseconds case_timeout,
                                       std::optional<std::chrono::seconds> target_timeout,
-                                      const model::Kernel& host_profile, std::size_t part, std::size_t parts) {
+                                      const model::Kernel& host_profile, std::size_t part, std::size_t parts,
+                                      std::optional<int> cpu) {
   targets::GuestSelection guest;
   if (targets::is_emulator(t.spec.kind)) guest.kernel_profile = model::kernel_spec(host_profile);
   guest.no_builtin = opts.no_builtin;
@@ -139,11 +140,12 @@ targets::TargetRun run_planned_target(const PlannedTarget& t, const RunOptions& 
   guest.case_timeout = case_timeout;
   guest = targets::guest_part(guest, part, parts);
   // Boot and the catalogue under TCG or an emulator: generous, but bounded.
-  return run_guest(t.spec, guest, target_timeout.value_or(std::chrono::seconds(120 + static_cast<long>(t.cases.size()) / 10)));
+  return run_guest(t.spec, guest, target_timeout.value_or(std::chrono::seconds(120 + static_cast<long>(t.cases.size()) / 10)),
+                   cpu);
 }
 
 targets::TargetRun run_guest(const targets::TargetSpec& t, const targets::GuestSelection& guest,
-                             std::chrono::seconds timeout) {
+                             std::chrono::seconds timeout, std::optional<int> cpu) {
   WorkDir dir;
   targets::TargetEnvironment env;
   env.static_binary = static_binary_path();
@@ -151,6 +153,7 @@ targets::TargetRun run_guest(const targets::TargetSpec& t, const targets::GuestS
   env.timeout = timeout;
   // SIGINT, SIGTERM or SIGHUP: the guest is killed at once, not awaited.
   env.stop_requested = [] { return harness::stop_signal() != 0; };
+  env.cpu = cpu;
   return run_outer_target(t, guest, env);
 }
 

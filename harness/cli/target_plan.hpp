@@ -44,11 +44,13 @@ Status write_baseline(const std::string& file, const targets::Baseline& b, const
 // and for the whole target (default 120 s + 0.1 s per case).
 // An emulator's guest judges against `host_profile` (the kernel it stands in
 // for). Of a target run as several guests (targets/guest_parts.hpp), guest
-// `part` of `parts` runs its share.
+// `part` of `parts` runs its share, a kernel target's guest on `cpu` (the
+// CPU the run lent it, targets/cpu_slots.hpp) where one is named.
 targets::TargetRun run_planned_target(const PlannedTarget& t, const RunOptions& opts,
                                       std::chrono::milliseconds case_timeout,
                                       std::optional<std::chrono::seconds> target_timeout,
-                                      const model::Kernel& host_profile, std::size_t part = 0, std::size_t parts = 1);
+                                      const model::Kernel& host_profile, std::size_t part = 0, std::size_t parts = 1,
+                                      std::optional<int> cpu = std::nullopt);
 
 // Where the static clonediff is: beside this binary (the build tree), else
 // where the package installs it (CLONEDIFF_LIBEXEC_RELATIVE from the binary's
@@ -57,8 +59,8 @@ std::string static_binary_path();
 
 // Runs a target other than host on `guest` (a selection, or a command of its
 // own), in a private work directory, with the static clonediff beside this
-// binary, for at most `timeout`.
+// binary, for at most `timeout`; a kernel target's qemu on `cpu`, if named.
 targets::TargetRun run_guest(const targets::TargetSpec& t, const targets::GuestSelection& guest,
-                             std::chrono::seconds timeout);
+                             std::chrono::seconds timeout, std::optional<int> cpu = std::nullopt);
 
 }  // namespace clonediff::cli

@@ -127,6 +127,8 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
   cmd.workdir = env.workdir;
   cmd.timeout = env.timeout;
   cmd.stop_requested = env.stop_requested;
+  // One vCPU, and the CPU the run lent this guest: qemu's threads stay there.
+  cmd.cpu = env.cpu;
   auto ran = run_outer(cmd);
   TargetRun run;
   if (!ran) return not_started(ran.error().message);

@@ -1,5 +1,6 @@
 #include "harness/targets/outer_process.hpp"
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -17,15 +18,24 @@ namespace {
 namespace bp = boost::process;
 namespace fs = boost::filesystem;
 
-// A run blocks SIGINT, SIGTERM and SIGHUP to read them from a signalfd
-// (harness/engine/stop_signals.hpp); a program it starts gets them unblocked,
-// between fork and exec.
-struct UnblockedSignals : bp::extend::handler {
+// Between fork and exec (system calls only: the run has threads). A run
+// blocks SIGINT, SIGTERM and SIGHUP to read them from a signalfd
+// (harness/engine/stop_signals.hpp); a program it starts gets them
+// unblocked. With a CPU named, the program and every thread it makes are
+// kept on it; where the kernel refuses, it runs wherever it is put.
+struct ExecSetup : bp::extend::handler {
+  std::optional<int> cpu;
   template <typename Executor>
   void on_exec_setup(Executor&) const {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (cpu && *cpu >= 0 && *cpu < CPU_SETSIZE) {
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(static_cast<std::size_t>(*cpu), &one);
+      (void)::sched_setaffinity(0, sizeof one, &one);
+    }
   }
 };
 
@@ -62,7 +72,7 @@ std::optional<std::string> find_program(const std::string& name) {
 }
 
 std::string version_line(const std::string& program, const std::string& workdir) {
-  auto ran = run_outer(OuterCommand{program, {"--version"}, workdir, std::chrono::seconds(10), "", "", {}});
+  auto ran = run_outer(OuterCommand{program, {"--version"}, workdir, std::chrono::seconds(10), "", "", {}, std::nullopt});
   if (!ran || ran->end != OuterRun::End::exited) return "";
   return ran->out.substr(0, ran->out.find('\n'));
 }
@@ -81,10 +91,10 @@ Result<OuterRun> run_outer(const OuterCommand& command) {
     bp::child c = command.stdin_path.empty()
                       ? bp::child(bp::exe = command.program, bp::args = command.args, bp::std_in < bp::null,
                                   bp::std_out > out.string(), bp::std_err > err.string(), bp::start_dir = start_dir,
-                                  group, UnblockedSignals{})
+                                  group, ExecSetup{{}, command.cpu})
                       : bp::child(bp::exe = command.program, bp::args = command.args,
                                   bp::std_in < command.stdin_path, bp::std_out > out.string(),
-                                  bp::std_err > err.string(), bp::start_dir = start_dir, group, UnblockedSignals{});
+                                  bp::std_err > err.string(), bp::start_dir = start_dir, group, ExecSetup{{}, command.cpu});
     const pid_t pgid = c.id();
     std::error_code ignored;
     run.end = wait_for_end(c, started + command.timeout, command.stop_requested);

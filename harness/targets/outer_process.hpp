@@ -37,6 +37,9 @@ struct OuterCommand {
   // Asked every 50 ms at most while the program runs; true: the group is
   // killed as at the timeout. Empty: never.
   std::function<bool()> stop_requested;
+  // The CPU the program and its threads are kept on; none: wherever the
+  // kernel puts them.
+  std::optional<int> cpu;
 };
 
 // The first line `program --version` prints, or "" (10 s at most).

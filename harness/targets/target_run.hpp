@@ -43,6 +43,9 @@ struct TargetEnvironment {
   // the target ends failed, `stopped` set. Empty: it runs to its end or its
   // timeout.
   std::function<bool()> stop_requested;
+  // The CPU the run lent this target (cpu_slots.hpp): a kernel target's
+  // qemu is kept on it. None: wherever the kernel puts it.
+  std::optional<int> cpu;
 };
 
 struct TargetRun {

@@ -28,14 +28,14 @@ struct TempDir {
 
 // Whether a process whose command line holds `marker` is alive (pgrep).
 bool alive(const std::string& marker, const std::string& workdir) {
-  const auto ran = run_outer(OuterCommand{"/usr/bin/pgrep", {"-f", marker}, workdir, std::chrono::seconds(10), "", "", {}});
+  const auto ran = run_outer(OuterCommand{"/usr/bin/pgrep", {"-f", marker}, workdir, std::chrono::seconds(10), "", "", {}, std::nullopt});
   return ran && ran->end == OuterRun::End::exited && ran->exit_code == 0;
 }
 
 TEST(OuterProcess, AProgramThatExitsGivesItsStatusAndOutput) {
   TempDir dir;
   ASSERT_FALSE(dir.path.empty());
-  OuterCommand cmd{"/bin/sh", {"-c", "echo out; echo err >&2; exit 3"}, dir.path, std::chrono::seconds(30), "", "", {}};
+  OuterCommand cmd{"/bin/sh", {"-c", "echo out; echo err >&2; exit 3"}, dir.path, std::chrono::seconds(30), "", "", {}, std::nullopt};
   cmd.stop_requested = [] { return false; };
   auto ran = run_outer(cmd);
   ASSERT_TRUE(ran) << ran.error().message;
@@ -52,7 +52,7 @@ TEST(OuterProcess, AStopRequestKillsTheWholeGroupAtOnce) {
   ASSERT_FALSE(dir.path.empty());
   const std::string marker = "61.0" + std::to_string(::getpid());
   OuterCommand cmd{"/bin/sh", {"-c", "sleep " + marker + " & sleep " + marker}, dir.path, std::chrono::seconds(120),
-                   "", "", {}};
+                   "", "", {}, std::nullopt};
   int asked = 0;
   cmd.stop_requested = [&asked] { return ++asked >= 3; };
   auto ran = run_outer(cmd);
