@@ -107,9 +107,53 @@ void order_by_group(std::vector<CatalogueCase>& cases) {
   cases = std::move(sorted);
 }
 
+std::size_t shard_work(const CatalogueCase& c) {
+  return 1 + (c.request.after == model::AfterArg::reuse ? static_cast<std::size_t>(c.request.rounds) : 0);
+}
+
 std::vector<CatalogueCase> take_shard(std::vector<CatalogueCase> cases, Shard shard) {
+  const std::size_t n = shard.count;
+  std::vector<std::size_t> owner(cases.size(), 0);
+  // The cases with rounds, most first, each to the shard with the least work.
+  std::vector<std::size_t> heavy;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    total += shard_work(cases[i]);
+    if (shard_work(cases[i]) > 1) heavy.push_back(i);
+  }
+  std::stable_sort(heavy.begin(), heavy.end(),
+                   [&](std::size_t a, std::size_t b) { return shard_work(cases[a]) > shard_work(cases[b]); });
+  std::vector<std::size_t> work(n, 0);
+  for (std::size_t i : heavy) {
+    const auto least = static_cast<std::size_t>(std::min_element(work.begin(), work.end()) - work.begin());
+    owner[i] = least;
+    work[least] += shard_work(cases[i]);
+  }
+  // The rest in runs of neighbours, by smooth weighted round robin: each
+  // shard's weight is what it lacks of an even share, so that its runs are
+  // spread evenly through the list and every shard gets the same mix.
+  const std::size_t share = (total + n - 1) / n;
+  std::vector<long long> weight(n), credit(n, 0);
+  long long weights = 0;
+  for (std::size_t s = 0; s < n; ++s) {
+    weight[s] = static_cast<long long>(share > work[s] ? share - work[s] : 0) + 1;
+    weights += weight[s];
+  }
+  std::size_t dealt_to = 0, in_run = kShardRun;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    if (shard_work(cases[i]) > 1) continue;
+    if (in_run == kShardRun) {
+      for (std::size_t s = 0; s < n; ++s) credit[s] += weight[s];
+      dealt_to = static_cast<std::size_t>(std::max_element(credit.begin(), credit.end()) - credit.begin());
+      credit[dealt_to] -= weights;
+      in_run = 0;
+    }
+    owner[i] = dealt_to;
+    ++in_run;
+  }
   std::vector<CatalogueCase> out;
-  for (std::size_t i = shard.index; i < cases.size(); i += shard.count) out.push_back(std::move(cases[i]));
+  for (std::size_t i = 0; i < cases.size(); ++i)
+    if (owner[i] == shard.index) out.push_back(std::move(cases[i]));
   return out;
 }
 

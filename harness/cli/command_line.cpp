@@ -216,9 +216,10 @@ void CommandLine::define_run() {
                 "front (unpriv/legacy/exit-signal-0); clonediff contexts lists them; also a preset plus changes, "
                 "as JSON ({\"preset\":\"root\",\"fd_table\":\"full\"}) or its canonical name (root+fd_table_full)")
       ->type_name("NAME");
-  c->add_option("--shard", run.shard,
-                "only every Nth selected case, from the Ith (0 <= I < N); the N shards together hold every "
-                "case once")
+  c->add_option("--shard", run.shards,
+                "only shard I of N (0 <= I < N) of the selected cases, dealt in runs of 16 neighbours to the "
+                "shard with the least work so far; the N shards together hold every case once (repeatable: "
+                "each takes its shard of what the one before kept)")
       ->type_name("I/N")
       ->check(shard_text());
   c->add_flag("--list", run.list, "print the ids of the selected cases in run order and run nothing (needs no root)")

@@ -39,7 +39,7 @@ struct RunOptions {
   bool no_builtin = false;
   std::vector<std::string> filters, excludes;
   std::optional<std::string> context;
-  std::optional<std::string> shard;  // "I/N", checked by harness::parse_shard
+  std::vector<std::string> shards;  // --shard "I/N", each of what the one before kept; checked by harness::parse_shard
   bool list = false;
   std::optional<std::string> json, junit;
   // A target's clonediff: its results for the host, binary (records/result_wire.hpp).

@@ -107,11 +107,11 @@ Result<Selection> select_cases(const RunOptions& o) {
   if (cases.empty()) return make_error("no cases to run");
   harness::order_by_group(cases);
   Selection out;
-  if (o.shard) {
-    const harness::Shard shard = *harness::parse_shard(*o.shard);  // checked when parsed
+  for (const std::string& text : o.shards) {
+    const harness::Shard shard = *harness::parse_shard(text);  // checked when parsed
     const std::size_t selected = cases.size();
     const std::string which = std::to_string(shard.index) + "/" + std::to_string(shard.count);
-    if (shard.count > 1) out.scope = "shard " + which + " of " + std::to_string(selected);
+    if (shard.count > 1) out.scope = "shard " + which + " of " + (out.scope.empty() ? std::to_string(selected) : out.scope);
     cases = harness::take_shard(std::move(cases), shard);
     if (cases.empty())
       return make_error("shard " + which + " holds none of the " + std::to_string(selected) + " selected cases");

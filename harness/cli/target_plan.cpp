@@ -135,7 +135,7 @@ targets::TargetRun run_planned_target(const PlannedTarget& t, const RunOptions& 
   guest.case_files = opts.cases;
   guest.filters = opts.filters;
   guest.excludes = opts.excludes;
-  guest.shard = opts.shard;
+  guest.shards = opts.shards;
   guest.context = opts.context;
   guest.case_timeout = case_timeout;
   guest = targets::guest_part(guest, part, parts);

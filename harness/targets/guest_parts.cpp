@@ -41,11 +41,8 @@ std::size_t guest_count(const TargetSpec& t, std::size_t cases, std::size_t cpus
 
 GuestSelection guest_part(const GuestSelection& s, std::size_t part, std::size_t parts) {
   if (parts <= 1) return s;
-  harness::Shard whole;  // 0/1: every case
-  if (s.shard)
-    if (auto given = harness::parse_shard(*s.shard)) whole = *given;  // checked when the run's options were read
   GuestSelection out = s;
-  out.shard = std::to_string(whole.index + part * whole.count) + "/" + std::to_string(whole.count * parts);
+  out.shards.push_back(std::to_string(part) + "/" + std::to_string(parts));
   return out;
 }
 

@@ -28,9 +28,10 @@ inline constexpr std::size_t kLeastCasesPerGuest = 2000;
 // always 1 for host, gVisor and qemu-user.
 std::size_t guest_count(const TargetSpec& t, std::size_t cases, std::size_t cpus);
 
-// Guest `part` of `parts` (part < parts): the selection with its shard split.
-// Shard I/N (none: 0/1) becomes I+part*N / N*parts: those shards of the
-// whole selection are disjoint and together hold shard I/N's cases.
+// Guest `part` of `parts` (part < parts): the selection, then shard
+// part/parts of it (another --shard after any the run was given): the
+// guests' shards are disjoint and together hold the selection's cases, each
+// about an even share of the work (harness::take_shard).
 GuestSelection guest_part(const GuestSelection& s, std::size_t part, std::size_t parts);
 
 // One guest's run, for join_guest_runs(): nothing in `run` when the run was

@@ -29,9 +29,9 @@ std::vector<std::string> guest_run_args(const GuestSelection& s, const std::stri
     args.push_back("--exclude");
     args.push_back(e);
   }
-  if (s.shard) {
+  for (const std::string& shard : s.shards) {
     args.push_back("--shard");
-    args.push_back(*s.shard);
+    args.push_back(shard);
   }
   if (s.context) {
     args.push_back("--context");

@@ -22,7 +22,7 @@ struct GuestSelection {
   std::vector<std::string> case_files;  // host paths
   std::vector<std::string> filters;   // --filter, each
   std::vector<std::string> excludes;  // --exclude, each
-  std::optional<std::string> shard;
+  std::vector<std::string> shards;  // --shard, each
   std::optional<std::string> context;  // a caller context's name: only its cases
   // The kernel profile the guest judges against instead of its own running
   // kernel's (`run --kernel`): gVisor and qemu-user stand in for this host's

@@ -72,7 +72,7 @@ TEST(CommandLine, RunOptionsAreTypedAndRepeatable) {
   EXPECT_TRUE(line.run.ktap);
   EXPECT_TRUE(line.run.quiet);
   EXPECT_EQ(line.run.cases, (std::vector<std::string>{"a.cases", "b.cases"}));
-  EXPECT_EQ(line.run.shard, "1/4");
+  EXPECT_EQ(line.run.shards, std::vector<std::string>{"1/4"});
   EXPECT_FALSE(line.run.json.has_value());
   EXPECT_FALSE(line.run.target_timeout_s.has_value());
 }

@@ -42,34 +42,38 @@ TEST(GuestParts, AKernelTargetTakesAGuestPerCpuEachWithEnoughCases) {
 std::vector<std::string> taken(const GuestSelection& s, std::size_t cases) {
   std::vector<harness::CatalogueCase> all(cases);
   for (std::size_t i = 0; i < cases; ++i) all[i].id = "case-" + std::to_string(i);
-  if (s.shard) all = harness::take_shard(std::move(all), *harness::parse_shard(*s.shard));
+  for (const std::string& shard : s.shards) all = harness::take_shard(std::move(all), *harness::parse_shard(shard));
   std::vector<std::string> ids;
   for (const auto& c : all) ids.push_back(c.id);
   return ids;
 }
 
 TEST(GuestParts, TheGuestsTakeTheSelectionsCasesEachOnce) {
-  for (const std::optional<std::string>& shard : {std::optional<std::string>(), std::optional<std::string>("0/1"),
-                                                  std::optional<std::string>("1/3"), std::optional<std::string>("4/5")}) {
+  for (const std::vector<std::string>& shards : {std::vector<std::string>(), std::vector<std::string>{"0/1"},
+                                                 std::vector<std::string>{"1/3"}, std::vector<std::string>{"4/5"}}) {
     for (std::size_t parts : {1u, 2u, 3u}) {
       GuestSelection s;
-      s.shard = shard;
+      s.shards = shards;
       s.filters = {"legacy/*"};
-      const std::vector<std::string> want = taken(s, 101);
+      const std::vector<std::string> want = taken(s, 1001);
       std::multiset<std::string> got;
       for (std::size_t part = 0; part < parts; ++part) {
         const GuestSelection g = guest_part(s, part, parts);
         EXPECT_EQ(g.filters, s.filters);
-        const auto ids = taken(g, 101);
+        const auto ids = taken(g, 1001);
         EXPECT_FALSE(ids.empty());
         got.insert(ids.begin(), ids.end());
       }
-      EXPECT_EQ(got, std::multiset<std::string>(want.begin(), want.end())) << shard.value_or("none") << " in " << parts;
+      EXPECT_EQ(got, std::multiset<std::string>(want.begin(), want.end()))
+          << (shards.empty() ? "none" : shards[0]) << " in " << parts;
     }
   }
   GuestSelection whole;
-  EXPECT_EQ(guest_part(whole, 1, 2).shard, "1/2");
-  EXPECT_FALSE(guest_part(whole, 0, 1).shard.has_value());
+  EXPECT_EQ(guest_part(whole, 1, 2).shards, std::vector<std::string>{"1/2"});
+  EXPECT_TRUE(guest_part(whole, 0, 1).shards.empty());
+  GuestSelection third;
+  third.shards = {"1/3"};
+  EXPECT_EQ(guest_part(third, 0, 2).shards, (std::vector<std::string>{"1/3", "0/2"}));
 }
 
 // A guest's run that sent results for `ids`, from `release`.

@@ -171,13 +171,13 @@ TEST(TargetRun, TheGuestGetsTheHostsSelection) {
   s.no_builtin = true;
   s.filters = {"legacy/*", "unpriv/*"};
   s.excludes = {"*/exit-signal-*"};
-  s.shard = "1/3";
+  s.shards = {"1/3", "0/2"};
   s.context = "userns_root";
   s.case_timeout = std::chrono::milliseconds(2000);
   EXPECT_EQ(guest_run_args(s, "/dev/ttyS1", {"/clonediff/cases/0-mine.cases"}),
             (std::vector<std::string>{"run", "--results", "/dev/ttyS1", "--timeout", "2000", "--quiet", "--no-builtin", "--cases",
                                       "/clonediff/cases/0-mine.cases", "--filter", "legacy/*", "--filter", "unpriv/*",
-                                      "--exclude", "*/exit-signal-*", "--shard", "1/3",
+                                      "--exclude", "*/exit-signal-*", "--shard", "1/3", "--shard", "0/2",
                                       "--context", "userns_root"}));
   // An emulator's guest judges against the host's profile, not the release
   // it reports (gVisor: 4.4.0, older than the model knows).
