@@ -184,7 +184,7 @@ TEST_F(CliWithRun, TwoShardsHoldExactlyTheCasesOfOneRun) {
     EXPECT_EQ(r.status, 0) << r.out << r.err;
     EXPECT_NE(r.out.find(std::string("(shard ") + shard + " of " + std::to_string(n) + ")"), std::string::npos) << r.out;
     const auto ids = record_ids(lines(slurp(out)));
-    EXPECT_NEAR(static_cast<double>(ids.size()), static_cast<double>(n) / 2, static_cast<double>(clonediff::harness::kShardRun))
+    EXPECT_NEAR(static_cast<double>(ids.size()), static_cast<double>(n) / 2, static_cast<double>(clonediff::harness::kShardStretch))
         << shard;
     // --list names exactly what the shard ran, in the same order.
     Ran listed = clonediff({"run", "--list", "--filter", "legacy/*", "--filter", "library/*", "--shard", shard});

@@ -129,8 +129,8 @@ std::vector<CatalogueCase> take_shard(std::vector<CatalogueCase> cases, Shard sh
     owner[i] = least;
     work[least] += shard_work(cases[i]);
   }
-  // The rest in runs of neighbours, by smooth weighted round robin: each
-  // shard's weight is what it lacks of an even share, so that its runs are
+  // The rest in stretches of neighbours, by smooth weighted round robin: each
+  // shard's weight is what it lacks of an even share, so that its stretches are
   // spread evenly through the list and every shard gets the same mix.
   const std::size_t share = (total + n - 1) / n;
   std::vector<long long> weight(n), credit(n, 0);
@@ -139,17 +139,17 @@ std::vector<CatalogueCase> take_shard(std::vector<CatalogueCase> cases, Shard sh
     weight[s] = static_cast<long long>(share > work[s] ? share - work[s] : 0) + 1;
     weights += weight[s];
   }
-  std::size_t dealt_to = 0, in_run = kShardRun;
+  std::size_t dealt_to = 0, in_stretch = kShardStretch;
   for (std::size_t i = 0; i < cases.size(); ++i) {
     if (shard_work(cases[i]) > 1) continue;
-    if (in_run == kShardRun) {
+    if (in_stretch == kShardStretch) {
       for (std::size_t s = 0; s < n; ++s) credit[s] += weight[s];
       dealt_to = static_cast<std::size_t>(std::max_element(credit.begin(), credit.end()) - credit.begin());
       credit[dealt_to] -= weights;
-      in_run = 0;
+      in_stretch = 0;
     }
     owner[i] = dealt_to;
-    ++in_run;
+    ++in_stretch;
   }
   std::vector<CatalogueCase> out;
   for (std::size_t i = 0; i < cases.size(); ++i)

@@ -43,7 +43,7 @@ std::string exact_pattern(std::string_view id);
 void order_by_group(std::vector<CatalogueCase>& cases);
 
 // How many neighbouring cases take_shard() deals out together.
-inline constexpr std::size_t kShardRun = 16;
+inline constexpr std::size_t kShardStretch = 16;
 
 // A case's work, as take_shard() weighs it: 1, plus its after=reuse rounds
 // (each a fork and a reap: about what a case that creates a child costs).
@@ -52,13 +52,13 @@ std::size_t shard_work(const CatalogueCase& c);
 // The cases of one shard, in the list's order. The cases with rounds go
 // first, the most first, each to the shard with the least work so far
 // (shard_work(); ties to the lowest-numbered). The rest are dealt out in
-// runs of kShardRun neighbours by smooth weighted round robin, a shard's
-// weight being what it lacks of an even share of the work: its runs are
+// stretches of kShardStretch neighbours by smooth weighted round robin, a shard's
+// weight being what it lacks of an even share of the work: its stretches are
 // spread evenly through the list, so every shard gets the same mix of cases
 // (the sweep's neighbours alternate between calls that create a child and
 // calls refused), and the shards end near even in work, not only in count
 // (one case reuses a pid for 1000 rounds). The shards of one list are
-// disjoint and together hold every case; each keeps runs of neighbours,
+// disjoint and together hold every case; each keeps stretches of neighbours,
 // which share a caller.
 std::vector<CatalogueCase> take_shard(std::vector<CatalogueCase> cases, Shard shard);
 

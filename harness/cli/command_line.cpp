@@ -217,8 +217,8 @@ void CommandLine::define_run() {
                 "as JSON ({\"preset\":\"root\",\"fd_table\":\"full\"}) or its canonical name (root+fd_table_full)")
       ->type_name("NAME");
   c->add_option("--shard", run.shards,
-                "only shard I of N (0 <= I < N) of the selected cases, dealt in runs of 16 neighbours to the "
-                "shard with the least work so far; the N shards together hold every case once (repeatable: "
+                "only shard I of N (0 <= I < N) of the selected cases, dealt by work in stretches of 16 "
+                "neighbours; the N shards together hold every case once (repeatable: "
                 "each takes its shard of what the one before kept)")
       ->type_name("I/N")
       ->check(shard_text());

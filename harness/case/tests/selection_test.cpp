@@ -49,13 +49,13 @@ TEST(Shard, ShardsPartitionTheListExactly) {
   }
 }
 
-// Runs of kShardRun neighbours, dealt evenly; a case that reuses a pid for
+// Stretches of kShardStretch neighbours, dealt evenly; a case that reuses a pid for
 // many rounds counts as that many cases, and the shard that holds it takes
-// fewer runs, spread through the list.
-TEST(Shard, ShardsAreDealtInRunsByWork) {
+// fewer stretches, spread through the list.
+TEST(Shard, ShardsAreDealtInStretchesByWork) {
   std::vector<CatalogueCase> all;
   for (int i = 0; i < 128; ++i) all.push_back(sample_case("s/" + std::to_string(i)));
-  // Eight runs of 16, two shards: 0, 1, 0, 1, ...
+  // Eight stretches of 16, two shards: 0, 1, 0, 1, ...
   const auto first = ids(take_shard(all, Shard{0, 2}));
   ASSERT_EQ(first.size(), 64u);
   EXPECT_EQ(first.front(), "s/0");
@@ -63,8 +63,8 @@ TEST(Shard, ShardsAreDealtInRunsByWork) {
   all[40].request.after = model::AfterArg::reuse;
   all[40].request.rounds = 31;
   EXPECT_EQ(shard_work(all[40]), 32u);
-  // 160 of work: shard 0 holds the 32 and 48 more (three runs), shard 1 the
-  // other 79 cases; shard 0's runs are not all at the start.
+  // 160 of work: shard 0 holds the 32 and 48 more (three stretches), shard 1 the
+  // other 79 cases; shard 0's stretches are not all at the start.
   const auto heavy = ids(take_shard(all, Shard{0, 2}));
   EXPECT_EQ(heavy.size(), 49u);
   EXPECT_NE(std::find(heavy.begin(), heavy.end(), "s/40"), heavy.end());
