@@ -141,6 +141,20 @@ TEST(OrdersAhead, AnotherRequestDiscardsWhatWasSent) {
   EXPECT_EQ(host->make_call(created()).observed.error, 0);
 }
 
+// A host that goes while orders it sent ahead wait does not wait for the
+// caller to make them: the caller goes at once, and nothing of it stays.
+TEST(OrdersAhead, AHostThatGoesTakesItsCallerAtOnce) {
+  auto host = root_host();
+  ASSERT_TRUE(host);
+  const pid_t caller = host->caller_pid();
+  const std::vector<CaseHost::OrderAhead> ahead{{created()}, {created()}};
+  expect_refused(host->make_call(refused(), Fault::none, ahead), EINVAL);
+  const auto start = std::chrono::steady_clock::now();
+  host.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms) << "the host waited for a caller busy with orders";
+  EXPECT_EQ(::kill(-caller, 0), -1) << "the caller's group outlived its host";
+}
+
 // What may go ahead: calls whose order needs nothing prepared just before
 // them, and nothing looked at while the child runs.
 TEST(OrdersAhead, OnlyPlainRawCallsGoAhead) {

@@ -545,6 +545,12 @@ void CaseHost::discard_caller() {
 
 void CaseHost::quit_caller() {
   if (group_ <= 0) return;
+  // A caller holding orders sent ahead would make them before it read Quit,
+  // and could wait in one for a release that never comes.
+  if (!sent_ahead_.empty()) {
+    discard_caller();
+    return;
+  }
   QuitMsg q;
   if (send_msg(ctl_.get(), q)) {
     caller_exit_.wait_exit(std::chrono::milliseconds(1000));
