@@ -733,9 +733,8 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::take_order_sent_ahead() {
   return take_returned(returned);
 }
 
-// One message from the caller: Returned or Done for this case (others are
-// late ones of an earlier case). An ending if the caller hung up or its Done
-// says the case cannot be observed.
+// This case's Returned, come alone, in a batch or ahead of the case. An
+// ending if set_tid=reaped's child could not be made.
 std::optional<CaseHost::Call::Ending> CaseHost::Call::take_returned(const ReturnedMsg& m) {
   have_returned = true;
   r.returned = m.ret;
@@ -750,6 +749,10 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::take_returned(const Return
   return std::nullopt;
 }
 
+// One message from the caller: Returned or Done for this case (others are
+// late ones of an earlier case), or a batch's Returned, of this case and of
+// cases whose orders went ahead (kept for them). An ending if the caller hung
+// up, broke the protocol, or its Done says the case cannot be observed.
 std::optional<CaseHost::Call::Ending> CaseHost::Call::take_control_message() {
   thread_local AnyMsg m;  // large (a batch)
   const ssize_t n = recv_msg(host.ctl_.get(), m);
@@ -758,7 +761,7 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::take_control_message() {
     if (auto end = take_returned(m.returned)) return end;
   } else if (m.kind == MsgKind::returned_batch) {
     const std::uint32_t count = m.returned_batch.count;
-    if (count > kMostBatchedOrders || static_cast<std::size_t>(n) != returned_batch_size(count))
+    if (count == 0 || count > kMostBatchedOrders || static_cast<std::size_t>(n) != returned_batch_size(count))
       return Ending{LiveCall::Status::error, "the caller broke the protocol: a ReturnedBatch of " +
                                                  std::to_string(n) + " bytes for " + std::to_string(count) + " calls"};
     // This case's, and those of cases whose orders went ahead of them.
