@@ -518,14 +518,6 @@ void send_held(CallerState& st) {
   if (!sent) leave_host_gone();
 }
 
-// Whether the call may keep the caller in it until the child leaves: the host
-// may hold that child until it has every Returned held back, so they go first.
-bool may_hold_caller(const OrderMsg& o) {
-  const auto e = static_cast<model::Entry>(o.entry);
-  return (o.flags & model::flag::VFORK) || e == model::Entry::vfork || e == model::Entry::posix_spawn ||
-         e == model::Entry::system;
-}
-
 // Tells the host what the call returned and what the caller can see at once:
 // the tid word and the pidfd (sent now, so that a caller the child's exit
 // kills has still told them). Returns the pidfd, which the caller now owns.

@@ -30,6 +30,8 @@
 #include <cstdint>
 
 #include "model/caller.hpp"
+#include "model/flags.hpp"
+#include "model/request.hpp"
 #include "model/outcome.hpp"
 #include "probes/trait_bits.hpp"
 
@@ -122,6 +124,16 @@ struct ReturnedMsg {
   // own namespace's number), or -errno if it could not; 0 without one.
   std::int32_t reaped_pid = 0;
 };
+
+// Whether the order's call may keep the caller in it until the child leaves:
+// CLONE_VFORK, or an entry made of it (vfork, posix_spawn, system). The host
+// does not wait for such a call's Returned before it releases the child, and
+// the caller sends the Returned it holds before making one.
+inline bool may_hold_caller(const OrderMsg& o) {
+  const auto e = static_cast<model::Entry>(o.entry);
+  return (o.flags & model::flag::VFORK) || e == model::Entry::vfork || e == model::Entry::posix_spawn ||
+         e == model::Entry::system;
+}
 
 // The most orders one OrderBatch holds: the case at hand and those the host
 // sends ahead of it.

@@ -870,10 +870,7 @@ std::optional<CaseHost::Call::Ending> CaseHost::Call::await_ready() {
 // baseline's false, and ci/targets failed.
 std::optional<CaseHost::Call::Ending> CaseHost::Call::await_returned_before_release() {
   constexpr auto kReturnedWait = std::chrono::milliseconds(1000);
-  const auto entry = static_cast<model::Entry>(order.entry);
-  const bool may_hold_caller = (order.flags & model::flag::VFORK) || entry == model::Entry::vfork ||
-                               entry == model::Entry::posix_spawn || entry == model::Entry::system;
-  if (have_returned || may_hold_caller || suspended == model::Fact::yes || exec_hold) return std::nullopt;
+  if (have_returned || may_hold_caller(order) || suspended == model::Fact::yes || exec_hold) return std::nullopt;
   return take_messages_until_returned(std::min(deadline, Clock::now() + kReturnedWait));
 }
 
