@@ -234,20 +234,34 @@ TEST_F(KillSafety, NothingIsLeftAfterARunIsKilledAtAnyMoment) {
       std::size_t context;
       pid_t pid;
       Clock::time_point started;
+      bool killed = false;
     };
+    constexpr std::chrono::seconds kWholeRunLimit{60};
     const std::size_t at_once = std::max(1u, std::thread::hardware_concurrency());
     std::vector<Whole> running;
     const auto out_of = [&](std::size_t i) { return path(("whole-" + std::to_string(i) + ".out").c_str()); };
     const auto err_of = [&](std::size_t i) { return path(("whole-" + std::to_string(i) + ".err").c_str()); };
     const auto end_one = [&] {
       // Any child: a whole run, or an orphan that came to this subreaper
-      // (reaped here, as reap_orphans() would).
+      // (reaped here, as reap_orphans() would). A whole run gets a minute,
+      // as run() gives a program, and is killed after it.
       int status = 0;
       auto it = running.end();
       while (it == running.end()) {
-        const pid_t pid = ::waitpid(-1, &status, __WALL);
-        ASSERT_GT(pid, 0) << "waitpid: " << std::strerror(errno);
-        it = std::find_if(running.begin(), running.end(), [&](const Whole& w) { return w.pid == pid; });
+        const pid_t pid = ::waitpid(-1, &status, WNOHANG | __WALL);
+        ASSERT_GE(pid, 0) << "waitpid: " << std::strerror(errno);
+        if (pid > 0) {
+          it = std::find_if(running.begin(), running.end(), [&](const Whole& w) { return w.pid == pid; });
+          continue;
+        }
+        for (Whole& w : running)
+          if (!w.killed && Clock::now() - w.started > kWholeRunLimit) {
+            ADD_FAILURE() << "run --context " << contexts[w.context].name << ", whole: did not end within "
+                          << kWholeRunLimit.count() << " s (killed)";
+            ::kill(w.pid, SIGKILL);
+            w.killed = true;
+          }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
       Context& c = contexts[it->context];
       c.whole_ms = static_cast<int>(
@@ -262,7 +276,7 @@ TEST_F(KillSafety, NothingIsLeftAfterARunIsKilledAtAnyMoment) {
       while (running.size() >= at_once) ASSERT_NO_FATAL_FAILURE(end_one());
       const pid_t pid = spawn({clonediff, "run", "--context", contexts[i].name, "--quiet"}, out_of(i), err_of(i));
       ASSERT_GT(pid, 0) << "posix_spawn: " << contexts[i].name;
-      running.push_back(Whole{i, pid, Clock::now()});
+      running.push_back(Whole{i, pid, Clock::now(), false});
     }
     while (!running.empty()) ASSERT_NO_FATAL_FAILURE(end_one());
   }
