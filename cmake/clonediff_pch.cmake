@@ -18,8 +18,9 @@ endif()
 
 set(clonediff_pch_headers <algorithm> <array> <chrono> <cstdint> <cstdio> <cstring> <functional> <map> <memory>
     <optional> <set> <span> <string> <string_view> <utility> <vector>)
-# The one source the precompiled headers are made with (its object is unused).
-file(WRITE ${CMAKE_BINARY_DIR}/clonediff_pch.cpp "// the shared precompiled headers' own source\n")
+# The one source the precompiled headers are made with (its object is unused;
+# written only when its text changes, so that a new configure rebuilds nothing).
+file(CONFIGURE OUTPUT ${CMAKE_BINARY_DIR}/clonediff_pch.cpp CONTENT "// the shared precompiled headers' own source\n")
 
 add_library(clonediff_pch OBJECT ${CMAKE_BINARY_DIR}/clonediff_pch.cpp)
 target_link_libraries(clonediff_pch PRIVATE clonediff_warnings)
