@@ -35,6 +35,7 @@
 #include "harness/engine/context_lease.hpp"
 #include "harness/records/json.hpp"
 #include "model/caller.hpp"
+#include "probes/sys/cleanup.hpp"
 #include "probes/sys/proc_files.hpp"
 
 extern char** environ;
@@ -239,6 +240,13 @@ TEST_F(KillSafety, NothingIsLeftAfterARunIsKilledAtAnyMoment) {
     constexpr std::chrono::seconds kWholeRunLimit{60};
     const std::size_t at_once = std::max(1u, std::thread::hardware_concurrency());
     std::vector<Whole> running;
+    // A failed assertion returns with runs still going: they go too.
+    const clonediff::sys::Cleanup stop_running([&] {
+      for (const Whole& w : running) {
+        ::kill(w.pid, SIGKILL);
+        ::waitpid(w.pid, nullptr, 0);
+      }
+    });
     const auto out_of = [&](std::size_t i) { return path(("whole-" + std::to_string(i) + ".out").c_str()); };
     const auto err_of = [&](std::size_t i) { return path(("whole-" + std::to_string(i) + ".err").c_str()); };
     const auto end_one = [&] {
