@@ -82,28 +82,70 @@ namespace {
 
 using Reached = std::map<std::string, std::set<std::string>>;
 
+// What the probe takes from the built-in catalogue, made once for every probe
+// of the process (the tests probe four profiles side by side, a run one per
+// kernel it judges against): its cases in changed contexts (a preset plus
+// changes), and the first case of each distinct request of its targeted
+// cases (not the sweeps'), each holding only what the probe reads (context,
+// request, clone3_enosys). Empty if the catalogue does not parse (its own
+// tests say why).
+struct CatalogueProbe {
+  std::vector<harness::CatalogueCase> changed;
+  std::vector<harness::CatalogueCase> requests;
+};
+const CatalogueProbe& catalogue_probe() {
+  static const CatalogueProbe made = [] {
+    CatalogueProbe out;
+    const auto catalogue = harness::builtin_catalogue();
+    if (!catalogue) return out;
+    const auto slim = [](const harness::CatalogueCase& c) {
+      harness::CatalogueCase s;
+      s.context = c.context;
+      s.request = c.request;
+      s.clone3_enosys = c.clone3_enosys;
+      return s;
+    };
+    const auto presets = model::caller_preset_names();
+    std::set<model::Request> seen;
+    for (const harness::CatalogueCase& c : *catalogue) {
+      if (std::find(presets.begin(), presets.end(), c.context) == presets.end()) out.changed.push_back(slim(c));
+      if (c.suite != "sweep" && c.suite != "exit-signals" && c.suite != "exit-signals3" && seen.insert(c.request).second)
+        out.requests.push_back(slim(c));
+    }
+    return out;
+  }();
+  return made;
+}
+
 // The presets in which the model, probed three ways, reached each row: the
-// generator's cases (guided by the first kernel's model); every request of
-// the catalogue in its own context (a preset plus changes too) and in every
-// preset; and every neighbour of the catalogue's
-// targeted cases (not the sweeps'). Each case is predicted for every kernel
-// given, one map each, so that knob variants cost a prediction, not a probe.
-std::vector<Reached> probe(const std::vector<model::Kernel>& kernels, std::size_t requests, std::uint64_t seed) {
+// generator's cases (guided by the kernel's model); every request of the
+// catalogue in its own context (a preset plus changes too) and in every
+// preset; and every neighbour of the catalogue's targeted cases (not the
+// sweeps'). Each distinct request in a context is predicted once, and kept
+// (`asked`) so that knob variants of the kernel can be asked the same
+// without probing again.
+struct Probe {
+  Reached reached;
+  std::map<std::string, model::Caller> callers;  // each context's facts; `asked` points into it
+  std::vector<std::pair<const model::Caller*, model::Request>> asked;
+};
+Probe probe(const model::Kernel& kernel, std::size_t requests, std::uint64_t seed) {
+  Probe out;
   GeneratorOptions o;
   o.seed = seed;
-  o.kernel = kernels.front();
+  o.kernel = kernel;
   o.space = whole_space(o.kernel.pid_max);
-  std::map<std::string, model::Caller> callers;
+  std::map<std::string, model::Caller>& callers = out.callers;
   for (const std::string& name : o.space.contexts)
     if (auto c = model::caller_preset(name)) callers[name] = *c;
   // While probing, each context is a number and each row's contexts a
   // vector of marks by number: a case finds its context once, not once per
-  // row and kernel. Made into names at the end.
+  // row. Made into names at the end.
   std::vector<std::string> context_names;
   std::unordered_map<std::string, std::size_t> context_numbers;
-  std::vector<std::unordered_map<std::string, std::vector<bool>>> marks(kernels.size());
-  const auto mark = [&](std::size_t k, const std::string& id, std::size_t context) {
-    std::vector<bool>& in = marks[k][id];
+  std::unordered_map<std::string, std::vector<bool>> marks;
+  const auto mark = [&](const std::string& id, std::size_t context) {
+    std::vector<bool>& in = marks[id];
     if (in.size() <= context) in.resize(context_names.size());
     in[context] = true;
   };
@@ -123,39 +165,48 @@ std::vector<Reached> probe(const std::vector<model::Kernel>& kernels, std::size_
     auto [number, added] = context_numbers.try_emplace(c.context, context_names.size());
     if (added) context_names.push_back(c.context);
     if (!predicted.emplace(number->second, c.request).second) return;
-    for (std::size_t k = 0; k < kernels.size(); ++k)
-      if (auto p = model::predict(c.request, caller->second, kernels[k])) {
-        mark(k, p->rule, number->second);
-        if (p->outcome.ok())
-          for (const std::string& id : p->semantics) mark(k, id, number->second);
-      }
+    out.asked.emplace_back(&caller->second, c.request);
+    if (auto p = model::predict(c.request, caller->second, kernel)) {
+      mark(p->rule, number->second);
+      if (p->outcome.ok())
+        for (const std::string& id : p->semantics) mark(id, number->second);
+    }
   };
   Generator g(o);
   for (std::size_t i = 0; i < requests; ++i) reach(g.next());
-  if (auto catalogue = harness::builtin_catalogue()) {
-    std::vector<harness::CatalogueCase> requests_once;
-    std::set<model::Request> seen;
-    for (const harness::CatalogueCase& c : *catalogue)
-      if (c.suite != "sweep" && c.suite != "exit-signals" && c.suite != "exit-signals3" && seen.insert(c.request).second)
-        requests_once.push_back(c);
-    // The catalogue's changed contexts (a preset plus changes), each case in
-    // its own.
-    for (const harness::CatalogueCase& c : *catalogue)
-      if (std::find(o.space.contexts.begin(), o.space.contexts.end(), c.context) == o.space.contexts.end()) reach(c);
-    for (harness::CatalogueCase c : requests_once) {
-      for (const harness::CatalogueCase& n : neighbours(c, o.space)) reach(n);
-      for (const std::string& context : o.space.contexts) {
-        c.context = context;
-        reach(c);
-      }
+  const CatalogueProbe& catalogue = catalogue_probe();
+  for (const harness::CatalogueCase& c : catalogue.changed) reach(c);
+  for (harness::CatalogueCase c : catalogue.requests) {
+    for (const harness::CatalogueCase& n : neighbours(c, o.space)) reach(n);
+    for (const std::string& context : o.space.contexts) {
+      c.context = context;
+      reach(c);
     }
   }
-  std::vector<Reached> reached(kernels.size());
-  for (std::size_t k = 0; k < kernels.size(); ++k)
-    for (const auto& [id, in] : marks[k])
-      for (std::size_t n = 0; n < in.size(); ++n)
-        if (in[n]) reached[k][id].insert(context_names[n]);
-  return reached;
+  for (const auto& [id, in] : marks)
+    for (std::size_t n = 0; n < in.size(); ++n)
+      if (in[n]) out.reached[id].insert(context_names[n]);
+  return out;
+}
+
+// Which of `sought` some request the probe asked reaches on `variant`
+// (decides, or names as a semantic of a created child). Stops once all are
+// found, else asks every request: a variant usually reaches one row of
+// those sought, not all.
+std::set<std::string> reached_on(const Probe& probe, const model::Kernel& variant, std::set<std::string> sought) {
+  std::set<std::string> found;
+  const auto saw = [&](const std::string& id) {
+    if (sought.erase(id)) found.insert(id);
+  };
+  for (const auto& [caller, request] : probe.asked) {
+    if (sought.empty()) break;
+    auto p = model::predict(request, *caller, variant);
+    if (!p) continue;
+    saw(p->rule);
+    if (p->outcome.ok())
+      for (const std::string& id : p->semantics) saw(id);
+  }
+  return found;
 }
 
 // The kernel knobs a profile may lack or set otherwise, each as the profile
@@ -192,11 +243,8 @@ std::vector<std::pair<std::string, model::Kernel>> knob_variants(const model::Ke
 
 Reachability probe_reachability(const model::Kernel& kernel, std::size_t requests, std::uint64_t seed) {
   Reachability out;
-  const auto variants = knob_variants(kernel);
-  std::vector<model::Kernel> kernels = {kernel};
-  for (const auto& [reason, variant] : variants) kernels.push_back(variant);
-  const std::vector<Reached> reached = probe(kernels, requests, seed);
-  out.reached_in = reached.front();
+  const Probe probed = probe(kernel, requests, seed);
+  out.reached_in = probed.reached;
   std::vector<std::string> missing;
   for (const CoverageRow& row : coverage_rows())
     if (!out.reached_in.count(row.id)) missing.push_back(row.id);
@@ -205,15 +253,21 @@ Reachability probe_reachability(const model::Kernel& kernel, std::size_t request
   for (const std::string& id : missing)
     if (const model::Rule* rule = model::find_rule(id); rule && !rule->versions.contains(kernel.version))
       out.unreachable[id] = "not in " + kernel.version.str() + ": " + std::string(rule->versions.why_not(kernel.version));
-  // Knobs: probe again with each set otherwise, for what is still missing.
+  // Knobs: the same requests asked of the profile with each knob set
+  // otherwise, in turn, for what is still missing; the first that reaches a
+  // row is its reason.
   std::erase_if(missing, [&](const std::string& id) { return out.unreachable.count(id) != 0; });
-  for (std::size_t v = 0; v < variants.size(); ++v)
-    for (const std::string& id : missing)
-      if (reached[v + 1].count(id) && !out.unreachable.count(id)) out.unreachable[id] = variants[v].first;
-  for (const std::string& id : missing)
-    if (!out.unreachable.count(id))
-      out.unreachable[id] = "no request of the model probe (" + std::to_string(requests) +
-                            " cases over every context) reached it on this profile";
+  std::set<std::string> unexplained(missing.begin(), missing.end());
+  for (const auto& [reason, variant] : knob_variants(kernel)) {
+    if (unexplained.empty()) break;
+    for (const std::string& id : reached_on(probed, variant, unexplained)) {
+      out.unreachable[id] = reason;
+      unexplained.erase(id);
+    }
+  }
+  for (const std::string& id : unexplained)
+    out.unreachable[id] = "no request of the model probe (" + std::to_string(requests) +
+                          " cases over every context) reached it on this profile";
   return out;
 }
 

@@ -190,10 +190,11 @@ std::optional<Generator::Candidate> Generator::candidate(const CatalogueCase& c,
 
 std::optional<Generator::Candidate> Generator::neighbour_candidate(Exemplar& e, std::size_t i,
                                                                    const std::string* parent_rule) {
+  // Kept with the neighbour like its assessment: whether the space holds it
+  // changes only with the space, which forgets the neighbours.
   const CatalogueCase& c = (*e.near)[i];
-  if (!in_space(c)) return std::nullopt;
   std::optional<Assessment>& a = e.assessed[i];
-  if (!a) a = assess(c);
+  if (!a) a = in_space(c) ? assess(c) : Assessment{};
   return candidate(c, *a, parent_rule);
 }
 

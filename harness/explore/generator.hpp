@@ -64,8 +64,8 @@ class Generator {
   // its deciding rule and its features' keys, no crossing. It depends only
   // on the case, the kernel profile and the context's facts, so a
   // neighbour's is kept with its exemplar and not predicted again.
-  // `rule` empty: no candidate (the harness would skip the case, or the
-  // model cannot predict it).
+  // `rule` empty: no candidate (the harness would skip the case, the model
+  // cannot predict it, or a neighbour is outside the space).
   struct Assessment {
     std::string rule;
     std::vector<std::uint64_t> features;  // feature keys (generator.cpp's feature_key)
