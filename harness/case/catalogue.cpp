@@ -349,16 +349,27 @@ Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCa
 }
 
 Result<std::vector<CatalogueCase>> builtin_catalogue() {
-  // Every file first, then one merge: its set of ids is built once, not
-  // again for each file.
-  std::vector<CatalogueCase> parsed;
+  // Every file first, then one vector made at its full size and one check of
+  // the ids over it (views into it: it does not change after), so the
+  // cases are moved once and no id is copied.
+  std::vector<std::vector<CatalogueCase>> files;
+  std::size_t total = 0;
   for (const EmbeddedCatalogueFile& f : embedded_catalogue_files()) {
     auto cases = parse_catalogue(f.text, f.name);
     if (!cases) return cases.error();
-    parsed.insert(parsed.end(), std::make_move_iterator(cases->begin()), std::make_move_iterator(cases->end()));
+    total += cases->size();
+    files.push_back(std::move(cases).value());
   }
   std::vector<CatalogueCase> all;
-  if (auto st = merge_catalogue(all, std::move(parsed)); !st) return st.error();
+  all.reserve(total);
+  for (std::vector<CatalogueCase>& file : files) {
+    all.insert(all.end(), std::make_move_iterator(file.begin()), std::make_move_iterator(file.end()));
+    file = {};
+  }
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(all.size());
+  for (const CatalogueCase& c : all)
+    if (!ids.insert(c.id).second) return make_error(c.origin + ": id '" + c.id + "' is already in the catalogue");
   return all;
 }
 
