@@ -3,9 +3,13 @@
 #include <lz4.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <span>
+#include <string>
 
 #include "harness/targets/bzimage.hpp"
 
@@ -18,36 +22,43 @@ namespace {
 constexpr std::uint32_t kLz4LegacyMagic = 0x184c2102;
 constexpr std::size_t kLz4LegacyBlock = 8u << 20;
 
-Result<std::string> unpack_lz4_legacy(std::string_view in, std::size_t size) {
-  std::string out;
-  out.reserve(size);
-  std::string block(kLz4LegacyBlock, '\0');
+// Each unpacker writes into `out` and returns how many bytes it wrote; a
+// payload larger than `out` (the size the image gives) is an error.
+Error larger_than_said(std::size_t size) {
+  return make_error("its payload unpacks to more than the " + std::to_string(size) + " bytes the image says");
+}
+
+Result<std::size_t> unpack_lz4_legacy(std::string_view in, std::span<char> out) {
+  std::size_t written = 0;
   for (std::size_t at = 4; at + 4 <= in.size();) {
     const auto packed = static_cast<std::size_t>(little_endian(in, at, 4));
     at += 4;
     if (packed == kLz4LegacyMagic) continue;
     if (packed > in.size() - at) return make_error("its LZ4 payload is cut short");
-    const int n = LZ4_decompress_safe(in.data() + at, block.data(), static_cast<int>(packed),
-                                      static_cast<int>(block.size()));
-    if (n < 0) return make_error("its LZ4 payload is corrupt");
-    out.append(block.data(), static_cast<std::size_t>(n));
+    const std::size_t room = std::min(kLz4LegacyBlock, out.size() - written);
+    const int n = LZ4_decompress_safe(in.data() + at, out.data() + written, static_cast<int>(packed),
+                                      static_cast<int>(room));
+    if (n < 0) {
+      // A block that does not fit where the image said it ends is one too big.
+      if (room < kLz4LegacyBlock) return larger_than_said(out.size());
+      return make_error("its LZ4 payload is corrupt");
+    }
+    written += static_cast<std::size_t>(n);
     at += packed;
   }
-  return out;
+  return written;
 }
 
-Result<std::string> unpack_zstd(std::string_view in, std::size_t size) {
+Result<std::size_t> unpack_zstd(std::string_view in, std::span<char> out) {
   const std::size_t frame = ZSTD_findFrameCompressedSize(in.data(), in.size());
   if (ZSTD_isError(frame)) return make_error(std::string("its zstd payload is unreadable: ") + ZSTD_getErrorName(frame));
-  std::string out(size, '\0');
   const std::size_t n = ZSTD_decompress(out.data(), out.size(), in.data(), frame);
+  if (ZSTD_isError(n) && ZSTD_getErrorCode(n) == ZSTD_error_dstSize_tooSmall) return larger_than_said(out.size());
   if (ZSTD_isError(n)) return make_error(std::string("its zstd payload is corrupt: ") + ZSTD_getErrorName(n));
-  out.resize(n);
-  return out;
+  return n;
 }
 
-Result<std::string> unpack_gzip(std::string_view in, std::size_t size) {
-  std::string out(size, '\0');
+Result<std::size_t> unpack_gzip(std::string_view in, std::span<char> out) {
   z_stream z{};
   if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return make_error("zlib cannot start inflating");
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
@@ -58,8 +69,7 @@ Result<std::string> unpack_gzip(std::string_view in, std::size_t size) {
   const std::size_t n = z.total_out;
   inflateEnd(&z);
   if (rc != Z_STREAM_END) return make_error("its gzip payload is corrupt or larger than it says");
-  out.resize(n);
-  return out;
+  return n;
 }
 
 // The compression a payload starts with, by its magic, for errors.
@@ -73,7 +83,14 @@ std::string_view compression_of(std::string_view p) {
 
 }  // namespace
 
-Result<std::string> bzimage_vmlinux(std::string_view image) {
+namespace {
+
+// The payload (packed, without its size) and the size it unpacks to.
+struct Payload {
+  std::string_view packed;
+  std::size_t size = 0;
+};
+Result<Payload> payload_of(std::string_view image) {
   constexpr std::size_t kSetupSects = 0x1f1, kPayloadOffset = 0x248, kPayloadLength = 0x24c;
   const auto protocol = bzimage_protocol(image);
   if (!protocol) return protocol.error();
@@ -86,23 +103,49 @@ Result<std::string> bzimage_vmlinux(std::string_view image) {
     return make_error("its payload lies outside the file");
   const std::string_view payload = image.substr(start, length);
   // The build appends the unpacked size (LE32) to every payload (size_append).
-  const auto size = static_cast<std::size_t>(little_endian(payload, length - 4, 4));
-  const std::string_view packed = payload.substr(0, length - 4);
-  Result<std::string> out = make_error("");
+  return Payload{payload.substr(0, length - 4), static_cast<std::size_t>(little_endian(payload, length - 4, 4))};
+}
+
+}  // namespace
+
+Result<std::size_t> bzimage_vmlinux_size(std::string_view image) {
+  auto payload = payload_of(image);
+  if (!payload) return payload.error();
+  if (payload->size == 0) return make_error("its payload unpacks to 0 bytes, the image says");
+  return payload->size;
+}
+
+Status bzimage_vmlinux_into(std::string_view image, std::span<char> out) {
+  auto payload = payload_of(image);
+  if (!payload) return payload.error();
+  if (out.size() != payload->size)
+    return make_error("unpacking into " + std::to_string(out.size()) + " bytes, but the image says " +
+                      std::to_string(payload->size));
+  const std::string_view packed = payload->packed;
+  Result<std::size_t> n = make_error("");
   if (packed.starts_with("\x1f\x8b"))
-    out = unpack_gzip(packed, size);
+    n = unpack_gzip(packed, out);
   else if (packed.starts_with("\x28\xb5\x2f\xfd"))
-    out = unpack_zstd(packed, size);
+    n = unpack_zstd(packed, out);
   else if (little_endian(packed, 0, 4) == kLz4LegacyMagic)
-    out = unpack_lz4_legacy(packed, size);
+    n = unpack_lz4_legacy(packed, out);
   else
     return make_error("its payload is compressed with " + std::string(compression_of(packed)) +
                       ", which clonediff does not unpack (gzip, zstd and LZ4 only)");
-  if (!out) return out;
-  if (out->size() != size)
-    return make_error("its payload unpacked to " + std::to_string(out->size()) + " bytes, but the image says " +
-                      std::to_string(size));
-  if (!out->starts_with("\x7f" "ELF")) return make_error("its payload unpacked is not an ELF file");
+  if (!n) return n.error();
+  if (*n != out.size())
+    return make_error("its payload unpacked to " + std::to_string(*n) + " bytes, but the image says " +
+                      std::to_string(out.size()));
+  if (!std::string_view(out.data(), out.size()).starts_with("\x7f" "ELF"))
+    return make_error("its payload unpacked is not an ELF file");
+  return ok_status();
+}
+
+Result<std::string> bzimage_vmlinux(std::string_view image) {
+  auto size = bzimage_vmlinux_size(image);
+  if (!size) return size.error();
+  std::string out(*size, '\0');
+  if (auto st = bzimage_vmlinux_into(image, out); !st) return st.error();
   return out;
 }
 

@@ -13,6 +13,8 @@
 // (hw/i386/x86.c) takes as the 32-bit entry of a direct boot.
 #pragma once
 
+#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,12 @@ namespace clonediff::targets {
 // kernel's legacy LZ4 framing) are read, which covers Debian's kernels (6.1:
 // LZ4, 6.12: zstd); any other compression is an error that names it.
 Result<std::string> bzimage_vmlinux(std::string_view image);
+// The same in two steps, into memory the caller chooses: the size the
+// payload unpacks to, as the image says; then the payload unpacked into
+// `out`, which must be that size (kernel_target.cpp unpacks into a file's
+// shared mapping, so the kernel is written where qemu reads it, once).
+Result<std::size_t> bzimage_vmlinux_size(std::string_view image);
+Status bzimage_vmlinux_into(std::string_view image, std::span<char> out);
 
 // Whether an ELF64 image has a PT_NOTE with Xen's XEN_ELFNOTE_PHYS32_ENTRY
 // (type 18, owner "Xen"): the entry qemu's PVH boot needs.

@@ -1,16 +1,19 @@
 // The small system helpers of probes/sys: errors that keep their errno, the
-// cleanup guard, owned descriptor pairs, the async-signal-safe check and
-// in_forked_process().
+// cleanup guard, owned descriptor pairs and mappings, the async-signal-safe
+// check and in_forked_process().
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <cstdlib>
 
 #include "probes/sys/check.hpp"
 #include "probes/sys/cleanup.hpp"
 #include "probes/sys/errors.hpp"
 #include "probes/sys/in_forked_process.hpp"
+#include "probes/sys/mapping.hpp"
 #include "probes/sys/text_file.hpp"
 #include "probes/sys/unique_fd.hpp"
 
@@ -54,6 +57,42 @@ TEST(UniqueFd, APipePairIsOwnedAndConnected) {
   EXPECT_EQ(::read(pipe->first.get(), &c, 1), 1);
   EXPECT_EQ(c, 'x');
   EXPECT_EQ(::read(pipe->first.get(), &c, 1), 0);  // the write end is closed
+}
+
+TEST(Mapping, ANewFileHoldsWhatWasWrittenThroughItsMapping) {
+  char dir_template[] = "/tmp/clonediff-mapping-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template;
+  const std::string path = dir + "/file";
+  {
+    auto out = map_new_file(path, 10000);
+    ASSERT_TRUE(out) << out.error().message;
+    ASSERT_EQ(out->bytes().size(), 10000u);
+    std::memset(out->bytes().data(), 'k', 10000);
+    out->bytes()[9999] = 'z';
+  }  // unmapped: the file holds it
+  EXPECT_EQ(read_text_or_empty(path), std::string(9999, 'k') + "z");
+  {
+    auto in = map_file(path);
+    ASSERT_TRUE(in) << in.error().message;
+    EXPECT_EQ(in->view(), std::string(9999, 'k') + "z");
+    Mapping moved = std::move(*in);
+    EXPECT_EQ(moved.view().size(), 10000u);
+    EXPECT_TRUE(in->view().empty());
+  }
+  auto directory = map_file(dir);
+  ASSERT_FALSE(directory);
+  EXPECT_EQ(directory.error().errnum, EISDIR);
+  ASSERT_TRUE(write_file(path, "", Create::yes));
+  auto empty = map_file(path);
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().message, "cannot read '" + path + "': it is empty");
+  auto missing = map_file(dir + "/none");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().errnum, ENOENT);
+  EXPECT_FALSE(map_new_file(dir + "/none/file", 10));
+  ::unlink(path.c_str());
+  ::rmdir(dir.c_str());
 }
 
 TEST(InForkedProcess, AFunctionThatReturnsPasses) {

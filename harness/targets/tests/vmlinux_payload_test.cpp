@@ -124,7 +124,34 @@ TEST(VmlinuxPayload, ASizeOtherThanTheImageSaysIsAnError) {
   auto unpacked = bzimage_vmlinux(fake_bzimage(zstd_packed(elf), elf.size() + 1));
   ASSERT_FALSE(unpacked);
   EXPECT_NE(unpacked.error().message.find("the image says"), std::string::npos) << unpacked.error().message;
-  EXPECT_FALSE(bzimage_vmlinux(fake_bzimage(lz4_legacy_packed(elf, 8u << 20), elf.size() - 1)));
+  // A payload larger than the image says stops where the image says it
+  // ends (the kernel target unpacks into a file of that size), and says so.
+  for (const auto& [name, packed] : {std::pair<std::string, std::string>{"zstd", zstd_packed(elf)},
+                                     {"lz4", lz4_legacy_packed(elf, 8u << 20)},
+                                     {"lz4 in several blocks", lz4_legacy_packed(elf, 30000)}}) {
+    auto larger = bzimage_vmlinux(fake_bzimage(packed, elf.size() - 1));
+    ASSERT_FALSE(larger) << name;
+    EXPECT_EQ(larger.error().message,
+              "its payload unpacks to more than the " + std::to_string(elf.size() - 1) + " bytes the image says")
+        << name;
+  }
+  EXPECT_FALSE(bzimage_vmlinux(fake_bzimage(gzip_packed(elf), elf.size() - 1)));
+}
+
+TEST(VmlinuxPayload, UnpacksIntoMemoryOfTheSizeTheImageSays) {
+  const std::string elf = pvh_elf();
+  const std::string image = fake_bzimage(lz4_legacy_packed(elf, 30000), elf.size());
+  auto size = bzimage_vmlinux_size(image);
+  ASSERT_TRUE(size) << size.error().message;
+  EXPECT_EQ(*size, elf.size());
+  std::string out(*size, '\0');
+  ASSERT_TRUE(bzimage_vmlinux_into(image, out));
+  EXPECT_EQ(out, elf);
+  std::string other(*size + 1, '\0');
+  auto wrong = bzimage_vmlinux_into(image, other);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().message, "unpacking into " + std::to_string(elf.size() + 1) + " bytes, but the image says " +
+                                       std::to_string(elf.size()));
 }
 
 TEST(VmlinuxPayload, WhatItCannotUnpackIsAnErrorThatSaysWhy) {
