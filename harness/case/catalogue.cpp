@@ -278,10 +278,14 @@ Result<std::vector<CatalogueCase>> parse_row(const std::vector<std::string_view>
   return std::vector<CatalogueCase>{base};
 }
 
-}  // namespace
-
-Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name, std::size_t max_cases) {
-  std::vector<CatalogueCase> out;
+// A file's cases row by row, each row's as its parser made them: joined
+// only once, at the size they come to (parse_catalogue(), and the built-in
+// catalogue's files all at once), not moved again each time a vector of
+// them grows. A sweep row is thousands of cases, each a few hundred bytes.
+using Rows = std::vector<std::vector<CatalogueCase>>;
+Result<Rows> parse_rows(std::string_view text, std::string_view name, std::size_t max_cases) {
+  Rows out;
+  std::size_t made_so_far = 0;
   std::unordered_set<std::string> ids;
   int lineno = 0;
   std::size_t pos = 0;
@@ -313,18 +317,44 @@ Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::s
       if (end == text.size()) break;
       continue;
     }
-    auto made = parse_row(cols, place, out.size(), max_cases);
+    auto made = parse_row(cols, place, made_so_far, max_cases);
     if (!made) return fail(made.error().message);
-    if (out.size() + made->size() > max_cases)
+    if (made_so_far + made->size() > max_cases)
       return fail("the catalogue expands to more than " + std::to_string(max_cases) + " cases; see --max-cases");
-    for (CatalogueCase& c : *made) {
+    for (const CatalogueCase& c : *made) {
       if (auto valid = model::validate(c.request); !valid) return fail(c.id + ": " + valid.error().message);
       if (!ids.insert(c.id).second) return fail("duplicate id '" + c.id + "'");
-      out.push_back(std::move(c));
     }
+    made_so_far += made->size();
+    out.push_back(std::move(made).value());
     if (end == text.size()) break;
   }
   return out;
+}
+
+// The rows' cases in one vector, made at its full size.
+std::vector<CatalogueCase> joined(std::vector<Rows>& files) {
+  std::size_t total = 0;
+  for (const Rows& rows : files)
+    for (const auto& row : rows) total += row.size();
+  std::vector<CatalogueCase> out;
+  out.reserve(total);
+  for (Rows& rows : files)
+    for (auto& row : rows) {
+      out.insert(out.end(), std::make_move_iterator(row.begin()), std::make_move_iterator(row.end()));
+      row = {};
+    }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<CatalogueCase>> parse_catalogue(std::string_view text, std::string_view name, std::size_t max_cases) {
+  auto rows = parse_rows(text, name, max_cases);
+  if (!rows) return rows.error();
+  std::vector<Rows> files;
+  files.push_back(std::move(rows).value());
+  return joined(files);
 }
 
 Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path, std::size_t max_cases) {
@@ -349,23 +379,16 @@ Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCa
 }
 
 Result<std::vector<CatalogueCase>> builtin_catalogue() {
-  // Every file first, then one vector made at its full size and one check of
-  // the ids over it (views into it: it does not change after), so the
-  // cases are moved once and no id is copied.
-  std::vector<std::vector<CatalogueCase>> files;
-  std::size_t total = 0;
+  // Every file's rows first, then one vector made at its full size and one
+  // check of the ids over it (views into it: it does not change after), so
+  // each case is moved once and no id is copied again.
+  std::vector<Rows> files;
   for (const EmbeddedCatalogueFile& f : embedded_catalogue_files()) {
-    auto cases = parse_catalogue(f.text, f.name);
-    if (!cases) return cases.error();
-    total += cases->size();
-    files.push_back(std::move(cases).value());
+    auto rows = parse_rows(f.text, f.name, kDefaultMaxCases);
+    if (!rows) return rows.error();
+    files.push_back(std::move(rows).value());
   }
-  std::vector<CatalogueCase> all;
-  all.reserve(total);
-  for (std::vector<CatalogueCase>& file : files) {
-    all.insert(all.end(), std::make_move_iterator(file.begin()), std::make_move_iterator(file.end()));
-    file = {};
-  }
+  std::vector<CatalogueCase> all = joined(files);
   std::unordered_set<std::string_view> ids;
   ids.reserve(all.size());
   for (const CatalogueCase& c : all)
