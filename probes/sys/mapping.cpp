@@ -34,7 +34,10 @@ Result<Mapping> map_new_file(const std::string& path, std::size_t size) {
   if (size == 0) return make_error("cannot map '" + path + "' at 0 bytes");
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd) return errno_error("open " + path);
-  if (::ftruncate(fd.get(), static_cast<off_t>(size)) != 0) return errno_error("ftruncate " + path);
+  // Its blocks are taken now: a write through the mapping that found the
+  // file system full would be a SIGBUS, not an error.
+  if (const int err = ::posix_fallocate(fd.get(), 0, static_cast<off_t>(size)); err != 0)
+    return errno_error("fallocate " + path, err);
   void* at = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd.get(), 0);
   if (at == MAP_FAILED) return errno_error("cannot map '" + path + "'");
   return Mapping(at, size);

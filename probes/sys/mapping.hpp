@@ -46,8 +46,10 @@ class Mapping {
 // directory or an unreadable path is an error naming it, with the errno.
 Result<Mapping> map_file(const std::string& path);
 
-// `path` created (or truncated) at `size` bytes and mapped shared and
-// writable: what is written through the mapping is the file's contents.
+// `path` created (or truncated) at `size` bytes, its blocks allocated (a
+// full file system is an error here, ENOSPC, not a SIGBUS at a write), and
+// mapped shared and writable: what is written through the mapping is the
+// file's contents.
 Result<Mapping> map_new_file(const std::string& path, std::size_t size);
 
 }  // namespace clonediff::sys

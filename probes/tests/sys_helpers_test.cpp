@@ -2,7 +2,9 @@
 // cleanup guard, owned descriptor pairs and mappings, the async-signal-safe
 // check and in_forked_process().
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -92,6 +94,26 @@ TEST(Mapping, ANewFileHoldsWhatWasWrittenThroughItsMapping) {
   EXPECT_EQ(missing.error().errnum, ENOENT);
   EXPECT_FALSE(map_new_file(dir + "/none/file", 10));
   ::unlink(path.c_str());
+  ::rmdir(dir.c_str());
+}
+
+// On a full file system the new file is refused with ENOSPC, where a write
+// through the mapping would have been a SIGBUS: in a forked process, in a
+// mount namespace of its own, on a 64 KiB tmpfs.
+TEST(Mapping, ANewFileTooLargeForItsFileSystemIsAnError) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root: mounts a small tmpfs in a mount namespace of its own";
+  char dir_template[] = "/tmp/clonediff-mapping-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template;
+  const ForkedEnd end = in_forked_process([&] {
+    CLONEDIFF_CHECK(::unshare(CLONE_NEWNS) == 0);
+    CLONEDIFF_CHECK(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0);
+    CLONEDIFF_CHECK(::mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=64k") == 0);
+    auto out = map_new_file(dir + "/file", 1 << 20);
+    CLONEDIFF_CHECK(!out);
+    CLONEDIFF_CHECK(out.error().errnum == ENOSPC);
+  });
+  EXPECT_TRUE(end.passed()) << end.account();
   ::rmdir(dir.c_str());
 }
 
