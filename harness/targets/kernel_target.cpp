@@ -112,6 +112,11 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
   const std::string records = env.workdir + "/records.jsonl";
   if (auto st = sys::write_file(initrd, *image, sys::Create::yes); !st) return not_started(st.error().message);
 
+  // qemu's version, asked while the kernel is unpacked, not after the guest:
+  // 70 ms here. Taken before the guest starts (both use the workdir's
+  // outer.stdout).
+  auto qemu_version = std::async(std::launch::async, [&] { return version_line(*qemu, env.workdir); });
+
   // One vCPU: under TCG each vCPU is a host thread, and each hand-over
   // between the harness, its caller and the child on another vCPU is an
   // emulated interrupt, a wake-up of that thread and (on a busy host) a wait
@@ -121,10 +126,6 @@ TargetRun run_kernel_target(const TargetSpec& t, const GuestSelection& s, const 
   // cryptomgr.notests: the crypto algorithms' self-tests at boot, which
   // nothing here uses, cost 0.9 s of a 5.1 s boot on 6.12 under TCG and
   // 0.4 s of 3.1 s on 6.1 (the bare boot, three each, interleaved).
-  // qemu's version, asked while the kernel is unpacked, not after the guest:
-  // 70 ms here. Taken before the guest starts (both use the workdir's
-  // outer.stdout).
-  auto qemu_version = std::async(std::launch::async, [&] { return version_line(*qemu, env.workdir); });
   std::string boot_note;
   const std::string kernel = kernel_to_load(t.vmlinuz, env.workdir, boot_note);
   OuterCommand cmd;
