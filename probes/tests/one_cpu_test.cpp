@@ -111,20 +111,34 @@ long voluntary_switches() {
 
 // A thread that sleeps does not wait for its CPU: review() leaves it where
 // it is, however long since the last look, without even a try elsewhere
-// (a try sleeps a moment).
+// (a try sleeps a moment). On a busy machine the woken thread may still wait
+// for its CPU (ctest runs other suites beside this one): a look in which it
+// waited more than a quarter of the look's span is no case of the rule and
+// is not counted (seen in CI: review() then moved it, as it should). Three
+// looks must count within 100.
 TEST(OneCpu, ReviewLeavesAThreadThatHadItsCpu) {
   const ForkedEnd end = in_forked_process([] {
     auto kept = OneCpu::keep_here();
     CLONEDIFF_CHECK(kept.ok());
-    const int cpu = kept->cpu();
-    for (int look = 0; look < 3; ++look) {
+    CLONEDIFF_CHECK(kept->waited().has_value());
+    int counted = 0;
+    for (int look = 0; look < 100 && counted < 3; ++look) {
+      const int cpu = kept->cpu();
+      const auto started = std::chrono::steady_clock::now();
+      const auto waited_before = *kept->waited();
       const timespec nap{0, 15'000'000};
       ::nanosleep(&nap, nullptr);
       const long slept = voluntary_switches();
-      CLONEDIFF_CHECK(!kept->review().has_value());
-      CLONEDIFF_CHECK(voluntary_switches() == slept);
+      const auto moved = kept->review();
+      const long switches = voluntary_switches();
+      const auto span = std::chrono::steady_clock::now() - started;
+      if ((*kept->waited() - waited_before) * 4 > span) continue;  // it waited for its CPU: not this rule's case
+      ++counted;
+      CLONEDIFF_CHECK(!moved.has_value());
+      CLONEDIFF_CHECK(switches == slept);
       CLONEDIFF_CHECK(only(mask_of(0), cpu));
     }
+    CLONEDIFF_CHECK(counted == 3);
   });
   EXPECT_TRUE(end.passed()) << end.account();
 }
