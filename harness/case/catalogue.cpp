@@ -366,22 +366,31 @@ Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path, 
   return cases;
 }
 
-Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCase> more) {
-  std::unordered_set<std::string> ids;
-  ids.reserve(into.size() + more.size());
-  for (const auto& c : into) ids.insert(c.id);
-  into.reserve(into.size() + more.size());
-  for (auto& c : more) {
+namespace {
+
+// The first case whose id an earlier case has: "ORIGIN: id 'ID' is already in
+// the catalogue". The set holds views into `cases`, which does not change
+// while it lives.
+Status ids_unique(const std::vector<CatalogueCase>& cases) {
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(cases.size());
+  for (const CatalogueCase& c : cases)
     if (!ids.insert(c.id).second) return make_error(c.origin + ": id '" + c.id + "' is already in the catalogue");
-    into.push_back(std::move(c));
-  }
   return ok_status();
+}
+
+}  // namespace
+
+Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCase> more) {
+  into.reserve(into.size() + more.size());
+  into.insert(into.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  return ids_unique(into);
 }
 
 Result<std::vector<CatalogueCase>> builtin_catalogue() {
   // Every file's rows first, then one vector made at its full size and one
-  // check of the ids over it (views into it: it does not change after), so
-  // each case is moved once and no id is copied again.
+  // check of the ids over it, so each case is moved once and no id is copied
+  // again.
   std::vector<Rows> files;
   for (const EmbeddedCatalogueFile& f : embedded_catalogue_files()) {
     auto rows = parse_rows(f.text, f.name, kDefaultMaxCases);
@@ -389,10 +398,7 @@ Result<std::vector<CatalogueCase>> builtin_catalogue() {
     files.push_back(std::move(rows).value());
   }
   std::vector<CatalogueCase> all = joined(files);
-  std::unordered_set<std::string_view> ids;
-  ids.reserve(all.size());
-  for (const CatalogueCase& c : all)
-    if (!ids.insert(c.id).second) return make_error(c.origin + ": id '" + c.id + "' is already in the catalogue");
+  if (auto st = ids_unique(all); !st) return st.error();
   return all;
 }
 

@@ -64,7 +64,8 @@ Result<std::vector<CatalogueCase>> load_catalogue_file(const std::string& path,
 // cgroup, tail, pidfd, clone3.
 Status apply_case_option(CatalogueCase& c, std::string_view key, std::string_view value);
 
-// Appends `more` to `into`; an id already present is an error.
+// Appends `more` to `into`; an id already present is an error (`into` then
+// holds `more` too, and is not to be used).
 Status merge_catalogue(std::vector<CatalogueCase>& into, std::vector<CatalogueCase> more);
 
 // cases/*.cases as built in: every file, in name order.
